@@ -1,0 +1,13 @@
+# Fails when a core source includes a pico-sdk or other hardware header: the core must stay portable.
+file(GLOB_RECURSE files ${CORE_DIR}/*.c ${CORE_DIR}/*.h)
+set(bad "")
+foreach(f ${files})
+  file(STRINGS ${f} lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](pico/|hardware/|pico\\.h|RP2350|FreeRTOS|lvgl)")
+  if(lines)
+    list(APPEND bad "${f}: ${lines}")
+  endif()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "core/ must not include SDK headers:\n${bad}")
+endif()
+message(STATUS "no SDK includes in ${CORE_DIR}")

@@ -1,0 +1,68 @@
+// `npm test`: builds the controller for the host, runs every ctest and every bun test, and ends
+// with one plain line "N passed, N failed" (cmocka cases are counted one by one).
+import { bun, run } from "./lib.mjs";
+
+const jobs = String(Math.max(2, Number(process.env.BREWOS_JOBS ?? 2)));
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+console.log("== controller: configure and build (host)");
+const cfg = run("cmake", ["-S", "controller", "-B", "build/host", "-DCMAKE_BUILD_TYPE=Debug"], { echo: false });
+const build = cfg.status === 0 ? run("cmake", ["--build", "build/host", "-j", jobs], { echo: false }) : cfg;
+if (build.status !== 0) {
+  process.stdout.write(build.out);
+  failed++;
+  problems.push("controller build");
+} else {
+  console.log("== controller: ctest");
+  const ct = run("ctest", ["--test-dir", "build/host", "-V", "-j", jobs], { echo: false });
+  const perTest = new Map();
+  for (const line of ct.out.split("\n")) {
+    const m = line.match(/^(\d+): \[  (PASSED|FAILED)  \] (\d+) test/);
+    if (m) {
+      const t = perTest.get(m[1]) ?? { pass: 0, fail: 0 };
+      t[m[2] === "PASSED" ? "pass" : "fail"] += Number(m[3]);
+      perTest.set(m[1], t);
+    }
+  }
+  for (const line of ct.out.split("\n")) {
+    const m = line.match(/Test\s+#(\d+): (\S+) \.+\**\s*(Passed|Failed|\*\*\*Failed|Not Run|\*\*\*Not Run|\*\*\*Exception.*|\*\*\*Timeout.*|Exit code.*)/);
+    if (!m) continue;
+    const ok = m[3] === "Passed";
+    const c = perTest.get(m[1]);
+    if (c && ok) passed += c.pass;
+    else if (c) {
+      passed += c.pass;
+      failed += Math.max(1, c.fail);
+    } else if (ok) passed++;
+    else failed++;
+    console.log(`  ${ok ? "ok  " : "FAIL"} ${m[2]}${c ? ` (${c.pass} passed, ${c.fail} failed)` : ""}`);
+    if (!ok) problems.push(`ctest ${m[2]}`);
+  }
+  if (failed > 0) process.stdout.write(ct.out.split("\n").filter((l) => /ERROR|FAILED|error|Failure/.test(l)).join("\n") + "\n");
+}
+
+console.log("== TypeScript: bun test");
+const bt = run(bun, ["test"], { echo: false });
+const tail = bt.out.split("\n");
+process.stdout.write(tail.filter((l) => /^\(fail\)|error:|^\s+at /.test(l)).join("\n"));
+const bp = bt.out.match(/^\s*(\d+) pass/m);
+const bf = bt.out.match(/^\s*(\d+) fail/m);
+if (!bp) {
+  process.stdout.write(bt.out);
+  failed++;
+  problems.push("bun test did not run");
+} else {
+  passed += Number(bp[1]);
+  failed += Number(bf?.[1] ?? 0);
+  console.log(`  bun test: ${bp[1]} passed, ${bf?.[1] ?? 0} failed`);
+  if (bt.status !== 0 && Number(bf?.[1] ?? 0) === 0) {
+    failed++;
+    problems.push("bun test exited non-zero");
+  }
+}
+
+if (problems.length > 0) console.log(`\nproblems: ${problems.join("; ")}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
