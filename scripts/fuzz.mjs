@@ -20,7 +20,9 @@ for (const f of readdirSync(vectors).filter((x) => x.endsWith(".json"))) {
   }
 }
 
-const r = run(join(dir, "fuzz_frame_decoder"), [`-max_total_time=${seconds}`, "-print_final_stats=1", "-max_len=1024", corpus], { echo: false });
+const r = run(join(dir, "fuzz_frame_decoder"), [`-max_total_time=${seconds}`, "-print_final_stats=1", "-max_len=1024", corpus], {
+  echo: false,
+});
 const stat = (name) => Number(r.out.match(new RegExp(`stat::${name}:\\s+(\\d+)`))?.[1] ?? Number.NaN);
 const execs = stat("number_of_executed_units");
 const crashed = r.status !== 0;

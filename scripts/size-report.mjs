@@ -5,10 +5,20 @@ import { join } from "node:path";
 import { must, root } from "./lib.mjs";
 
 const dir = join(root, "build", "m33");
-must("cmake", ["-S", "controller", "-B", dir, `-DCMAKE_TOOLCHAIN_FILE=${join(root, "controller/cmake/arm-none-eabi.cmake")}`, "-DBREWOS_TESTS=OFF"], { echo: false });
+must(
+  "cmake",
+  ["-S", "controller", "-B", dir, `-DCMAKE_TOOLCHAIN_FILE=${join(root, "controller/cmake/arm-none-eabi.cmake")}`, "-DBREWOS_TESTS=OFF"],
+  { echo: false },
+);
 must("cmake", ["--build", dir, "--target", "brewos_core", "-j", "2"], { echo: false });
 const size = must("arm-none-eabi-size", ["-t", join(dir, "libbrewos_core.a")], { echo: false }).out;
-const total = size.split("\n").find((l) => l.includes("(TOTALS)"))?.trim().split(/\s+/).map(Number) ?? [];
+const total =
+  size
+    .split("\n")
+    .find((l) => l.includes("(TOTALS)"))
+    ?.trim()
+    .split(/\s+/)
+    .map(Number) ?? [];
 const [text, data, bss] = total;
 
 function walk(d, out = []) {

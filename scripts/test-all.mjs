@@ -19,7 +19,7 @@ if (build.status !== 0) {
   const ct = run("ctest", ["--test-dir", "build/host", "-V", "-j", jobs], { echo: false });
   const perTest = new Map();
   for (const line of ct.out.split("\n")) {
-    const m = line.match(/^(\d+): \[  (PASSED|FAILED)  \] (\d+) test/);
+    const m = line.match(/^(\d+): \[ {2}(PASSED|FAILED) {2}\] (\d+) test/);
     if (m) {
       const t = perTest.get(m[1]) ?? { pass: 0, fail: 0 };
       t[m[2] === "PASSED" ? "pass" : "fail"] += Number(m[3]);
@@ -27,7 +27,9 @@ if (build.status !== 0) {
     }
   }
   for (const line of ct.out.split("\n")) {
-    const m = line.match(/Test\s+#(\d+): (\S+) \.+\**\s*(Passed|Failed|\*\*\*Failed|Not Run|\*\*\*Not Run|\*\*\*Exception.*|\*\*\*Timeout.*|Exit code.*)/);
+    const m = line.match(
+      /Test\s+#(\d+): (\S+) \.+\**\s*(Passed|Failed|\*\*\*Failed|Not Run|\*\*\*Not Run|\*\*\*Exception.*|\*\*\*Timeout.*|Exit code.*)/,
+    );
     if (!m) continue;
     const ok = m[3] === "Passed";
     const c = perTest.get(m[1]);
@@ -40,7 +42,13 @@ if (build.status !== 0) {
     console.log(`  ${ok ? "ok  " : "FAIL"} ${m[2]}${c ? ` (${c.pass} passed, ${c.fail} failed)` : ""}`);
     if (!ok) problems.push(`ctest ${m[2]}`);
   }
-  if (failed > 0) process.stdout.write(ct.out.split("\n").filter((l) => /ERROR|FAILED|error|Failure/.test(l)).join("\n") + "\n");
+  if (failed > 0)
+    process.stdout.write(
+      `${ct.out
+        .split("\n")
+        .filter((l) => /ERROR|FAILED|error|Failure/.test(l))
+        .join("\n")}\n`,
+    );
 }
 
 console.log("== TypeScript: bun test");
