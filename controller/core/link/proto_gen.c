@@ -10,7 +10,7 @@ static const uint8_t enum_reset_reason_values[] = {0, 1, 2, 3, 4, 255};
 static const uint8_t enum_machine_state_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
 static const uint8_t enum_machine_mode_values[] = {0, 1, 2};
 static const uint8_t enum_heating_strategy_values[] = {0, 1, 2, 3};
-static const uint8_t enum_stop_reason_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+static const uint8_t enum_stop_reason_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
 static const uint8_t enum_alarm_code_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25};
 static const uint8_t enum_alarm_severity_values[] = {0, 1, 2, 3};
 static const uint8_t enum_alarm_action_values[] = {0, 1};
@@ -18,6 +18,7 @@ static const uint8_t enum_ack_result_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
 static const uint8_t enum_log_level_values[] = {0, 1, 2, 3};
 static const uint8_t enum_shot_source_values[] = {0, 1};
 static const uint8_t enum_phase_reason_values[] = {0, 1, 2, 3, 4, 5};
+static const uint8_t enum_autotune_status_values[] = {0, 1, 2, 3};
 
 static const proto_field_desc_t fields_controller_hello[] = {
     {"proto_major", offsetof(proto_controller_hello_t, proto_major), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
@@ -64,7 +65,7 @@ static const proto_field_desc_t fields_phase_changed[] = {
 };
 static const proto_field_desc_t fields_shot_ended[] = {
     {"shot_token", offsetof(proto_shot_ended_t, shot_token), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
-    {"stop_reason", offsetof(proto_shot_ended_t, stop_reason), 0, PROTO_WIRE_U8, 0, 0LL, 11LL, enum_stop_reason_values, sizeof enum_stop_reason_values},
+    {"stop_reason", offsetof(proto_shot_ended_t, stop_reason), 0, PROTO_WIRE_U8, 0, 0LL, 12LL, enum_stop_reason_values, sizeof enum_stop_reason_values},
     {"flags", offsetof(proto_shot_ended_t, flags), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
     {"duration_ms", offsetof(proto_shot_ended_t, duration_ms), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
     {"pumped_volume_ul", offsetof(proto_shot_ended_t, pumped_volume_ul), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
@@ -93,6 +94,15 @@ static const proto_field_desc_t fields_log[] = {
     {"level", offsetof(proto_log_t, level), 0, PROTO_WIRE_U8, 0, 0LL, 3LL, enum_log_level_values, sizeof enum_log_level_values},
     {"uptime_ms", offsetof(proto_log_t, uptime_ms), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
     {"text", offsetof(proto_log_t, text), 0, PROTO_WIRE_STR, 200, 0LL, 200LL, NULL, 0},
+};
+static const proto_field_desc_t fields_autotune_result[] = {
+    {"boiler", offsetof(proto_autotune_result_t, boiler), 0, PROTO_WIRE_U8, 0, 0LL, 1LL, NULL, 0},
+    {"status", offsetof(proto_autotune_result_t, status), 0, PROTO_WIRE_U8, 0, 0LL, 3LL, enum_autotune_status_values, sizeof enum_autotune_status_values},
+    {"kp_milli", offsetof(proto_autotune_result_t, kp_milli), 0, PROTO_WIRE_I32, 0, 0LL, 1000000LL, NULL, 0},
+    {"ki_milli", offsetof(proto_autotune_result_t, ki_milli), 0, PROTO_WIRE_I32, 0, 0LL, 1000000LL, NULL, 0},
+    {"kd_milli", offsetof(proto_autotune_result_t, kd_milli), 0, PROTO_WIRE_I32, 0, 0LL, 10000000LL, NULL, 0},
+    {"period_ms", offsetof(proto_autotune_result_t, period_ms), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+    {"amplitude_cdeg", offsetof(proto_autotune_result_t, amplitude_cdeg), 0, PROTO_WIRE_U16, 0, 0LL, 65535LL, NULL, 0},
 };
 static const proto_field_desc_t fields_hub_hello[] = {
     {"proto_major", offsetof(proto_hub_hello_t, proto_major), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
@@ -162,6 +172,7 @@ static const proto_msg_desc_t messages[PROTO_MESSAGE_COUNT] = {
     {"ack", PROTO_MSG_ACK, 0, 4, 6, fields_ack},
     {"config_report", PROTO_MSG_CONFIG_REPORT, 0, 2, 6, fields_config_report},
     {"log", PROTO_MSG_LOG, 0, 3, 6, fields_log},
+    {"autotune_result", PROTO_MSG_AUTOTUNE_RESULT, 0, 7, 20, fields_autotune_result},
     {"hub_hello", PROTO_MSG_HUB_HELLO, 1, 7, 13, fields_hub_hello},
     {"desired_state", PROTO_MSG_DESIRED_STATE, 1, 5, 7, fields_desired_state},
     {"shot_start", PROTO_MSG_SHOT_START, 1, 7, 18, fields_shot_start},

@@ -12,7 +12,7 @@
 #define PROTO_MAX_PAYLOAD_BYTES 240u
 #define PROTO_HEADER_BYTES 4u
 #define PROTO_CRC_BYTES 2u
-#define PROTO_MESSAGE_COUNT 19u
+#define PROTO_MESSAGE_COUNT 20u
 #define PROTO_CONFIG_KEY_COUNT 46u
 
 /* Boiler layout of the machine. */
@@ -75,6 +75,7 @@ typedef enum {
   PROTO_STOP_REASON_WATER_EMPTY = 9,
   PROTO_STOP_REASON_WEIGHT_ALREADY_REACHED = 10,
   PROTO_STOP_REASON_SCALE_REQUIRED = 11,
+  PROTO_STOP_REASON_LINK_LOST = 12,
 } proto_stop_reason_t;
 
 /* Alarm identities. Ids are never reused. */
@@ -171,6 +172,14 @@ typedef enum {
   PROTO_DECODE_ERROR_FIELD_RANGE = 8,
 } proto_decode_error_t;
 
+/* Outcome of a relay autotune. */
+typedef enum {
+  PROTO_AUTOTUNE_STATUS_OK = 0,
+  PROTO_AUTOTUNE_STATUS_ABORTED = 1,
+  PROTO_AUTOTUNE_STATUS_TIMEOUT = 2,
+  PROTO_AUTOTUNE_STATUS_NO_OSCILLATION = 3,
+} proto_autotune_status_t;
+
 /* What the controller's hardware and firmware can do. (32-bit mask) */
 #define PROTO_CAPABILITIES_PRESSURE_SENSOR (1ul << 0)
 #define PROTO_CAPABILITIES_FLOW_METER (1ul << 1)
@@ -219,6 +228,7 @@ typedef enum {
 
 /* Options for a shot start. (8-bit mask) */
 #define PROTO_SHOT_FLAGS_REQUIRE_SCALE (1ul << 0)
+#define PROTO_SHOT_FLAGS_BACKFLUSH (1ul << 1)
 
 /* What happened during a shot. (8-bit mask) */
 #define PROTO_SHOT_END_FLAGS_WEIGHT_LOST (1ul << 0)
@@ -289,6 +299,7 @@ typedef enum {
   PROTO_MSG_ACK = 0x07,
   PROTO_MSG_CONFIG_REPORT = 0x08,
   PROTO_MSG_LOG = 0x09,
+  PROTO_MSG_AUTOTUNE_RESULT = 0x0a,
   PROTO_MSG_HUB_HELLO = 0x40,
   PROTO_MSG_DESIRED_STATE = 0x41,
   PROTO_MSG_SHOT_START = 0x42,
@@ -394,6 +405,17 @@ typedef struct {
   char text[201]; /* NUL-terminated */
 } proto_log_t;
 
+/* Result of autotune_start: proposed gains (apply them with config_set) and the measured oscillation. */
+typedef struct {
+  uint8_t boiler;
+  uint8_t status; /* proto_autotune_status_t */
+  int32_t kp_milli;
+  int32_t ki_milli;
+  int32_t kd_milli;
+  uint32_t period_ms;
+  uint16_t amplitude_cdeg;
+} proto_autotune_result_t;
+
 /* Sent when the link opens and whenever the hub sees a controller_hello it has not answered. Layout frozen across major versions. */
 typedef struct {
   uint8_t proto_major;
@@ -486,6 +508,7 @@ typedef struct {
     proto_ack_t ack;
     proto_config_report_t config_report;
     proto_log_t log;
+    proto_autotune_result_t autotune_result;
     proto_hub_hello_t hub_hello;
     proto_desired_state_t desired_state;
     proto_shot_start_t shot_start;

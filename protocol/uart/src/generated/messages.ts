@@ -72,6 +72,7 @@ export const StopReason = {
   water_empty: 9,
   weight_already_reached: 10,
   scale_required: 11,
+  link_lost: 12,
 } as const;
 export type StopReason = (typeof StopReason)[keyof typeof StopReason];
 
@@ -177,6 +178,15 @@ export const DecodeError = {
 } as const;
 export type DecodeError = (typeof DecodeError)[keyof typeof DecodeError];
 
+/** Outcome of a relay autotune. */
+export const AutotuneStatus = {
+  ok: 0,
+  aborted: 1,
+  timeout: 2,
+  no_oscillation: 3,
+} as const;
+export type AutotuneStatus = (typeof AutotuneStatus)[keyof typeof AutotuneStatus];
+
 /** What the controller's hardware and firmware can do. Bit masks. */
 export const Capabilities = {
   pressure_sensor: 0x1,
@@ -236,6 +246,7 @@ export const DesiredFlags = {
 /** Options for a shot start. Bit masks. */
 export const ShotFlags = {
   require_scale: 0x1,
+  backflush: 0x2,
 } as const;
 
 /** What happened during a shot. Bit masks. */
@@ -476,6 +487,20 @@ export interface LogMessage {
   text: string;
 }
 
+/** Result of autotune_start: proposed gains (apply them with config_set) and the measured oscillation. */
+export interface AutotuneResultMessage {
+  type: "autotune_result";
+  /** Sender's frame sequence number (u16, wraps). */
+  seq: number;
+  boiler: number;
+  status: number;
+  kp_milli: number;
+  ki_milli: number;
+  kd_milli: number;
+  period_ms: number;
+  amplitude_cdeg: number;
+}
+
 /** Sent when the link opens and whenever the hub sees a controller_hello it has not answered. Layout frozen across major versions. */
 export interface HubHelloMessage {
   type: "hub_hello";
@@ -597,6 +622,7 @@ export type UartMessage =
   | AckMessage
   | ConfigReportMessage
   | LogMessage
+  | AutotuneResultMessage
   | HubHelloMessage
   | DesiredStateMessage
   | ShotStartMessage
@@ -705,7 +731,7 @@ export const MESSAGE_DESCRIPTORS: readonly MessageDescriptor[] = [
     minPayload: 22,
     fields: [
       { name: "shot_token", wire: "u32", min: 0, max: 4294967295, maxLen: 0 },
-      { name: "stop_reason", wire: "u8", min: 0, max: 11, maxLen: 0, enumValues: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] },
+      { name: "stop_reason", wire: "u8", min: 0, max: 12, maxLen: 0, enumValues: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] },
       { name: "flags", wire: "u8", min: 0, max: 255, maxLen: 0 },
       { name: "duration_ms", wire: "u32", min: 0, max: 4294967295, maxLen: 0 },
       { name: "pumped_volume_ul", wire: "u32", min: 0, max: 4294967295, maxLen: 0 },
@@ -758,6 +784,21 @@ export const MESSAGE_DESCRIPTORS: readonly MessageDescriptor[] = [
       { name: "level", wire: "u8", min: 0, max: 3, maxLen: 0, enumValues: [0, 1, 2, 3] },
       { name: "uptime_ms", wire: "u32", min: 0, max: 4294967295, maxLen: 0 },
       { name: "text", wire: "str", min: 0, max: 200, maxLen: 200 },
+    ],
+  },
+  {
+    name: "autotune_result",
+    id: 10,
+    from: "controller",
+    minPayload: 20,
+    fields: [
+      { name: "boiler", wire: "u8", min: 0, max: 1, maxLen: 0 },
+      { name: "status", wire: "u8", min: 0, max: 3, maxLen: 0, enumValues: [0, 1, 2, 3] },
+      { name: "kp_milli", wire: "i32", min: 0, max: 1000000, maxLen: 0 },
+      { name: "ki_milli", wire: "i32", min: 0, max: 1000000, maxLen: 0 },
+      { name: "kd_milli", wire: "i32", min: 0, max: 10000000, maxLen: 0 },
+      { name: "period_ms", wire: "u32", min: 0, max: 4294967295, maxLen: 0 },
+      { name: "amplitude_cdeg", wire: "u16", min: 0, max: 65535, maxLen: 0 },
     ],
   },
   {

@@ -1,0 +1,164 @@
+/* Hub -> controller messages: validated by the codec, checked against the machine's state here,
+ * answered with exactly one ack (replayed, not re-run, for retries). */
+#include <string.h>
+
+#include "controller_internal.h"
+
+static void send_ack(controller_t *c, const proto_msg_t *cmd, uint8_t result, uint16_t detail) {
+  proto_msg_t a;
+  memset(&a, 0, sizeof a);
+  a.type = PROTO_MSG_ACK;
+  a.u.ack.acked_type = cmd->type;
+  a.u.ack.acked_seq = cmd->seq;
+  a.u.ack.result = result;
+  a.u.ack.detail = detail;
+  link_remember(&c->link, cmd, result, detail);
+  (void)link_send(&c->link, &a);
+}
+
+uint8_t controller_may_brew(const controller_t *c, uint16_t *detail) {
+  *detail = 0;
+  if (c->state.state == PROTO_MACHINE_STATE_INIT) return PROTO_ACK_RESULT_NOT_READY;
+  if (c->safety.latched) {
+    *detail = c->safety.trip_code;
+    return PROTO_ACK_RESULT_REJECTED_STATE;
+  }
+  if (!safety_pump_allowed(&c->safety)) {
+    *detail = alarms_top(&c->safety.alarms);
+    return PROTO_ACK_RESULT_REJECTED_STATE;
+  }
+  if (c->autotune.running) return PROTO_ACK_RESULT_BUSY;
+  return PROTO_ACK_RESULT_OK;
+}
+
+void controller_start_shot(controller_t *c, const shot_request_t *req) {
+  autofill_tick(&c->autofill, c->now_ms, true, true, false, &c->steam_block, &c->fill_open, &c->pump_pmil);
+  shot_start(&c->shot, req, c->now_ms);
+  c->activity_ms = c->now_ms;
+}
+
+static uint8_t on_shot_start(controller_t *c, const proto_shot_start_t *s, uint16_t *detail) {
+  if (!c->link.hub_ok) return PROTO_ACK_RESULT_VERSION_MISMATCH;
+  if (c->shot.running) return PROTO_ACK_RESULT_BUSY;
+  if (s->profile_slot != 0) {
+    *detail = 1; /* field index of profile_slot: uploaded profiles are not supported by this firmware yet */
+    return PROTO_ACK_RESULT_UNSUPPORTED;
+  }
+  uint8_t r = controller_may_brew(c, detail);
+  if (r != PROTO_ACK_RESULT_OK) return r;
+  bool weight_fresh = c->weight_connected && c->now_ms - c->weight_at_ms < LINK_WEIGHT_FRESH_MS;
+  if ((s->flags & PROTO_SHOT_FLAGS_REQUIRE_SCALE) && !weight_fresh) {
+    *detail = 2; /* flags: a scale is required and none is streaming */
+    return PROTO_ACK_RESULT_REJECTED_STATE;
+  }
+  shot_request_t req;
+  req.token = s->shot_token;
+  req.source = PROTO_SHOT_SOURCE_COMMAND;
+  req.slot = s->profile_slot;
+  req.flags = s->flags;
+  req.dose_dg = s->dose_dg;
+  req.target_weight_dg = s->target_weight_dg;
+  req.stop_time_ms = s->stop_time_ms;
+  req.stop_volume_ul = s->stop_volume_ul;
+  controller_start_shot(c, &req);
+  return PROTO_ACK_RESULT_OK;
+}
+
+static uint8_t on_fault_clear(controller_t *c, uint8_t code, uint16_t *detail) {
+  safety_in_t si;
+  controller_safety_in(c, &si);
+  uint8_t r = safety_clear(&c->safety, code, &si);
+  *detail = code;
+  if (!c->safety.alarms.active[PROTO_ALARM_CODE_SENSOR_STUCK]) {
+    if (c->brew_t.fault == TEMP_SENSOR_STUCK) c->brew_t.fault = TEMP_SENSOR_OK;
+    if (c->steam_t.fault == TEMP_SENSOR_STUCK) c->steam_t.fault = TEMP_SENSOR_OK;
+  }
+  if (!c->safety.alarms.active[PROTO_ALARM_CODE_STEAM_FILL_TIMEOUT]) autofill_rearm(&c->autofill);
+  controller_log(c, r == PROTO_ACK_RESULT_OK ? PROTO_LOG_LEVEL_INFO : PROTO_LOG_LEVEL_WARN,
+                 r == PROTO_ACK_RESULT_OK ? "fault clear: done" : "fault clear: refused, cause still present");
+  return r;
+}
+
+static uint8_t on_config_get(controller_t *c, uint16_t key, uint16_t *detail) {
+  *detail = key;
+  if (key == 0) {
+    for (size_t i = 0; i < PROTO_CONFIG_KEY_COUNT; i++) controller_report_config(c, proto_config_keys[i].id);
+    return PROTO_ACK_RESULT_OK;
+  }
+  if (proto_config_key(key) == NULL) return PROTO_ACK_RESULT_INVALID_FIELD;
+  controller_report_config(c, key);
+  return PROTO_ACK_RESULT_OK;
+}
+
+static uint8_t on_config_set(controller_t *c, uint16_t key, int32_t value, uint16_t *detail) {
+  *detail = key;
+  if (!c->link.hub_ok) return PROTO_ACK_RESULT_VERSION_MISMATCH;
+  if (key == PROTO_CONFIG_MACHINE_TYPE && c->shot.running) return PROTO_ACK_RESULT_BUSY;
+  uint8_t r = controller_config_set(c, key, value);
+  if (r == PROTO_ACK_RESULT_OK) controller_report_config(c, key);
+  return r;
+}
+
+static uint8_t on_autotune(controller_t *c, const proto_autotune_start_t *a) {
+  if (!c->link.hub_ok) return PROTO_ACK_RESULT_VERSION_MISMATCH;
+  if (c->shot.running || c->autotune.running) return PROTO_ACK_RESULT_BUSY;
+  if (c->safety.latched) return PROTO_ACK_RESULT_REJECTED_STATE;
+  uint8_t type = c->boilers.machine_type;
+  bool has = a->boiler == 0 ? type != PROTO_MACHINE_TYPE_HEAT_EXCHANGER : type != PROTO_MACHINE_TYPE_SINGLE_BOILER;
+  if (!has) return PROTO_ACK_RESULT_INVALID_FIELD;
+  autotune_start(&c->autotune, a->boiler, (float)a->setpoint_cdeg / 100.0f, (float)a->amplitude_pmil, c->now_ms);
+  controller_log(c, PROTO_LOG_LEVEL_INFO, "autotune started");
+  return PROTO_ACK_RESULT_OK;
+}
+
+void controller_handle(controller_t *c, const proto_msg_t *m) {
+  switch (m->type) {
+    case PROTO_MSG_HUB_HELLO:
+      c->link.hub_ok = m->u.hub_hello.proto_major == PROTO_VERSION_MAJOR;
+      if (!c->link.hub_ok)
+        controller_log(c, PROTO_LOG_LEVEL_ERROR, "hub speaks another protocol major: control blocked");
+      controller_send_hello(c);
+      return;
+    case PROTO_MSG_DESIRED_STATE:
+      if (m->u.desired_state.mode != c->desired.mode ||
+          m->u.desired_state.brew_setpoint_cdeg != c->desired.brew_setpoint_cdeg) {
+        c->activity_ms = c->now_ms;
+      }
+      if (m->u.desired_state.heating_strategy != c->desired.heating_strategy) {
+        c->desired = m->u.desired_state;
+        controller_apply_config(c);
+      }
+      c->desired = m->u.desired_state;
+      return;
+    case PROTO_MSG_WEIGHT_SAMPLE:
+      c->weight_dg = m->u.weight_sample.weight_dg;
+      c->weight_at_ms = c->now_ms - m->u.weight_sample.age_ms;
+      c->weight_connected = (m->u.weight_sample.flags & PROTO_WEIGHT_FLAGS_CONNECTED) != 0;
+      return;
+    default: break;
+  }
+  /* Discrete commands: exactly one ack; a retry with the same seq gets the same answer. */
+  proto_msg_t replay;
+  if (link_replay(&c->link, m, &replay)) {
+    (void)link_send(&c->link, &replay);
+    return;
+  }
+  uint16_t detail = 0;
+  uint8_t r = PROTO_ACK_RESULT_UNSUPPORTED;
+  switch (m->type) {
+    case PROTO_MSG_SHOT_START: r = on_shot_start(c, &m->u.shot_start, &detail); break;
+    case PROTO_MSG_SHOT_STOP:
+      if (c->shot.running && (m->u.shot_stop.shot_token == 0 || m->u.shot_stop.shot_token == c->shot.req.token)) {
+        shot_stop(&c->shot, PROTO_STOP_REASON_COMMAND, c->now_ms);
+      }
+      r = PROTO_ACK_RESULT_OK;
+      break;
+    case PROTO_MSG_CONFIG_SET: r = on_config_set(c, m->u.config_set.key, m->u.config_set.value, &detail); break;
+    case PROTO_MSG_CONFIG_GET: r = on_config_get(c, m->u.config_get.key, &detail); break;
+    case PROTO_MSG_FAULT_CLEAR: r = on_fault_clear(c, m->u.fault_clear.code, &detail); break;
+    case PROTO_MSG_AUTOTUNE_START: r = on_autotune(c, &m->u.autotune_start); break;
+    case PROTO_MSG_PROFILE_CHUNK: r = PROTO_ACK_RESULT_UNSUPPORTED; break;
+    default: return;
+  }
+  send_ack(c, m, r, detail);
+}

@@ -1,0 +1,307 @@
+/* Controller init and the 10 ms tick. */
+#include "controller.h"
+
+#include <string.h>
+
+#include "controller_internal.h"
+
+static ntc_params_t ntc_from_config(const config_t *cfg, bool steam) {
+  ntc_params_t p;
+  memset(&p, 0, sizeof p);
+  p.model = NTC_MODEL_BETA;
+  p.r25_ohm = (float)config_get(cfg, steam ? PROTO_CONFIG_STEAM_NTC_R25_OHM : PROTO_CONFIG_BREW_NTC_R25_OHM);
+  p.beta_k = (float)config_get(cfg, steam ? PROTO_CONFIG_STEAM_NTC_BETA_K : PROTO_CONFIG_BREW_NTC_BETA_K);
+  p.pullup_ohm = (float)config_get(cfg, steam ? PROTO_CONFIG_STEAM_NTC_PULLUP_OHM : PROTO_CONFIG_BREW_NTC_PULLUP_OHM);
+  p.offset_c =
+      (float)config_get(cfg, steam ? PROTO_CONFIG_STEAM_TEMP_OFFSET_CDEG : PROTO_CONFIG_BREW_TEMP_OFFSET_CDEG) / 100.0f;
+  return p;
+}
+
+void controller_apply_config(controller_t *c) {
+  const config_t *cfg = &c->cfg;
+  uint8_t type = (uint8_t)config_get(cfg, PROTO_CONFIG_MACHINE_TYPE);
+  bool has_brew = type != PROTO_MACHINE_TYPE_HEAT_EXCHANGER;
+  bool has_steam = type != PROTO_MACHINE_TYPE_SINGLE_BOILER;
+  ntc_params_t brew = ntc_from_config(cfg, false);
+  ntc_params_t steam = ntc_from_config(cfg, true);
+  /* Sensor calibration changes restart the filters; a fitted/unfitted change is a machine change. */
+  c->brew_t.ntc = brew;
+  c->steam_t.ntc = steam;
+  c->group_t.ntc = brew;
+  c->brew_t.fitted = has_brew;
+  c->steam_t.fitted = has_steam;
+  float zero = (float)config_get(cfg, PROTO_CONFIG_PRESSURE_ZERO_PMIL) / 1000.0f;
+  float full = (float)config_get(cfg, PROTO_CONFIG_PRESSURE_FULL_PMIL) / 1000.0f;
+  float full_mbar = (float)config_get(cfg, PROTO_CONFIG_PRESSURE_FULL_MBAR);
+  c->pressure.zero_ratio = c->boiler_pressure.zero_ratio = zero;
+  c->pressure.full_ratio = c->boiler_pressure.full_ratio = full;
+  c->pressure.full_mbar = c->boiler_pressure.full_mbar = full_mbar;
+  c->boiler_pressure.fitted =
+      type == PROTO_MACHINE_TYPE_HEAT_EXCHANGER && config_get(cfg, PROTO_CONFIG_HX_CONTROL_PRESSURE);
+  boilers_apply_config(&c->boilers, cfg);
+  heaters_configure(&c->heaters, c->desired.heating_strategy, config_get(cfg, PROTO_CONFIG_BREW_HEATER_W),
+                    config_get(cfg, PROTO_CONFIG_STEAM_HEATER_W), config_circuit_w(cfg));
+  safety_apply_config(&c->safety, cfg);
+  shot_apply_config(&c->shot, cfg);
+  c->autofill.timeout_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_STEAM_FILL_TIMEOUT_S) * 1000u;
+  c->autofill.fitted = has_steam && (c->hooks.capabilities & PROTO_CAPABILITIES_STEAM_LEVEL_PROBE);
+}
+
+void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t now_ms) {
+  memset(c, 0, sizeof *c);
+  c->hooks = *hooks;
+  c->persist.read = hooks->persist_read;
+  c->persist.write = hooks->persist_write;
+  int loaded = persist_load(&c->persist, &c->cfg);
+  ntc_params_t p = ntc_from_config(&c->cfg, false);
+  temp_sensor_init(&c->brew_t, &p, true);
+  temp_sensor_init(&c->steam_t, &p, true);
+  temp_sensor_init(&c->group_t, &p, (hooks->capabilities & PROTO_CAPABILITIES_GROUP_SENSOR) != 0);
+  pressure_init(&c->pressure, 0.1f, 0.9f, 16000.0f, (hooks->capabilities & PROTO_CAPABILITIES_PRESSURE_SENSOR) != 0);
+  pressure_init(&c->boiler_pressure, 0.1f, 0.9f, 16000.0f, false);
+  boilers_init(&c->boilers, &c->cfg);
+  heaters_init(&c->heaters, (uint16_t)config_get(&c->cfg, PROTO_CONFIG_SSR_MIN_ON_MS));
+  safety_init(&c->safety, &c->cfg);
+  selftest_init(&c->selftest, &hooks->selftest);
+  machine_state_init(&c->state);
+  shot_init(&c->shot, &c->cfg);
+  pump_model_default(&c->pump);
+  autofill_init(&c->autofill, false, 30000u);
+  link_init(&c->link);
+  c->desired.mode = PROTO_MACHINE_MODE_STANDBY;
+  c->desired.heating_strategy = PROTO_HEATING_STRATEGY_SEQUENTIAL;
+  c->desired.brew_setpoint_cdeg = 9300;
+  c->desired.steam_setpoint_cdeg = 14000;
+  c->now_ms = now_ms;
+  c->boot_ms = now_ms;
+  c->activity_ms = now_ms;
+  c->last_state = PROTO_MACHINE_STATE_INIT;
+  controller_apply_config(c);
+  if (hooks->reset_reason == PROTO_RESET_REASON_WATCHDOG) {
+    (void)alarms_raise(&c->safety.alarms, PROTO_ALARM_CODE_WATCHDOG_RESET, 0, now_ms);
+  }
+  if (loaded < 0 && c->persist.seq != 0) {
+    (void)alarms_raise(&c->safety.alarms, PROTO_ALARM_CODE_CONFIG_INVALID, 0, now_ms);
+  }
+}
+
+uint8_t controller_config_set(controller_t *c, uint16_t key, int32_t value) {
+  uint8_t r = config_set(&c->cfg, key, value);
+  if (r == PROTO_ACK_RESULT_OK) {
+    c->cfg_dirty = true;
+    c->cfg_changed_ms = c->now_ms;
+    controller_apply_config(c);
+  }
+  return r;
+}
+
+uint8_t controller_effective_mode(const controller_t *c) {
+  if (c->link_lost || !c->link.hub_ok) return PROTO_MACHINE_MODE_STANDBY;
+  return c->desired.mode;
+}
+
+void controller_rx(controller_t *c, const uint8_t *buf, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    proto_msg_t m;
+    if (link_rx_byte(&c->link, buf[i], c->now_ms, &m)) controller_handle(c, &m);
+  }
+}
+
+size_t controller_tx(controller_t *c, uint8_t *buf, size_t cap) {
+  return link_drain(&c->link, buf, cap);
+}
+
+bool controller_wdt_ok(const controller_t *c) {
+  return c->wdt_ok;
+}
+
+/* Link freshness: stage 1 disables weight stops, stage 2 stops heating until desired state returns. */
+static void check_link(controller_t *c) {
+  uint32_t now = c->now_ms;
+  uint32_t weight_ms = (uint32_t)config_get(&c->cfg, PROTO_CONFIG_LINK_WEIGHT_TIMEOUT_MS);
+  uint32_t heater_ms = (uint32_t)config_get(&c->cfg, PROTO_CONFIG_LINK_HEATER_TIMEOUT_MS);
+  c->weight_link_lost = !c->link.have_frame || now - c->link.last_valid_ms >= weight_ms;
+  bool lost = !c->link.have_desired || now - c->link.last_desired_ms >= heater_ms;
+  if (lost && !c->link_lost && c->link.have_desired) {
+    (void)alarms_raise(&c->safety.alarms, PROTO_ALARM_CODE_LINK_LOSS, (int32_t)(now - c->link.last_desired_ms), now);
+    if (c->shot.running) {
+      c->shot.end_flags |= PROTO_SHOT_END_FLAGS_LINK_LOST;
+      shot_stop(&c->shot, PROTO_STOP_REASON_LINK_LOST, now);
+    }
+    controller_log(c, PROTO_LOG_LEVEL_WARN, "link lost: heaters off, standby until the hub returns");
+  }
+  if (!lost && c->link_lost) {
+    (void)alarms_clear(&c->safety.alarms, PROTO_ALARM_CODE_LINK_LOSS, now);
+    controller_log(c, PROTO_LOG_LEVEL_INFO, "link back: following desired state");
+  }
+  c->link_lost = lost;
+  if (c->shot.running && c->weight_link_lost) c->shot.end_flags |= PROTO_SHOT_END_FLAGS_LINK_LOST;
+}
+
+static void debounce_lever(controller_t *c, bool raw) {
+  if (raw != c->lever_raw) {
+    c->lever_raw = raw;
+    c->lever_changed_ms = c->now_ms;
+    return;
+  }
+  if (raw == c->lever_stable || c->now_ms - c->lever_changed_ms < CONTROLLER_LEVER_DEBOUNCE_MS) return;
+  c->lever_stable = raw;
+  c->activity_ms = c->now_ms;
+  if (raw) {
+    uint16_t detail = 0;
+    if (c->shot.running || controller_may_brew(c, &detail) != PROTO_ACK_RESULT_OK) return;
+    shot_request_t req;
+    memset(&req, 0, sizeof req);
+    req.token = c->now_ms | 0x80000000u; /* controller-chosen tokens have the top bit set */
+    req.source = PROTO_SHOT_SOURCE_LEVER;
+    controller_start_shot(c, &req);
+  } else if (c->shot.running && c->shot.req.source == PROTO_SHOT_SOURCE_LEVER) {
+    shot_stop(&c->shot, PROTO_STOP_REASON_LEVER, c->now_ms);
+  }
+}
+
+static uint8_t alarm_stop_reason(const safety_t *s) {
+  if (s->latched) return PROTO_STOP_REASON_SAFETY_TRIP;
+  if (s->alarms.active[PROTO_ALARM_CODE_WATER_EMPTY]) return PROTO_STOP_REASON_WATER_EMPTY;
+  if (s->alarms.active[PROTO_ALARM_CODE_PUMP_MAX_RUN]) return PROTO_STOP_REASON_PUMP_MAX_TIME;
+  return PROTO_STOP_REASON_SAFETY_TRIP;
+}
+
+/* 10 Hz work: boiler loops, readiness, eco, the state machine. */
+static void control_10hz(controller_t *c) {
+  uint32_t now = c->now_ms;
+  uint8_t mode = controller_effective_mode(c);
+  if (mode != c->last_mode) c->activity_ms = now;
+  c->last_mode = mode;
+  uint32_t eco_ms = (uint32_t)config_get(&c->cfg, PROTO_CONFIG_ECO_TIMEOUT_S) * 1000u;
+  bool eco_idle = eco_ms > 0 && !c->shot.running && now - c->activity_ms >= eco_ms;
+  bool eco = (c->desired.flags & PROTO_DESIRED_FLAGS_ECO) || eco_idle;
+  boilers_in_t bi;
+  bi.mode = mode;
+  bi.eco = eco;
+  bi.brew_sp_c = (float)c->desired.brew_setpoint_cdeg / 100.0f;
+  bi.steam_sp_c = (float)c->desired.steam_setpoint_cdeg / 100.0f;
+  bi.brew_c = c->brew_t.value_c;
+  bi.steam_c = c->steam_t.value_c;
+  bi.boiler_mbar = c->boiler_pressure.value_mbar;
+  bi.shot_flow_ml_s = c->shot.running ? c->flow_ml_s : 0.0f;
+  bi.heaters_allowed = safety_heaters_allowed(&c->safety);
+  bi.steam_allowed = safety_steam_allowed(&c->safety) && !c->steam_block;
+  bi.now_ms = now;
+  boilers_update(&c->boilers, &bi);
+  if (c->autotune.running) {
+    boiler_loop_t *l = c->autotune.boiler == 0 ? &c->boilers.brew : &c->boilers.steam;
+    float meas = c->autotune.boiler == 0 ? c->brew_t.value_c : c->steam_t.value_c;
+    l->duty_pmil = safety_heaters_allowed(&c->safety) ? autotune_update(&c->autotune, meas, now) : 0.0f;
+    if (c->shot.running || !safety_heaters_allowed(&c->safety)) autotune_abort(&c->autotune);
+  }
+  float band = (float)config_get(&c->cfg, PROTO_CONFIG_READY_BAND_CDEG) / 100.0f;
+  if (c->boilers.brew.enabled && c->brew_t.value_c >= c->boilers.brew.target_c - band) c->brew_stable = true;
+  if (c->boilers.steam.enabled && c->steam_t.value_c >= c->boilers.steam.target_c - band) c->steam_stable = true;
+  if (mode == PROTO_MACHINE_MODE_STANDBY) c->brew_stable = c->steam_stable = false;
+  state_in_t si;
+  si.tripped = c->safety.latched;
+  si.fault = alarms_any(&c->safety.alarms, PROTO_ALARM_SEVERITY_FAULT) && !c->safety.latched;
+  si.sensors_ready = now - c->boot_ms >= CONTROLLER_SENSOR_PRIME_MS;
+  si.shot_running = c->shot.running;
+  si.mode = mode;
+  si.eco = eco;
+  si.temp_c = boilers_ready_temp_c(&c->boilers);
+  si.setpoint_c = boilers_ready_setpoint_c(&c->boilers);
+  si.ready_band_c = band;
+  (void)machine_state_step(&c->state, &si, now);
+}
+
+void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out) {
+  c->now_ms = in->now_ms;
+  uint32_t now = c->now_ms;
+  c->ticks++;
+  temp_sensor_sample(&c->brew_t, in->brew_ntc_adc, now, c->brew_duty);
+  temp_sensor_sample(&c->steam_t, in->steam_ntc_adc, now, c->steam_duty);
+  temp_sensor_sample(&c->group_t, in->group_ntc_adc, now, 0);
+  pressure_sample(&c->pressure, in->pressure_adc);
+  pressure_sample(&c->boiler_pressure, in->boiler_pressure_adc);
+  check_link(c);
+  debounce_lever(c, in->lever_down);
+
+  if (c->ticks % 10u == 0u) control_10hz(c);
+
+  /* Hydraulics: shot first, then the steam fill in the time the shot leaves. */
+  float bar = c->pressure.fitted ? c->pressure.value_mbar / 1000.0f : 9.0f;
+  c->flow_ml_s = pump_model_flow_ml_s(&c->pump, bar, (float)c->pump_pmil);
+  shot_in_t sin;
+  sin.now_ms = now;
+  sin.pressure_mbar = c->pressure.value_mbar;
+  sin.brew_temp_c = c->brew_t.value_c;
+  sin.flow_ml_s = c->flow_ml_s;
+  sin.pump_allowed = safety_pump_allowed(&c->safety);
+  uint16_t shot_pump = 0;
+  bool valve = false;
+  shot_tick(&c->shot, &sin, &shot_pump, &valve);
+  if (c->shot.running && !safety_pump_allowed(&c->safety)) shot_stop(&c->shot, alarm_stop_reason(&c->safety), now);
+  uint16_t fill_pump = 0;
+  bool fill = false;
+  if (autofill_tick(&c->autofill, now, in->steam_level_ok, c->shot.running, safety_pump_allowed(&c->safety),
+                    &c->steam_block, &fill, &fill_pump)) {
+    (void)alarms_raise(&c->safety.alarms, PROTO_ALARM_CODE_STEAM_FILL_TIMEOUT, (int32_t)c->autofill.timeout_ms, now);
+  }
+  c->pump_pmil = shot_pump > fill_pump ? shot_pump : fill_pump;
+  c->valve_open = valve;
+  c->fill_open = fill;
+
+  /* Heaters: loop duties (10 Hz) turned into SSR states each tick. */
+  c->brew_duty = (uint16_t)c->boilers.brew.duty_pmil;
+  c->steam_duty = c->steam_block ? 0u : (uint16_t)c->boilers.steam.duty_pmil;
+  bool brew_on = false, steam_on = false;
+  uint8_t type = c->boilers.machine_type;
+  bool ready = c->brew_stable || type != PROTO_MACHINE_TYPE_DUAL_BOILER;
+  if (type == PROTO_MACHINE_TYPE_DUAL_BOILER) {
+    heaters_tick(&c->heaters, c->brew_duty, c->steam_duty, ready, &brew_on, &steam_on);
+  } else {
+    /* One heater: the single boiler's is wired as brew, the HX boiler's as steam. */
+    bool on = ssr_want(type == PROTO_MACHINE_TYPE_SINGLE_BOILER ? &c->heaters.brew : &c->heaters.steam,
+                       type == PROTO_MACHINE_TYPE_SINGLE_BOILER ? c->brew_duty : c->steam_duty);
+    brew_on = type == PROTO_MACHINE_TYPE_SINGLE_BOILER && on;
+    steam_on = type == PROTO_MACHINE_TYPE_HEAT_EXCHANGER && on;
+  }
+
+  /* Safety last, so it sees this tick's demands and overrides them. */
+  safety_in_t si;
+  c->tank_ok = in->tank_ok;
+  controller_safety_in(c, &si);
+  safety_check(&c->safety, &si);
+  uint8_t st = selftest_tick(&c->selftest, now);
+  if (st != PROTO_ALARM_CODE_NONE) {
+    safety_trip(&c->safety, st, 0, now);
+    c->selftest_failed = true;
+  }
+  if (c->safety.latched && c->shot.running) shot_stop(&c->shot, PROTO_STOP_REASON_SAFETY_TRIP, now);
+  if (c->safety.latched) autotune_abort(&c->autotune);
+
+  out->brew_heater_on = brew_on;
+  out->steam_heater_on = steam_on;
+  out->heater_mains_enable = true;
+  out->pump_power_pmil = c->pump_pmil;
+  out->brew_valve_open = c->valve_open;
+  out->fill_valve_open = c->fill_open;
+  out->brew_duty_pmil = c->brew_duty;
+  out->steam_duty_pmil = c->steam_duty;
+  safety_apply(&c->safety, out);
+  if (!out->heater_mains_enable) {
+    ssr_clear(&c->heaters.brew);
+    ssr_clear(&c->heaters.steam);
+  }
+  c->pump_pmil = out->pump_power_pmil;
+  /* Every check ran this tick. A latched trip keeps feeding (a reset must not forget the trip);
+   * a failed self-test stops feeding, so the reboot re-runs the tests from scratch. */
+  c->wdt_ok = !c->selftest_failed;
+
+  if (c->cfg_dirty && !c->shot.running && now - c->cfg_changed_ms >= CONTROLLER_SAVE_DELAY_MS) {
+    if (persist_save(&c->persist, &c->cfg))
+      c->cfg_dirty = false;
+    else
+      controller_log(c, PROTO_LOG_LEVEL_ERROR, "config save failed; will retry");
+    c->cfg_changed_ms = now;
+  }
+  controller_report(c);
+}

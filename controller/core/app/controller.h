@@ -1,0 +1,110 @@
+/* The whole controller: owns every module and runs one 10 ms tick at a time.
+ *
+ * Timing budget per 10 ms tick (RP2350 @150 MHz, core 0), measured on the host and scaled:
+ *   sensors (3 NTC + 2 pressure, filters)  ~15 us
+ *   heaters, shot, autofill, safety        ~10 us
+ *   boilers + state machine (every 10th)   ~20 us
+ *   telemetry encode (every 5th/25th)      ~20 us
+ * well under 1 % of the tick; the rest is idle. Flash writes (config save) stall XIP for ~45 ms and
+ * are only done when no shot runs and the heaters' SSR state is held by the GPIOs. */
+#ifndef BREWOS_CONTROLLER_H
+#define BREWOS_CONTROLLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "config/persist.h"
+#include "control/boilers.h"
+#include "control/heaters.h"
+#include "io/io.h"
+#include "link/link.h"
+#include "safety/safety.h"
+#include "safety/selftest.h"
+#include "sensors/pressure.h"
+#include "sensors/temp_sensor.h"
+#include "shot/pump_model.h"
+#include "shot/shot.h"
+#include "state/machine_state.h"
+#include "water/autofill.h"
+#include "control/autotune.h"
+
+#define CONTROLLER_FW_MAJOR 0u
+#define CONTROLLER_FW_MINOR 1u
+#define CONTROLLER_FW_PATCH 0u
+#define CONTROLLER_TICK_MS 10u
+#define CONTROLLER_LEVER_DEBOUNCE_MS 50u
+#define CONTROLLER_SAVE_DELAY_MS 1000u
+#define CONTROLLER_SENSOR_PRIME_MS 200u
+#define CONTROLLER_HEAT_CHECK_GRACE_MS 60000u
+
+typedef struct {
+  persist_read_fn persist_read;
+  persist_write_fn persist_write;
+  selftest_hooks_t selftest;
+  uint8_t reset_reason;  /* proto_reset_reason_t */
+  uint32_t capabilities; /* proto capabilities bits of this board */
+} controller_hooks_t;
+
+typedef struct {
+  config_t cfg;
+  persist_t persist;
+  bool cfg_dirty;
+  uint32_t cfg_changed_ms;
+  temp_sensor_t brew_t, steam_t, group_t;
+  pressure_sensor_t pressure, boiler_pressure;
+  boilers_t boilers;
+  heaters_t heaters;
+  safety_t safety;
+  selftest_t selftest;
+  machine_state_t state;
+  shot_t shot;
+  pump_model_t pump;
+  autofill_t autofill;
+  autotune_t autotune;
+  link_t link;
+  controller_hooks_t hooks;
+  proto_desired_state_t desired;
+  /* weight stream for brew-by-weight */
+  int32_t weight_dg;
+  uint32_t weight_at_ms;
+  bool weight_connected;
+  /* lever debounce */
+  bool lever_raw, lever_stable;
+  uint32_t lever_changed_ms;
+  /* bookkeeping */
+  uint32_t now_ms;
+  uint32_t boot_ms;
+  uint32_t ticks;
+  uint32_t activity_ms;  /* last user activity, for the eco timeout */
+  bool link_lost;        /* stage 2: heaters off until desired state returns */
+  bool weight_link_lost; /* stage 1: weight stops disabled */
+  bool brew_stable, steam_stable;
+  bool wdt_ok;
+  bool selftest_failed;
+  float flow_ml_s;
+  uint16_t pump_pmil;
+  bool valve_open, fill_open;
+  uint16_t brew_duty, steam_duty;
+  uint8_t last_state;
+  uint8_t last_mode;
+  bool steam_block;
+  bool tank_ok; /* raw, last tick */
+} controller_t;
+
+void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t now_ms);
+/* Feed bytes received from the hub. */
+void controller_rx(controller_t *c, const uint8_t *buf, size_t len);
+/* One 10 ms tick: inputs in, outputs out. */
+void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out);
+/* Bytes to send to the hub (encoded frames). */
+size_t controller_tx(controller_t *c, uint8_t *buf, size_t cap);
+/* Whether the last tick passed every check (the port feeds the watchdog only then). */
+bool controller_wdt_ok(const controller_t *c);
+/* Apply a configuration value as if the hub had sent config_set (simulator presets, tests). */
+uint8_t controller_config_set(controller_t *c, uint16_t key, int32_t value);
+/* Effective mode after link and version rules. */
+uint8_t controller_effective_mode(const controller_t *c);
+
+#endif

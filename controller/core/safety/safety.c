@@ -1,0 +1,240 @@
+/* Safety interlocks and the latched trip. */
+#include "safety.h"
+
+#include <string.h>
+
+#define OVER_PRESSURE_MBAR 13500.0f
+#define OVER_PRESSURE_MS 500u
+#define BLOCKED_MBAR 11500.0f
+#define BLOCKED_MS 2000u
+#define TANK_DEBOUNCE_MS 200u
+#define WATCH_MIN_DUTY_PMIL 500u
+#define RUNAWAY_WINDOW_MS 20000u
+#define RUNAWAY_MIN_DUTY_PMIL 900u
+#define RUNAWAY_RISE_C 1.0f
+#define STUCK_ON_SETTLE_MS 5000u
+#define STUCK_ON_RISE_C 2.0f
+#define OVER_TEMP_CLEAR_MARGIN_C 5.0f
+
+void safety_apply_config(safety_t *s, const config_t *cfg) {
+  s->brew_max_c = (float)config_get(cfg, PROTO_CONFIG_BREW_MAX_CDEG) / 100.0f;
+  s->steam_max_c = (float)config_get(cfg, PROTO_CONFIG_STEAM_MAX_CDEG) / 100.0f;
+  s->watch_rise_c = (float)config_get(cfg, PROTO_CONFIG_HEATING_WATCH_RISE_CDEG) / 100.0f;
+  s->watch_window_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_HEATING_WATCH_WINDOW_S) * 1000u;
+  s->pump_max_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_PUMP_MAX_RUN_S) * 1000u;
+}
+
+void safety_init(safety_t *s, const config_t *cfg) {
+  memset(s, 0, sizeof *s);
+  alarms_init(&s->alarms);
+  safety_apply_config(s, cfg);
+}
+
+void safety_trip(safety_t *s, uint8_t code, int32_t value, uint32_t now_ms) {
+  if (alarms_raise(&s->alarms, code, value, now_ms) && !s->latched) {
+    s->trip_code = code;
+    s->trip_ms = now_ms;
+  }
+  s->latched = true;
+}
+
+static void raise(safety_t *s, uint8_t code, int32_t value, uint32_t now_ms) {
+  if (alarms_severity(code) == PROTO_ALARM_SEVERITY_CRITICAL)
+    safety_trip(s, code, value, now_ms);
+  else
+    (void)alarms_raise(&s->alarms, code, value, now_ms);
+}
+
+static int32_t cdeg(float c) {
+  return (int32_t)(c * 100.0f);
+}
+
+static void check_sensor(safety_t *s, const temp_sensor_t *t, float max_c, uint8_t over, uint8_t open, uint8_t shorted,
+                         uint32_t now) {
+  if (!t->fitted) return;
+  if (t->fault == TEMP_SENSOR_OPEN)
+    raise(s, open, cdeg(t->fast_c), now);
+  else if (t->fault == TEMP_SENSOR_SHORT)
+    raise(s, shorted, cdeg(t->fast_c), now);
+  else if (t->fault == TEMP_SENSOR_STUCK)
+    raise(s, PROTO_ALARM_CODE_SENSOR_STUCK, cdeg(t->fast_c), now);
+  else if (t->fast_c >= max_c)
+    raise(s, over, cdeg(t->fast_c), now);
+}
+
+/* Heating must raise the temperature: over `window_ms` at >= min_duty the reading must rise `rise_c`. */
+static void check_window(safety_t *s, heat_window_t *w, const temp_sensor_t *t, uint16_t duty, uint32_t window_ms,
+                         uint32_t min_duty, float rise_c, bool armed, uint8_t code, uint32_t now) {
+  if (!armed || !t->fitted || t->fault != TEMP_SENSOR_OK) {
+    w->samples = 0;
+    return;
+  }
+  if (w->samples == 0) {
+    w->start_ms = now;
+    w->start_c = t->value_c;
+    w->duty_sum = 0;
+  }
+  w->duty_sum += duty;
+  w->samples++;
+  if (now - w->start_ms < window_ms) return;
+  uint32_t mean = w->duty_sum / w->samples;
+  float rise = t->value_c - w->start_c;
+  if (mean >= min_duty && rise < rise_c) raise(s, code, cdeg(rise), now);
+  w->samples = 0;
+}
+
+/* A heater commanded off must not keep heating its boiler (welded SSR). */
+static void check_stuck_on(safety_t *s, stuck_on_t *k, const temp_sensor_t *t, uint16_t duty, uint32_t now) {
+  if (!t->fitted || t->fault != TEMP_SENSOR_OK || duty > 0) {
+    k->off = false;
+    k->ref_set = false;
+    return;
+  }
+  if (!k->off) {
+    k->off = true;
+    k->off_since_ms = now;
+  }
+  if (!k->ref_set) {
+    if (now - k->off_since_ms >= STUCK_ON_SETTLE_MS) {
+      k->ref_c = t->value_c;
+      k->ref_set = true;
+    }
+    return;
+  }
+  if (t->value_c < k->ref_c) k->ref_c = t->value_c; /* follow the cooling curve down */
+  if (t->value_c - k->ref_c >= STUCK_ON_RISE_C) raise(s, PROTO_ALARM_CODE_HEATER_STUCK_ON, cdeg(t->value_c), now);
+}
+
+static void check_hydraulics(safety_t *s, const safety_in_t *in) {
+  uint32_t now = in->now_ms;
+  if (in->pump_on && !s->pump_was_on) s->pump_on_since_ms = now;
+  s->pump_was_on = in->pump_on;
+  if (in->pump_on && now - s->pump_on_since_ms >= s->pump_max_ms) {
+    raise(s, PROTO_ALARM_CODE_PUMP_MAX_RUN, (int32_t)(now - s->pump_on_since_ms), now);
+  }
+  if (!in->tank_ok) {
+    if (!s->tank_was_empty) s->tank_empty_since_ms = now;
+    s->tank_was_empty = true;
+    if (now - s->tank_empty_since_ms >= TANK_DEBOUNCE_MS) raise(s, PROTO_ALARM_CODE_WATER_EMPTY, 0, now);
+  } else {
+    s->tank_was_empty = false;
+  }
+  const pressure_sensor_t *p = in->pressure;
+  if (!p->fitted) return;
+  if (p->fault) {
+    raise(s, PROTO_ALARM_CODE_PRESSURE_SENSOR_FAULT, 0, now);
+    return;
+  }
+  if (p->fast_mbar < OVER_PRESSURE_MBAR) s->over_pressure_since_ms = now;
+  if (now - s->over_pressure_since_ms >= OVER_PRESSURE_MS) {
+    raise(s, PROTO_ALARM_CODE_OVER_PRESSURE, (int32_t)p->fast_mbar, now);
+  }
+  if (!in->pump_on || p->value_mbar < BLOCKED_MBAR) s->blocked_since_ms = now;
+  if (now - s->blocked_since_ms >= BLOCKED_MS) raise(s, PROTO_ALARM_CODE_PUMP_BLOCKED, (int32_t)p->value_mbar, now);
+}
+
+void safety_check(safety_t *s, const safety_in_t *in) {
+  uint32_t now = in->now_ms;
+  check_sensor(s, in->brew, s->brew_max_c, PROTO_ALARM_CODE_BREW_OVER_TEMP, PROTO_ALARM_CODE_BREW_SENSOR_OPEN,
+               PROTO_ALARM_CODE_BREW_SENSOR_SHORT, now);
+  check_sensor(s, in->steam, s->steam_max_c, PROTO_ALARM_CODE_STEAM_OVER_TEMP, PROTO_ALARM_CODE_STEAM_SENSOR_OPEN,
+               PROTO_ALARM_CODE_STEAM_SENSOR_SHORT, now);
+  if (in->group->fitted && in->group->fault != TEMP_SENSOR_OK) {
+    raise(s, PROTO_ALARM_CODE_GROUP_SENSOR_FAULT, 0, now);
+  }
+  bool watch = !in->shot_active;
+  check_window(s, &s->brew_watch, in->brew, in->brew_duty_pmil, s->watch_window_ms, WATCH_MIN_DUTY_PMIL,
+               s->watch_rise_c, watch, PROTO_ALARM_CODE_BREW_HEATING_WATCH, now);
+  check_window(s, &s->steam_watch, in->steam, in->steam_duty_pmil, s->watch_window_ms, WATCH_MIN_DUTY_PMIL,
+               s->watch_rise_c, watch, PROTO_ALARM_CODE_STEAM_HEATING_WATCH, now);
+  check_window(s, &s->brew_runaway, in->brew, in->brew_duty_pmil, RUNAWAY_WINDOW_MS, RUNAWAY_MIN_DUTY_PMIL,
+               RUNAWAY_RISE_C, watch && in->brew_stable, PROTO_ALARM_CODE_THERMAL_RUNAWAY, now);
+  check_window(s, &s->steam_runaway, in->steam, in->steam_duty_pmil, RUNAWAY_WINDOW_MS, RUNAWAY_MIN_DUTY_PMIL,
+               RUNAWAY_RISE_C, watch && in->steam_stable, PROTO_ALARM_CODE_THERMAL_RUNAWAY, now);
+  check_stuck_on(s, &s->brew_stuck_on, in->brew, in->brew_duty_pmil, now);
+  check_stuck_on(s, &s->steam_stuck_on, in->steam, in->steam_duty_pmil, now);
+  check_hydraulics(s, in);
+  /* Warnings that clear themselves when the sensor recovers. */
+  if (in->group->fitted && in->group->fault == TEMP_SENSOR_OK) {
+    (void)alarms_clear(&s->alarms, PROTO_ALARM_CODE_GROUP_SENSOR_FAULT, now);
+  }
+  if (in->pressure->fitted && !in->pressure->fault) {
+    (void)alarms_clear(&s->alarms, PROTO_ALARM_CODE_PRESSURE_SENSOR_FAULT, now);
+  }
+}
+
+static bool sensor_ok(const temp_sensor_t *t) {
+  return !t->fitted || t->fault == TEMP_SENSOR_OK;
+}
+
+/* Whether the condition behind `code` is still there. */
+static bool cause_present(const safety_t *s, uint8_t code, const safety_in_t *in) {
+  switch (code) {
+    case PROTO_ALARM_CODE_BREW_OVER_TEMP: return in->brew->fast_c >= s->brew_max_c - OVER_TEMP_CLEAR_MARGIN_C;
+    case PROTO_ALARM_CODE_STEAM_OVER_TEMP: return in->steam->fast_c >= s->steam_max_c - OVER_TEMP_CLEAR_MARGIN_C;
+    case PROTO_ALARM_CODE_BREW_SENSOR_OPEN:
+    case PROTO_ALARM_CODE_BREW_SENSOR_SHORT: return !sensor_ok(in->brew);
+    case PROTO_ALARM_CODE_STEAM_SENSOR_OPEN:
+    case PROTO_ALARM_CODE_STEAM_SENSOR_SHORT: return !sensor_ok(in->steam);
+    case PROTO_ALARM_CODE_WATER_EMPTY: return !in->tank_ok;
+    case PROTO_ALARM_CODE_OVER_PRESSURE:
+    case PROTO_ALARM_CODE_PUMP_BLOCKED: return in->pressure->fitted && in->pressure->fast_mbar >= 2000.0f;
+    case PROTO_ALARM_CODE_LINK_LOSS: return true; /* cleared by the link when desired state returns */
+    default: return false;                        /* re-armed checks trip again if the fault is still there */
+  }
+}
+
+uint8_t safety_clear(safety_t *s, uint8_t code, const safety_in_t *in) {
+  uint32_t now = in->now_ms;
+  if (code != PROTO_ALARM_CODE_NONE) {
+    if (code >= ALARM_CODE_COUNT) return PROTO_ACK_RESULT_INVALID_FIELD;
+    if (!s->alarms.active[code]) return PROTO_ACK_RESULT_OK;
+    if (cause_present(s, code, in)) return PROTO_ACK_RESULT_REJECTED_STATE;
+    (void)alarms_clear(&s->alarms, code, now);
+  } else {
+    for (uint8_t c = 1; c < ALARM_CODE_COUNT; c++) {
+      if (s->alarms.active[c] && !cause_present(s, c, in)) (void)alarms_clear(&s->alarms, c, now);
+    }
+  }
+  /* Re-arm the watch detectors from scratch (the controller re-arms stuck-sensor detection). */
+  s->brew_watch.samples = s->steam_watch.samples = 0;
+  s->brew_runaway.samples = s->steam_runaway.samples = 0;
+  s->latched = alarms_any(&s->alarms, PROTO_ALARM_SEVERITY_CRITICAL);
+  return (code == PROTO_ALARM_CODE_NONE && s->latched) ? PROTO_ACK_RESULT_REJECTED_STATE : PROTO_ACK_RESULT_OK;
+}
+
+bool safety_heaters_allowed(const safety_t *s) {
+  return !s->latched;
+}
+
+bool safety_pump_allowed(const safety_t *s) {
+  const bool *a = s->alarms.active;
+  return !s->latched && !a[PROTO_ALARM_CODE_WATER_EMPTY] && !a[PROTO_ALARM_CODE_PUMP_MAX_RUN] &&
+         !a[PROTO_ALARM_CODE_OVER_PRESSURE] && !a[PROTO_ALARM_CODE_PUMP_BLOCKED];
+}
+
+bool safety_steam_allowed(const safety_t *s) {
+  return !s->latched && !s->alarms.active[PROTO_ALARM_CODE_STEAM_FILL_TIMEOUT];
+}
+
+void safety_apply(const safety_t *s, ctl_outputs_t *out) {
+  if (s->latched) {
+    out->brew_heater_on = false;
+    out->steam_heater_on = false;
+    out->heater_mains_enable = false;
+    out->pump_power_pmil = 0;
+    out->brew_valve_open = false;
+    out->fill_valve_open = false;
+    out->brew_duty_pmil = 0;
+    out->steam_duty_pmil = 0;
+    return;
+  }
+  if (!safety_pump_allowed(s)) {
+    out->pump_power_pmil = 0;
+    out->fill_valve_open = false;
+  }
+  if (!safety_steam_allowed(s)) {
+    out->steam_heater_on = false;
+    out->steam_duty_pmil = 0;
+  }
+}

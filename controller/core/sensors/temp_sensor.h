@@ -1,0 +1,44 @@
+/* One temperature channel: raw divider counts in, filtered degC out, plus health. A faulty sensor is
+ * flagged (open, short, stuck) and keeps reporting what it reads: its value is never frozen. */
+#ifndef BREWOS_TEMP_SENSOR_H
+#define BREWOS_TEMP_SENSOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "ntc.h"
+
+/* Raw counts this close to a rail mean an open (pull-up side) or shorted NTC. */
+#define TEMP_SENSOR_RAIL_COUNTS 8u
+/* Consecutive rail samples (10 ms each) before the fault is declared: 100 ms. */
+#define TEMP_SENSOR_RAIL_SAMPLES 10u
+/* Stuck: raw counts spanning at most this many LSB ... */
+#define TEMP_SENSOR_STUCK_SPAN_COUNTS 1u
+/* ... for this long while its heater delivers at least TEMP_SENSOR_STUCK_MIN_DUTY_PMIL on average. */
+#define TEMP_SENSOR_STUCK_WINDOW_MS 5000u
+#define TEMP_SENSOR_STUCK_MIN_DUTY_PMIL 200u
+
+typedef enum { TEMP_SENSOR_OK = 0, TEMP_SENSOR_OPEN, TEMP_SENSOR_SHORT, TEMP_SENSOR_STUCK } temp_sensor_fault_t;
+
+typedef struct {
+  ntc_params_t ntc;
+  filter_t filter;
+  float value_c; /* filtered, for control and telemetry */
+  float fast_c;  /* median of the last 3 raw samples, for trip checks */
+  temp_sensor_fault_t fault;
+  uint8_t rail_count;
+  uint16_t stuck_min, stuck_max;
+  uint32_t stuck_since_ms;
+  uint32_t stuck_duty_sum;
+  uint32_t stuck_samples;
+  bool fitted;
+} temp_sensor_t;
+
+void temp_sensor_init(temp_sensor_t *s, const ntc_params_t *p, bool fitted);
+
+/* Feed one raw sample taken at now_ms; heater_duty_pmil is the duty of the heater this sensor
+ * watches (0 when none) for stuck detection. */
+void temp_sensor_sample(temp_sensor_t *s, uint16_t adc, uint32_t now_ms, uint16_t heater_duty_pmil);
+
+#endif

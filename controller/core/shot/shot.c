@@ -1,0 +1,131 @@
+/* Shot sequencing. */
+#include "shot.h"
+
+#include <string.h>
+
+#include "link/proto_gen.h"
+
+void shot_apply_config(shot_t *s, const config_t *cfg) {
+  s->pre_on_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_PREINFUSION_ON_MS);
+  s->pre_pause_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_PREINFUSION_PAUSE_MS);
+  s->release_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_VALVE_RELEASE_MS);
+  s->flush_cycles = (uint8_t)config_get(cfg, PROTO_CONFIG_BACKFLUSH_CYCLES);
+}
+
+void shot_init(shot_t *s, const config_t *cfg) {
+  memset(s, 0, sizeof *s);
+  shot_apply_config(s, cfg);
+}
+
+static void enter(shot_t *s, shot_phase_t p, uint8_t reason, uint32_t now_ms) {
+  s->phase = p;
+  s->phase_start_ms = now_ms;
+  s->phase_reason = reason;
+  s->phase_index++;
+  s->ev.phase_changed = true;
+}
+
+void shot_start(shot_t *s, const shot_request_t *req, uint32_t now_ms) {
+  s->running = true;
+  s->req = *req;
+  s->start_ms = now_ms;
+  s->phase_start_ms = now_ms;
+  s->phase_index = 0;
+  s->phase_reason = PROTO_PHASE_REASON_START;
+  s->flush_cycles_done = 0;
+  s->volume_ml = 0.0f;
+  s->max_mbar = 0.0f;
+  s->temp_sum_c = 0.0f;
+  s->temp_samples = 0;
+  s->end_flags = 0;
+  s->end_reason = PROTO_STOP_REASON_NONE;
+  s->valve_hold = false;
+  if (req->flags & PROTO_SHOT_FLAGS_BACKFLUSH)
+    s->phase = SHOT_PHASE_FLUSH_ON;
+  else if (s->pre_on_ms > 0 || s->pre_pause_ms > 0)
+    s->phase = SHOT_PHASE_PREINFUSE;
+  else
+    s->phase = SHOT_PHASE_POUR;
+  if (s->phase == SHOT_PHASE_PREINFUSE) s->end_flags |= PROTO_SHOT_END_FLAGS_PREINFUSED;
+  s->ev.started = true;
+}
+
+void shot_stop(shot_t *s, uint8_t reason, uint32_t now_ms) {
+  if (!s->running) return;
+  s->running = false;
+  s->end_reason = reason;
+  s->duration_ms = now_ms - s->start_ms;
+  s->ended_ms = now_ms;
+  s->valve_hold = true;
+  s->release_at_ms = now_ms + s->release_ms;
+  s->ev.ended = true;
+}
+
+bool shot_recent(const shot_t *s, uint32_t now_ms, uint32_t ms) {
+  return s->running || (s->ended_ms != 0 && now_ms - s->ended_ms < ms);
+}
+
+/* Pump demand of the current phase; the seam where profiles take over. */
+static uint16_t shot_pump_demand(const shot_t *s) {
+  switch (s->phase) {
+    case SHOT_PHASE_SOAK:
+    case SHOT_PHASE_FLUSH_OFF: return 0;
+    default: return 1000;
+  }
+}
+
+/* Phase progress and stop conditions; the seam where weight stops join. */
+static void shot_check_stops(shot_t *s, uint32_t now) {
+  uint32_t in_phase = now - s->phase_start_ms;
+  switch (s->phase) {
+    case SHOT_PHASE_PREINFUSE:
+      if (in_phase >= s->pre_on_ms)
+        enter(s, s->pre_pause_ms > 0 ? SHOT_PHASE_SOAK : SHOT_PHASE_POUR, PROTO_PHASE_REASON_TIME, now);
+      break;
+    case SHOT_PHASE_SOAK:
+      if (in_phase >= s->pre_pause_ms) enter(s, SHOT_PHASE_POUR, PROTO_PHASE_REASON_TIME, now);
+      break;
+    case SHOT_PHASE_FLUSH_ON:
+      if (in_phase >= SHOT_BACKFLUSH_ON_MS) enter(s, SHOT_PHASE_FLUSH_OFF, PROTO_PHASE_REASON_TIME, now);
+      return;
+    case SHOT_PHASE_FLUSH_OFF:
+      if (in_phase >= SHOT_BACKFLUSH_OFF_MS) {
+        s->flush_cycles_done++;
+        if (s->flush_cycles_done >= s->flush_cycles)
+          shot_stop(s, PROTO_STOP_REASON_PROFILE_END, now);
+        else
+          enter(s, SHOT_PHASE_FLUSH_ON, PROTO_PHASE_REASON_TIME, now);
+      }
+      return;
+    default: break;
+  }
+  uint32_t elapsed = now - s->start_ms;
+  if (s->req.stop_time_ms > 0 && elapsed >= s->req.stop_time_ms)
+    shot_stop(s, PROTO_STOP_REASON_TIME, now);
+  else if (s->req.stop_volume_ul > 0 && s->volume_ml * 1000.0f >= (float)s->req.stop_volume_ul) {
+    shot_stop(s, PROTO_STOP_REASON_VOLUME, now);
+  }
+}
+
+void shot_tick(shot_t *s, const shot_in_t *in, uint16_t *pump_pmil, bool *valve_open) {
+  *pump_pmil = 0;
+  *valve_open = false;
+  if (!s->running) {
+    if (s->valve_hold && (int32_t)(in->now_ms - s->release_at_ms) < 0)
+      *valve_open = true;
+    else
+      s->valve_hold = false;
+    return;
+  }
+  s->volume_ml += in->flow_ml_s * 0.01f;
+  if (in->pressure_mbar > s->max_mbar) s->max_mbar = in->pressure_mbar;
+  s->temp_sum_c += in->brew_temp_c;
+  s->temp_samples++;
+  shot_check_stops(s, in->now_ms);
+  if (!s->running) {
+    *valve_open = s->release_ms > 0;
+    return;
+  }
+  *pump_pmil = in->pump_allowed ? shot_pump_demand(s) : 0;
+  *valve_open = s->phase != SHOT_PHASE_FLUSH_OFF;
+}

@@ -1,0 +1,81 @@
+/* Basic shot execution: start/stop by command or lever, time-based preinfusion (pump on, then a
+ * soak with the pump off and the group still open), full pump, time and volume stops, release of
+ * the 3-way valve after the pump stops, and backflush cleaning cycles. Profiles and brew-by-weight
+ * plug in at shot_pump_demand() and shot_check_stops(). Runs every 10 ms. */
+#ifndef BREWOS_SHOT_H
+#define BREWOS_SHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+#define SHOT_COUNTED_MIN_MS 15000u /* shots at least this long count toward cleaning */
+#define SHOT_BACKFLUSH_ON_MS 10000u
+#define SHOT_BACKFLUSH_OFF_MS 10000u
+
+typedef enum {
+  SHOT_PHASE_PREINFUSE,
+  SHOT_PHASE_SOAK,
+  SHOT_PHASE_POUR,
+  SHOT_PHASE_FLUSH_ON,
+  SHOT_PHASE_FLUSH_OFF
+} shot_phase_t;
+
+typedef struct {
+  uint32_t token;
+  uint8_t source; /* proto_shot_source_t */
+  uint8_t slot;
+  uint8_t flags; /* proto shot_flags */
+  uint16_t dose_dg, target_weight_dg;
+  uint32_t stop_time_ms, stop_volume_ul;
+} shot_request_t;
+
+typedef struct {
+  bool started, phase_changed, ended;
+} shot_events_t;
+
+typedef struct {
+  bool running;
+  shot_request_t req;
+  uint32_t start_ms;
+  shot_phase_t phase;
+  uint8_t phase_index;
+  uint8_t phase_reason;
+  uint32_t phase_start_ms;
+  uint8_t flush_cycles_done;
+  float volume_ml;
+  float max_mbar;
+  float temp_sum_c;
+  uint32_t temp_samples;
+  uint8_t end_reason, end_flags;
+  uint32_t duration_ms;
+  bool valve_hold; /* after the pump stops, until release */
+  uint32_t release_at_ms;
+  uint32_t ended_ms;
+  shot_events_t ev;
+  /* configuration */
+  uint32_t pre_on_ms, pre_pause_ms, release_ms;
+  uint8_t flush_cycles;
+} shot_t;
+
+typedef struct {
+  uint32_t now_ms;
+  float pressure_mbar;
+  float brew_temp_c;
+  float flow_ml_s;   /* measured or modelled pump flow this tick */
+  bool pump_allowed; /* safety allows the pump */
+} shot_in_t;
+
+void shot_init(shot_t *s, const config_t *cfg);
+void shot_apply_config(shot_t *s, const config_t *cfg);
+/* Begin a shot. Caller has checked the machine may brew. */
+void shot_start(shot_t *s, const shot_request_t *req, uint32_t now_ms);
+/* End the running shot with `reason` (proto_stop_reason_t). */
+void shot_stop(shot_t *s, uint8_t reason, uint32_t now_ms);
+/* Advance one tick; writes the pump demand and the valve state. */
+void shot_tick(shot_t *s, const shot_in_t *in, uint16_t *pump_pmil, bool *valve_open);
+/* Whether a shot ended less than `ms` ago (heating checks give the boiler time to recover). */
+bool shot_recent(const shot_t *s, uint32_t now_ms, uint32_t ms);
+
+#endif
