@@ -66,6 +66,7 @@ void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t 
   machine_state_init(&c->state);
   shot_init(&c->shot, &c->cfg);
   pump_model_default(&c->pump);
+  flow_meter_init(&c->flow_meter);
   autofill_init(&c->autofill, false, 30000u);
   link_init(&c->link);
   c->desired.mode = PROTO_MACHINE_MODE_STANDBY;
@@ -216,8 +217,8 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
   c->now_ms = in->now_ms;
   uint32_t now = c->now_ms;
   c->ticks++;
-  temp_sensor_sample(&c->brew_t, in->brew_ntc_adc, now, c->brew_duty);
-  temp_sensor_sample(&c->steam_t, in->steam_ntc_adc, now, c->steam_duty);
+  temp_sensor_sample(&c->brew_t, in->brew_ntc_adc, now, c->brew_applied);
+  temp_sensor_sample(&c->steam_t, in->steam_ntc_adc, now, c->steam_applied);
   temp_sensor_sample(&c->group_t, in->group_ntc_adc, now, 0);
   pressure_sample(&c->pressure, in->pressure_adc);
   pressure_sample(&c->boiler_pressure, in->boiler_pressure_adc);
@@ -227,8 +228,13 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
   if (c->ticks % 10u == 0u) control_10hz(c);
 
   /* Hydraulics: shot first, then the steam fill in the time the shot leaves. */
-  float bar = c->pressure.fitted ? c->pressure.value_mbar / 1000.0f : 9.0f;
-  c->flow_ml_s = pump_model_flow_ml_s(&c->pump, bar, (float)c->pump_pmil);
+  if (c->hooks.capabilities & PROTO_CAPABILITIES_FLOW_METER) {
+    float ul = (float)config_get(&c->cfg, PROTO_CONFIG_FLOW_METER_UL_PER_PULSE);
+    c->flow_ml_s = flow_meter_update(&c->flow_meter, in->flow_pulses, now, ul);
+  } else {
+    float bar = c->pressure.fitted ? c->pressure.value_mbar / 1000.0f : 9.0f;
+    c->flow_ml_s = pump_model_flow_ml_s(&c->pump, bar, (float)c->pump_pmil);
+  }
   shot_in_t sin;
   sin.now_ms = now;
   sin.pressure_mbar = c->pressure.value_mbar;
@@ -263,6 +269,15 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
                        type == PROTO_MACHINE_TYPE_SINGLE_BOILER ? c->brew_duty : c->steam_duty);
     brew_on = type == PROTO_MACHINE_TYPE_SINGLE_BOILER && on;
     steam_on = type == PROTO_MACHINE_TYPE_HEAT_EXCHANGER && on;
+  }
+
+  /* What the heaters really delivered: health checks judge the heater by this, not by the demand. */
+  c->brew_on_ticks = (uint8_t)(c->brew_on_ticks + (brew_on ? 1u : 0u));
+  c->steam_on_ticks = (uint8_t)(c->steam_on_ticks + (steam_on ? 1u : 0u));
+  if (c->ticks % 10u == 0u) {
+    c->brew_applied = (uint16_t)(c->brew_on_ticks * 100u);
+    c->steam_applied = (uint16_t)(c->steam_on_ticks * 100u);
+    c->brew_on_ticks = c->steam_on_ticks = 0;
   }
 
   /* Safety last, so it sees this tick's demands and overrides them. */

@@ -24,6 +24,7 @@
 #include "safety/selftest.h"
 #include "sensors/pressure.h"
 #include "sensors/temp_sensor.h"
+#include "shot/flow_meter.h"
 #include "shot/pump_model.h"
 #include "shot/shot.h"
 #include "state/machine_state.h"
@@ -61,6 +62,7 @@ typedef struct {
   machine_state_t state;
   shot_t shot;
   pump_model_t pump;
+  flow_meter_t flow_meter;
   autofill_t autofill;
   autotune_t autotune;
   link_t link;
@@ -86,7 +88,9 @@ typedef struct {
   float flow_ml_s;
   uint16_t pump_pmil;
   bool valve_open, fill_open;
-  uint16_t brew_duty, steam_duty;
+  uint16_t brew_duty, steam_duty;       /* loop demands, permille */
+  uint16_t brew_applied, steam_applied; /* duty the SSRs really conducted over the last 100 ms */
+  uint8_t brew_on_ticks, steam_on_ticks;
   uint8_t last_state;
   uint8_t last_mode;
   bool steam_block;

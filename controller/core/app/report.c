@@ -16,8 +16,8 @@ void controller_safety_in(const controller_t *c, safety_in_t *in) {
   in->steam = &c->steam_t;
   in->group = &c->group_t;
   in->pressure = &c->pressure;
-  in->brew_duty_pmil = c->brew_duty;
-  in->steam_duty_pmil = c->steam_duty;
+  in->brew_duty_pmil = c->brew_applied;
+  in->steam_duty_pmil = c->steam_applied;
   in->brew_stable = c->brew_stable;
   in->steam_stable = c->steam_stable;
   in->shot_active = shot_recent(&c->shot, c->now_ms, CONTROLLER_HEAT_CHECK_GRACE_MS) || c->fill_open || c->steam_block;
@@ -67,8 +67,8 @@ void controller_report_config(controller_t *c, uint16_t key) {
 static uint16_t telemetry_flags(const controller_t *c) {
   uint16_t f = 0;
   if (c->shot.running) f |= PROTO_TELEMETRY_FLAGS_BREWING;
-  if (c->brew_duty > 0) f |= PROTO_TELEMETRY_FLAGS_BREW_HEATER_ON;
-  if (c->steam_duty > 0) f |= PROTO_TELEMETRY_FLAGS_STEAM_HEATER_ON;
+  if (c->brew_applied > 0) f |= PROTO_TELEMETRY_FLAGS_BREW_HEATER_ON;
+  if (c->steam_applied > 0) f |= PROTO_TELEMETRY_FLAGS_STEAM_HEATER_ON;
   if (c->pump_pmil > 0) f |= PROTO_TELEMETRY_FLAGS_PUMP_ON;
   if (c->valve_open) f |= PROTO_TELEMETRY_FLAGS_BREW_VALVE_OPEN;
   if (!c->tank_ok) f |= PROTO_TELEMETRY_FLAGS_WATER_LOW;
@@ -106,8 +106,8 @@ static void send_telemetry(controller_t *c) {
   float ul_s = c->flow_ml_s * 1000.0f;
   t->pump_flow_ul_s = (uint16_t)(ul_s > 65535.0f ? 65535.0f : ul_s);
   t->pumped_volume_ul = (uint32_t)(c->shot.volume_ml * 1000.0f);
-  t->brew_duty_pmil = c->brew_duty > 1000u ? 1000u : c->brew_duty;
-  t->steam_duty_pmil = c->steam_duty > 1000u ? 1000u : c->steam_duty;
+  t->brew_duty_pmil = c->brew_applied > 1000u ? 1000u : c->brew_applied;
+  t->steam_duty_pmil = c->steam_applied > 1000u ? 1000u : c->steam_applied;
   t->pump_power_pmil = c->pump_pmil > 1000u ? 1000u : c->pump_pmil;
   t->shot_time_ms = c->shot.running ? c->now_ms - c->shot.start_ms : c->shot.duration_ms;
   t->flags = telemetry_flags(c);

@@ -16,7 +16,7 @@
 #define BOILERS_PERIOD_S 0.1f
 
 typedef struct {
-  pid_t pid;
+  pid_loop_t pid;
   float target_c; /* where the setpoint is heading */
   float active_c; /* ramped setpoint the PID uses */
   float duty_pmil;

@@ -1,16 +1,16 @@
 /* PID with filtered derivative on measurement and conditional integration. */
 #include "pid.h"
 
-void pid_init(pid_t *p, const pid_gains_t *g) {
+void pid_init(pid_loop_t *p, const pid_gains_t *g) {
   p->g = *g;
   pid_reset(p);
 }
 
-void pid_set_gains(pid_t *p, const pid_gains_t *g) {
+void pid_set_gains(pid_loop_t *p, const pid_gains_t *g) {
   p->g = *g;
 }
 
-void pid_reset(pid_t *p) {
+void pid_reset(pid_loop_t *p) {
   p->integral = 0.0f;
   p->prev_meas = 0.0f;
   p->d_filt = 0.0f;
@@ -22,7 +22,7 @@ static float clampf(float x, float lo, float hi) {
   return x < lo ? lo : (x > hi ? hi : x);
 }
 
-float pid_update(pid_t *p, float setpoint_c, float meas_c, float dt_s, float ff_pmil) {
+float pid_update(pid_loop_t *p, float setpoint_c, float meas_c, float dt_s, float ff_pmil) {
   if (!p->primed) {
     p->prev_meas = meas_c;
     p->d_filt = 0.0f;

@@ -22,13 +22,13 @@ typedef struct {
   float d_filt; /* filtered d(meas)/dt, degC/s */
   bool primed;
   float last_p, last_i, last_d, last_ff; /* terms of the last update, for logs and tests */
-} pid_t;
+} pid_loop_t;
 
-void pid_init(pid_t *p, const pid_gains_t *g);
+void pid_init(pid_loop_t *p, const pid_gains_t *g);
 /* Change gains without a bump: the integral is kept. */
-void pid_set_gains(pid_t *p, const pid_gains_t *g);
-void pid_reset(pid_t *p);
+void pid_set_gains(pid_loop_t *p, const pid_gains_t *g);
+void pid_reset(pid_loop_t *p);
 /* One update after dt_s; ff_pmil is feed-forward duty. Returns duty in 0..out_max permille. */
-float pid_update(pid_t *p, float setpoint_c, float meas_c, float dt_s, float ff_pmil);
+float pid_update(pid_loop_t *p, float setpoint_c, float meas_c, float dt_s, float ff_pmil);
 
 #endif

@@ -187,12 +187,12 @@ static const proto_msg_desc_t messages[PROTO_MESSAGE_COUNT] = {
 
 const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
     {"machine_type", 1, 1, 3, 1},
-    {"brew_kp_milli", 2, 0, 1000000, 60000},
-    {"brew_ki_milli", 3, 0, 1000000, 1000},
-    {"brew_kd_milli", 4, 0, 10000000, 200000},
-    {"steam_kp_milli", 5, 0, 1000000, 80000},
-    {"steam_ki_milli", 6, 0, 1000000, 1000},
-    {"steam_kd_milli", 7, 0, 10000000, 200000},
+    {"brew_kp_milli", 2, 0, 1000000, 400000},
+    {"brew_ki_milli", 3, 0, 1000000, 5000},
+    {"brew_kd_milli", 4, 0, 10000000, 1200000},
+    {"steam_kp_milli", 5, 0, 1000000, 600000},
+    {"steam_ki_milli", 6, 0, 1000000, 3000},
+    {"steam_kd_milli", 7, 0, 10000000, 1200000},
     {"brew_heater_w", 8, 0, 3500, 1200},
     {"steam_heater_w", 9, 0, 3500, 1400},
     {"mains_voltage_v", 10, 100, 250, 230},
@@ -224,7 +224,7 @@ const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
     {"valve_release_ms", 36, 0, 10000, 2000},
     {"cleaning_threshold_shots", 37, 10, 1000, 100},
     {"brew_count_shots", 38, 0, 65535, 0},
-    {"duty_cap_pmil", 39, 100, 1000, 950},
+    {"duty_cap_pmil", 39, 100, 1000, 1000},
     {"ssr_min_on_ms", 40, 0, 100, 20},
     {"setpoint_ramp_cdeg_s", 41, 10, 10000, 200},
     {"steam_auto_return_s", 42, 0, 3600, 120},
@@ -232,10 +232,181 @@ const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
     {"hx_pressure_setpoint_mbar", 44, 500, 2000, 1200},
     {"brew_feedforward_pmil_per_mls", 45, 0, 2000, 0},
     {"backflush_cycles", 46, 1, 20, 5},
+    {"flow_meter_ul_per_pulse", 47, 50, 5000, 500},
 };
 
-const char *proto_decode_error_name(uint8_t e) {
-  switch (e) {
+const char *proto_machine_type_name(uint8_t v) {
+  switch (v) {
+    case 0: return "unknown";
+    case 1: return "dual_boiler";
+    case 2: return "single_boiler";
+    case 3: return "heat_exchanger";
+    default: return "unknown";
+  }
+}
+
+const char *proto_reset_reason_name(uint8_t v) {
+  switch (v) {
+    case 0: return "power_on";
+    case 1: return "watchdog";
+    case 2: return "software";
+    case 3: return "brownout";
+    case 4: return "debugger";
+    case 255: return "unknown";
+    default: return "unknown";
+  }
+}
+
+const char *proto_machine_state_name(uint8_t v) {
+  switch (v) {
+    case 0: return "init";
+    case 1: return "idle";
+    case 2: return "heating";
+    case 3: return "ready";
+    case 4: return "brewing";
+    case 5: return "steaming";
+    case 6: return "eco";
+    case 7: return "fault";
+    case 8: return "safe";
+    default: return "unknown";
+  }
+}
+
+const char *proto_machine_mode_name(uint8_t v) {
+  switch (v) {
+    case 0: return "standby";
+    case 1: return "brew";
+    case 2: return "steam";
+    default: return "unknown";
+  }
+}
+
+const char *proto_heating_strategy_name(uint8_t v) {
+  switch (v) {
+    case 0: return "brew_only";
+    case 1: return "sequential";
+    case 2: return "parallel";
+    case 3: return "staggered";
+    default: return "unknown";
+  }
+}
+
+const char *proto_stop_reason_name(uint8_t v) {
+  switch (v) {
+    case 0: return "none";
+    case 1: return "command";
+    case 2: return "lever";
+    case 3: return "time";
+    case 4: return "volume";
+    case 5: return "weight";
+    case 6: return "profile_end";
+    case 7: return "safety_trip";
+    case 8: return "pump_max_time";
+    case 9: return "water_empty";
+    case 10: return "weight_already_reached";
+    case 11: return "scale_required";
+    case 12: return "link_lost";
+    default: return "unknown";
+  }
+}
+
+const char *proto_alarm_code_name(uint8_t v) {
+  switch (v) {
+    case 0: return "none";
+    case 1: return "brew_over_temp";
+    case 2: return "steam_over_temp";
+    case 3: return "brew_sensor_open";
+    case 4: return "brew_sensor_short";
+    case 5: return "steam_sensor_open";
+    case 6: return "steam_sensor_short";
+    case 7: return "sensor_stuck";
+    case 8: return "brew_heating_watch";
+    case 9: return "steam_heating_watch";
+    case 10: return "thermal_runaway";
+    case 11: return "heater_stuck_on";
+    case 12: return "water_empty";
+    case 13: return "steam_fill_timeout";
+    case 14: return "pump_max_run";
+    case 15: return "link_loss";
+    case 16: return "self_test_ram";
+    case 17: return "self_test_flash";
+    case 18: return "self_test_clock";
+    case 19: return "self_test_stack";
+    case 20: return "config_invalid";
+    case 21: return "pressure_sensor_fault";
+    case 22: return "group_sensor_fault";
+    case 23: return "over_pressure";
+    case 24: return "watchdog_reset";
+    case 25: return "pump_blocked";
+    default: return "unknown";
+  }
+}
+
+const char *proto_alarm_severity_name(uint8_t v) {
+  switch (v) {
+    case 0: return "info";
+    case 1: return "warning";
+    case 2: return "fault";
+    case 3: return "critical";
+    default: return "unknown";
+  }
+}
+
+const char *proto_alarm_action_name(uint8_t v) {
+  switch (v) {
+    case 0: return "cleared";
+    case 1: return "raised";
+    default: return "unknown";
+  }
+}
+
+const char *proto_ack_result_name(uint8_t v) {
+  switch (v) {
+    case 0: return "ok";
+    case 1: return "invalid_field";
+    case 2: return "rejected_state";
+    case 3: return "busy";
+    case 4: return "unsupported";
+    case 5: return "version_mismatch";
+    case 6: return "not_ready";
+    case 7: return "failed";
+    case 8: return "out_of_order";
+    default: return "unknown";
+  }
+}
+
+const char *proto_log_level_name(uint8_t v) {
+  switch (v) {
+    case 0: return "debug";
+    case 1: return "info";
+    case 2: return "warn";
+    case 3: return "error";
+    default: return "unknown";
+  }
+}
+
+const char *proto_shot_source_name(uint8_t v) {
+  switch (v) {
+    case 0: return "command";
+    case 1: return "lever";
+    default: return "unknown";
+  }
+}
+
+const char *proto_phase_reason_name(uint8_t v) {
+  switch (v) {
+    case 0: return "start";
+    case 1: return "time";
+    case 2: return "weight";
+    case 3: return "volume";
+    case 4: return "pressure";
+    case 5: return "flow";
+    default: return "unknown";
+  }
+}
+
+const char *proto_decode_error_name(uint8_t v) {
+  switch (v) {
     case 0: return "none";
     case 1: return "cobs_invalid";
     case 2: return "crc_mismatch";
@@ -245,6 +416,16 @@ const char *proto_decode_error_name(uint8_t e) {
     case 6: return "unsupported_version";
     case 7: return "payload_short";
     case 8: return "field_range";
+    default: return "unknown";
+  }
+}
+
+const char *proto_autotune_status_name(uint8_t v) {
+  switch (v) {
+    case 0: return "ok";
+    case 1: return "aborted";
+    case 2: return "timeout";
+    case 3: return "no_oscillation";
     default: return "unknown";
   }
 }

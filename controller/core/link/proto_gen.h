@@ -13,7 +13,7 @@
 #define PROTO_HEADER_BYTES 4u
 #define PROTO_CRC_BYTES 2u
 #define PROTO_MESSAGE_COUNT 20u
-#define PROTO_CONFIG_KEY_COUNT 46u
+#define PROTO_CONFIG_KEY_COUNT 47u
 
 /* Boiler layout of the machine. */
 typedef enum {
@@ -287,6 +287,7 @@ typedef enum {
   PROTO_CONFIG_HX_PRESSURE_SETPOINT_MBAR = 44, /* mbar */
   PROTO_CONFIG_BREW_FEEDFORWARD_PMIL_PER_MLS = 45, /* permille duty per ml/s */
   PROTO_CONFIG_BACKFLUSH_CYCLES = 46, /* cycles */
+  PROTO_CONFIG_FLOW_METER_UL_PER_PULSE = 47, /* uL per pulse */
 } proto_config_key_t;
 
 typedef enum {
@@ -529,7 +530,21 @@ const proto_msg_desc_t *proto_msg_desc_by_name(const char *name);
 /* Descriptor of config key `id`, or NULL when the key is unknown. */
 const proto_config_key_desc_t *proto_config_key(uint16_t id);
 extern const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT];
-/* Name of decode error `e` as in the spec, e.g. "crc_mismatch". */
-const char *proto_decode_error_name(uint8_t e);
+/* Names of enum values as in the table ("unknown" for a value not in it). */
+const char *proto_machine_type_name(uint8_t v);
+const char *proto_reset_reason_name(uint8_t v);
+const char *proto_machine_state_name(uint8_t v);
+const char *proto_machine_mode_name(uint8_t v);
+const char *proto_heating_strategy_name(uint8_t v);
+const char *proto_stop_reason_name(uint8_t v);
+const char *proto_alarm_code_name(uint8_t v);
+const char *proto_alarm_severity_name(uint8_t v);
+const char *proto_alarm_action_name(uint8_t v);
+const char *proto_ack_result_name(uint8_t v);
+const char *proto_log_level_name(uint8_t v);
+const char *proto_shot_source_name(uint8_t v);
+const char *proto_phase_reason_name(uint8_t v);
+const char *proto_decode_error_name(uint8_t v);
+const char *proto_autotune_status_name(uint8_t v);
 
 #endif /* BREWOS_PROTO_GEN_H */

@@ -3,7 +3,7 @@
  * Detection deadlines (tick = 10 ms):
  *   over-temperature     <= 30 ms after the sensor crosses the limit (median of 3 raw samples)
  *   sensor open/short    <= 110 ms (10 consecutive rail samples)
- *   sensor stuck         5 s with its heater at >= 20 % and the reading within 1 LSB
+ *   sensor stuck         a 30 s window at >= 50 % applied duty with the reading within 1 LSB
  *   heating watch        heating_watch_window_s at >= 50 % duty without heating_watch_rise_cdeg
  *   thermal runaway      20 s at >= 90 % duty without +1 degC, once the boiler had been ready
  *   heater stuck on      heater commanded off, reading +2 degC above its value 5 s after switch-off

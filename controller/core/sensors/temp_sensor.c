@@ -36,10 +36,10 @@ static void check_stuck(temp_sensor_t *s, uint16_t adc, uint32_t now_ms, uint16_
   if (now_ms - s->stuck_since_ms < TEMP_SENSOR_STUCK_WINDOW_MS) return;
   uint32_t mean_duty = s->stuck_duty_sum / s->stuck_samples;
   if (mean_duty >= TEMP_SENSOR_STUCK_MIN_DUTY_PMIL && s->fault == TEMP_SENSOR_OK) s->fault = TEMP_SENSOR_STUCK;
-  /* Slide: keep the span but restart the duty average so an idle period cannot mask heating. */
-  s->stuck_duty_sum = duty;
-  s->stuck_samples = 1;
-  s->stuck_since_ms = now_ms - TEMP_SENSOR_STUCK_WINDOW_MS / 2u;
+  s->stuck_min = adc;
+  s->stuck_max = adc;
+  s->stuck_duty_sum = 0;
+  s->stuck_samples = 0;
 }
 
 void temp_sensor_sample(temp_sensor_t *s, uint16_t adc, uint32_t now_ms, uint16_t heater_duty_pmil) {

@@ -16,7 +16,7 @@
 /* Stuck: raw counts spanning at most this many LSB ... */
 #define TEMP_SENSOR_STUCK_SPAN_COUNTS 1u
 /* ... for this long while its heater delivers at least TEMP_SENSOR_STUCK_MIN_DUTY_PMIL on average. */
-#define TEMP_SENSOR_STUCK_WINDOW_MS 5000u
+#define TEMP_SENSOR_STUCK_WINDOW_MS 20000u
 #define TEMP_SENSOR_STUCK_MIN_DUTY_PMIL 200u
 
 typedef enum { TEMP_SENSOR_OK = 0, TEMP_SENSOR_OPEN, TEMP_SENSOR_SHORT, TEMP_SENSOR_STUCK } temp_sensor_fault_t;

@@ -96,8 +96,8 @@ export function emitCHeader(t: ProtocolTable): string {
   o.push("/* Descriptor of config key `id`, or NULL when the key is unknown. */");
   o.push("const proto_config_key_desc_t *proto_config_key(uint16_t id);");
   o.push("extern const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT];");
-  o.push('/* Name of decode error `e` as in the spec, e.g. "crc_mismatch". */');
-  o.push("const char *proto_decode_error_name(uint8_t e);");
+  o.push("/* Names of enum values as in the table (\"unknown\" for a value not in it). */");
+  for (const e of t.enums) o.push(`const char *proto_${e.name}_name(uint8_t v);`);
   o.push("", "#endif /* BREWOS_PROTO_GEN_H */", "");
   return o.join("\n");
 }
@@ -133,11 +133,12 @@ export function emitCSource(t: ProtocolTable): string {
   o.push("const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {");
   for (const c of t.configKeys) o.push(`    {"${c.name}", ${c.id}, ${c.min}, ${c.max}, ${c.default}},`);
   o.push("};", "");
-  const errs = t.enums.find((e) => e.name === "decode_error");
-  o.push("const char *proto_decode_error_name(uint8_t e) {");
-  o.push("  switch (e) {");
-  for (const [k, v] of errs?.values ?? []) o.push(`    case ${v}: return "${k}";`);
-  o.push('    default: return "unknown";', "  }", "}", "");
+  for (const e of t.enums) {
+    o.push(`const char *proto_${e.name}_name(uint8_t v) {`);
+    o.push("  switch (v) {");
+    for (const [k, v] of e.values) o.push(`    case ${v}: return "${k}";`);
+    o.push('    default: return "unknown";', "  }", "}", "");
+  }
   o.push("const proto_msg_desc_t *proto_msg_desc(uint8_t id) {");
   o.push("  for (size_t i = 0; i < PROTO_MESSAGE_COUNT; i++) {");
   o.push("    if (messages[i].id == id) return &messages[i];", "  }", "  return NULL;", "}", "");

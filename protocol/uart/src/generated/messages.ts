@@ -265,12 +265,12 @@ export const WeightFlags = {
 /** Configuration keys: id, unit, valid range and default of each value. */
 export const CONFIG_KEYS = [
   { name: "machine_type", id: 1, unit: "enum machine_type", min: 1, max: 3, default: 1 },
-  { name: "brew_kp_milli", id: 2, unit: "0.001 permille duty per degC", min: 0, max: 1000000, default: 60000 },
-  { name: "brew_ki_milli", id: 3, unit: "0.001 permille duty per degC*s", min: 0, max: 1000000, default: 1000 },
-  { name: "brew_kd_milli", id: 4, unit: "0.001 permille duty*s per degC", min: 0, max: 10000000, default: 200000 },
-  { name: "steam_kp_milli", id: 5, unit: "0.001 permille duty per degC", min: 0, max: 1000000, default: 80000 },
-  { name: "steam_ki_milli", id: 6, unit: "0.001 permille duty per degC*s", min: 0, max: 1000000, default: 1000 },
-  { name: "steam_kd_milli", id: 7, unit: "0.001 permille duty*s per degC", min: 0, max: 10000000, default: 200000 },
+  { name: "brew_kp_milli", id: 2, unit: "0.001 permille duty per degC", min: 0, max: 1000000, default: 400000 },
+  { name: "brew_ki_milli", id: 3, unit: "0.001 permille duty per degC*s", min: 0, max: 1000000, default: 5000 },
+  { name: "brew_kd_milli", id: 4, unit: "0.001 permille duty*s per degC", min: 0, max: 10000000, default: 1200000 },
+  { name: "steam_kp_milli", id: 5, unit: "0.001 permille duty per degC", min: 0, max: 1000000, default: 600000 },
+  { name: "steam_ki_milli", id: 6, unit: "0.001 permille duty per degC*s", min: 0, max: 1000000, default: 3000 },
+  { name: "steam_kd_milli", id: 7, unit: "0.001 permille duty*s per degC", min: 0, max: 10000000, default: 1200000 },
   { name: "brew_heater_w", id: 8, unit: "W", min: 0, max: 3500, default: 1200 },
   { name: "steam_heater_w", id: 9, unit: "W", min: 0, max: 3500, default: 1400 },
   { name: "mains_voltage_v", id: 10, unit: "V", min: 100, max: 250, default: 230 },
@@ -302,7 +302,7 @@ export const CONFIG_KEYS = [
   { name: "valve_release_ms", id: 36, unit: "ms", min: 0, max: 10000, default: 2000 },
   { name: "cleaning_threshold_shots", id: 37, unit: "shots", min: 10, max: 1000, default: 100 },
   { name: "brew_count_shots", id: 38, unit: "shots", min: 0, max: 65535, default: 0 },
-  { name: "duty_cap_pmil", id: 39, unit: "permille", min: 100, max: 1000, default: 950 },
+  { name: "duty_cap_pmil", id: 39, unit: "permille", min: 100, max: 1000, default: 1000 },
   { name: "ssr_min_on_ms", id: 40, unit: "ms", min: 0, max: 100, default: 20 },
   { name: "setpoint_ramp_cdeg_s", id: 41, unit: "cdegC/s", min: 10, max: 10000, default: 200 },
   { name: "steam_auto_return_s", id: 42, unit: "s", min: 0, max: 3600, default: 120 },
@@ -310,6 +310,7 @@ export const CONFIG_KEYS = [
   { name: "hx_pressure_setpoint_mbar", id: 44, unit: "mbar", min: 500, max: 2000, default: 1200 },
   { name: "brew_feedforward_pmil_per_mls", id: 45, unit: "permille duty per ml/s", min: 0, max: 2000, default: 0 },
   { name: "backflush_cycles", id: 46, unit: "cycles", min: 1, max: 20, default: 5 },
+  { name: "flow_meter_ul_per_pulse", id: 47, unit: "uL per pulse", min: 50, max: 5000, default: 500 },
 ] as const;
 export const ConfigKey = {
   machine_type: 1,
@@ -358,6 +359,7 @@ export const ConfigKey = {
   hx_pressure_setpoint_mbar: 44,
   brew_feedforward_pmil_per_mls: 45,
   backflush_cycles: 46,
+  flow_meter_ul_per_pulse: 47,
 } as const;
 
 /** Sent at boot, every 5 s until a hub_hello arrives, and in answer to each hub_hello. Layout frozen across major versions. */

@@ -1,0 +1,106 @@
+/* Simulated controller board around the real core. */
+#include "machine.h"
+
+#include <string.h>
+
+#include "config/crc32.h"
+
+uint8_t sim_flash[2][512];
+size_t sim_flash_tear_after;
+static bool flash_blank = true;
+
+static bool flash_read(uint8_t slot, uint8_t *buf, size_t len) {
+  if (flash_blank) memset(sim_flash, 0xFF, sizeof sim_flash);
+  flash_blank = false;
+  memcpy(buf, sim_flash[slot], len);
+  return true;
+}
+
+static bool flash_write(uint8_t slot, const uint8_t *buf, size_t len) {
+  memset(sim_flash[slot], 0xFF, sizeof sim_flash[slot]); /* erase */
+  if (sim_flash_tear_after > 0 && sim_flash_tear_after < len) {
+    memcpy(sim_flash[slot], buf, sim_flash_tear_after);
+    sim_flash_tear_after = 0;
+    return false; /* the board lost power here */
+  }
+  memcpy(sim_flash[slot], buf, len);
+  return true;
+}
+
+/* Self-test regions: a RAM block the march walks, an "image" with a known CRC, a canary. */
+static uint32_t ram_region[256];
+static uint8_t image[16384];
+static uint32_t image_crc;
+static uint32_t canary = 0xC0FFEE42u;
+static uint32_t clock_hz(void) {
+  return 150000000u;
+}
+
+static controller_hooks_t hooks_for(const plant_preset_t *pre, uint8_t reset_reason) {
+  controller_hooks_t h;
+  memset(&h, 0, sizeof h);
+  h.persist_read = flash_read;
+  h.persist_write = flash_write;
+  h.reset_reason = reset_reason;
+  h.capabilities = pre->capabilities;
+  h.selftest.ram = ram_region;
+  h.selftest.ram_words = sizeof ram_region / sizeof ram_region[0];
+  h.selftest.flash = image;
+  h.selftest.flash_len = sizeof image;
+  h.selftest.flash_crc = image_crc;
+  h.selftest.clock_measured_hz = clock_hz;
+  h.selftest.clock_expected_hz = 150000000u;
+  h.selftest.stack_canary = &canary;
+  h.selftest.stack_canary_value = 0xC0FFEE42u;
+  return h;
+}
+
+void sim_machine_reboot(sim_machine_t *m, uint8_t reset_reason) {
+  controller_hooks_t h = hooks_for(&m->plant.pre, reset_reason);
+  controller_init(&m->ctl, &h, m->now_ms);
+  /* The installer's settings for this machine, as the hub would write them on first setup. Only
+   * values that differ are written, so a saved configuration is not rewritten at every boot. */
+  for (uint8_t i = 0; i < m->plant.pre.config_count; i++) {
+    const plant_config_t *c = &m->plant.pre.config[i];
+    if (config_get(&m->ctl.cfg, c->key) != c->value && m->ctl.persist.seq == 0) {
+      (void)controller_config_set(&m->ctl, c->key, c->value);
+    }
+  }
+  memset(&m->out, 0, sizeof m->out);
+}
+
+void sim_machine_init(sim_machine_t *m, const plant_preset_t *pre, double ambient_c, uint64_t seed, double noise_c,
+                      bool baseline) {
+  memset(m, 0, sizeof *m);
+  for (size_t i = 0; i < sizeof image; i++) image[i] = (uint8_t)(i * 31u + 7u);
+  image_crc = crc32_ieee(image, sizeof image, 0);
+  flash_blank = true;
+  memset(sim_flash, 0xFF, sizeof sim_flash);
+  plant_init(&m->plant, pre, ambient_c, seed, noise_c);
+  m->use_baseline = baseline;
+  baseline_init(&m->base);
+  sim_machine_reboot(m, PROTO_RESET_REASON_POWER_ON);
+}
+
+void sim_machine_rx(sim_machine_t *m, const uint8_t *buf, size_t len) {
+  controller_rx(&m->ctl, buf, len);
+}
+
+size_t sim_machine_tx(sim_machine_t *m, uint8_t *buf, size_t cap) {
+  return controller_tx(&m->ctl, buf, cap);
+}
+
+void sim_machine_tick(sim_machine_t *m) {
+  plant_inputs(&m->plant, m->now_ms, &m->in);
+  controller_tick(&m->ctl, &m->in, &m->out);
+  if (m->use_baseline) {
+    bool brew_on = false, steam_on = false;
+    baseline_tick(&m->base, &m->ctl, &m->in, &brew_on, &steam_on);
+    if (m->out.heater_mains_enable) {
+      m->out.brew_heater_on = brew_on;
+      m->out.steam_heater_on = steam_on;
+    }
+  }
+  plant_step(&m->plant, &m->out, CONTROLLER_TICK_MS / 1000.0);
+  m->now_ms += CONTROLLER_TICK_MS;
+}

@@ -1,0 +1,106 @@
+/* brewos-sim: the BrewOS controller core on a simulated espresso machine.
+ *   brewos-sim run --scenario FILE [--controller brewos|baseline]
+ *   brewos-sim serve --machine PRESET|FILE.json --link stdio|pty|tcp:PORT [--speed N] [--scenario FILE] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "presets.h"
+#include "runner.h"
+#include "serve.h"
+
+static int usage(void) {
+  fprintf(stderr,
+          "usage:\n"
+          "  brewos-sim run --scenario FILE.json [--controller brewos|baseline]\n"
+          "  brewos-sim serve --machine dual_boiler|single_boiler|heat_exchanger|FILE.json\n"
+          "                   --link stdio|pty|tcp:PORT [--speed N] [--scenario FILE.json] [--seed N]\n");
+  return 2;
+}
+
+static const char *arg(int argc, char **argv, const char *name) {
+  for (int i = 2; i + 1 < argc; i++) {
+    if (strcmp(argv[i], name) == 0) return argv[i + 1];
+  }
+  return NULL;
+}
+
+static bool load_machine(const char *spec, plant_preset_t *out) {
+  const plant_preset_t *p = preset_find(spec);
+  if (p) {
+    *out = *p;
+    return true;
+  }
+  /* A machine file is the "machine" object of a scenario. */
+  FILE *f = fopen(spec, "rb");
+  if (f == NULL) {
+    fprintf(stderr, "brewos-sim: %s is neither a preset (dual_boiler, single_boiler, heat_exchanger) nor a file\n",
+            spec);
+    return false;
+  }
+  static char text[65536];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  static char wrapped[66000];
+  snprintf(wrapped, sizeof wrapped, "{\"machine\": %s, \"duration_s\": 1}", text);
+  static scenario_t s;
+  char err[256];
+  if (!scenario_parse(wrapped, &s, err, sizeof err)) {
+    fprintf(stderr, "brewos-sim: %s: %s\n", spec, err);
+    return false;
+  }
+  *out = s.machine;
+  return true;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) return usage();
+  static scenario_t s;
+  char err[512];
+  const char *scenario = arg(argc, argv, "--scenario");
+  if (scenario && !scenario_load(scenario, &s, err, sizeof err)) {
+    fprintf(stderr, "brewos-sim: %s\n", err);
+    return 2;
+  }
+  if (strcmp(argv[1], "run") == 0) {
+    if (!scenario) return usage();
+    const char *ctl = arg(argc, argv, "--controller");
+    bool baseline = ctl && strcmp(ctl, "baseline") == 0;
+    if (ctl && !baseline && strcmp(ctl, "brewos") != 0) return usage();
+    static report_t r;
+    if (!sim_run(&s, baseline, &r)) return 1;
+    report_print(&r, s.name, s.machine.name, baseline);
+    report_free(&r);
+    return 0;
+  }
+  if (strcmp(argv[1], "serve") == 0) {
+    const char *machine = arg(argc, argv, "--machine");
+    const char *link = arg(argc, argv, "--link");
+    if (!machine || !link) return usage();
+    static plant_preset_t pre;
+    if (!load_machine(machine, &pre)) return 2;
+    serve_opts_t o = {LINK_STDIO, 0, 1.0, scenario ? &s : NULL, 22.0, 0.05, 1};
+    if (strcmp(link, "stdio") == 0)
+      o.link = LINK_STDIO;
+    else if (strcmp(link, "pty") == 0)
+      o.link = LINK_PTY;
+    else if (strncmp(link, "tcp:", 4) == 0) {
+      o.link = LINK_TCP;
+      o.tcp_port = atoi(link + 4);
+      if (o.tcp_port <= 0 || o.tcp_port > 65535) return usage();
+    } else {
+      return usage();
+    }
+    const char *speed = arg(argc, argv, "--speed");
+    if (speed) o.speed = atof(speed);
+    if (o.speed <= 0.0 || o.speed > 1000.0) {
+      fprintf(stderr, "brewos-sim: --speed must be in (0, 1000]\n");
+      return 2;
+    }
+    const char *seed = arg(argc, argv, "--seed");
+    if (seed) o.seed = strtoull(seed, NULL, 10);
+    return sim_serve(&pre, &o);
+  }
+  return usage();
+}

@@ -1,0 +1,159 @@
+/* Real-time serving of the simulated machine over a byte link. */
+#define _GNU_SOURCE
+#include "serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "machine.h"
+
+static volatile sig_atomic_t stop_requested;
+static void on_signal(int sig) {
+  (void)sig;
+  stop_requested = 1;
+}
+
+static void nonblock(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int open_pty(int *keep_slave) {
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) return -1;
+  const char *name = ptsname(master);
+  /* Hold the slave open in raw mode so the master never reads EIO while no hub is attached. */
+  int slave = open(name, O_RDWR | O_NOCTTY);
+  if (slave < 0) return -1;
+  struct termios t;
+  tcgetattr(slave, &t);
+  cfmakeraw(&t);
+  tcsetattr(slave, TCSANOW, &t);
+  *keep_slave = slave;
+  printf("pty: %s\n", name);
+  fflush(stdout);
+  return master;
+}
+
+static int listen_tcp(int port) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons((uint16_t)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 1) != 0) {
+    fprintf(stderr, "brewos-sim: cannot listen on 127.0.0.1:%d: %s\n", port, strerror(errno));
+    return -1;
+  }
+  nonblock(s);
+  printf("tcp: 127.0.0.1:%d\n", port);
+  fflush(stdout);
+  return s;
+}
+
+int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
+  static sim_machine_t m;
+  sim_machine_init(&m, machine, o->ambient_c, o->seed, o->noise_c, false);
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  signal(SIGPIPE, SIG_IGN);
+  int in_fd = -1, out_fd = -1, listen_fd = -1, keep_slave = -1;
+  if (o->link == LINK_STDIO) {
+    in_fd = 0;
+    out_fd = 1;
+  } else if (o->link == LINK_PTY) {
+    in_fd = out_fd = open_pty(&keep_slave);
+    if (in_fd < 0) {
+      fprintf(stderr, "brewos-sim: cannot open a pty: %s\n", strerror(errno));
+      return 1;
+    }
+  } else {
+    listen_fd = listen_tcp(o->tcp_port);
+    if (listen_fd < 0) return 1;
+  }
+  if (in_fd >= 0) nonblock(in_fd);
+  fprintf(stderr, "brewos-sim: serving %s at %gx real time\n", machine->name, o->speed);
+  double start = now_s();
+  size_t next_event = 0;
+  uint8_t buf[4096];
+  while (!stop_requested) {
+    if (listen_fd >= 0 && in_fd < 0) {
+      int c = accept(listen_fd, NULL, NULL);
+      if (c >= 0) {
+        nonblock(c);
+        in_fd = out_fd = c;
+        fprintf(stderr, "brewos-sim: hub connected\n");
+      }
+    }
+    if (in_fd >= 0) {
+      ssize_t n = read(in_fd, buf, sizeof buf);
+      if (n > 0) {
+        sim_machine_rx(&m, buf, (size_t)n);
+      } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EIO)) {
+        if (o->link == LINK_STDIO) break; /* the hub closed our stdin: we are done */
+        if (o->link == LINK_TCP) {
+          close(in_fd);
+          in_fd = out_fd = -1;
+          fprintf(stderr, "brewos-sim: hub disconnected\n");
+        }
+      }
+    }
+    if (o->events) {
+      while (next_event < o->events->event_count && o->events->events[next_event].t_s * 1000.0 <= m.now_ms) {
+        const scenario_event_t *e = &o->events->events[next_event++];
+        if (e->kind == EV_FAULT) plant_set_fault(&m.plant, e->fault, true);
+        if (e->kind == EV_CLEAR_FAULT) plant_set_fault(&m.plant, e->fault, false);
+        if (e->kind == EV_SHOT) hydraulics_load_puck(&m.plant.hyd, &e->puck);
+      }
+    }
+    if (!m.plant.hyd.has_puck && !m.ctl.shot.running) {
+      puck_params_t p = {18.0, 2.25, 0.6, 8.0, 1.1}; /* a fresh puck is in whenever a shot starts */
+      hydraulics_load_puck(&m.plant.hyd, &p);
+    }
+    bool was_running = m.ctl.shot.running;
+    sim_machine_tick(&m);
+    if (was_running && !m.ctl.shot.running) m.plant.hyd.has_puck = false;
+    size_t n;
+    while ((n = sim_machine_tx(&m, buf, sizeof buf)) > 0) {
+      if (out_fd < 0) continue;
+      size_t off = 0;
+      while (off < n) {
+        ssize_t w = write(out_fd, buf + off, n - off);
+        if (w > 0)
+          off += (size_t)w;
+        else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EIO))
+          break; /* nobody reading: drop */
+        else
+          break;
+      }
+    }
+    double due = start + (m.now_ms / 1000.0) / o->speed;
+    double wait = due - now_s();
+    if (wait > 0) {
+      struct timespec ts = {(time_t)wait, (long)((wait - floor(wait)) * 1e9)};
+      nanosleep(&ts, NULL);
+    }
+  }
+  if (keep_slave >= 0) close(keep_slave);
+  fprintf(stderr, "brewos-sim: stopped after %.1f s simulated\n", m.now_ms / 1000.0);
+  return 0;
+}
