@@ -91,9 +91,20 @@ void report_sample(report_t *r, const sim_machine_t *m) {
     r->steam_crossed = true;
     r->steam_cross_ms = m->now_ms;
   }
+  /* The link-loss alarm is raised while the link is down, so it is observed here, not on the wire. */
+  if (m->ctl.link_lost && !r->link_lost_seen && r->trip_count < REPORT_MAX_TRIPS) {
+    trip_rec_t *lt = &r->trips[r->trip_count++];
+    memset(lt, 0, sizeof *lt);
+    lt->code = PROTO_ALARM_CODE_LINK_LOSS;
+    lt->trip_ms = m->now_ms;
+    lt->cause_ms = r->link_loss_pending ? r->link_loss_ms : m->now_ms;
+  }
+  r->link_lost_seen = m->ctl.link_lost;
+  /* Heat after a trip counts only while that trip is still active (clearing it resumes heating). */
   bool heating = m->plant.brew_energized || m->plant.steam_energized;
   for (size_t i = 0; i < r->trip_count; i++) {
-    if (heating && m->now_ms > r->trips[i].trip_ms) {
+    bool active = r->trips[i].code == PROTO_ALARM_CODE_LINK_LOSS ? m->ctl.link_lost : m->ctl.safety.alarms.active[r->trips[i].code];
+    if (heating && active && m->now_ms > r->trips[i].trip_ms) {
       r->trips[i].last_heater_ms = m->now_ms;
       r->trips[i].heater_after = true;
     }
@@ -102,8 +113,11 @@ void report_sample(report_t *r, const sim_machine_t *m) {
 
 static void on_alarm(report_t *r, const proto_alarm_t *a) {
   if (a->action != PROTO_ALARM_ACTION_RAISED) return;
-  bool trip = a->severity >= PROTO_ALARM_SEVERITY_FAULT || a->code == PROTO_ALARM_CODE_LINK_LOSS;
+  bool trip = a->severity >= PROTO_ALARM_SEVERITY_FAULT;
   if (!trip || r->trip_count == REPORT_MAX_TRIPS) return;
+  for (size_t i = 0; i < r->trip_count; i++) {
+    if (r->trips[i].code == a->code && r->trips[i].trip_ms == a->uptime_ms) return; /* re-announced after a hello */
+  }
   trip_rec_t *t = &r->trips[r->trip_count++];
   t->code = a->code;
   t->trip_ms = a->uptime_ms;
@@ -212,10 +226,15 @@ void report_print(const report_t *r, const char *name, const char *machine, bool
     const trip_rec_t *t = &r->trips[i];
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "kind", proto_alarm_code_name(t->code));
-    cJSON_AddStringToObject(j, "severity", proto_alarm_severity_name(alarms_severity(t->code)));
+    uint8_t sev = alarms_severity(t->code);
+    bool cuts_heaters = sev == PROTO_ALARM_SEVERITY_CRITICAL || t->code == PROTO_ALARM_CODE_LINK_LOSS;
+    cJSON_AddStringToObject(j, "severity", proto_alarm_severity_name(sev));
+    cJSON_AddStringToObject(j, "cuts", cuts_heaters ? (sev == PROTO_ALARM_SEVERITY_CRITICAL ? "all_outputs" : "heaters") : "pump");
     add_num(j, "at_s", t->trip_ms / 1000.0);
     add_num(j, "detected_after_ms", (double)(t->trip_ms - t->cause_ms));
-    add_num(j, "heater_on_after_trip_ms", t->heater_after ? (double)(t->last_heater_ms - t->trip_ms + 10u) : 0.0);
+    /* Heat delivered while a heater-cutting trip was active; null for faults that keep heating. */
+    add_num(j, "heater_on_after_trip_ms",
+            !cuts_heaters ? NAN : (t->heater_after ? (double)(t->last_heater_ms - t->trip_ms + 10u) : 0.0));
     cJSON_AddItemToArray(trips, j);
   }
   if (r->autotune_done) {

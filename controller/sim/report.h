@@ -54,6 +54,7 @@ typedef struct {
   bool fault_pending;
   uint32_t link_loss_ms;
   bool link_loss_pending;
+  bool link_lost_seen;
   uint32_t brew_cross_ms, steam_cross_ms; /* sensor crossed its over-temperature limit */
   bool brew_crossed, steam_crossed;
   bool autotune_done;

@@ -118,6 +118,7 @@ void controller_handle(controller_t *c, const proto_msg_t *m) {
       if (!c->link.hub_ok)
         controller_log(c, PROTO_LOG_LEVEL_ERROR, "hub speaks another protocol major: control blocked");
       controller_send_hello(c);
+      controller_announce_alarms(c);
       return;
     case PROTO_MSG_DESIRED_STATE:
       if (m->u.desired_state.mode != c->desired.mode ||

@@ -163,7 +163,7 @@ static void debounce_lever(controller_t *c, bool raw) {
 
 static uint8_t alarm_stop_reason(const safety_t *s) {
   if (s->latched) return PROTO_STOP_REASON_SAFETY_TRIP;
-  if (s->alarms.active[PROTO_ALARM_CODE_WATER_EMPTY]) return PROTO_STOP_REASON_WATER_EMPTY;
+  if (!s->tank_raw_ok || s->alarms.active[PROTO_ALARM_CODE_WATER_EMPTY]) return PROTO_STOP_REASON_WATER_EMPTY;
   if (s->alarms.active[PROTO_ALARM_CODE_PUMP_MAX_RUN]) return PROTO_STOP_REASON_PUMP_MAX_TIME;
   return PROTO_STOP_REASON_SAFETY_TRIP;
 }

@@ -10,6 +10,8 @@ void controller_handle(controller_t *c, const proto_msg_t *m);
 void controller_report(controller_t *c);
 /* Queue a controller_hello. */
 void controller_send_hello(controller_t *c);
+/* Queue a raised-alarm event for every active alarm (a hub that just said hello missed them). */
+void controller_announce_alarms(controller_t *c);
 /* Queue a log line. */
 void controller_log(controller_t *c, uint8_t level, const char *text);
 /* Queue a config_report for `key`. */

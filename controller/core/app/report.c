@@ -23,6 +23,9 @@ void controller_safety_in(const controller_t *c, safety_in_t *in) {
   in->shot_active = shot_recent(&c->shot, c->now_ms, CONTROLLER_HEAT_CHECK_GRACE_MS) || c->fill_open || c->steam_block;
   in->pump_on = c->pump_pmil > 0;
   in->tank_ok = c->tank_ok;
+  in->flow_measured = (c->hooks.capabilities & PROTO_CAPABILITIES_FLOW_METER) != 0;
+  in->flow_ml_s = c->flow_ml_s;
+  in->blind_basket = c->shot.running && (c->shot.req.flags & PROTO_SHOT_FLAGS_BACKFLUSH);
 }
 
 void controller_log(controller_t *c, uint8_t level, const char *text) {
@@ -167,6 +170,22 @@ static void send_shot_events(controller_t *c) {
     }
   }
   memset(&s->ev, 0, sizeof s->ev);
+}
+
+void controller_announce_alarms(controller_t *c) {
+  const alarms_t *a = &c->safety.alarms;
+  for (uint8_t code = 1; code < ALARM_CODE_COUNT; code++) {
+    if (!a->active[code]) continue;
+    proto_msg_t m;
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_MSG_ALARM;
+    m.u.alarm.code = code;
+    m.u.alarm.severity = alarms_severity(code);
+    m.u.alarm.action = PROTO_ALARM_ACTION_RAISED;
+    m.u.alarm.value = a->value[code];
+    m.u.alarm.uptime_ms = a->raised_at_ms[code];
+    (void)link_send(&c->link, &m);
+  }
 }
 
 static void send_alarm_events(controller_t *c) {

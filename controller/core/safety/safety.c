@@ -7,6 +7,9 @@
 #define OVER_PRESSURE_MS 500u
 #define BLOCKED_MBAR 11500.0f
 #define BLOCKED_MS 2000u
+#define NO_FLOW_MBAR 7000.0f
+#define NO_FLOW_ML_S 0.3f
+#define NO_FLOW_MS 3000u
 #define TANK_DEBOUNCE_MS 200u
 #define WATCH_MIN_DUTY_PMIL 500u
 #define RUNAWAY_WINDOW_MS 20000u
@@ -112,6 +115,7 @@ static void check_hydraulics(safety_t *s, const safety_in_t *in) {
   if (in->pump_on && now - s->pump_on_since_ms >= s->pump_max_ms) {
     raise(s, PROTO_ALARM_CODE_PUMP_MAX_RUN, (int32_t)(now - s->pump_on_since_ms), now);
   }
+  s->tank_raw_ok = in->tank_ok;
   if (!in->tank_ok) {
     if (!s->tank_was_empty) s->tank_empty_since_ms = now;
     s->tank_was_empty = true;
@@ -131,6 +135,10 @@ static void check_hydraulics(safety_t *s, const safety_in_t *in) {
   }
   if (!in->pump_on || p->value_mbar < BLOCKED_MBAR) s->blocked_since_ms = now;
   if (now - s->blocked_since_ms >= BLOCKED_MS) raise(s, PROTO_ALARM_CODE_PUMP_BLOCKED, (int32_t)p->value_mbar, now);
+  bool no_flow = in->flow_measured && in->pump_on && !in->blind_basket && p->value_mbar >= NO_FLOW_MBAR &&
+                 in->flow_ml_s < NO_FLOW_ML_S;
+  if (!no_flow) s->no_flow_since_ms = now;
+  if (now - s->no_flow_since_ms >= NO_FLOW_MS) raise(s, PROTO_ALARM_CODE_PUMP_BLOCKED, (int32_t)p->value_mbar, now);
 }
 
 void safety_check(safety_t *s, const safety_in_t *in) {
@@ -209,7 +217,7 @@ bool safety_heaters_allowed(const safety_t *s) {
 
 bool safety_pump_allowed(const safety_t *s) {
   const bool *a = s->alarms.active;
-  return !s->latched && !a[PROTO_ALARM_CODE_WATER_EMPTY] && !a[PROTO_ALARM_CODE_PUMP_MAX_RUN] &&
+  return !s->latched && s->tank_raw_ok && !a[PROTO_ALARM_CODE_WATER_EMPTY] && !a[PROTO_ALARM_CODE_PUMP_MAX_RUN] &&
          !a[PROTO_ALARM_CODE_OVER_PRESSURE] && !a[PROTO_ALARM_CODE_PUMP_BLOCKED];
 }
 

@@ -9,7 +9,10 @@
  *   heater stuck on      heater commanded off, reading +2 degC above its value 5 s after switch-off
  *   water empty          200 ms of an empty tank switch; the pump can never run without water
  *   pump max run         pump_max_run_s of continuous pumping
- *   over-pressure        500 ms above 13.5 bar; pump blocked: 2 s above 11.5 bar with the pump on */
+ *   over-pressure        500 ms above 13.5 bar
+ *   pump blocked         2 s above 11.5 bar with the pump on; with a flow meter also 3 s above
+ *                        7 bar with under 0.3 ml/s (not while backflushing into a blind basket)
+ * The pump is also cut in the same tick the tank switch reads empty; only the alarm is debounced. */
 #ifndef BREWOS_SAFETY_H
 #define BREWOS_SAFETY_H
 
@@ -44,7 +47,10 @@ typedef struct {
   bool brew_stable, steam_stable;           /* the boiler has been ready since power-on */
   bool shot_active;                         /* shot running or ended less than 60 s ago */
   bool pump_on;
-  bool tank_ok; /* debounced */
+  bool tank_ok;       /* raw switch; debounced here for the alarm */
+  bool flow_measured; /* a flow meter is fitted */
+  float flow_ml_s;
+  bool blind_basket;  /* backflush running: no flow is expected */
 } safety_in_t;
 
 typedef struct {
@@ -60,7 +66,8 @@ typedef struct {
   stuck_on_t brew_stuck_on, steam_stuck_on;
   uint32_t pump_on_since_ms;
   bool pump_was_on;
-  uint32_t over_pressure_since_ms, blocked_since_ms;
+  uint32_t over_pressure_since_ms, blocked_since_ms, no_flow_since_ms;
+  bool tank_raw_ok;
   uint32_t tank_empty_since_ms;
   bool tank_was_empty;
 } safety_t;
