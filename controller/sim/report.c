@@ -103,7 +103,8 @@ void report_sample(report_t *r, const sim_machine_t *m) {
   /* Heat after a trip counts only while that trip is still active (clearing it resumes heating). */
   bool heating = m->plant.brew_energized || m->plant.steam_energized;
   for (size_t i = 0; i < r->trip_count; i++) {
-    bool active = r->trips[i].code == PROTO_ALARM_CODE_LINK_LOSS ? m->ctl.link_lost : m->ctl.safety.alarms.active[r->trips[i].code];
+    bool active = r->trips[i].code == PROTO_ALARM_CODE_LINK_LOSS ? m->ctl.link_lost
+                                                                 : m->ctl.safety.alarms.active[r->trips[i].code];
     if (heating && active && m->now_ms > r->trips[i].trip_ms) {
       r->trips[i].last_heater_ms = m->now_ms;
       r->trips[i].heater_after = true;
@@ -229,7 +230,8 @@ void report_print(const report_t *r, const char *name, const char *machine, bool
     uint8_t sev = alarms_severity(t->code);
     bool cuts_heaters = sev == PROTO_ALARM_SEVERITY_CRITICAL || t->code == PROTO_ALARM_CODE_LINK_LOSS;
     cJSON_AddStringToObject(j, "severity", proto_alarm_severity_name(sev));
-    cJSON_AddStringToObject(j, "cuts", cuts_heaters ? (sev == PROTO_ALARM_SEVERITY_CRITICAL ? "all_outputs" : "heaters") : "pump");
+    cJSON_AddStringToObject(j, "cuts",
+                            cuts_heaters ? (sev == PROTO_ALARM_SEVERITY_CRITICAL ? "all_outputs" : "heaters") : "pump");
     add_num(j, "at_s", t->trip_ms / 1000.0);
     add_num(j, "detected_after_ms", (double)(t->trip_ms - t->cause_ms));
     /* Heat delivered while a heater-cutting trip was active; null for faults that keep heating. */

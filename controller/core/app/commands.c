@@ -79,12 +79,21 @@ static uint8_t on_fault_clear(controller_t *c, uint8_t code, uint16_t *detail) {
   return r;
 }
 
+/* Stream a full config dump without flooding the transmit queue; ack when the last report is queued. */
+void controller_continue_dump(controller_t *c) {
+  for (int n = 0; n < 8 && c->dump_next != 0 && c->link.len + 2u < LINK_TX_QUEUE; n++) {
+    controller_report_config(c, proto_config_keys[c->dump_next - 1u].id);
+    if (c->dump_next == PROTO_CONFIG_KEY_COUNT) {
+      c->dump_next = 0;
+      send_ack(c, &c->dump_cmd, PROTO_ACK_RESULT_OK, 0);
+    } else {
+      c->dump_next++;
+    }
+  }
+}
+
 static uint8_t on_config_get(controller_t *c, uint16_t key, uint16_t *detail) {
   *detail = key;
-  if (key == 0) {
-    for (size_t i = 0; i < PROTO_CONFIG_KEY_COUNT; i++) controller_report_config(c, proto_config_keys[i].id);
-    return PROTO_ACK_RESULT_OK;
-  }
   if (proto_config_key(key) == NULL) return PROTO_ACK_RESULT_INVALID_FIELD;
   controller_report_config(c, key);
   return PROTO_ACK_RESULT_OK;
@@ -155,7 +164,20 @@ void controller_handle(controller_t *c, const proto_msg_t *m) {
       r = PROTO_ACK_RESULT_OK;
       break;
     case PROTO_MSG_CONFIG_SET: r = on_config_set(c, m->u.config_set.key, m->u.config_set.value, &detail); break;
-    case PROTO_MSG_CONFIG_GET: r = on_config_get(c, m->u.config_get.key, &detail); break;
+    case PROTO_MSG_CONFIG_GET:
+      if (m->u.config_get.key == 0) {
+        if (c->dump_next != 0 && c->dump_cmd.seq == m->seq) return; /* a retry: the ack follows the dump */
+        if (c->dump_next != 0) {
+          r = PROTO_ACK_RESULT_BUSY;
+          break;
+        }
+        c->dump_cmd = *m;
+        c->dump_next = 1;
+        controller_continue_dump(c);
+        return; /* acked when the dump completes */
+      }
+      r = on_config_get(c, m->u.config_get.key, &detail);
+      break;
     case PROTO_MSG_FAULT_CLEAR: r = on_fault_clear(c, m->u.fault_clear.code, &detail); break;
     case PROTO_MSG_AUTOTUNE_START: r = on_autotune(c, &m->u.autotune_start); break;
     case PROTO_MSG_PROFILE_CHUNK: r = PROTO_ACK_RESULT_UNSUPPORTED; break;

@@ -81,6 +81,7 @@ void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t 
   if (hooks->reset_reason == PROTO_RESET_REASON_WATCHDOG) {
     (void)alarms_raise(&c->safety.alarms, PROTO_ALARM_CODE_WATCHDOG_RESET, 0, now_ms);
   }
+  controller_send_hello(c);
   if (loaded < 0 && c->persist.seq != 0) {
     (void)alarms_raise(&c->safety.alarms, PROTO_ALARM_CODE_CONFIG_INVALID, 0, now_ms);
   }

@@ -95,6 +95,9 @@ typedef struct {
   uint8_t last_mode;
   bool steam_block;
   bool tank_ok; /* raw, last tick */
+  /* config_get {key 0}: reports streamed a few per tick, then the ack */
+  uint8_t dump_next; /* index + 1 of the next key to report, 0 when idle */
+  proto_msg_t dump_cmd;
 } controller_t;
 
 void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t now_ms);

@@ -8,6 +8,8 @@
 void controller_handle(controller_t *c, const proto_msg_t *m);
 /* Queue telemetry when due, and every pending event (shot, alarm). */
 void controller_report(controller_t *c);
+/* Queue the next part of a running config dump. */
+void controller_continue_dump(controller_t *c);
 /* Queue a controller_hello. */
 void controller_send_hello(controller_t *c);
 /* Queue a raised-alarm event for every active alarm (a hub that just said hello missed them). */

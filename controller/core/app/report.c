@@ -223,6 +223,7 @@ static void send_autotune_result(controller_t *c) {
 
 void controller_report(controller_t *c) {
   uint32_t now = c->now_ms;
+  controller_continue_dump(c);
   send_alarm_events(c);
   send_shot_events(c);
   send_autotune_result(c);

@@ -50,7 +50,7 @@ typedef struct {
   bool tank_ok;       /* raw switch; debounced here for the alarm */
   bool flow_measured; /* a flow meter is fitted */
   float flow_ml_s;
-  bool blind_basket;  /* backflush running: no flow is expected */
+  bool blind_basket; /* backflush running: no flow is expected */
 } safety_in_t;
 
 typedef struct {

@@ -13,11 +13,13 @@
 #define TEMP_SENSOR_RAIL_COUNTS 8u
 /* Consecutive rail samples (10 ms each) before the fault is declared: 100 ms. */
 #define TEMP_SENSOR_RAIL_SAMPLES 10u
-/* Stuck: raw counts spanning at most this many LSB ... */
+/* Stuck: raw counts spanning at most this many LSB over a whole window in which its heater
+ * delivered at least TEMP_SENSOR_STUCK_MIN_DUTY_PMIL on average (>= 15 s of full power, well past
+ * the ~8 s dead time between element and thermowell). Windows restart, never slide, so time the
+ * heater was held off is never mixed with time it heated. */
 #define TEMP_SENSOR_STUCK_SPAN_COUNTS 1u
-/* ... for this long while its heater delivers at least TEMP_SENSOR_STUCK_MIN_DUTY_PMIL on average. */
-#define TEMP_SENSOR_STUCK_WINDOW_MS 20000u
-#define TEMP_SENSOR_STUCK_MIN_DUTY_PMIL 200u
+#define TEMP_SENSOR_STUCK_WINDOW_MS 30000u
+#define TEMP_SENSOR_STUCK_MIN_DUTY_PMIL 500u
 
 typedef enum { TEMP_SENSOR_OK = 0, TEMP_SENSOR_OPEN, TEMP_SENSOR_SHORT, TEMP_SENSOR_STUCK } temp_sensor_fault_t;
 
