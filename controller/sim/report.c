@@ -249,6 +249,7 @@ void report_print(const report_t *r, const char *name, const char *machine, bool
   }
   add_num(o, "rejected_commands", (double)r->rejected_commands);
   add_num(o, "pump_dry_s", r->pump_dry_s);
+  cJSON_AddStringToObject(o, "final_state", proto_machine_state_name(r->final_state));
   add_num(o, "sim_s", r->sim_s);
   add_num(o, "wall_s", r->wall_s);
   add_num(o, "speed_x", r->wall_s > 0 ? r->sim_s / r->wall_s : NAN);

@@ -64,6 +64,8 @@ typedef struct {
   uint32_t rejected_commands;
   double wall_s, sim_s;
   double pump_dry_s; /* the pump ran with an empty tank (must stay 0) */
+  uint8_t final_state;
+  bool final_latched;
 } report_t;
 
 void report_init(report_t *r, const sim_machine_t *m, double setpoint_c, double steady_from_s, double steady_to_s);

@@ -140,5 +140,7 @@ bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
   r->sim_s = x.m.now_ms / 1000.0;
   r->wall_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   r->pump_dry_s = x.m.plant.pump_dry_s;
+  r->final_state = x.m.ctl.state.state;
+  r->final_latched = x.m.ctl.safety.latched;
   return true;
 }

@@ -1,0 +1,169 @@
+/**
+ * `brewos-sim serve` driven exactly as the hub will drive a machine: TS protocol encoder and
+ * streaming decoder over a real pipe (stdio) and a real TCP socket on 127.0.0.1. Needs the host
+ * build (npm test builds it first).
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { createConnection, type Socket } from "node:net";
+import { join } from "node:path";
+import {
+  AckResult,
+  ConfigKey,
+  encodeFrame,
+  MachineMode,
+  MachineState,
+  StopReason,
+  type UartMessage,
+  type UartMessageType,
+  UartStreamDecoder,
+} from "../../protocol/uart/src/index.ts";
+
+const SIM = join(import.meta.dir, "..", "..", "build", "host", "brewos-sim");
+
+type Sent = Omit<UartMessage, "seq">;
+
+/** A minimal hub side: encodes what it sends, decodes everything it receives, records errors. */
+class Peer {
+  readonly got: UartMessage[] = [];
+  readonly errors: string[] = [];
+  private readonly decoder = new UartStreamDecoder();
+  private seq = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly write: (b: Uint8Array) => void) {}
+
+  feed(chunk: Uint8Array): void {
+    for (const r of this.decoder.push(chunk)) {
+      if (r.ok) this.got.push(r.message);
+      else this.errors.push(r.error);
+    }
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  send(msg: Sent): number {
+    const seq = this.seq++ & 0xffff;
+    this.write(encodeFrame({ ...msg, seq } as UartMessage));
+    return seq;
+  }
+
+  /** Resolve with the first message (after `from`) that matches, or reject after `ms`. */
+  async waitFor<T extends UartMessageType>(
+    type: T,
+    pred: (m: Extract<UartMessage, { type: T }>) => boolean = () => true,
+    ms = 20000,
+    from = 0,
+  ): Promise<Extract<UartMessage, { type: T }>> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const hit = this.got.slice(from).find((m) => m.type === type && pred(m as Extract<UartMessage, { type: T }>));
+      if (hit) return hit as Extract<UartMessage, { type: T }>;
+      if (Date.now() > deadline) throw new Error(`no ${type} within ${ms} ms (got ${this.got.length} messages)`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** Drive a freshly served machine through hello, heat-up and a timed shot. */
+async function exercise(peer: Peer): Promise<void> {
+  await peer.waitFor("controller_hello");
+  peer.send({ type: "hub_hello", proto_major: 1, proto_minor: 0, hub_major: 0, hub_minor: 1, hub_patch: 0, capabilities: 0, uptime_ms: 0 });
+  const hello = await peer.waitFor("controller_hello", () => true, 5000, 1);
+  expect(hello.proto_major).toBe(1);
+  // Slow wall clocks on a busy machine must not look like a lost hub: give the keepalive room.
+  const cfg = peer.send({ type: "config_set", key: ConfigKey.link_heater_timeout_ms, value: 60000 });
+  await peer.waitFor("ack", (a) => a.acked_seq === cfg && a.result === AckResult.ok);
+  const desired = () =>
+    peer.send({ type: "desired_state", mode: MachineMode.brew, flags: 0, brew_setpoint_cdeg: 9300, steam_setpoint_cdeg: 12500, heating_strategy: 1 });
+  desired();
+  const keepalive = setInterval(desired, 20);
+  cleanups.push(() => clearInterval(keepalive));
+  const ready = await peer.waitFor("telemetry", (t) => t.state === MachineState.ready, 30000);
+  expect(ready.brew_temp_cdeg).toBeGreaterThan(9190);
+  const cold = peer.got.find((m) => m.type === "telemetry");
+  expect(cold && cold.type === "telemetry" && cold.brew_temp_cdeg < 3000).toBe(true);
+
+  const start = peer.send({ type: "shot_start", shot_token: 4242, profile_slot: 0, flags: 0, dose_dg: 180, target_weight_dg: 0, stop_time_ms: 8000, stop_volume_ul: 0 });
+  await peer.waitFor("ack", (a) => a.acked_seq === start && a.result === AckResult.ok);
+  await peer.waitFor("shot_started", (s) => s.shot_token === 4242);
+  const brewing = await peer.waitFor("telemetry", (t) => t.state === MachineState.brewing && t.pressure_mbar > 5000);
+  expect(brewing.pump_power_pmil).toBe(1000);
+  const ended = await peer.waitFor("shot_ended", (e) => e.shot_token === 4242);
+  expect(ended.stop_reason).toBe(StopReason.time);
+  expect(ended.duration_ms).toBeGreaterThanOrEqual(7990);
+  expect(ended.duration_ms).toBeLessThanOrEqual(8010);
+  expect(ended.max_pressure_mbar).toBeGreaterThan(7000);
+  expect(peer.errors).toEqual([]);
+}
+
+describe("brewos-sim serve", () => {
+  test("the simulator binary is built", () => {
+    expect(existsSync(SIM)).toBe(true);
+  });
+
+  test("over stdio: hello, heat-up to ready and a timed shot, decoded by the TS codec", async () => {
+    const proc = Bun.spawn([SIM, "serve", "--machine", "dual_boiler", "--link", "stdio", "--speed", "100"], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    cleanups.push(() => proc.kill());
+    const peer = new Peer((b) => {
+      proc.stdin.write(b);
+      proc.stdin.flush();
+    });
+    (async () => {
+      for await (const chunk of proc.stdout) peer.feed(chunk);
+    })();
+    await exercise(peer);
+    // Line noise on the link: the controller resynchronises and keeps answering.
+    proc.stdin.write(Uint8Array.from([0x13, 0x37, 0x00, 0xff, 0xfe, 0x00]));
+    const after = peer.got.length;
+    const seq = peer.send({ type: "config_get", key: ConfigKey.brew_kp_milli });
+    await peer.waitFor("ack", (a) => a.acked_seq === seq, 5000, after);
+    proc.stdin.end();
+    expect(await proc.exited).toBe(0); // stdin closed: the simulator stops cleanly
+  }, 60000);
+
+  test("over TCP on 127.0.0.1, and a second hub can connect after the first leaves", async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const proc = Bun.spawn([SIM, "serve", "--machine", "single_boiler", "--link", `tcp:${port}`, "--speed", "100"], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    cleanups.push(() => proc.kill());
+    const connect = async (): Promise<Socket> => {
+      for (let i = 0; i < 100; i++) {
+        try {
+          return await new Promise<Socket>((resolve, reject) => {
+            const s = createConnection({ host: "127.0.0.1", port }, () => resolve(s));
+            s.once("error", reject);
+          });
+        } catch {
+          await Bun.sleep(50);
+        }
+      }
+      throw new Error("simulator did not listen");
+    };
+    const first = await connect();
+    const peer = new Peer((b) => first.write(b));
+    first.on("data", (d: Buffer) => peer.feed(new Uint8Array(d)));
+    await exercise(peer);
+    first.destroy();
+    const second = await connect();
+    const peer2 = new Peer((b) => second.write(b));
+    second.on("data", (d: Buffer) => peer2.feed(new Uint8Array(d)));
+    peer2.send({ type: "hub_hello", proto_major: 1, proto_minor: 0, hub_major: 0, hub_minor: 1, hub_patch: 0, capabilities: 0, uptime_ms: 0 });
+    const hello = await peer2.waitFor("controller_hello", () => true, 5000);
+    expect(hello.machine_type).toBe(2);
+    second.destroy();
+  }, 60000);
+});

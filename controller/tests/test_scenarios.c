@@ -1,0 +1,180 @@
+/* Scenario tests: the shipped scenario files run on the simulator, checked against the documented
+ * targets and fault deadlines (controller/sim/README.md). */
+#include <math.h>
+#include <stdio.h>
+
+#include "test_helpers.h"
+#include "runner.h"
+
+static report_t r;
+static scenario_t s;
+
+static void load_and_run(const char *file) {
+  char path[512], err[256];
+  snprintf(path, sizeof path, "%s/controller/sim/scenarios/%s", BREWOS_REPO_DIR, file);
+  if (!scenario_load(path, &s, err, sizeof err)) fail_msg("%s", err);
+  assert_true(sim_run(&s, false, &r));
+  assert_true(r.sim_s / r.wall_s >= 200.0); /* headless runs at least 200x real time */
+  assert_true(r.pump_dry_s == 0.0);
+}
+
+static const trip_rec_t *trip(uint8_t code) {
+  for (size_t i = 0; i < r.trip_count; i++) {
+    if (r.trips[i].code == code) return &r.trips[i];
+  }
+  return NULL;
+}
+
+static bool heated_while_tripped(const trip_rec_t *t) {
+  return t->heater_after;
+}
+
+static void heat_up_and_hold(const char *file) {
+  load_and_run(file);
+  assert_false(isnan(r.heatup_s));
+  assert_true(r.heatup_s <= 1.05 * r.full_power_heatup_s); /* within 5 % of the physical bound */
+  assert_true(r.overshoot_c <= 0.5);
+  assert_true(r.w_n > 0);
+  assert_true(r.w_max - r.w_min <= 0.3);
+  assert_true(r.s_max - r.s_min <= 0.2);
+  assert_int_equal(r.trip_count, 0);
+  report_free(&r);
+}
+
+static void dual_boiler_heats_up_and_holds_within_targets(void **state) {
+  (void)state;
+  heat_up_and_hold("heatup_dual.json");
+  assert_true(r.heatup_s <= 1.15 * r.ideal_heatup_s);
+}
+static void single_boiler_heats_up_and_holds_within_targets(void **state) {
+  (void)state;
+  heat_up_and_hold("heatup_single.json");
+}
+static void heat_exchanger_heats_up_and_holds_within_targets(void **state) {
+  (void)state;
+  heat_up_and_hold("heatup_hx.json");
+}
+
+static void expect_trip(const char *file, uint8_t code, uint32_t deadline_ms) {
+  load_and_run(file);
+  const trip_rec_t *t = trip(code);
+  if (t == NULL) fail_msg("%s: no %s trip", file, proto_alarm_code_name(code));
+  uint32_t after = t->trip_ms - t->cause_ms;
+  if (after > deadline_ms) fail_msg("%s: detected after %u ms, deadline %u ms", file, after, deadline_ms);
+  if (alarms_severity(code) == PROTO_ALARM_SEVERITY_CRITICAL) assert_false(heated_while_tripped(t));
+}
+
+static void brew_sensor_open_trips_within_500_ms(void **state) {
+  (void)state;
+  expect_trip("faults/brew_sensor_open.json", PROTO_ALARM_CODE_BREW_SENSOR_OPEN, 500);
+  report_free(&r);
+}
+static void brew_sensor_short_trips_within_500_ms(void **state) {
+  (void)state;
+  expect_trip("faults/brew_sensor_short.json", PROTO_ALARM_CODE_BREW_SENSOR_SHORT, 500);
+  report_free(&r);
+}
+static void steam_sensor_open_trips_within_500_ms(void **state) {
+  (void)state;
+  expect_trip("faults/steam_sensor_open.json", PROTO_ALARM_CODE_STEAM_SENSOR_OPEN, 500);
+  report_free(&r);
+}
+static void over_temperature_trips_within_200_ms_of_the_crossing(void **state) {
+  (void)state;
+  expect_trip("faults/over_temp.json", PROTO_ALARM_CODE_STEAM_OVER_TEMP, 200);
+  report_free(&r);
+}
+static void stuck_sensor_trips_within_its_window(void **state) {
+  (void)state;
+  expect_trip("faults/sensor_stuck.json", PROTO_ALARM_CODE_SENSOR_STUCK, 60000);
+  report_free(&r);
+}
+static void welded_ssr_is_caught_and_the_mains_relay_opens(void **state) {
+  (void)state;
+  expect_trip("faults/heater_stuck_on.json", PROTO_ALARM_CODE_HEATER_STUCK_ON, 30000);
+  report_free(&r);
+}
+static void dead_heater_is_caught_by_the_heating_watch(void **state) {
+  (void)state;
+  expect_trip("faults/heater_dead.json", PROTO_ALARM_CODE_BREW_HEATING_WATCH, 130000);
+  report_free(&r);
+}
+static void empty_tank_stops_the_shot_and_the_pump_never_runs_dry(void **state) {
+  (void)state;
+  expect_trip("faults/water_empty.json", PROTO_ALARM_CODE_WATER_EMPTY, 500);
+  assert_int_equal(r.shots[0].stop_reason, PROTO_STOP_REASON_WATER_EMPTY);
+  assert_int_equal(r.shots[1].stop_reason, PROTO_STOP_REASON_TIME); /* after refill and clear */
+  report_free(&r);
+}
+static void blocked_group_stops_the_pump(void **state) {
+  (void)state;
+  expect_trip("faults/pump_blocked.json", PROTO_ALARM_CODE_PUMP_BLOCKED, 10000);
+  report_free(&r);
+}
+static void link_loss_turns_heaters_off_after_its_timeout(void **state) {
+  (void)state;
+  expect_trip("faults/link_loss.json", PROTO_ALARM_CODE_LINK_LOSS, 5100);
+  assert_false(heated_while_tripped(trip(PROTO_ALARM_CODE_LINK_LOSS)));
+  report_free(&r);
+}
+static void short_link_loss_mid_shot_lets_the_shot_finish_and_says_so(void **state) {
+  (void)state;
+  load_and_run("faults/link_loss_mid_shot.json");
+  assert_int_equal(r.shot_count, 1);
+  assert_int_equal(r.shots[0].stop_reason, PROTO_STOP_REASON_TIME);
+  assert_true(r.shots[0].flags & PROTO_SHOT_END_FLAGS_LINK_LOST);
+  report_free(&r);
+}
+
+static void every_fault_clears_and_the_machine_heats_again(void **state) {
+  (void)state;
+  const char *files[] = {"faults/brew_sensor_open.json", "faults/sensor_stuck.json", "faults/heater_stuck_on.json",
+                         "faults/heater_dead.json"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    load_and_run(files[i]);
+    assert_true(r.trip_count >= 1);
+    assert_false(r.final_latched);
+    if (r.final_state != PROTO_MACHINE_STATE_HEATING && r.final_state != PROTO_MACHINE_STATE_READY) {
+      fail_msg("%s: ends in %s", files[i], proto_machine_state_name(r.final_state));
+    }
+    report_free(&r);
+  }
+}
+
+static void unknown_scenario_keys_are_rejected_with_their_place(void **state) {
+  (void)state;
+  char err[256];
+  assert_false(scenario_parse("{\"machine\":\"dual_boiler\",\"duration_s\":10,\"colour\":1}", &s, err, sizeof err));
+  assert_non_null(strstr(err, "\"colour\""));
+  assert_false(scenario_parse(
+      "{\"machine\":\"dual_boiler\",\"duration_s\":10,\"events\":[{\"t_s\":1,\"do\":\"shot\",\"dosee_g\":18}]}", &s,
+      err, sizeof err));
+  assert_non_null(strstr(err, "events[0]"));
+  assert_false(scenario_parse("{\"machine\":\"espresso_robot\",\"duration_s\":10}", &s, err, sizeof err));
+  assert_false(scenario_parse(
+      "{\"machine\":\"dual_boiler\",\"duration_s\":10,\"events\":[{\"t_s\":1,\"do\":\"fault\",\"kind\":\"gremlins\"}]}",
+      &s, err, sizeof err));
+  assert_false(scenario_parse("not json", &s, err, sizeof err));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(dual_boiler_heats_up_and_holds_within_targets),
+      cmocka_unit_test(single_boiler_heats_up_and_holds_within_targets),
+      cmocka_unit_test(heat_exchanger_heats_up_and_holds_within_targets),
+      cmocka_unit_test(brew_sensor_open_trips_within_500_ms),
+      cmocka_unit_test(brew_sensor_short_trips_within_500_ms),
+      cmocka_unit_test(steam_sensor_open_trips_within_500_ms),
+      cmocka_unit_test(over_temperature_trips_within_200_ms_of_the_crossing),
+      cmocka_unit_test(stuck_sensor_trips_within_its_window),
+      cmocka_unit_test(welded_ssr_is_caught_and_the_mains_relay_opens),
+      cmocka_unit_test(dead_heater_is_caught_by_the_heating_watch),
+      cmocka_unit_test(empty_tank_stops_the_shot_and_the_pump_never_runs_dry),
+      cmocka_unit_test(blocked_group_stops_the_pump),
+      cmocka_unit_test(link_loss_turns_heaters_off_after_its_timeout),
+      cmocka_unit_test(short_link_loss_mid_shot_lets_the_shot_finish_and_says_so),
+      cmocka_unit_test(every_fault_clears_and_the_machine_heats_again),
+      cmocka_unit_test(unknown_scenario_keys_are_rejected_with_their_place),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
