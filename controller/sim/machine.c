@@ -36,6 +36,11 @@ static uint32_t clock_hz(void) {
   return 150000000u;
 }
 
+static void baseline_override(void *ctx, const ctl_inputs_t *in, bool *brew_on, bool *steam_on) {
+  sim_machine_t *m = ctx;
+  baseline_tick(&m->base, &m->ctl, in, brew_on, steam_on);
+}
+
 static controller_hooks_t hooks_for(const plant_preset_t *pre, uint8_t reset_reason) {
   controller_hooks_t h;
   memset(&h, 0, sizeof h);
@@ -57,6 +62,10 @@ static controller_hooks_t hooks_for(const plant_preset_t *pre, uint8_t reset_rea
 
 void sim_machine_reboot(sim_machine_t *m, uint8_t reset_reason) {
   controller_hooks_t h = hooks_for(&m->plant.pre, reset_reason);
+  if (m->use_baseline) {
+    h.heater_override = baseline_override;
+    h.override_ctx = m;
+  }
   controller_init(&m->ctl, &h, m->now_ms);
   /* The installer's settings for this machine, as the hub would write them on first setup. Only
    * values that differ are written, so a saved configuration is not rewritten at every boot. */
@@ -79,6 +88,7 @@ void sim_machine_init(sim_machine_t *m, const plant_preset_t *pre, double ambien
   plant_init(&m->plant, pre, ambient_c, seed, noise_c);
   m->use_baseline = baseline;
   baseline_init(&m->base);
+
   sim_machine_reboot(m, PROTO_RESET_REASON_POWER_ON);
 }
 
@@ -93,14 +103,6 @@ size_t sim_machine_tx(sim_machine_t *m, uint8_t *buf, size_t cap) {
 void sim_machine_tick(sim_machine_t *m) {
   plant_inputs(&m->plant, m->now_ms, &m->in);
   controller_tick(&m->ctl, &m->in, &m->out);
-  if (m->use_baseline) {
-    bool brew_on = false, steam_on = false;
-    baseline_tick(&m->base, &m->ctl, &m->in, &brew_on, &steam_on);
-    if (m->out.heater_mains_enable) {
-      m->out.brew_heater_on = brew_on;
-      m->out.steam_heater_on = steam_on;
-    }
-  }
   plant_step(&m->plant, &m->out, CONTROLLER_TICK_MS / 1000.0);
   m->now_ms += CONTROLLER_TICK_MS;
 }

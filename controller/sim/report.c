@@ -21,7 +21,10 @@ void report_init(report_t *r, const sim_machine_t *m, double setpoint_c, double 
 }
 
 void report_free(report_t *r) {
-  for (size_t i = 0; i < r->shot_count; i++) free(r->shots[i].del);
+  for (size_t i = 0; i < r->shot_count; i++) {
+    free(r->shots[i].del);
+    free(r->shots[i].flow);
+  }
 }
 
 void report_fault_injected(report_t *r, uint32_t now_ms) {
@@ -73,6 +76,7 @@ void report_sample(report_t *r, const sim_machine_t *m) {
     shot_rec_t *s = &r->shots[r->shot_count - 1];
     if (!s->ended && m->plant.hyd.puck_flow_ml_s > 0.5 && s->del_n < REPORT_MAX_SHOT_SAMPLES && s->del) {
       double d = m->plant.delivered_c;
+      s->flow[s->del_n] = (float)m->plant.hyd.puck_flow_ml_s;
       s->del[s->del_n++] = (float)d;
       s->del_sum += d;
     }
@@ -143,6 +147,7 @@ void report_message(report_t *r, const sim_machine_t *m, const proto_msg_t *msg)
         s->start_s = msg->u.shot_started.uptime_ms / 1000.0;
         s->token = msg->u.shot_started.shot_token;
         s->del = malloc(sizeof(float) * REPORT_MAX_SHOT_SAMPLES);
+        s->flow = malloc(sizeof(float) * REPORT_MAX_SHOT_SAMPLES);
         r->overshoot_open = false;
       }
       break;
@@ -213,11 +218,27 @@ void report_print(const report_t *r, const char *name, const char *machine, bool
     add_num(j, "volume_ml", s->volume_ml);
     add_num(j, "cup_g", s->cup_g);
     add_num(j, "max_pressure_bar", s->max_pressure_bar);
-    double mean = s->del_n ? s->del_sum / s->del_n : NAN;
-    double dev = 0.0;
-    for (uint32_t k = 0; k < s->del_n; k++) dev = fmax(dev, fabs(s->del[k] - mean));
+    /* The water that extracts: flow-weighted mean over the shot, and the largest departure of any
+     * one-second flow-weighted mean from it; the instantaneous extreme is reported beside it. */
+    double vol = 0.0, heat = 0.0;
+    for (uint32_t k = 0; k < s->del_n; k++) {
+      vol += s->flow[k];
+      heat += s->flow[k] * s->del[k];
+    }
+    double mean = vol > 0.0 ? heat / vol : NAN;
+    double dev = 0.0, peak = 0.0;
+    for (uint32_t k = 0; k < s->del_n; k += 100) {
+      double v = 0.0, q = 0.0;
+      for (uint32_t x = k; x < k + 100 && x < s->del_n; x++) {
+        v += s->flow[x];
+        q += s->flow[x] * s->del[x];
+      }
+      if (v > 0.0) dev = fmax(dev, fabs(q / v - mean));
+    }
+    for (uint32_t k = 0; k < s->del_n; k++) peak = fmax(peak, fabs(s->del[k] - mean));
     add_num(j, "delivered_mean_c", mean);
     add_num(j, "brew_temp_dev_c", s->del_n ? dev : NAN);
+    add_num(j, "brew_temp_peak_dev_c", s->del_n ? peak : NAN);
     cJSON_AddBoolToObject(j, "weight_lost", (s->flags & PROTO_SHOT_END_FLAGS_WEIGHT_LOST) != 0);
     cJSON_AddBoolToObject(j, "link_lost", (s->flags & PROTO_SHOT_END_FLAGS_LINK_LOST) != 0);
     cJSON_AddItemToArray(shots, j);

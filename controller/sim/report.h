@@ -20,7 +20,8 @@ typedef struct {
   double volume_ml, cup_g, max_pressure_bar;
   double del_sum, del_min, del_max;
   uint32_t del_n;
-  float *del; /* delivered temperature samples while water flows */
+  float *del;  /* delivered temperature samples while water flows */
+  float *flow; /* puck flow for each sample, ml/s */
   bool ended;
   uint32_t end_ms;
   uint32_t token;

@@ -186,7 +186,7 @@ static void control_10hz(controller_t *c) {
   bi.brew_c = c->brew_t.value_c;
   bi.steam_c = c->steam_t.value_c;
   bi.boiler_mbar = c->boiler_pressure.value_mbar;
-  bi.shot_flow_ml_s = c->shot.running ? c->flow_ml_s : 0.0f;
+  bi.shot_flow_ml_s = c->shot.running ? c->ff_flow_ml_s : 0.0f;
   bi.heaters_allowed = safety_heaters_allowed(&c->safety);
   bi.steam_allowed = safety_steam_allowed(&c->safety) && !c->steam_block;
   bi.now_ms = now;
@@ -232,16 +232,25 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
   if (c->hooks.capabilities & PROTO_CAPABILITIES_FLOW_METER) {
     float ul = (float)config_get(&c->cfg, PROTO_CONFIG_FLOW_METER_UL_PER_PULSE);
     c->flow_ml_s = flow_meter_update(&c->flow_meter, in->flow_pulses, now, ul);
+    c->inflow_total_ml += (float)(in->flow_pulses - c->last_pulses) * ul / 1000.0f; /* wraps correctly */
   } else {
     float bar = c->pressure.fitted ? c->pressure.value_mbar / 1000.0f : 9.0f;
     c->flow_ml_s = pump_model_flow_ml_s(&c->pump, bar, (float)c->pump_pmil);
+    c->inflow_total_ml += c->flow_ml_s * ((float)CONTROLLER_TICK_MS / 1000.0f);
   }
+  c->last_pulses = in->flow_pulses;
   shot_in_t sin;
   sin.now_ms = now;
   sin.pressure_mbar = c->pressure.value_mbar;
   sin.brew_temp_c = c->brew_t.value_c;
   sin.flow_ml_s = c->flow_ml_s;
+  sin.inflow_total_ml = c->inflow_total_ml;
   sin.pump_allowed = safety_pump_allowed(&c->safety);
+  sin.pressure_fitted = c->pressure.fitted && !c->pressure.fault;
+  bool budget = config_get(&c->cfg, PROTO_CONFIG_FILL_HEAT_BUDGET) != 0 &&
+                c->boilers.machine_type != PROTO_MACHINE_TYPE_HEAT_EXCHANGER;
+  sin.fill_heater_w = budget ? (float)config_get(&c->cfg, PROTO_CONFIG_BREW_HEATER_W) : 0.0f;
+  sin.fill_setpoint_c = (float)c->desired.brew_setpoint_cdeg / 100.0f;
   uint16_t shot_pump = 0;
   bool valve = false;
   shot_tick(&c->shot, &sin, &shot_pump, &valve);
@@ -271,6 +280,8 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
     brew_on = type == PROTO_MACHINE_TYPE_SINGLE_BOILER && on;
     steam_on = type == PROTO_MACHINE_TYPE_HEAT_EXCHANGER && on;
   }
+
+  if (c->hooks.heater_override != NULL) c->hooks.heater_override(c->hooks.override_ctx, in, &brew_on, &steam_on);
 
   /* What the heaters really delivered: health checks judge the heater by this, not by the demand. */
   c->brew_on_ticks = (uint8_t)(c->brew_on_ticks + (brew_on ? 1u : 0u));
@@ -308,6 +319,9 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
     ssr_clear(&c->heaters.steam);
   }
   c->pump_pmil = out->pump_power_pmil;
+  /* Cold water enters the boiler only while the pump runs; a pulsed fill must average that. */
+  float inflow = c->pump_pmil > 0 ? c->flow_ml_s : 0.0f;
+  c->ff_flow_ml_s += (inflow - c->ff_flow_ml_s) * ((float)CONTROLLER_TICK_MS / 500.0f);
   /* Every check ran this tick. A latched trip keeps feeding (a reset must not forget the trip);
    * a failed self-test stops feeding, so the reboot re-runs the tests from scratch. */
   c->wdt_ok = !c->selftest_failed;

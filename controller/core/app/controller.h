@@ -46,6 +46,10 @@ typedef struct {
   selftest_hooks_t selftest;
   uint8_t reset_reason;  /* proto_reset_reason_t */
   uint32_t capabilities; /* proto capabilities bits of this board */
+  /* Benchmark seam (NULL on every real board): replaces this tick's heater decisions before they
+   * are accounted and checked, so the safety layer judges the heaters that were really driven. */
+  void (*heater_override)(void *ctx, const ctl_inputs_t *in, bool *brew_on, bool *steam_on);
+  void *override_ctx;
 } controller_hooks_t;
 
 typedef struct {
@@ -86,6 +90,9 @@ typedef struct {
   bool wdt_ok;
   bool selftest_failed;
   float flow_ml_s;
+  float inflow_total_ml; /* water pumped since boot: flow-meter pulses, or the pump model while pumping */
+  uint32_t last_pulses;
+  float ff_flow_ml_s; /* inflow averaged over ~0.5 s (zero while the pump is off), for feed-forward */
   uint16_t pump_pmil;
   bool valve_open, fill_open;
   uint16_t brew_duty, steam_duty;       /* loop demands, permille */

@@ -233,6 +233,7 @@ const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
     {"brew_feedforward_pmil_per_mls", 45, 0, 2000, 0},
     {"backflush_cycles", 46, 1, 20, 5},
     {"flow_meter_ul_per_pulse", 47, 50, 5000, 500},
+    {"fill_heat_budget", 48, 0, 1, 1},
 };
 
 const char *proto_machine_type_name(uint8_t v) {

@@ -13,7 +13,7 @@
 #define PROTO_HEADER_BYTES 4u
 #define PROTO_CRC_BYTES 2u
 #define PROTO_MESSAGE_COUNT 20u
-#define PROTO_CONFIG_KEY_COUNT 47u
+#define PROTO_CONFIG_KEY_COUNT 48u
 
 /* Boiler layout of the machine. */
 typedef enum {
@@ -288,6 +288,7 @@ typedef enum {
   PROTO_CONFIG_BREW_FEEDFORWARD_PMIL_PER_MLS = 45, /* permille duty per ml/s */
   PROTO_CONFIG_BACKFLUSH_CYCLES = 46, /* cycles */
   PROTO_CONFIG_FLOW_METER_UL_PER_PULSE = 47, /* uL per pulse */
+  PROTO_CONFIG_FILL_HEAT_BUDGET = 48, /* bool */
 } proto_config_key_t;
 
 typedef enum {

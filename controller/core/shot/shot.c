@@ -34,6 +34,9 @@ void shot_start(shot_t *s, const shot_request_t *req, uint32_t now_ms) {
   s->phase_reason = PROTO_PHASE_REASON_START;
   s->flush_cycles_done = 0;
   s->volume_ml = 0.0f;
+  s->inflow_at_start_ml = -1.0f; /* taken at the first tick */
+  s->fill_flow_ml_s = 0.0f;
+  s->filled = false;
   s->max_mbar = 0.0f;
   s->temp_sum_c = 0.0f;
   s->temp_samples = 0;
@@ -107,6 +110,25 @@ static void shot_check_stops(shot_t *s, uint32_t now) {
   }
 }
 
+/* Fraction of each pulse period the pump may run while the group fills, from the heater's power
+ * and the cold water the pump pushes into the boiler (4.186 J/(g K) from 20 degC inlet water). */
+static uint16_t fill_budget(shot_t *s, const shot_in_t *in, uint16_t demand) {
+  if (demand == 0 || s->filled || in->fill_heater_w <= 0.0f || s->phase == SHOT_PHASE_FLUSH_ON) return demand;
+  bool filling = in->pressure_fitted ? in->pressure_mbar < SHOT_FILL_END_MBAR : s->volume_ml < SHOT_FILL_END_ML;
+  if (!filling) {
+    s->filled = true;
+    return demand;
+  }
+  if (in->flow_ml_s > s->fill_flow_ml_s) s->fill_flow_ml_s = in->flow_ml_s;
+  if (s->fill_flow_ml_s <= 0.0f) return demand; /* first pulse: measure the open flow */
+  float cold_w = s->fill_flow_ml_s * 4.186f * (in->fill_setpoint_c - 20.0f);
+  float f = cold_w > 0.0f ? in->fill_heater_w / cold_w : 1.0f;
+  if (f >= 1.0f) return demand;
+  if (f < SHOT_FILL_MIN_FRACTION) f = SHOT_FILL_MIN_FRACTION;
+  uint32_t in_period = (in->now_ms - s->start_ms) % SHOT_FILL_PULSE_MS;
+  return (float)in_period < f * (float)SHOT_FILL_PULSE_MS ? demand : 0;
+}
+
 void shot_tick(shot_t *s, const shot_in_t *in, uint16_t *pump_pmil, bool *valve_open) {
   *pump_pmil = 0;
   *valve_open = false;
@@ -117,7 +139,8 @@ void shot_tick(shot_t *s, const shot_in_t *in, uint16_t *pump_pmil, bool *valve_
       s->valve_hold = false;
     return;
   }
-  s->volume_ml += in->flow_ml_s * 0.01f;
+  if (s->inflow_at_start_ml < 0.0f) s->inflow_at_start_ml = in->inflow_total_ml;
+  s->volume_ml = in->inflow_total_ml - s->inflow_at_start_ml;
   if (in->pressure_mbar > s->max_mbar) s->max_mbar = in->pressure_mbar;
   s->temp_sum_c += in->brew_temp_c;
   s->temp_samples++;
@@ -126,6 +149,6 @@ void shot_tick(shot_t *s, const shot_in_t *in, uint16_t *pump_pmil, bool *valve_
     *valve_open = s->release_ms > 0;
     return;
   }
-  *pump_pmil = in->pump_allowed ? shot_pump_demand(s) : 0;
+  *pump_pmil = in->pump_allowed ? fill_budget(s, in, shot_pump_demand(s)) : 0;
   *valve_open = s->phase != SHOT_PHASE_FLUSH_OFF;
 }

@@ -45,6 +45,9 @@ typedef struct {
   uint32_t phase_start_ms;
   uint8_t flush_cycles_done;
   float volume_ml;
+  float inflow_at_start_ml;
+  float fill_flow_ml_s; /* flow seen while the pump ran during the fill */
+  bool filled;          /* back-pressure reached: no more pulsing in this shot */
   float max_mbar;
   float temp_sum_c;
   uint32_t temp_samples;
@@ -63,9 +66,21 @@ typedef struct {
   uint32_t now_ms;
   float pressure_mbar;
   float brew_temp_c;
-  float flow_ml_s;   /* measured or modelled pump flow this tick */
-  bool pump_allowed; /* safety allows the pump */
+  float flow_ml_s;       /* measured or modelled pump flow this tick */
+  float inflow_total_ml; /* water pumped since boot (flow-meter pulses or the model while pumping) */
+  bool pump_allowed;     /* safety allows the pump */
+  bool pressure_fitted;
+  /* Heat-budgeted fill: while the group fills (no back-pressure yet) the pump is pulsed so cold
+   * water enters the boiler no faster than the heater can replace its heat. 0 W disables it. */
+  float fill_heater_w;
+  float fill_setpoint_c;
 } shot_in_t;
+
+/* The group counts as filling below this pressure (or, without a sensor, for the first volume). */
+#define SHOT_FILL_END_MBAR 1500.0f
+#define SHOT_FILL_END_ML 30.0f
+#define SHOT_FILL_PULSE_MS 1000u
+#define SHOT_FILL_MIN_FRACTION 0.25f
 
 void shot_init(shot_t *s, const config_t *cfg);
 void shot_apply_config(shot_t *s, const config_t *cfg);

@@ -101,9 +101,11 @@ void plant_step(plant_t *p, const ctl_outputs_t *out, double dt_s) {
   /* Water leaving through the group exchanges heat with it on the way out. */
   double src = is_hx(p) ? p->hx_c : p->brew.water_c;
   double flow = p->hyd.puck_flow_ml_s;
+  /* On an E61 the thermosiphon keeps the water path near the source; elsewhere it is the group. */
+  double wall = pre->path_fraction > 0.0 ? src - pre->path_fraction * (src - p->group_c) : p->group_c;
   if (flow > 0.05) {
     double mc = flow / 1000.0 * WATER_J_PER_KG_K;
-    p->delivered_c = p->group_c + (src - p->group_c) * exp(-pre->group_water_ua_w_per_k / mc);
+    p->delivered_c = wall + (src - wall) * exp(-pre->group_water_ua_w_per_k / mc);
     p->group_c += mc * (src - p->delivered_c) / pre->group_j_per_k * dt_s;
   } else {
     p->delivered_c = src;

@@ -29,6 +29,8 @@ typedef struct {
   boiler_params_t steam; /* dual: steam boiler; HX: the boiler */
   double group_j_per_k, group_coupling_w_per_k, group_loss_w_per_k, group_water_ua_w_per_k;
   double hx_water_kg, hx_ua_w_per_k;
+  double path_fraction; /* E61 thermosiphon: the group's water path sits this fraction of the way
+                         * from the source water towards the group body (0: no thermosiphon) */
   sim_ntc_t brew_ntc, steam_ntc;
   hydraulics_params_t hyd;
   double tank_ml;

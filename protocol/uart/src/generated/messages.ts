@@ -311,6 +311,7 @@ export const CONFIG_KEYS = [
   { name: "brew_feedforward_pmil_per_mls", id: 45, unit: "permille duty per ml/s", min: 0, max: 2000, default: 0 },
   { name: "backflush_cycles", id: 46, unit: "cycles", min: 1, max: 20, default: 5 },
   { name: "flow_meter_ul_per_pulse", id: 47, unit: "uL per pulse", min: 50, max: 5000, default: 500 },
+  { name: "fill_heat_budget", id: 48, unit: "bool", min: 0, max: 1, default: 1 },
 ] as const;
 export const ConfigKey = {
   machine_type: 1,
@@ -360,6 +361,7 @@ export const ConfigKey = {
   brew_feedforward_pmil_per_mls: 45,
   backflush_cycles: 46,
   flow_meter_ul_per_pulse: 47,
+  fill_heat_budget: 48,
 } as const;
 
 /** Sent at boot, every 5 s until a hub_hello arrives, and in answer to each hub_hello. Layout frozen across major versions. */
