@@ -141,6 +141,62 @@ static void every_fault_clears_and_the_machine_heats_again(void **state) {
   }
 }
 
+/* Run a heat-up scenario with the given brew (or HX steam) gains written at t = 0. */
+static void run_with_gains(const char *file, bool steam, int32_t kp, int32_t ki, int32_t kd) {
+  char path[512], err[256];
+  snprintf(path, sizeof path, "%s/controller/sim/scenarios/%s", BREWOS_REPO_DIR, file);
+  if (!scenario_load(path, &s, err, sizeof err)) fail_msg("%s", err);
+  memmove(&s.events[1], &s.events[0], s.event_count * sizeof s.events[0]);
+  s.event_count++;
+  scenario_event_t *e = &s.events[0];
+  memset(e, 0, sizeof *e);
+  e->t_s = 0;
+  e->kind = EV_SET;
+  e->brew_c = e->steam_c = NAN;
+  e->mode = e->strategy = e->eco = -1;
+  e->config[0] = (plant_config_t){steam ? PROTO_CONFIG_STEAM_KP_MILLI : PROTO_CONFIG_BREW_KP_MILLI, kp};
+  e->config[1] = (plant_config_t){steam ? PROTO_CONFIG_STEAM_KI_MILLI : PROTO_CONFIG_BREW_KI_MILLI, ki};
+  e->config[2] = (plant_config_t){steam ? PROTO_CONFIG_STEAM_KD_MILLI : PROTO_CONFIG_BREW_KD_MILLI, kd};
+  e->config_count = 3;
+  assert_true(sim_run(&s, false, &r));
+}
+
+static void autotune_gains_are_at_least_as_good_as_the_defaults(void **state) {
+  (void)state;
+  const struct {
+    const char *tune, *heat;
+    bool steam;
+  } cases[] = {{"autotune_dual.json", "heatup_dual.json", false},
+               {"autotune_single.json", "heatup_single.json", false},
+               {"autotune_hx.json", "heatup_hx.json", true}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    load_and_run(cases[i].tune);
+    assert_true(r.autotune_done);
+    assert_int_equal(r.autotune_status, PROTO_AUTOTUNE_STATUS_OK);
+    int32_t kp = r.kp_milli, ki = r.ki_milli, kd = r.kd_milli;
+    report_free(&r);
+    const proto_config_key_desc_t *dkp =
+        proto_config_key(cases[i].steam ? PROTO_CONFIG_STEAM_KP_MILLI : PROTO_CONFIG_BREW_KP_MILLI);
+    const proto_config_key_desc_t *dki =
+        proto_config_key(cases[i].steam ? PROTO_CONFIG_STEAM_KI_MILLI : PROTO_CONFIG_BREW_KI_MILLI);
+    const proto_config_key_desc_t *dkd =
+        proto_config_key(cases[i].steam ? PROTO_CONFIG_STEAM_KD_MILLI : PROTO_CONFIG_BREW_KD_MILLI);
+    run_with_gains(cases[i].heat, cases[i].steam, dkp->def, dki->def, dkd->def);
+    double d_over = r.overshoot_c, d_pp = r.w_max - r.w_min, d_heat = r.heatup_s;
+    report_free(&r);
+    run_with_gains(cases[i].heat, cases[i].steam, kp, ki, kd);
+    double a_over = r.overshoot_c, a_pp = r.w_max - r.w_min, a_spp = r.s_max - r.s_min, a_heat = r.heatup_s;
+    report_free(&r);
+    printf(
+        "[ AUTOTUNE ] %s: kp %d ki %d kd %d | overshoot %.3f vs %.3f, steady pp %.3f vs %.3f, heat-up %.1f vs %.1f s\n",
+        cases[i].heat, kp, ki, kd, a_over, d_over, a_pp, d_pp, a_heat, d_heat);
+    assert_true(a_over <= 0.5 && a_pp <= 0.3 && a_spp <= 0.2); /* every target the defaults must meet */
+    assert_true(a_over <= d_over + 0.05);
+    assert_true(a_pp <= d_pp + 0.02);
+    assert_true(a_heat <= d_heat * 1.03);
+  }
+}
+
 static void unknown_scenario_keys_are_rejected_with_their_place(void **state) {
   (void)state;
   char err[256];
@@ -174,6 +230,7 @@ int main(void) {
       cmocka_unit_test(link_loss_turns_heaters_off_after_its_timeout),
       cmocka_unit_test(short_link_loss_mid_shot_lets_the_shot_finish_and_says_so),
       cmocka_unit_test(every_fault_clears_and_the_machine_heats_again),
+      cmocka_unit_test(autotune_gains_are_at_least_as_good_as_the_defaults),
       cmocka_unit_test(unknown_scenario_keys_are_rejected_with_their_place),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

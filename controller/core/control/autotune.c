@@ -63,9 +63,9 @@ float autotune_update(autotune_t *a, float meas_c, uint32_t now_ms) {
       float d = a->amplitude_pmil / 2.0f;
       float ku = 4.0f * d / (PI_F * a->amp_c);
       float tu_s = a->period_ms / 1000.0f;
-      a->kp = ku / 2.2f;
-      a->ki = a->kp / (2.2f * tu_s);
-      a->kd = a->kp * tu_s / 6.3f;
+      a->kp = ku / 1.8f;
+      a->ki = a->kp / (2.0f * tu_s);
+      a->kd = a->kp * tu_s / 16.0f;
       finish(a, PROTO_AUTOTUNE_STATUS_OK);
       return 0.0f;
     }

@@ -1,7 +1,9 @@
 /* Relay autotune (Astrom-Hagglund): drives the heater between amplitude and 0 around the setpoint
- * with a small hysteresis, measures the limit cycle's period Tu and amplitude a, derives the
- * ultimate gain Ku = 4d / (pi a) and proposes Tyreus-Luyben gains (Kp = Ku/2.2, Ti = 2.2 Tu,
- * Td = Tu/6.3), which suit lag-dominated thermal plants better than Ziegler-Nichols. */
+ * with a small hysteresis, measures the limit cycle's period Tu and amplitude a, and derives the
+ * ultimate gain Ku = 4d / (pi a). Proposed gains: Kp = Ku/1.8, Ti = 2 Tu, Td = Tu/16. Boiler loops
+ * are lag-dominated (element, shell and thermowell in series) and want far less derivative than
+ * the classic rules (Ziegler-Nichols Td = Tu/8, Tyreus-Luyben Tu/6.3); this rule was chosen on the
+ * simulator and checked on all three machine presets (controller/sim/README.md, "Autotune"). */
 #ifndef BREWOS_AUTOTUNE_H
 #define BREWOS_AUTOTUNE_H
 
