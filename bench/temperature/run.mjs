@@ -9,16 +9,28 @@ import { must, root } from "../../scripts/lib.mjs";
 
 const sim = join(root, "build", "host", "brewos-sim");
 if (!existsSync(sim)) {
-  must("cmake", ["-S", "controller", "-B", "build/host", "-DCMAKE_BUILD_TYPE=Release"], { echo: false });
+  must("cmake", ["-S", "controller", "-B", "build/host"], { echo: false });
   must("cmake", ["--build", "build/host", "--target", "brewos-sim", "-j", "2"], { echo: false });
 }
 
 const presets = { dual_boiler: "heatup_dual.json", single_boiler: "heatup_single.json", heat_exchanger: "heatup_hx.json" };
-const keep = ["heatup_s", "ideal_heatup_s", "heatup_ratio", "full_power_heatup_s", "full_power_ratio", "overshoot_c",
-  "steady_pp_c", "steady_rms_c", "sensor_steady_pp_c", "speed_x"];
+const keep = [
+  "heatup_s",
+  "ideal_heatup_s",
+  "heatup_ratio",
+  "full_power_heatup_s",
+  "full_power_ratio",
+  "overshoot_c",
+  "steady_pp_c",
+  "steady_rms_c",
+  "sensor_steady_pp_c",
+  "speed_x",
+];
 
 function run(file, controller) {
-  const out = execFileSync(sim, ["run", "--scenario", join(root, "controller/sim/scenarios", file), "--controller", controller], { encoding: "utf8" });
+  const out = execFileSync(sim, ["run", "--scenario", join(root, "controller/sim/scenarios", file), "--controller", controller], {
+    encoding: "utf8",
+  });
   const r = JSON.parse(out);
   const summary = Object.fromEntries(keep.map((k) => [k, r[k]]));
   const shot = r.shots[0] ?? {};

@@ -9,6 +9,9 @@
 
 #include "core/io/io.h"
 
+/* Configure every pin with outputs driven low first (safe defaults before anything else runs). */
+void hal_board_init(void);
+
 /* Monotonic microseconds since boot. */
 uint64_t hal_now_us(void);
 
