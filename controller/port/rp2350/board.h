@@ -30,8 +30,8 @@
 #define BOARD_PIN_FLOW_METER 19u  /* open-collector pulses, internal pull-up, counted on falling edges */
 
 /* What this board has (proto capabilities bits). */
-#define BOARD_CAPABILITIES                                                                               \
-  (PROTO_CAPABILITIES_PRESSURE_SENSOR | PROTO_CAPABILITIES_FLOW_METER | PROTO_CAPABILITIES_LEVER_SWITCH | \
+#define BOARD_CAPABILITIES                                                                                     \
+  (PROTO_CAPABILITIES_PRESSURE_SENSOR | PROTO_CAPABILITIES_FLOW_METER | PROTO_CAPABILITIES_LEVER_SWITCH |      \
    PROTO_CAPABILITIES_STEAM_LEVEL_PROBE | PROTO_CAPABILITIES_TANK_LEVEL_SWITCH | PROTO_CAPABILITIES_AUTOTUNE | \
    PROTO_CAPABILITIES_WEIGHT_STOP | PROTO_CAPABILITIES_CONFIG_PERSISTENCE)
 

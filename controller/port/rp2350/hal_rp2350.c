@@ -34,8 +34,10 @@ static void output(uint pin) {
 static void input(uint pin, bool pull_up) {
   gpio_init(pin);
   gpio_set_dir(pin, GPIO_IN);
-  if (pull_up) gpio_pull_up(pin);
-  else gpio_disable_pulls(pin);
+  if (pull_up)
+    gpio_pull_up(pin);
+  else
+    gpio_disable_pulls(pin);
 }
 
 void hal_board_init(void) {
@@ -57,7 +59,9 @@ void hal_board_init(void) {
   adc_gpio_init(BOARD_PIN_PRESSURE);
 }
 
-uint64_t hal_now_us(void) { return time_us_64(); }
+uint64_t hal_now_us(void) {
+  return time_us_64();
+}
 
 static uint16_t adc_pin(uint pin) {
   adc_select_input(pin - 26u);
@@ -70,8 +74,8 @@ void hal_read_inputs(ctl_inputs_t *in) {
   in->brew_ntc_adc = adc_pin(BOARD_PIN_BREW_NTC);
   in->steam_ntc_adc = adc_pin(BOARD_PIN_STEAM_NTC);
   in->pressure_adc = adc_pin(BOARD_PIN_PRESSURE);
-  in->group_ntc_adc = IO_ADC_FULL_SCALE;   /* not fitted on the reference board */
-  in->boiler_pressure_adc = 0;             /* not fitted on the reference board */
+  in->group_ntc_adc = IO_ADC_FULL_SCALE; /* not fitted on the reference board */
+  in->boiler_pressure_adc = 0;           /* not fitted on the reference board */
   in->flow_pulses = flow_pulses;
   in->lever_down = !gpio_get(BOARD_PIN_LEVER);
   in->tank_ok = gpio_get(BOARD_PIN_TANK);
@@ -87,15 +91,21 @@ void hal_write_outputs(const ctl_outputs_t *out) {
   gpio_put(BOARD_PIN_FILL_VALVE, out->fill_valve_open);
 }
 
-void hal_wdt_feed(void) { watchdog_update(); }
+void hal_wdt_feed(void) {
+  watchdog_update();
+}
 
 uint8_t hal_reset_reason(void) {
   return watchdog_enable_caused_reboot() ? PROTO_RESET_REASON_WATCHDOG : PROTO_RESET_REASON_POWER_ON;
 }
 
-size_t hal_link_read(uint8_t *buf, size_t cap) { return spsc_get(&link_rx_ring, buf, cap); }
+size_t hal_link_read(uint8_t *buf, size_t cap) {
+  return spsc_get(&link_rx_ring, buf, cap);
+}
 
-void hal_link_write(const uint8_t *buf, size_t len) { (void)spsc_put(&link_tx_ring, buf, len); }
+void hal_link_write(const uint8_t *buf, size_t len) {
+  (void)spsc_put(&link_tx_ring, buf, len);
+}
 
 bool hal_persist_read(uint8_t slot, uint8_t *buf, size_t len) {
   memcpy(buf, (const void *)(XIP_BASE + PERSIST_SLOT_OFFSET(slot)), len);

@@ -41,4 +41,6 @@ static void core1_main(void) {
   }
 }
 
-void link_core1_start(void) { multicore_launch_core1(core1_main); }
+void link_core1_start(void) {
+  multicore_launch_core1(core1_main);
+}

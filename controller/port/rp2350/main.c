@@ -20,7 +20,9 @@ extern uint32_t __StackLimit;
 
 static controller_t controller;
 
-static uint32_t measured_clk_sys_hz(void) { return frequency_count_khz(CLOCKS_FC0_SRC_VALUE_CLK_SYS) * 1000u; }
+static uint32_t measured_clk_sys_hz(void) {
+  return frequency_count_khz(CLOCKS_FC0_SRC_VALUE_CLK_SYS) * 1000u;
+}
 
 int main(void) {
   hal_board_init(); /* every output low before anything else */

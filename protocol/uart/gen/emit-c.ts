@@ -96,7 +96,7 @@ export function emitCHeader(t: ProtocolTable): string {
   o.push("/* Descriptor of config key `id`, or NULL when the key is unknown. */");
   o.push("const proto_config_key_desc_t *proto_config_key(uint16_t id);");
   o.push("extern const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT];");
-  o.push("/* Names of enum values as in the table (\"unknown\" for a value not in it). */");
+  o.push('/* Names of enum values as in the table ("unknown" for a value not in it). */');
   for (const e of t.enums) o.push(`const char *proto_${e.name}_name(uint8_t v);`);
   o.push("", "#endif /* BREWOS_PROTO_GEN_H */", "");
   return o.join("\n");

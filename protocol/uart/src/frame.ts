@@ -16,6 +16,9 @@ import {
 } from "./generated/messages.ts";
 import { decodePayload, encodePayload } from "./payload.ts";
 
+/** A message before the sender stamps its sequence number. */
+export type UnsequencedMessage = UartMessage extends infer M ? (M extends UartMessage ? Omit<M, "seq"> : never) : never;
+
 /** Longest frame between delimiters: raw frame plus one COBS code byte (raw ≤ 254 B). */
 export const MAX_ENCODED_BYTES = HEADER_BYTES + MAX_PAYLOAD_BYTES + CRC_BYTES + 1;
 
