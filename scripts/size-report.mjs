@@ -1,6 +1,6 @@
 // `npm run size`: builds the portable core for Cortex-M33 (arm-none-eabi-gcc, -Werror) and prints
 // a JSON report of flash (text+data), RAM (data+bss) and the largest stack frame (-fstack-usage).
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { must, root } from "./lib.mjs";
 
@@ -29,6 +29,35 @@ function walk(d, out = []) {
   }
   return out;
 }
+// RAM the port allocates for the controller's state: sizeof(controller_t) as the M33 compiler sees it.
+const probe = join(dir, "controller-size.c");
+writeFileSync(probe, '#include "app/controller.h"\nchar controller_state_bytes[sizeof(controller_t)];\n');
+must(
+  "arm-none-eabi-gcc",
+  [
+    "-mcpu=cortex-m33",
+    "-mthumb",
+    "-mfloat-abi=hard",
+    "-mfpu=fpv5-sp-d16",
+    "-std=c11",
+    "-c",
+    `-I${join(root, "controller/core")}`,
+    `-I${join(root, "controller")}`,
+    probe,
+    "-o",
+    join(dir, "controller-size.o"),
+  ],
+  { echo: false },
+);
+const nm = must("arm-none-eabi-nm", ["-S", join(dir, "controller-size.o")], { echo: false }).out;
+const stateBytes = Number.parseInt(
+  nm
+    .split("\n")
+    .find((l) => l.includes("controller_state_bytes"))
+    ?.split(/\s+/)[1] ?? "0",
+  16,
+);
+
 const frames = walk(dir)
   .flatMap((f) => readFileSync(f, "utf8").split("\n").filter(Boolean))
   .map((l) => {
@@ -40,7 +69,8 @@ console.log(
   JSON.stringify({
     target: "cortex-m33 (arm-none-eabi-gcc -Os, -Wall -Wextra -Werror)",
     flash_bytes: text + data,
-    ram_bytes: data + bss,
+    ram_bytes: data + bss + stateBytes,
+    controller_state_bytes: stateBytes,
     text_bytes: text,
     data_bytes: data,
     bss_bytes: bss,
