@@ -83,8 +83,8 @@ void report_sample(report_t *r, const sim_machine_t *m) {
     if (!s->ended || m->now_ms - s->end_ms < 5000u) s->cup_g = m->plant.hyd.cup_g; /* drips land after the stop */
   }
   /* Over-temperature crossings as the sensor sees them (noise-free), for detection latency. */
-  double brew_max = config_get(&m->ctl.cfg, PROTO_CONFIG_BREW_MAX_CDEG) / 100.0;
-  double steam_max = config_get(&m->ctl.cfg, PROTO_CONFIG_STEAM_MAX_CDEG) / 100.0;
+  double brew_max = m->ctl.safety.brew_max_c;
+  double steam_max = m->ctl.safety.steam_max_c;
   if (!r->brew_crossed && m->plant.pre.machine_type != PROTO_MACHINE_TYPE_HEAT_EXCHANGER &&
       m->plant.brew.sensor_c >= brew_max) {
     r->brew_crossed = true;

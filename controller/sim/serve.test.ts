@@ -4,7 +4,7 @@
  * build (npm test builds it first).
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, openSync, writeSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
 import { join } from "node:path";
 import {
@@ -138,6 +138,36 @@ describe("brewos-sim serve", () => {
     proc.stdin.end();
     expect(await proc.exited).toBe(0); // stdin closed: the simulator stops cleanly
   }, 60000);
+
+  test("over a PTY opened as a plain file (how the hub reads a raw tty under Bun)", async () => {
+    const proc = Bun.spawn([SIM, "serve", "--machine", "heat_exchanger", "--link", "pty", "--speed", "100"], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    cleanups.push(() => proc.kill());
+    const first = await proc.stdout.getReader().read();
+    const path = new TextDecoder().decode(first.value).match(/pty: (\S+)/)?.[1];
+    expect(path).toBeDefined();
+    const fd = openSync(path as string, "r+");
+    const stream = createReadStream("", { fd, autoClose: false });
+    // EIO is how a PTY reports that the other side (the machine) went away: here, at cleanup.
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EIO") throw e;
+    });
+    cleanups.push(() => {
+      stream.destroy();
+      closeSync(fd);
+    });
+    const peer = new Peer((b) => writeSync(fd, b));
+    stream.on("data", (d) => peer.feed(new Uint8Array(d as Buffer)));
+    await peer.waitFor("controller_hello");
+    peer.send({ type: "hub_hello", proto_major: 1, proto_minor: 0, hub_major: 0, hub_minor: 1, hub_patch: 0, capabilities: 0, uptime_ms: 0 });
+    const hello = await peer.waitFor("controller_hello", (h) => h.machine_type === 3, 5000, 1);
+    expect(hello.capabilities & 1).toBe(1); // pressure sensor
+    const t = await peer.waitFor("telemetry", () => true, 5000);
+    expect(t.steam_temp_cdeg).toBeGreaterThan(1500);
+    expect(peer.errors).toEqual([]);
+  }, 30000);
 
   test("over TCP on 127.0.0.1, and a second hub can connect after the first leaves", async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#define PUMP_REST_MS 2000u
 #define OVER_PRESSURE_MBAR 13500.0f
 #define OVER_PRESSURE_MS 500u
 #define BLOCKED_MBAR 11500.0f
@@ -20,7 +21,10 @@
 #define OVER_TEMP_CLEAR_MARGIN_C 5.0f
 
 void safety_apply_config(safety_t *s, const config_t *cfg) {
-  s->brew_max_c = (float)config_get(cfg, PROTO_CONFIG_BREW_MAX_CDEG) / 100.0f;
+  /* A single boiler is one steam-rated vessel measured by its "brew" NTC: its limit is the steam
+   * limit (a mode-dependent limit would trip when leaving steam while the boiler is still hot). */
+  bool single = config_get(cfg, PROTO_CONFIG_MACHINE_TYPE) == PROTO_MACHINE_TYPE_SINGLE_BOILER;
+  s->brew_max_c = (float)config_get(cfg, single ? PROTO_CONFIG_STEAM_MAX_CDEG : PROTO_CONFIG_BREW_MAX_CDEG) / 100.0f;
   s->steam_max_c = (float)config_get(cfg, PROTO_CONFIG_STEAM_MAX_CDEG) / 100.0f;
   s->watch_rise_c = (float)config_get(cfg, PROTO_CONFIG_HEATING_WATCH_RISE_CDEG) / 100.0f;
   s->watch_window_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_HEATING_WATCH_WINDOW_S) * 1000u;
@@ -110,7 +114,12 @@ static void check_stuck_on(safety_t *s, stuck_on_t *k, const temp_sensor_t *t, u
 
 static void check_hydraulics(safety_t *s, const safety_in_t *in) {
   uint32_t now = in->now_ms;
-  if (in->pump_on && !s->pump_was_on) s->pump_on_since_ms = now;
+  /* Run time counts across pulses: only a real rest (>= 2 s off) restarts it. */
+  if (in->pump_on) {
+    if (!s->pump_was_on && now - s->pump_off_since_ms >= PUMP_REST_MS) s->pump_on_since_ms = now;
+  } else if (s->pump_was_on) {
+    s->pump_off_since_ms = now;
+  }
   s->pump_was_on = in->pump_on;
   if (in->pump_on && now - s->pump_on_since_ms >= s->pump_max_ms) {
     raise(s, PROTO_ALARM_CODE_PUMP_MAX_RUN, (int32_t)(now - s->pump_on_since_ms), now);

@@ -8,7 +8,7 @@
  *   thermal runaway      20 s at >= 90 % duty without +1 degC, once the boiler had been ready
  *   heater stuck on      heater commanded off, reading +2 degC above its value 5 s after switch-off
  *   water empty          200 ms of an empty tank switch; the pump can never run without water
- *   pump max run         pump_max_run_s of continuous pumping
+ *   pump max run         pump_max_run_s of pumping, pulses included (a 2 s rest restarts it)
  *   over-pressure        500 ms above 13.5 bar
  *   pump blocked         2 s above 11.5 bar with the pump on; with a flow meter also 3 s above
  *                        7 bar with under 0.3 ml/s (not while backflushing into a blind basket)
@@ -65,6 +65,7 @@ typedef struct {
   heat_window_t brew_watch, steam_watch, brew_runaway, steam_runaway;
   stuck_on_t brew_stuck_on, steam_stuck_on;
   uint32_t pump_on_since_ms;
+  uint32_t pump_off_since_ms;
   bool pump_was_on;
   uint32_t over_pressure_since_ms, blocked_since_ms, no_flow_since_ms;
   bool tank_raw_ok;
