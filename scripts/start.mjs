@@ -8,7 +8,7 @@ import { must, root } from "./lib.mjs";
 
 const sim = join(root, "build", "host", "brewos-sim");
 console.log("building the controller simulator ...");
-must("cmake", ["-S", "controller", "-B", "build/host"], { echo: false });
+must("cmake", ["-S", "controller", "-B", "build/host", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], { echo: false });
 must("cmake", ["--build", "build/host", "--target", "brewos-sim", "-j", "2"], { echo: false });
 if (!existsSync(sim)) {
   console.error("brewos-sim did not build");

@@ -8,7 +8,7 @@ let failed = 0;
 const problems = [];
 
 console.log("== controller: configure and build (host)");
-const cfg = run("cmake", ["-S", "controller", "-B", "build/host", "-DCMAKE_BUILD_TYPE=Debug"], { echo: false });
+const cfg = run("cmake", ["-S", "controller", "-B", "build/host", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], { echo: false });
 const build = cfg.status === 0 ? run("cmake", ["--build", "build/host", "-j", jobs], { echo: false }) : cfg;
 if (build.status !== 0) {
   process.stdout.write(build.out);

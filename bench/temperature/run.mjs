@@ -9,7 +9,7 @@ import { must, root } from "../../scripts/lib.mjs";
 
 const sim = join(root, "build", "host", "brewos-sim");
 if (!existsSync(sim)) {
-  must("cmake", ["-S", "controller", "-B", "build/host"], { echo: false });
+  must("cmake", ["-S", "controller", "-B", "build/host", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], { echo: false });
   must("cmake", ["--build", "build/host", "--target", "brewos-sim", "-j", "2"], { echo: false });
 }
 
