@@ -49,6 +49,10 @@ for (const [name, file] of Object.entries(presets)) {
     sensor_steady_pp_c_le_0_2: ours.sensor_steady_pp_c <= 0.2,
     overshoot_c_le_0_5: ours.overshoot_c <= 0.5,
     heatup_ratio_le_1_15: ours.heatup_ratio <= 1.15,
+    // The heater pinned on from cold is the physical bound; where it is itself above 1.15 x ideal
+    // (losses into the group and HX tube), this says how close the controller gets to it.
+    full_power_bound_ratio: ours.full_power_ratio,
+    heatup_vs_full_power_bound: Math.round((ours.heatup_s / ours.full_power_heatup_s) * 1000) / 1000,
     ...(name === "dual_boiler" ? { shot_brew_temp_dev_c_le_1_0: ours.shot_brew_temp_dev_c <= 1.0 } : {}),
   };
   result.presets[name] = { brewos: ours, brewos_baseline: base, targets };

@@ -75,6 +75,10 @@ void sim_machine_reboot(sim_machine_t *m, uint8_t reset_reason) {
       (void)controller_config_set(&m->ctl, c->key, c->value);
     }
   }
+  if (m->use_baseline) {
+    /* BrewOS runs its pump flat out from the first second: no heat-budgeted fill. */
+    (void)controller_config_set(&m->ctl, PROTO_CONFIG_FILL_HEAT_BUDGET, 0);
+  }
   memset(&m->out, 0, sizeof m->out);
 }
 

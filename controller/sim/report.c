@@ -81,6 +81,7 @@ void report_sample(report_t *r, const sim_machine_t *m) {
       s->del_sum += d;
     }
     if (!s->ended || m->now_ms - s->end_ms < 5000u) s->cup_g = m->plant.hyd.cup_g; /* drips land after the stop */
+    if (isnan(s->first_drop_s) && m->plant.hyd.cup_g >= 0.5) s->first_drop_s = m->now_ms / 1000.0 - s->start_s;
   }
   /* Over-temperature crossings as the sensor sees them (noise-free), for detection latency. */
   double brew_max = m->ctl.safety.brew_max_c;
@@ -146,6 +147,7 @@ void report_message(report_t *r, const sim_machine_t *m, const proto_msg_t *msg)
         memset(s, 0, sizeof *s);
         s->start_s = msg->u.shot_started.uptime_ms / 1000.0;
         s->token = msg->u.shot_started.shot_token;
+        s->first_drop_s = NAN;
         s->del = malloc(sizeof(float) * REPORT_MAX_SHOT_SAMPLES);
         s->flow = malloc(sizeof(float) * REPORT_MAX_SHOT_SAMPLES);
         r->overshoot_open = false;
@@ -191,6 +193,28 @@ static void add_num(cJSON *o, const char *k, double v) {
     cJSON_AddNumberToObject(o, k, round3(v));
 }
 
+void report_shot_temperature(const shot_rec_t *s, double *mean, double *dev, double *peak) {
+  /* The water that extracts: flow-weighted over the shot and over each second of it. */
+  double vol = 0.0, heat = 0.0;
+  for (uint32_t k = 0; k < s->del_n; k++) {
+    vol += s->flow[k];
+    heat += s->flow[k] * s->del[k];
+  }
+  *mean = vol > 0.0 ? heat / vol : NAN;
+  *dev = 0.0;
+  *peak = 0.0;
+  for (uint32_t k = 0; k < s->del_n; k += 100) {
+    double v = 0.0, q = 0.0;
+    for (uint32_t x = k; x < k + 100 && x < s->del_n; x++) {
+      v += s->flow[x];
+      q += s->flow[x] * s->del[x];
+    }
+    if (v > 0.0) *dev = fmax(*dev, fabs(q / v - *mean));
+  }
+  for (uint32_t k = 0; k < s->del_n; k++) *peak = fmax(*peak, fabs(s->del[k] - *mean));
+  if (s->del_n == 0) *dev = *peak = NAN;
+}
+
 void report_print(const report_t *r, const char *name, const char *machine, bool baseline) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "name", name);
@@ -217,28 +241,13 @@ void report_print(const report_t *r, const char *name, const char *machine, bool
     cJSON_AddStringToObject(j, "stop_reason", s->ended ? proto_stop_reason_name(s->stop_reason) : "running");
     add_num(j, "volume_ml", s->volume_ml);
     add_num(j, "cup_g", s->cup_g);
+    add_num(j, "first_drop_s", s->first_drop_s);
     add_num(j, "max_pressure_bar", s->max_pressure_bar);
-    /* The water that extracts: flow-weighted mean over the shot, and the largest departure of any
-     * one-second flow-weighted mean from it; the instantaneous extreme is reported beside it. */
-    double vol = 0.0, heat = 0.0;
-    for (uint32_t k = 0; k < s->del_n; k++) {
-      vol += s->flow[k];
-      heat += s->flow[k] * s->del[k];
-    }
-    double mean = vol > 0.0 ? heat / vol : NAN;
-    double dev = 0.0, peak = 0.0;
-    for (uint32_t k = 0; k < s->del_n; k += 100) {
-      double v = 0.0, q = 0.0;
-      for (uint32_t x = k; x < k + 100 && x < s->del_n; x++) {
-        v += s->flow[x];
-        q += s->flow[x] * s->del[x];
-      }
-      if (v > 0.0) dev = fmax(dev, fabs(q / v - mean));
-    }
-    for (uint32_t k = 0; k < s->del_n; k++) peak = fmax(peak, fabs(s->del[k] - mean));
+    double mean, dev, peak;
+    report_shot_temperature(s, &mean, &dev, &peak);
     add_num(j, "delivered_mean_c", mean);
-    add_num(j, "brew_temp_dev_c", s->del_n ? dev : NAN);
-    add_num(j, "brew_temp_peak_dev_c", s->del_n ? peak : NAN);
+    add_num(j, "brew_temp_dev_c", dev);
+    add_num(j, "brew_temp_peak_dev_c", peak);
     cJSON_AddBoolToObject(j, "weight_lost", (s->flags & PROTO_SHOT_END_FLAGS_WEIGHT_LOST) != 0);
     cJSON_AddBoolToObject(j, "link_lost", (s->flags & PROTO_SHOT_END_FLAGS_LINK_LOST) != 0);
     cJSON_AddItemToArray(shots, j);

@@ -24,6 +24,7 @@ typedef struct {
   float *flow; /* puck flow for each sample, ml/s */
   bool ended;
   uint32_t end_ms;
+  double first_drop_s; /* shot time when the cup first weighs 0.5 g */
   uint32_t token;
 } shot_rec_t;
 
@@ -77,6 +78,9 @@ void report_message(report_t *r, const sim_machine_t *m, const proto_msg_t *msg)
 void report_fault_injected(report_t *r, uint32_t now_ms);
 void report_link_loss(report_t *r, uint32_t now_ms);
 void report_shot_requested(report_t *r, double t_s);
+/* Shot temperature figures: flow-weighted mean of the delivered water, largest departure of a
+ * one-second flow-weighted mean from it, and the instantaneous extreme. NaN without flow. */
+void report_shot_temperature(const shot_rec_t *s, double *mean, double *dev, double *peak);
 /* Print the JSON report. */
 void report_print(const report_t *r, const char *name, const char *machine, bool baseline);
 void report_free(report_t *r);

@@ -41,10 +41,17 @@ static void heat_up_and_hold(const char *file) {
   report_free(&r);
 }
 
-static void dual_boiler_heats_up_and_holds_within_targets(void **state) {
+static void dual_boiler_heats_up_holds_and_pulls_a_stable_shot(void **state) {
   (void)state;
-  heat_up_and_hold("heatup_dual.json");
+  load_and_run("heatup_dual.json");
   assert_true(r.heatup_s <= 1.15 * r.ideal_heatup_s);
+  double mean, dev, peak;
+  assert_int_equal(r.shot_count, 1);
+  report_shot_temperature(&r.shots[0], &mean, &dev, &peak);
+  assert_true(dev <= 1.0);
+  assert_true(fabs(mean - 93.0) <= 1.0);
+  report_free(&r);
+  heat_up_and_hold("heatup_dual.json");
 }
 static void single_boiler_heats_up_and_holds_within_targets(void **state) {
   (void)state;
@@ -215,7 +222,7 @@ static void unknown_scenario_keys_are_rejected_with_their_place(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(dual_boiler_heats_up_and_holds_within_targets),
+      cmocka_unit_test(dual_boiler_heats_up_holds_and_pulls_a_stable_shot),
       cmocka_unit_test(single_boiler_heats_up_and_holds_within_targets),
       cmocka_unit_test(heat_exchanger_heats_up_and_holds_within_targets),
       cmocka_unit_test(brew_sensor_open_trips_within_500_ms),

@@ -187,6 +187,7 @@ static void control_10hz(controller_t *c) {
   bi.steam_c = c->steam_t.value_c;
   bi.boiler_mbar = c->boiler_pressure.value_mbar;
   bi.shot_flow_ml_s = c->shot.running ? c->ff_flow_ml_s : 0.0f;
+  bi.brew_boost = c->shot.running && c->shot.filling;
   bi.heaters_allowed = safety_heaters_allowed(&c->safety);
   bi.steam_allowed = safety_steam_allowed(&c->safety) && !c->steam_block;
   bi.now_ms = now;

@@ -105,6 +105,7 @@ void boilers_update(boilers_t *b, const boilers_in_t *in) {
       bool steam = in->mode == PROTO_MACHINE_MODE_STEAM && !b->steam_returned && !in->eco;
       float sp = steam ? in->steam_sp_c : brew_sp;
       run_loop(&b->brew, on, sp, in->brew_c, b->ramp_c_per_s, flow_ff(b, sp, in->shot_flow_ml_s));
+      if (on && in->brew_boost) b->brew.duty_pmil = b->brew.pid.g.out_max;
       run_loop(&b->steam, false, 0.0f, in->brew_c, 0.0f, 0.0f);
       break;
     }
@@ -118,6 +119,7 @@ void boilers_update(boilers_t *b, const boilers_in_t *in) {
     }
     default: {
       run_loop(&b->brew, on, brew_sp, in->brew_c, b->ramp_c_per_s, flow_ff(b, brew_sp, in->shot_flow_ml_s));
+      if (on && in->brew_boost) b->brew.duty_pmil = b->brew.pid.g.out_max;
       run_loop(&b->steam, on && in->steam_allowed && !in->eco, in->steam_sp_c, in->steam_c, b->ramp_c_per_s, 0.0f);
       break;
     }

@@ -32,6 +32,7 @@ typedef struct {
   float boiler_mbar;     /* HX boiler pressure, gauge */
   float shot_flow_ml_s;  /* pump flow while a shot runs, 0 otherwise */
   bool heaters_allowed;  /* false: tripped, link lost, or a heater fault */
+  bool brew_boost;       /* run the brew heater flat out (a heat-budgeted fill is banking heat) */
   bool steam_allowed;    /* false while the steam boiler fills or its heater is faulted */
   uint32_t now_ms;
 } boilers_in_t;

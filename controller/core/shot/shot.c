@@ -37,6 +37,7 @@ void shot_start(shot_t *s, const shot_request_t *req, uint32_t now_ms) {
   s->inflow_at_start_ml = -1.0f; /* taken at the first tick */
   s->fill_flow_ml_s = 0.0f;
   s->filled = false;
+  s->filling = false;
   s->max_mbar = 0.0f;
   s->temp_sum_c = 0.0f;
   s->temp_samples = 0;
@@ -56,6 +57,7 @@ void shot_start(shot_t *s, const shot_request_t *req, uint32_t now_ms) {
 void shot_stop(shot_t *s, uint8_t reason, uint32_t now_ms) {
   if (!s->running) return;
   s->running = false;
+  s->filling = false;
   s->end_reason = reason;
   s->duration_ms = now_ms - s->start_ms;
   s->ended_ms = now_ms;
@@ -117,12 +119,14 @@ static uint16_t fill_budget(shot_t *s, const shot_in_t *in, uint16_t demand) {
   bool filling = in->pressure_fitted ? in->pressure_mbar < SHOT_FILL_END_MBAR : s->volume_ml < SHOT_FILL_END_ML;
   if (!filling) {
     s->filled = true;
+    s->filling = false;
     return demand;
   }
   if (in->flow_ml_s > s->fill_flow_ml_s) s->fill_flow_ml_s = in->flow_ml_s;
   if (s->fill_flow_ml_s <= 0.0f) return demand; /* first pulse: measure the open flow */
   float cold_w = s->fill_flow_ml_s * 4.186f * (in->fill_setpoint_c - 20.0f);
-  float f = cold_w > 0.0f ? in->fill_heater_w / cold_w : 1.0f;
+  float f = cold_w > 0.0f ? SHOT_FILL_HEAT_SHARE * in->fill_heater_w / cold_w : 1.0f;
+  s->filling = true;
   if (f >= 1.0f) return demand;
   if (f < SHOT_FILL_MIN_FRACTION) f = SHOT_FILL_MIN_FRACTION;
   uint32_t in_period = (in->now_ms - s->start_ms) % SHOT_FILL_PULSE_MS;

@@ -48,6 +48,7 @@ typedef struct {
   float inflow_at_start_ml;
   float fill_flow_ml_s; /* flow seen while the pump ran during the fill */
   bool filled;          /* back-pressure reached: no more pulsing in this shot */
+  bool filling;         /* the heat-budgeted fill is running (the heater runs flat out) */
   float max_mbar;
   float temp_sum_c;
   uint32_t temp_samples;
@@ -81,6 +82,9 @@ typedef struct {
 #define SHOT_FILL_END_ML 30.0f
 #define SHOT_FILL_PULSE_MS 1000u
 #define SHOT_FILL_MIN_FRACTION 0.25f
+/* Share of the heater's power the fill may spend on cold water; the rest is banked as boiler heat
+ * for the moment the puck pressurises and the pump runs unthrottled. */
+#define SHOT_FILL_HEAT_SHARE 0.85f
 
 void shot_init(shot_t *s, const config_t *cfg);
 void shot_apply_config(shot_t *s, const config_t *cfg);
