@@ -1,6 +1,8 @@
 /* Run metrics and JSON output. */
 #include "report.h"
 
+#include "bbw_peers.h"
+
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -35,6 +37,16 @@ void report_fault_injected(report_t *r, uint32_t now_ms) {
 void report_link_loss(report_t *r, uint32_t now_ms) {
   r->link_loss_ms = now_ms;
   r->link_loss_pending = true;
+}
+
+void report_bbw(report_t *r, int algorithm, double target_g, double final_g, double end_flow_gs, double learned_s) {
+  if (r->shot_count == 0) return;
+  shot_rec_t *s = &r->shots[r->shot_count - 1];
+  s->bbw_algorithm = algorithm;
+  s->target_g = target_g;
+  s->final_g = final_g;
+  s->end_flow_gs = end_flow_gs;
+  if (!isnan(learned_s)) s->learned_s = learned_s;
 }
 
 void report_shot_requested(report_t *r, double t_s) {
@@ -142,12 +154,15 @@ static void on_alarm(report_t *r, const proto_alarm_t *a) {
 void report_message(report_t *r, const sim_machine_t *m, const proto_msg_t *msg) {
   switch (msg->type) {
     case PROTO_MSG_SHOT_STARTED:
+      if (r->shot_count == REPORT_MAX_SHOTS) r->shots_not_recorded++;
       if (r->shot_count < REPORT_MAX_SHOTS) {
         shot_rec_t *s = &r->shots[r->shot_count++];
         memset(s, 0, sizeof *s);
         s->start_s = msg->u.shot_started.uptime_ms / 1000.0;
         s->token = msg->u.shot_started.shot_token;
         s->first_drop_s = NAN;
+        s->bbw_algorithm = -1;
+        s->learned_s = NAN;
         s->del = malloc(sizeof(float) * REPORT_MAX_SHOT_SAMPLES);
         s->flow = malloc(sizeof(float) * REPORT_MAX_SHOT_SAMPLES);
         r->overshoot_open = false;
@@ -169,6 +184,9 @@ void report_message(report_t *r, const sim_machine_t *m, const proto_msg_t *msg)
     case PROTO_MSG_ALARM: on_alarm(r, &msg->u.alarm); break;
     case PROTO_MSG_ACK:
       if (msg->u.ack.result != PROTO_ACK_RESULT_OK) r->rejected_commands++;
+      break;
+    case PROTO_MSG_BBW_LEARNED:
+      if (r->shot_count > 0) r->shots[r->shot_count - 1].learned_s = msg->u.bbw_learned.correction_ms / 1000.0;
       break;
     case PROTO_MSG_AUTOTUNE_RESULT:
       r->autotune_done = true;
@@ -248,6 +266,14 @@ void report_print(const report_t *r, const char *name, const char *machine, bool
     add_num(j, "delivered_mean_c", mean);
     add_num(j, "brew_temp_dev_c", dev);
     add_num(j, "brew_temp_peak_dev_c", peak);
+    if (s->bbw_algorithm >= 0) {
+      cJSON_AddStringToObject(j, "bbw_algorithm", BBW_ALGORITHM_NAMES[s->bbw_algorithm]);
+      add_num(j, "target_g", s->target_g);
+      add_num(j, "final_g", s->final_g);
+      add_num(j, "error_g", s->final_g - s->target_g);
+      add_num(j, "end_flow_gs", s->end_flow_gs);
+      add_num(j, "learned_lag_s", s->learned_s);
+    }
     cJSON_AddBoolToObject(j, "weight_lost", (s->flags & PROTO_SHOT_END_FLAGS_WEIGHT_LOST) != 0);
     cJSON_AddBoolToObject(j, "link_lost", (s->flags & PROTO_SHOT_END_FLAGS_LINK_LOST) != 0);
     cJSON_AddItemToArray(shots, j);
@@ -278,6 +304,7 @@ void report_print(const report_t *r, const char *name, const char *machine, bool
     add_num(a, "period_s", r->autotune_period_ms / 1000.0);
   }
   add_num(o, "rejected_commands", (double)r->rejected_commands);
+  add_num(o, "shots_not_recorded", (double)r->shots_not_recorded);
   add_num(o, "pump_dry_s", r->pump_dry_s);
   cJSON_AddStringToObject(o, "final_state", proto_machine_state_name(r->final_state));
   add_num(o, "sim_s", r->sim_s);

@@ -9,7 +9,7 @@
 #include "link/proto_gen.h"
 #include "machine.h"
 
-#define REPORT_MAX_SHOTS 16
+#define REPORT_MAX_SHOTS 64
 #define REPORT_MAX_TRIPS 16
 #define REPORT_MAX_SHOT_SAMPLES 30000
 
@@ -25,6 +25,8 @@ typedef struct {
   bool ended;
   uint32_t end_ms;
   double first_drop_s; /* shot time when the cup first weighs 0.5 g */
+  int bbw_algorithm;   /* -1: no weight target */
+  double target_g, final_g, end_flow_gs, learned_s;
   uint32_t token;
 } shot_rec_t;
 
@@ -64,6 +66,7 @@ typedef struct {
   int32_t kp_milli, ki_milli, kd_milli;
   uint32_t autotune_period_ms;
   uint32_t rejected_commands;
+  uint32_t shots_not_recorded; /* beyond REPORT_MAX_SHOTS: reported, never silently dropped */
   double wall_s, sim_s;
   double pump_dry_s; /* the pump ran with an empty tank (must stay 0) */
   uint8_t final_state;
@@ -78,6 +81,8 @@ void report_message(report_t *r, const sim_machine_t *m, const proto_msg_t *msg)
 void report_fault_injected(report_t *r, uint32_t now_ms);
 void report_link_loss(report_t *r, uint32_t now_ms);
 void report_shot_requested(report_t *r, double t_s);
+/* Brew-by-weight outcome of the last shot, once the cup settled. */
+void report_bbw(report_t *r, int algorithm, double target_g, double final_g, double end_flow_gs, double learned_s);
 /* Shot temperature figures: flow-weighted mean of the delivered water, largest departure of a
  * one-second flow-weighted mean from it, and the instantaneous extreme. NaN without flow. */
 void report_shot_temperature(const shot_rec_t *s, double *mean, double *dev, double *peak);

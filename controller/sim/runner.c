@@ -11,8 +11,18 @@
 typedef struct {
   sim_machine_t m;
   sim_hub_t hub;
-  uint32_t clear_at_ms; /* pending fault_clear after a clear_fault event */
-  uint32_t lever_up_ms; /* pending lever release */
+  /* brew-by-weight: the scale under the cup and the hub's part (peers stop here; ours in the controller) */
+  sim_scale_t scale;
+  bool scale_on;
+  bbw_peer_t peers[BBW_ALGORITHM_COUNT];
+  bbw_algorithm_t algo;
+  double target_g;
+  bool peer_stopped, was_running, awaiting_settle;
+  uint32_t stop_ms, settle_window_ms;
+  double end_flow_gs, settle_min, settle_max, last_reading;
+  double running_flow_gs; /* cup flow on the last tick the shot ran */
+  uint32_t clear_at_ms;   /* pending fault_clear after a clear_fault event */
+  uint32_t lever_up_ms;   /* pending lever release */
   uint32_t token;
 } run_t;
 
@@ -38,6 +48,21 @@ static void do_shot(run_t *x, const scenario_event_t *e, report_t *r) {
     hydraulics_load_puck(&x->m.plant.hyd, &e->puck);
   }
   report_shot_requested(r, x->m.now_ms / 1000.0);
+  x->scale_on = e->has_scale;
+  x->target_g = e->target_g;
+  x->algo = e->bbw;
+  x->peer_stopped = false;
+  x->awaiting_settle = false;
+  if (e->has_scale) {
+    scale_init(&x->scale, &e->scale, x->m.now_ms + x->token);
+    bbw_peer_shot_start(&x->peers[x->algo]);
+    proto_msg_t info;
+    memset(&info, 0, sizeof info);
+    info.type = PROTO_MSG_SCALE_INFO;
+    info.u.scale_info.scale_model = e->scale.model;
+    info.u.scale_info.table_lag_ms = (uint16_t)(scale_table_lag_s(e->scale.model) * 1000.0);
+    sim_hub_send(&x->hub, &x->m, &info);
+  }
   if (e->lever) {
     x->m.plant.lever_down = true;
     x->lever_up_ms = x->m.now_ms + (uint32_t)((e->stop_time_s > 0 ? e->stop_time_s : 30.0) * 1000.0);
@@ -52,6 +77,7 @@ static void do_shot(run_t *x, const scenario_event_t *e, report_t *r) {
   s->dose_dg = (uint16_t)(e->dose_g * 10.0);
   s->stop_time_ms = (uint32_t)(e->stop_time_s * 1000.0);
   s->stop_volume_ul = (uint32_t)(e->stop_volume_ml * 1000.0);
+  if (e->target_g > 0 && e->bbw == BBW_PREDICTIVE) s->target_weight_dg = (uint16_t)(e->target_g * 10.0);
   sim_hub_send(&x->hub, &x->m, &msg);
 }
 
@@ -101,11 +127,78 @@ static void apply_event(run_t *x, const scenario_t *s, const scenario_event_t *e
   (void)s;
 }
 
+/* The hub's brew-by-weight duties for one tick: stream the scale, run a peer's stop rule, and
+ * once the cup has settled (no reading moved > 0.1 g for 1 s, >= 2 s after the stop) report it. */
+static void scale_tick(run_t *x, report_t *r) {
+  bool running = x->m.ctl.shot.running;
+  if (x->was_running && !running && x->scale_on) {
+    x->awaiting_settle = true;
+    x->stop_ms = x->m.now_ms;
+    x->end_flow_gs = x->running_flow_gs;
+    x->settle_window_ms = x->m.now_ms;
+    x->settle_min = x->settle_max = x->last_reading;
+  }
+  x->was_running = running;
+  if (running) x->running_flow_gs = x->m.plant.hyd.puck_flow_ml_s * 0.965;
+  if (!x->scale_on) return;
+  scale_record(&x->scale, x->m.plant.hyd.cup_g);
+  double g;
+  double t = x->m.now_ms / 1000.0;
+  if (scale_poll(&x->scale, t, &g)) {
+    x->last_reading = g;
+    proto_msg_t w;
+    memset(&w, 0, sizeof w);
+    w.type = PROTO_MSG_WEIGHT_SAMPLE;
+    w.u.weight_sample.weight_dg = (int32_t)lround(g * 10.0);
+    w.u.weight_sample.age_ms = 5; /* BLE callback to frame on the hub */
+    w.u.weight_sample.scale_lag_ms = (uint16_t)(scale_table_lag_s(x->scale.p.model) * 1000.0);
+    w.u.weight_sample.flags = PROTO_WEIGHT_FLAGS_CONNECTED;
+    sim_hub_send(&x->hub, &x->m, &w);
+    if (x->algo != BBW_PREDICTIVE && running && !x->peer_stopped &&
+        bbw_peer_sample(&x->peers[x->algo], t, g, x->target_g, scale_table_lag_s(x->scale.p.model),
+                        1000.0 / x->scale.p.period_ms)) {
+      proto_msg_t stop;
+      memset(&stop, 0, sizeof stop);
+      stop.type = PROTO_MSG_SHOT_STOP;
+      sim_hub_send(&x->hub, &x->m, &stop);
+      x->peer_stopped = true;
+    }
+    if (x->awaiting_settle) {
+      if (g < x->settle_min) x->settle_min = g;
+      if (g > x->settle_max) x->settle_max = g;
+      if (x->settle_max - x->settle_min > 0.1) {
+        x->settle_window_ms = x->m.now_ms;
+        x->settle_min = x->settle_max = g;
+      }
+    }
+  }
+  if (x->awaiting_settle && x->m.now_ms - x->stop_ms >= 2000u && x->m.now_ms - x->settle_window_ms >= 1000u) {
+    double final_g = x->last_reading;
+    x->awaiting_settle = false;
+    x->scale_on = false;
+    double learned = NAN;
+    if (x->algo == BBW_PREDICTIVE) {
+      proto_msg_t st;
+      memset(&st, 0, sizeof st);
+      st.type = PROTO_MSG_SHOT_SETTLED;
+      st.u.shot_settled.shot_token = x->token;
+      st.u.shot_settled.settled_weight_dg = (int32_t)lround(final_g * 10.0);
+      st.u.shot_settled.scale_model = x->scale.p.model;
+      sim_hub_send(&x->hub, &x->m, &st);
+    } else {
+      bbw_peer_settled(&x->peers[x->algo], final_g - x->target_g);
+      if (x->algo == BBW_REGRESSION_AUTO) learned = x->peers[x->algo].gm_delay_s;
+    }
+    report_bbw(r, (int)x->algo, x->target_g, final_g, x->end_flow_gs, learned);
+  }
+}
+
 bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
   static run_t x;
   memset(&x, 0, sizeof x);
   sim_machine_init(&x.m, &s->machine, s->ambient_c, s->seed, s->sensor_noise_c, baseline);
   sim_hub_init(&x.hub, s->brew_c, s->steam_c);
+  for (int a = 0; a < BBW_ALGORITHM_COUNT; a++) bbw_peer_init(&x.peers[a], (bbw_algorithm_t)a);
   double sp = s->machine.machine_type == PROTO_MACHINE_TYPE_HEAT_EXCHANGER ? s->steam_c : s->brew_c;
   report_init(r, &x.m, sp, s->steady_from_s, s->steady_to_s);
   struct timespec t0, t1;
@@ -134,6 +227,7 @@ bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
     sim_hub_tick(&x.hub, &x.m);
     sim_machine_tick(&x.m);
     sim_hub_receive(&x.hub, &x.m, r);
+    scale_tick(&x, r);
     report_sample(r, &x.m);
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -185,8 +185,8 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
   e->kind = (scenario_event_kind_t)kind;
   static const char *const k_plain[] = {"t_s", "do", NULL};
   static const char *const k_set[] = {"t_s", "do", "brew_c", "steam_c", "mode", "strategy", "eco", "config", NULL};
-  static const char *const k_shot[] = {"t_s",  "do",     "dose_g",    "stop", "preinfusion",
-                                       "puck", "source", "backflush", NULL};
+  static const char *const k_shot[] = {"t_s",    "do",        "dose_g",   "stop",  "preinfusion", "puck",
+                                       "source", "backflush", "target_g", "scale", "bbw",         NULL};
   static const char *const k_fault[] = {"t_s", "do", "kind", NULL};
   static const char *const k_link[] = {"t_s", "do", "for_s", NULL};
   static const char *const k_tune[] = {"t_s", "do", "boiler", "setpoint_c", "amplitude_pmil", NULL};
@@ -212,7 +212,7 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
       if (stop && !only_keys(c, stop, where, k_stop)) return;
       e->stop_time_s = stop ? num(c, stop, "time_s", where, 0, 0, 600) : 0;
       e->stop_volume_ml = stop ? num(c, stop, "volume_ml", where, 0, 0, 2000) : 0;
-      if (e->stop_time_s == 0 && e->stop_volume_ml == 0) e->stop_time_s = 30;
+
       const cJSON *pre = cJSON_GetObjectItemCaseSensitive(j, "preinfusion");
       static const char *const k_pre[] = {"on_s", "pause_s", NULL};
       if (pre && !only_keys(c, pre, where, k_pre)) return;
@@ -223,6 +223,32 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
       static const char *const sources[] = {"command", "lever", NULL};
       e->lever = enum_value(c, j, "source", where, sources) == 1;
       e->backflush = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "backflush"));
+      e->target_g = num(c, j, "target_g", where, 0, 0, 200);
+      const cJSON *sc = cJSON_GetObjectItemCaseSensitive(j, "scale");
+      static const char *const k_scale[] = {"model",     "lag_s",        "period_ms", "jitter_ms",
+                                            "drop_rate", "resolution_g", NULL};
+      static const char *const models[] = {"generic", "acaia", "decent", "felicita", "bookoo", "hiroia", "skale", NULL};
+      if (sc && !only_keys(c, sc, where, k_scale)) return;
+      e->has_scale = sc != NULL;
+      if (sc) {
+        int model = enum_value(c, sc, "model", where, models);
+        e->scale.model = (uint8_t)(model < 0 ? 0 : model);
+        e->scale.lag_s = num(c, sc, "lag_s", where, scale_table_lag_s(e->scale.model), 0, 3);
+        e->scale.period_ms = num(c, sc, "period_ms", where, 100, 20, 1000);
+        e->scale.jitter_ms = num(c, sc, "jitter_ms", where, 0, 0, 500);
+        e->scale.drop_rate = num(c, sc, "drop_rate", where, 0, 0, 1);
+        e->scale.resolution_g = num(c, sc, "resolution_g", where, 0.1, 0.01, 1);
+      }
+      const cJSON *bb = cJSON_GetObjectItemCaseSensitive(j, "bbw");
+      static const char *const k_bbw[] = {"algorithm", NULL};
+      if (bb && !only_keys(c, bb, where, k_bbw)) return;
+      int algo = bb ? enum_value(c, bb, "algorithm", where, BBW_ALGORITHM_NAMES) : 0;
+      e->bbw = (bbw_algorithm_t)(algo < 0 ? 0 : algo);
+      if (e->stop_time_s == 0 && e->stop_volume_ml == 0) e->stop_time_s = e->target_g > 0 ? 60 : 30;
+      if (e->target_g > 0 && !e->has_scale) {
+        fail(c, "scenario: %s has target_g but no scale", where);
+        return;
+      }
       break;
     }
     case EV_FAULT:

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bbw_peers.h"
 #include "plant/plant.h"
+#include "scale.h"
 
 #define SCENARIO_MAX_EVENTS 64
 #define SCENARIO_MAX_CONFIG 8
@@ -38,7 +40,11 @@ typedef struct {
   double stop_time_s, stop_volume_ml;
   double pre_on_s, pre_pause_s; /* NaN when not given */
   puck_params_t puck;
-  bool lever; /* start with the lever instead of a command */
+  bool lever;      /* start with the lever instead of a command */
+  double target_g; /* 0: no weight target */
+  bool has_scale;
+  scale_params_t scale;
+  bbw_algorithm_t bbw;
   bool backflush;
   /* fault / clear_fault */
   plant_fault_t fault;

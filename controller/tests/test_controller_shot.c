@@ -72,9 +72,19 @@ static void volume_stop_ends_the_shot_near_the_target(void **state) {
   assert_true(fabs(h.m.plant.hyd.pumped_ml - 60.0) < 3.0); /* flow meter, 0.5 ml per pulse */
 }
 
-static void the_three_way_valve_releases_after_the_pump_stops(void **state) {
+static void the_three_way_valve_vents_the_group_when_the_pump_stops(void **state) {
   (void)state;
   warm("dual_boiler");
+  (void)start(10000, 0, 0);
+  harness_run(&h, 10100);
+  assert_int_equal(h.m.out.pump_power_pmil, 0);
+  assert_false(h.m.out.brew_valve_open); /* default: vent at once, so the cup stops filling */
+}
+
+static void a_configured_valve_release_delay_holds_the_group_open(void **state) {
+  (void)state;
+  warm("dual_boiler");
+  set_config(PROTO_CONFIG_VALVE_RELEASE_MS, 2000);
   (void)start(10000, 0, 0);
   harness_run(&h, 10100);
   assert_int_equal(h.m.out.pump_power_pmil, 0);
@@ -139,7 +149,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(preinfusion_pumps_then_soaks_with_the_group_open_then_pours),
       cmocka_unit_test(volume_stop_ends_the_shot_near_the_target),
-      cmocka_unit_test(the_three_way_valve_releases_after_the_pump_stops),
+      cmocka_unit_test(the_three_way_valve_vents_the_group_when_the_pump_stops),
+      cmocka_unit_test(a_configured_valve_release_delay_holds_the_group_open),
       cmocka_unit_test(the_lever_starts_and_stops_a_shot_after_debounce),
       cmocka_unit_test(shots_over_15_s_count_and_a_backflush_resets_the_counter),
       cmocka_unit_test(an_idle_machine_goes_eco_and_a_shot_wakes_it),

@@ -32,6 +32,8 @@ uint8_t controller_may_brew(const controller_t *c, uint16_t *detail) {
 }
 
 void controller_start_shot(controller_t *c, const shot_request_t *req) {
+  c->weight_stop_off = false;
+  bbw_clear(&c->bbw); /* flow before the shot means nothing for this one */
   autofill_tick(&c->autofill, c->now_ms, true, true, false, &c->steam_block, &c->fill_open, &c->pump_pmil);
   shot_start(&c->shot, req, c->now_ms);
   c->activity_ms = c->now_ms;
@@ -108,6 +110,26 @@ static uint8_t on_config_set(controller_t *c, uint16_t key, int32_t value, uint1
   return r;
 }
 
+/* The hub weighed the cup once stable: learn the stop correction and say what was learned. */
+static uint8_t on_shot_settled(controller_t *c, const proto_shot_settled_t *s, uint16_t *detail) {
+  *detail = 0;
+  if (s->shot_token != c->weight_shot_token || c->weight_shot_target_dg == 0) return PROTO_ACK_RESULT_REJECTED_STATE;
+  float error_g = (float)(s->settled_weight_dg - (int32_t)c->weight_shot_target_dg) / 10.0f;
+  int16_t corr = bbw_learn(&c->bbw, s->scale_model, c->weight_shot_slot, error_g, c->bbw.stop_flow_g_s);
+  proto_msg_t m;
+  memset(&m, 0, sizeof m);
+  m.type = PROTO_MSG_BBW_LEARNED;
+  m.u.bbw_learned.shot_token = s->shot_token;
+  m.u.bbw_learned.scale_model = s->scale_model;
+  m.u.bbw_learned.profile_slot = c->weight_shot_slot;
+  m.u.bbw_learned.error_dg = s->settled_weight_dg - (int32_t)c->weight_shot_target_dg;
+  m.u.bbw_learned.correction_ms = corr;
+  m.u.bbw_learned.end_flow_cg_s = (uint16_t)(c->bbw.stop_flow_g_s * 100.0f);
+  (void)link_send(&c->link, &m);
+  c->weight_shot_target_dg = 0; /* one lesson per shot: a retried settle is answered, not relearned */
+  return PROTO_ACK_RESULT_OK;
+}
+
 static uint8_t on_autotune(controller_t *c, const proto_autotune_start_t *a) {
   if (!c->link.hub_ok) return PROTO_ACK_RESULT_VERSION_MISMATCH;
   if (c->shot.running || c->autotune.running) return PROTO_ACK_RESULT_BUSY;
@@ -140,7 +162,10 @@ void controller_handle(controller_t *c, const proto_msg_t *m) {
       }
       c->desired = m->u.desired_state;
       return;
+    case PROTO_MSG_SCALE_INFO: c->bbw.scale_model = m->u.scale_info.scale_model; return;
     case PROTO_MSG_WEIGHT_SAMPLE:
+      bbw_add(&c->bbw, (float)m->u.weight_sample.weight_dg / 10.0f, c->now_ms, m->u.weight_sample.age_ms,
+              m->u.weight_sample.scale_lag_ms);
       c->weight_dg = m->u.weight_sample.weight_dg;
       c->weight_at_ms = c->now_ms - m->u.weight_sample.age_ms;
       c->weight_connected = (m->u.weight_sample.flags & PROTO_WEIGHT_FLAGS_CONNECTED) != 0;
@@ -181,6 +206,7 @@ void controller_handle(controller_t *c, const proto_msg_t *m) {
     case PROTO_MSG_FAULT_CLEAR: r = on_fault_clear(c, m->u.fault_clear.code, &detail); break;
     case PROTO_MSG_AUTOTUNE_START: r = on_autotune(c, &m->u.autotune_start); break;
     case PROTO_MSG_PROFILE_CHUNK: r = PROTO_ACK_RESULT_UNSUPPORTED; break;
+    case PROTO_MSG_SHOT_SETTLED: r = on_shot_settled(c, &m->u.shot_settled, &detail); break;
     default: return;
   }
   send_ack(c, m, r, detail);

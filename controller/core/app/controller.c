@@ -67,6 +67,7 @@ void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t 
   shot_init(&c->shot, &c->cfg);
   pump_model_default(&c->pump);
   flow_meter_init(&c->flow_meter);
+  bbw_init(&c->bbw);
   autofill_init(&c->autofill, false, 30000u);
   link_init(&c->link);
   c->desired.mode = PROTO_MACHINE_MODE_STANDBY;
@@ -169,6 +170,32 @@ static uint8_t alarm_stop_reason(const safety_t *s) {
   return PROTO_STOP_REASON_SAFETY_TRIP;
 }
 
+/* Brew-by-weight: stop on the predicted final weight; fall back to time/volume if weight stops. */
+static void check_weight_stop(controller_t *c) {
+  shot_t *s = &c->shot;
+  if (!s->running || s->req.target_weight_dg == 0 || c->weight_stop_off) return;
+  uint32_t now = c->now_ms;
+  bool started_late = now - s->start_ms < 2000u; /* the hub starts streaming with the shot */
+  if (c->weight_link_lost || (!bbw_fresh(&c->bbw, now) && !started_late)) {
+    c->weight_stop_off = true;
+    s->end_flags |= PROTO_SHOT_END_FLAGS_WEIGHT_LOST;
+    controller_log(c, PROTO_LOG_LEVEL_WARN, "weight samples stopped: weight stop off, time and volume limits remain");
+    return;
+  }
+  if (!bbw_fresh(&c->bbw, now)) return;
+  float target = (float)s->req.target_weight_dg / 10.0f;
+  float stop_lag = (float)config_get(&c->cfg, PROTO_CONFIG_BBW_STOP_LAG_MS) / 1000.0f;
+  float drip = (float)config_get(&c->cfg, PROTO_CONFIG_BBW_DRIP_MS) / 1000.0f;
+  bool reached = bbw_weight_g(&c->bbw) >= target;
+  if (!reached && bbw_predict_final_g(&c->bbw, now, stop_lag, drip, s->req.slot) < target) return;
+  c->bbw.stop_flow_g_s = c->bbw.flow_g_s;
+  c->weight_shot_token = s->req.token;
+  c->weight_shot_slot = s->req.slot;
+  c->weight_shot_target_dg = s->req.target_weight_dg;
+  bool at_start = reached && now - s->start_ms < 1000u;
+  shot_stop(s, at_start ? PROTO_STOP_REASON_WEIGHT_ALREADY_REACHED : PROTO_STOP_REASON_WEIGHT, now);
+}
+
 /* 10 Hz work: boiler loops, readiness, eco, the state machine. */
 static void control_10hz(controller_t *c) {
   uint32_t now = c->now_ms;
@@ -228,6 +255,8 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
   debounce_lever(c, in->lever_down);
 
   if (c->ticks % 10u == 0u) control_10hz(c);
+
+  check_weight_stop(c);
 
   /* Hydraulics: shot first, then the steam fill in the time the shot leaves. */
   if (c->hooks.capabilities & PROTO_CAPABILITIES_FLOW_METER) {

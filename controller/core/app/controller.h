@@ -24,6 +24,7 @@
 #include "safety/selftest.h"
 #include "sensors/pressure.h"
 #include "sensors/temp_sensor.h"
+#include "shot/bbw.h"
 #include "shot/flow_meter.h"
 #include "shot/pump_model.h"
 #include "shot/shot.h"
@@ -67,6 +68,11 @@ typedef struct {
   shot_t shot;
   pump_model_t pump;
   flow_meter_t flow_meter;
+  bbw_t bbw;
+  bool weight_stop_off;       /* weight stops disabled for this shot (samples stopped) */
+  uint32_t weight_shot_token; /* last shot stopped by weight, for shot_settled */
+  uint8_t weight_shot_slot;
+  uint16_t weight_shot_target_dg;
   autofill_t autofill;
   autotune_t autotune;
   link_t link;

@@ -19,6 +19,7 @@ static const uint8_t enum_log_level_values[] = {0, 1, 2, 3};
 static const uint8_t enum_shot_source_values[] = {0, 1};
 static const uint8_t enum_phase_reason_values[] = {0, 1, 2, 3, 4, 5};
 static const uint8_t enum_autotune_status_values[] = {0, 1, 2, 3};
+static const uint8_t enum_scale_model_values[] = {0, 1, 2, 3, 4, 5, 6};
 
 static const proto_field_desc_t fields_controller_hello[] = {
     {"proto_major", offsetof(proto_controller_hello_t, proto_major), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
@@ -104,6 +105,14 @@ static const proto_field_desc_t fields_autotune_result[] = {
     {"period_ms", offsetof(proto_autotune_result_t, period_ms), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
     {"amplitude_cdeg", offsetof(proto_autotune_result_t, amplitude_cdeg), 0, PROTO_WIRE_U16, 0, 0LL, 65535LL, NULL, 0},
 };
+static const proto_field_desc_t fields_bbw_learned[] = {
+    {"shot_token", offsetof(proto_bbw_learned_t, shot_token), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+    {"scale_model", offsetof(proto_bbw_learned_t, scale_model), 0, PROTO_WIRE_U8, 0, 0LL, 6LL, enum_scale_model_values, sizeof enum_scale_model_values},
+    {"profile_slot", offsetof(proto_bbw_learned_t, profile_slot), 0, PROTO_WIRE_U8, 0, 0LL, 8LL, NULL, 0},
+    {"error_dg", offsetof(proto_bbw_learned_t, error_dg), 0, PROTO_WIRE_I32, 0, (-100000LL), 100000LL, NULL, 0},
+    {"correction_ms", offsetof(proto_bbw_learned_t, correction_ms), 0, PROTO_WIRE_I16, 0, (-2000LL), 2000LL, NULL, 0},
+    {"end_flow_cg_s", offsetof(proto_bbw_learned_t, end_flow_cg_s), 0, PROTO_WIRE_U16, 0, 0LL, 65535LL, NULL, 0},
+};
 static const proto_field_desc_t fields_hub_hello[] = {
     {"proto_major", offsetof(proto_hub_hello_t, proto_major), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
     {"proto_minor", offsetof(proto_hub_hello_t, proto_minor), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
@@ -161,6 +170,15 @@ static const proto_field_desc_t fields_autotune_start[] = {
     {"setpoint_cdeg", offsetof(proto_autotune_start_t, setpoint_cdeg), 0, PROTO_WIRE_I16, 0, 2000LL, 16000LL, NULL, 0},
     {"amplitude_pmil", offsetof(proto_autotune_start_t, amplitude_pmil), 0, PROTO_WIRE_U16, 0, 100LL, 1000LL, NULL, 0},
 };
+static const proto_field_desc_t fields_shot_settled[] = {
+    {"shot_token", offsetof(proto_shot_settled_t, shot_token), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+    {"settled_weight_dg", offsetof(proto_shot_settled_t, settled_weight_dg), 0, PROTO_WIRE_I32, 0, (-100000LL), 1000000LL, NULL, 0},
+    {"scale_model", offsetof(proto_shot_settled_t, scale_model), 0, PROTO_WIRE_U8, 0, 0LL, 6LL, enum_scale_model_values, sizeof enum_scale_model_values},
+};
+static const proto_field_desc_t fields_scale_info[] = {
+    {"scale_model", offsetof(proto_scale_info_t, scale_model), 0, PROTO_WIRE_U8, 0, 0LL, 6LL, enum_scale_model_values, sizeof enum_scale_model_values},
+    {"table_lag_ms", offsetof(proto_scale_info_t, table_lag_ms), 0, PROTO_WIRE_U16, 0, 0LL, 3000LL, NULL, 0},
+};
 
 static const proto_msg_desc_t messages[PROTO_MESSAGE_COUNT] = {
     {"controller_hello", PROTO_MSG_CONTROLLER_HELLO, 0, 9, 15, fields_controller_hello},
@@ -173,6 +191,7 @@ static const proto_msg_desc_t messages[PROTO_MESSAGE_COUNT] = {
     {"config_report", PROTO_MSG_CONFIG_REPORT, 0, 2, 6, fields_config_report},
     {"log", PROTO_MSG_LOG, 0, 3, 6, fields_log},
     {"autotune_result", PROTO_MSG_AUTOTUNE_RESULT, 0, 7, 20, fields_autotune_result},
+    {"bbw_learned", PROTO_MSG_BBW_LEARNED, 0, 6, 14, fields_bbw_learned},
     {"hub_hello", PROTO_MSG_HUB_HELLO, 1, 7, 13, fields_hub_hello},
     {"desired_state", PROTO_MSG_DESIRED_STATE, 1, 5, 7, fields_desired_state},
     {"shot_start", PROTO_MSG_SHOT_START, 1, 7, 18, fields_shot_start},
@@ -183,6 +202,8 @@ static const proto_msg_desc_t messages[PROTO_MESSAGE_COUNT] = {
     {"profile_chunk", PROTO_MSG_PROFILE_CHUNK, 1, 6, 8, fields_profile_chunk},
     {"fault_clear", PROTO_MSG_FAULT_CLEAR, 1, 1, 1, fields_fault_clear},
     {"autotune_start", PROTO_MSG_AUTOTUNE_START, 1, 3, 5, fields_autotune_start},
+    {"shot_settled", PROTO_MSG_SHOT_SETTLED, 1, 3, 9, fields_shot_settled},
+    {"scale_info", PROTO_MSG_SCALE_INFO, 1, 2, 3, fields_scale_info},
 };
 
 const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
@@ -221,7 +242,7 @@ const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
     {"link_weight_timeout_ms", 33, 200, 5000, 1000},
     {"link_heater_timeout_ms", 34, 1000, 60000, 5000},
     {"steam_fill_timeout_s", 35, 5, 120, 30},
-    {"valve_release_ms", 36, 0, 10000, 2000},
+    {"valve_release_ms", 36, 0, 10000, 0},
     {"cleaning_threshold_shots", 37, 10, 1000, 100},
     {"brew_count_shots", 38, 0, 65535, 0},
     {"duty_cap_pmil", 39, 100, 1000, 1000},
@@ -234,6 +255,8 @@ const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
     {"backflush_cycles", 46, 1, 20, 5},
     {"flow_meter_ul_per_pulse", 47, 50, 5000, 500},
     {"fill_heat_budget", 48, 0, 1, 1},
+    {"bbw_stop_lag_ms", 49, 0, 3000, 100},
+    {"bbw_drip_ms", 50, 0, 3000, 500},
 };
 
 const char *proto_machine_type_name(uint8_t v) {
@@ -427,6 +450,19 @@ const char *proto_autotune_status_name(uint8_t v) {
     case 1: return "aborted";
     case 2: return "timeout";
     case 3: return "no_oscillation";
+    default: return "unknown";
+  }
+}
+
+const char *proto_scale_model_name(uint8_t v) {
+  switch (v) {
+    case 0: return "generic";
+    case 1: return "acaia";
+    case 2: return "decent";
+    case 3: return "felicita";
+    case 4: return "bookoo";
+    case 5: return "hiroia";
+    case 6: return "skale";
     default: return "unknown";
   }
 }

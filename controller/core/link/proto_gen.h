@@ -8,12 +8,12 @@
 #include "proto_types.h"
 
 #define PROTO_VERSION_MAJOR 1u
-#define PROTO_VERSION_MINOR 0u
+#define PROTO_VERSION_MINOR 1u
 #define PROTO_MAX_PAYLOAD_BYTES 240u
 #define PROTO_HEADER_BYTES 4u
 #define PROTO_CRC_BYTES 2u
-#define PROTO_MESSAGE_COUNT 20u
-#define PROTO_CONFIG_KEY_COUNT 48u
+#define PROTO_MESSAGE_COUNT 23u
+#define PROTO_CONFIG_KEY_COUNT 50u
 
 /* Boiler layout of the machine. */
 typedef enum {
@@ -180,6 +180,17 @@ typedef enum {
   PROTO_AUTOTUNE_STATUS_NO_OSCILLATION = 3,
 } proto_autotune_status_t;
 
+/* Scale families with known measurement lag (brew-by-weight). */
+typedef enum {
+  PROTO_SCALE_MODEL_GENERIC = 0,
+  PROTO_SCALE_MODEL_ACAIA = 1,
+  PROTO_SCALE_MODEL_DECENT = 2,
+  PROTO_SCALE_MODEL_FELICITA = 3,
+  PROTO_SCALE_MODEL_BOOKOO = 4,
+  PROTO_SCALE_MODEL_HIROIA = 5,
+  PROTO_SCALE_MODEL_SKALE = 6,
+} proto_scale_model_t;
+
 /* What the controller's hardware and firmware can do. (32-bit mask) */
 #define PROTO_CAPABILITIES_PRESSURE_SENSOR (1ul << 0)
 #define PROTO_CAPABILITIES_FLOW_METER (1ul << 1)
@@ -289,6 +300,8 @@ typedef enum {
   PROTO_CONFIG_BACKFLUSH_CYCLES = 46, /* cycles */
   PROTO_CONFIG_FLOW_METER_UL_PER_PULSE = 47, /* uL per pulse */
   PROTO_CONFIG_FILL_HEAT_BUDGET = 48, /* bool */
+  PROTO_CONFIG_BBW_STOP_LAG_MS = 49, /* ms */
+  PROTO_CONFIG_BBW_DRIP_MS = 50, /* ms */
 } proto_config_key_t;
 
 typedef enum {
@@ -302,6 +315,7 @@ typedef enum {
   PROTO_MSG_CONFIG_REPORT = 0x08,
   PROTO_MSG_LOG = 0x09,
   PROTO_MSG_AUTOTUNE_RESULT = 0x0a,
+  PROTO_MSG_BBW_LEARNED = 0x0b,
   PROTO_MSG_HUB_HELLO = 0x40,
   PROTO_MSG_DESIRED_STATE = 0x41,
   PROTO_MSG_SHOT_START = 0x42,
@@ -312,6 +326,8 @@ typedef enum {
   PROTO_MSG_PROFILE_CHUNK = 0x47,
   PROTO_MSG_FAULT_CLEAR = 0x48,
   PROTO_MSG_AUTOTUNE_START = 0x49,
+  PROTO_MSG_SHOT_SETTLED = 0x4a,
+  PROTO_MSG_SCALE_INFO = 0x4b,
 } proto_msg_id_t;
 
 /* Sent at boot, every 5 s until a hub_hello arrives, and in answer to each hub_hello. Layout frozen across major versions. */
@@ -418,6 +434,16 @@ typedef struct {
   uint16_t amplitude_cdeg;
 } proto_autotune_result_t;
 
+/* Answer to shot_settled: the error of that shot and the correction now used for (scale model, profile slot). */
+typedef struct {
+  uint32_t shot_token;
+  uint8_t scale_model; /* proto_scale_model_t */
+  uint8_t profile_slot;
+  int32_t error_dg;
+  int16_t correction_ms;
+  uint16_t end_flow_cg_s; /* Cup flow when the pump stopped, centigrams per second. */
+} proto_bbw_learned_t;
+
 /* Sent when the link opens and whenever the hub sees a controller_hello it has not answered. Layout frozen across major versions. */
 typedef struct {
   uint8_t proto_major;
@@ -496,6 +522,19 @@ typedef struct {
   uint16_t amplitude_pmil;
 } proto_autotune_start_t;
 
+/* After a weight-stopped shot: the cup weight once stable for >= 1 s. The controller learns its stop correction for (scale model, profile slot). Acked. */
+typedef struct {
+  uint32_t shot_token;
+  int32_t settled_weight_dg;
+  uint8_t scale_model; /* proto_scale_model_t */
+} proto_shot_settled_t;
+
+/* The scale now streaming weight: sent when it connects and before each shot. Not acked. */
+typedef struct {
+  uint8_t scale_model; /* proto_scale_model_t */
+  uint16_t table_lag_ms; /* Known measurement lag of this model (de1app table values). */
+} proto_scale_info_t;
+
 /* A decoded or to-be-encoded message: header fields plus the payload for `type`. */
 typedef struct {
   uint8_t type; /* proto_msg_id_t */
@@ -511,6 +550,7 @@ typedef struct {
     proto_config_report_t config_report;
     proto_log_t log;
     proto_autotune_result_t autotune_result;
+    proto_bbw_learned_t bbw_learned;
     proto_hub_hello_t hub_hello;
     proto_desired_state_t desired_state;
     proto_shot_start_t shot_start;
@@ -521,6 +561,8 @@ typedef struct {
     proto_profile_chunk_t profile_chunk;
     proto_fault_clear_t fault_clear;
     proto_autotune_start_t autotune_start;
+    proto_shot_settled_t shot_settled;
+    proto_scale_info_t scale_info;
   } u;
 } proto_msg_t;
 
@@ -547,5 +589,6 @@ const char *proto_shot_source_name(uint8_t v);
 const char *proto_phase_reason_name(uint8_t v);
 const char *proto_decode_error_name(uint8_t v);
 const char *proto_autotune_status_name(uint8_t v);
+const char *proto_scale_model_name(uint8_t v);
 
 #endif /* BREWOS_PROTO_GEN_H */
