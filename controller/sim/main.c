@@ -12,7 +12,7 @@
 static int usage(void) {
   fprintf(stderr,
           "usage:\n"
-          "  brewos-sim run --scenario FILE.json [--controller brewos|baseline]\n"
+          "  brewos-sim run --scenario FILE.json [--controller brewos|baseline] [--trace SHOTS.csv]\n"
           "  brewos-sim serve --machine dual_boiler|single_boiler|heat_exchanger|FILE.json\n"
           "                   --link stdio|pty|tcp:PORT [--speed N] [--scenario FILE.json] [--seed N]\n");
   return 2;
@@ -67,6 +67,7 @@ int main(int argc, char **argv) {
     if (!scenario) return usage();
     const char *ctl = arg(argc, argv, "--controller");
     bool baseline = ctl && strcmp(ctl, "baseline") == 0;
+    sim_trace_path = arg(argc, argv, "--trace");
     if (ctl && !baseline && strcmp(ctl, "brewos") != 0) return usage();
     static report_t r;
     if (!sim_run(&s, baseline, &r)) return 1;

@@ -94,6 +94,22 @@ void report_sample(report_t *r, const sim_machine_t *m) {
     }
     if (!s->ended || m->now_ms - s->end_ms < 5000u) s->cup_g = m->plant.hyd.cup_g; /* drips land after the stop */
     if (isnan(s->first_drop_s) && m->plant.hyd.cup_g >= 0.5) s->first_drop_s = m->now_ms / 1000.0 - s->start_s;
+    const shot_t *sh = &m->ctl.shot;
+    if (!s->ended && sh->running && sh->profile != NULL && sh->run_started) {
+      const profile_phase_t *ph = &sh->profile->phases[sh->run.phase];
+      double in_phase = (m->now_ms - sh->run.phase_start_ms) / 1000.0;
+      double err = fabs(m->plant.hyd.pressure_bar - sh->run.target / 1000.0);
+      bool limited = ph->limit != 0 && m->plant.hyd.pump_flow_ml_s * 1000.0 >= ph->limit * 0.95;
+      if (ph->mode == PROFILE_MODE_PRESSURE && !limited) {
+        bool ramp = ph->curve != PROFILE_CURVE_INSTANT && in_phase < ph->duration_ds / 10.0;
+        bool pressurised = sh->run.at_start >= 2000.0f || ph->start != PROFILE_FROM_CURRENT;
+        if (ramp && pressurised && m->plant.hyd.pressure_bar >= 2.0 && in_phase > 0.5)
+          s->ramp_err_bar = isnan(s->ramp_err_bar) ? err : fmax(s->ramp_err_bar, err);
+        if (!ramp && in_phase >= 2.0 && in_phase - ph->duration_ds / 10.0 >= 2.0) {
+          s->hold_err_bar = isnan(s->hold_err_bar) ? err : fmax(s->hold_err_bar, err);
+        }
+      }
+    }
   }
   /* Over-temperature crossings as the sensor sees them (noise-free), for detection latency. */
   double brew_max = m->ctl.safety.brew_max_c;
@@ -162,6 +178,7 @@ void report_message(report_t *r, const sim_machine_t *m, const proto_msg_t *msg)
         s->token = msg->u.shot_started.shot_token;
         s->first_drop_s = NAN;
         s->bbw_algorithm = -1;
+        s->hold_err_bar = s->ramp_err_bar = NAN;
         s->learned_s = NAN;
         s->del = malloc(sizeof(float) * REPORT_MAX_SHOT_SAMPLES);
         s->flow = malloc(sizeof(float) * REPORT_MAX_SHOT_SAMPLES);
@@ -274,6 +291,8 @@ void report_print(const report_t *r, const char *name, const char *machine, bool
       add_num(j, "end_flow_gs", s->end_flow_gs);
       add_num(j, "learned_lag_s", s->learned_s);
     }
+    add_num(j, "pressure_hold_err_bar", s->hold_err_bar);
+    add_num(j, "pressure_ramp_err_bar", s->ramp_err_bar);
     cJSON_AddBoolToObject(j, "weight_lost", (s->flags & PROTO_SHOT_END_FLAGS_WEIGHT_LOST) != 0);
     cJSON_AddBoolToObject(j, "link_lost", (s->flags & PROTO_SHOT_END_FLAGS_LINK_LOST) != 0);
     cJSON_AddItemToArray(shots, j);

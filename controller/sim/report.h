@@ -27,6 +27,8 @@ typedef struct {
   double first_drop_s; /* shot time when the cup first weighs 0.5 g */
   int bbw_algorithm;   /* -1: no weight target */
   double target_g, final_g, end_flow_gs, learned_s;
+  double hold_err_bar,
+      ramp_err_bar; /* worst |pressure - target| holding (after 2 s) and following a curve; NaN: none */
   uint32_t token;
 } shot_rec_t;
 

@@ -3,9 +3,11 @@
 #include "runner.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "link/crc16.h"
 #include "sim_hub.h"
 
 typedef struct {
@@ -33,6 +35,30 @@ static void send_config(run_t *x, uint16_t key, int32_t value) {
   msg.u.config_set.key = key;
   msg.u.config_set.value = value;
   sim_hub_send(&x->hub, &x->m, &msg);
+}
+
+/* Send a profile to a slot in chunks, as the hub does. */
+static void upload_profile(run_t *x, const profile_t *p, uint8_t slot) {
+  uint8_t bin[PROFILE_MAX_BYTES];
+  size_t len = profile_encode(p, bin);
+  const size_t chunk = 232;
+  uint8_t count = (uint8_t)((len + chunk - 1) / chunk);
+  uint16_t crc = crc16_ccitt_false(bin, len, CRC16_INIT);
+  for (uint8_t i = 0; i < count; i++) {
+    proto_msg_t m;
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_MSG_PROFILE_CHUNK;
+    proto_profile_chunk_t *k = &m.u.profile_chunk;
+    k->slot = slot;
+    k->chunk_index = i;
+    k->chunk_count = count;
+    k->total_len = (uint16_t)len;
+    k->total_crc16 = crc;
+    size_t at = (size_t)i * chunk;
+    k->data_len = (uint8_t)(len - at < chunk ? len - at : chunk);
+    memcpy(k->data, bin + at, k->data_len);
+    sim_hub_send(&x->hub, &x->m, &m);
+  }
 }
 
 static void do_shot(run_t *x, const scenario_event_t *e, report_t *r) {
@@ -68,10 +94,12 @@ static void do_shot(run_t *x, const scenario_event_t *e, report_t *r) {
     x->lever_up_ms = x->m.now_ms + (uint32_t)((e->stop_time_s > 0 ? e->stop_time_s : 30.0) * 1000.0);
     return;
   }
+  if (e->has_profile) upload_profile(x, &e->profile, 1);
   proto_msg_t msg;
   memset(&msg, 0, sizeof msg);
   msg.type = PROTO_MSG_SHOT_START;
   proto_shot_start_t *s = &msg.u.shot_start;
+  s->profile_slot = e->has_profile ? 1 : 0;
   s->shot_token = ++x->token;
   s->flags = e->backflush ? PROTO_SHOT_FLAGS_BACKFLUSH : 0;
   s->dose_dg = (uint16_t)(e->dose_g * 10.0);
@@ -193,6 +221,17 @@ static void scale_tick(run_t *x, report_t *r) {
   }
 }
 
+const char *sim_trace_path;
+
+static void trace(FILE *f, const sim_machine_t *m) {
+  const shot_t *sh = &m->ctl.shot;
+  if (f == NULL || !sh->running || m->now_ms % 100u != 0u) return;
+  double target = sh->profile && sh->run_started ? sh->run.target : NAN;
+  fprintf(f, "%.1f,%u,%.3f,%.3f,%.3f,%u,%.1f,%.2f\n", (m->now_ms - sh->start_ms) / 1000.0, sh->phase_index,
+          target / 1000.0, m->plant.hyd.pressure_bar, m->plant.hyd.pump_flow_ml_s, m->out.pump_power_pmil,
+          m->plant.hyd.cup_g, m->plant.delivered_c);
+}
+
 bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
   static run_t x;
   memset(&x, 0, sizeof x);
@@ -204,6 +243,8 @@ bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   uint32_t end_ms = (uint32_t)(s->duration_s * 1000.0);
+  FILE *tf = sim_trace_path ? fopen(sim_trace_path, "w") : NULL;
+  if (tf) fprintf(tf, "shot_s,phase,target,pressure_bar,pump_flow_ml_s,pump_pmil,cup_g,delivered_c\n");
   size_t next = 0;
   while (x.m.now_ms < end_ms) {
     sim_hub_tick(&x.hub, &x.m); /* hello first: the controller refuses commands before it */
@@ -229,8 +270,10 @@ bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
     sim_hub_receive(&x.hub, &x.m, r);
     scale_tick(&x, r);
     report_sample(r, &x.m);
+    trace(tf, &x.m);
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);
+  if (tf) fclose(tf);
   r->sim_s = x.m.now_ms / 1000.0;
   r->wall_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   r->pump_dry_s = x.m.plant.pump_dry_s;

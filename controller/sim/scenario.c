@@ -10,6 +10,7 @@
 
 #include "link/proto_gen.h"
 #include "presets.h"
+#include "profile_json.h"
 
 static const char *const FAULTS[FAULT_KIND_COUNT] = {
     "none",        "brew_sensor_open", "brew_sensor_short", "steam_sensor_open", "sensor_stuck", "heater_stuck_on",
@@ -89,6 +90,7 @@ static void parse_machine(ctx_t *c, const cJSON *m, scenario_t *s) {
     return;
   }
   static const char *const keys[] = {"preset",
+                                     "pump",
                                      "brew_heater_w",
                                      "steam_heater_w",
                                      "brew_water_kg",
@@ -113,6 +115,23 @@ static void parse_machine(ctx_t *c, const cJSON *m, scenario_t *s) {
   x->brew.loss_w_per_k = num(c, m, "brew_loss_w_per_k", "machine", x->brew.loss_w_per_k, 0.01, 10);
   x->brew.sensor_tau_s = num(c, m, "brew_sensor_tau_s", "machine", x->brew.sensor_tau_s, 0.1, 60);
   x->group_coupling_w_per_k = num(c, m, "group_coupling_w_per_k", "machine", x->group_coupling_w_per_k, 0, 50);
+  static const char *const pumps[] = {"relay", "vibratory_dimmable", "gear", NULL};
+  int pump = enum_value(c, m, "pump", "machine", pumps);
+  uint32_t mod = PROTO_CAPABILITIES_DIMMABLE_PUMP | PROTO_CAPABILITIES_GEAR_PUMP;
+  if (pump == 0) x->capabilities &= ~mod;
+  if (pump == 1) {
+    if (x->hyd.pump == PUMP_ROTARY) { /* a vibratory pump in place of the rotary one (E5 curve) */
+      x->hyd.pump = PUMP_VIBRATORY;
+      x->hyd.vibe_q0_ml_s = 10.8;
+      x->hyd.vibe_q9_ml_s = 4.25;
+      x->hyd.vibe_pmax_bar = 15.0;
+    }
+    x->capabilities = (x->capabilities & ~mod) | PROTO_CAPABILITIES_DIMMABLE_PUMP;
+  }
+  if (pump == 2) {
+    x->hyd.pump = PUMP_GEAR;
+    x->capabilities = (x->capabilities & ~mod) | PROTO_CAPABILITIES_GEAR_PUMP;
+  }
 }
 
 static void parse_puck(ctx_t *c, const cJSON *p, puck_params_t *k, const char *where) {
@@ -185,8 +204,8 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
   e->kind = (scenario_event_kind_t)kind;
   static const char *const k_plain[] = {"t_s", "do", NULL};
   static const char *const k_set[] = {"t_s", "do", "brew_c", "steam_c", "mode", "strategy", "eco", "config", NULL};
-  static const char *const k_shot[] = {"t_s",    "do",        "dose_g",   "stop",  "preinfusion", "puck",
-                                       "source", "backflush", "target_g", "scale", "bbw",         NULL};
+  static const char *const k_shot[] = {"t_s",       "do",       "dose_g", "stop", "preinfusion", "puck", "source",
+                                       "backflush", "target_g", "scale",  "bbw",  "profile",     NULL};
   static const char *const k_fault[] = {"t_s", "do", "kind", NULL};
   static const char *const k_link[] = {"t_s", "do", "for_s", NULL};
   static const char *const k_tune[] = {"t_s", "do", "boiler", "setpoint_c", "amplitude_pmil", NULL};
@@ -244,7 +263,19 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
       if (bb && !only_keys(c, bb, where, k_bbw)) return;
       int algo = bb ? enum_value(c, bb, "algorithm", where, BBW_ALGORITHM_NAMES) : 0;
       e->bbw = (bbw_algorithm_t)(algo < 0 ? 0 : algo);
-      if (e->stop_time_s == 0 && e->stop_volume_ml == 0) e->stop_time_s = e->target_g > 0 ? 60 : 30;
+      const cJSON *pj = cJSON_GetObjectItemCaseSensitive(j, "profile");
+      if (pj) {
+        char perr[200];
+        bool ok = cJSON_IsString(pj) ? profile_load_bundled(pj->valuestring, &e->profile, perr, sizeof perr)
+                                     : profile_from_json(pj, &e->profile, perr, sizeof perr);
+        if (!ok) {
+          fail(c, "scenario: %s.%s", where, perr);
+          return;
+        }
+        e->has_profile = true;
+      }
+      /* A profile's own stops apply; otherwise a basic shot stops at 30 s (60 s when weighed). */
+      if (!e->has_profile && e->stop_time_s == 0 && e->stop_volume_ml == 0) e->stop_time_s = e->target_g > 0 ? 60 : 30;
       if (e->target_g > 0 && !e->has_scale) {
         fail(c, "scenario: %s has target_g but no scale", where);
         return;

@@ -9,6 +9,7 @@
 
 #include "bbw_peers.h"
 #include "plant/plant.h"
+#include "profile/profile.h"
 #include "scale.h"
 
 #define SCENARIO_MAX_EVENTS 64
@@ -45,6 +46,8 @@ typedef struct {
   bool has_scale;
   scale_params_t scale;
   bbw_algorithm_t bbw;
+  bool has_profile;
+  profile_t profile;
   bool backflush;
   /* fault / clear_fault */
   plant_fault_t fault;

@@ -4,8 +4,12 @@
 #include <string.h>
 
 void harness_init(harness_t *h, const char *preset) {
+  harness_init_with(h, preset_find(preset));
+}
+
+void harness_init_with(harness_t *h, const plant_preset_t *preset) {
   memset(h, 0, sizeof *h);
-  sim_machine_init(&h->m, preset_find(preset), 22.0, 5, 0.05, false);
+  sim_machine_init(&h->m, preset, 22.0, 5, 0.05, false);
   proto_stream_init(&h->rx);
   h->desired.mode = PROTO_MACHINE_MODE_BREW;
   h->desired.brew_setpoint_cdeg = 9300;

@@ -19,6 +19,8 @@ typedef struct {
 } harness_t;
 
 void harness_init(harness_t *h, const char *preset);
+/* Same with a modified preset (another pump, other capabilities). */
+void harness_init_with(harness_t *h, const plant_preset_t *preset);
 /* Encode and deliver one message; returns its seq. */
 uint16_t harness_send(harness_t *h, proto_msg_t *msg);
 void harness_hello(harness_t *h, uint8_t major);

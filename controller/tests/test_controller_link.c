@@ -115,7 +115,7 @@ static void config_writes_are_validated_echoed_and_readable(void **state) {
   assert_int_equal(harness_ack(&h, PROTO_MSG_CONFIG_GET, all)->u.ack.result, PROTO_ACK_RESULT_OK);
 }
 
-static void uploaded_profile_slots_are_refused_until_profiles_exist(void **state) {
+static void an_empty_profile_slot_is_refused(void **state) {
   (void)state;
   harness_init(&h, "dual_boiler");
   harness_hello(&h, PROTO_VERSION_MAJOR);
@@ -123,7 +123,7 @@ static void uploaded_profile_slots_are_refused_until_profiles_exist(void **state
   proto_msg_t m = make_shot_start(9, 3, 25000);
   uint16_t seq = harness_send(&h, &m);
   harness_run(&h, 20);
-  assert_int_equal(harness_ack(&h, PROTO_MSG_SHOT_START, seq)->u.ack.result, PROTO_ACK_RESULT_UNSUPPORTED);
+  assert_int_equal(harness_ack(&h, PROTO_MSG_SHOT_START, seq)->u.ack.result, PROTO_ACK_RESULT_REJECTED_STATE);
 }
 
 static void config_survives_a_reboot_but_not_a_torn_write(void **state) {
@@ -154,7 +154,7 @@ int main(void) {
       cmocka_unit_test(another_major_version_blocks_control_but_not_telemetry),
       cmocka_unit_test(a_retried_command_is_answered_again_but_runs_once),
       cmocka_unit_test(config_writes_are_validated_echoed_and_readable),
-      cmocka_unit_test(uploaded_profile_slots_are_refused_until_profiles_exist),
+      cmocka_unit_test(an_empty_profile_slot_is_refused),
       cmocka_unit_test(config_survives_a_reboot_but_not_a_torn_write),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "controller_internal.h"
+#include "link/crc16.h"
 
 static void send_ack(controller_t *c, const proto_msg_t *cmd, uint8_t result, uint16_t detail) {
   proto_msg_t a;
@@ -35,16 +36,19 @@ void controller_start_shot(controller_t *c, const shot_request_t *req) {
   c->weight_stop_off = false;
   bbw_clear(&c->bbw); /* flow before the shot means nothing for this one */
   autofill_tick(&c->autofill, c->now_ms, true, true, false, &c->steam_block, &c->fill_open, &c->pump_pmil);
-  shot_start(&c->shot, req, c->now_ms);
+  const profile_t *p = req->slot >= 1 && req->slot <= PROFILE_SLOTS && c->profile_loaded[req->slot - 1u]
+                           ? &c->profiles[req->slot - 1u]
+                           : NULL;
+  shot_start(&c->shot, req, p, c->now_ms);
   c->activity_ms = c->now_ms;
 }
 
 static uint8_t on_shot_start(controller_t *c, const proto_shot_start_t *s, uint16_t *detail) {
   if (!c->link.hub_ok) return PROTO_ACK_RESULT_VERSION_MISMATCH;
   if (c->shot.running) return PROTO_ACK_RESULT_BUSY;
-  if (s->profile_slot != 0) {
-    *detail = 1; /* field index of profile_slot: uploaded profiles are not supported by this firmware yet */
-    return PROTO_ACK_RESULT_UNSUPPORTED;
+  if (s->profile_slot != 0 && !c->profile_loaded[s->profile_slot - 1u]) {
+    *detail = 1; /* field index of profile_slot: nothing uploaded there */
+    return PROTO_ACK_RESULT_REJECTED_STATE;
   }
   uint8_t r = controller_may_brew(c, detail);
   if (r != PROTO_ACK_RESULT_OK) return r;
@@ -108,6 +112,52 @@ static uint8_t on_config_set(controller_t *c, uint16_t key, int32_t value, uint1
   uint8_t r = controller_config_set(c, key, value);
   if (r == PROTO_ACK_RESULT_OK) controller_report_config(c, key);
   return r;
+}
+
+/* Profiles arrive in order; the slot is replaced only by a complete profile whose length and
+ * CRC match and which this machine's pump can run. */
+static uint8_t on_profile_chunk(controller_t *c, const proto_profile_chunk_t *k, uint16_t *detail) {
+  *detail = 0;
+  if (!c->link.hub_ok) return PROTO_ACK_RESULT_VERSION_MISMATCH;
+  if (k->total_len > PROFILE_MAX_BYTES || k->chunk_index >= k->chunk_count) {
+    *detail = 3; /* total_len / chunk_index */
+    return PROTO_ACK_RESULT_INVALID_FIELD;
+  }
+  if (k->chunk_index == 0) {
+    c->upload_slot = k->slot;
+    c->upload_len = 0;
+    c->upload_next = 0;
+  }
+  if (k->slot != c->upload_slot || k->chunk_index != c->upload_next) {
+    *detail = c->upload_next;
+    return PROTO_ACK_RESULT_OUT_OF_ORDER;
+  }
+  if ((size_t)c->upload_len + k->data_len > k->total_len) return PROTO_ACK_RESULT_INVALID_FIELD;
+  memcpy(c->upload_buf + c->upload_len, k->data, k->data_len);
+  c->upload_len = (uint16_t)(c->upload_len + k->data_len);
+  c->upload_next++;
+  if (k->chunk_index + 1u < k->chunk_count) return PROTO_ACK_RESULT_OK;
+  c->upload_next = 0;
+  if (c->upload_len != k->total_len || crc16_ccitt_false(c->upload_buf, c->upload_len, CRC16_INIT) != k->total_crc16) {
+    return PROTO_ACK_RESULT_FAILED;
+  }
+  if (c->shot.running && c->shot.req.slot == k->slot) return PROTO_ACK_RESULT_BUSY;
+  profile_t p;
+  uint8_t bad = 0;
+  uint8_t e = profile_decode(c->upload_buf, c->upload_len, &p, &bad);
+  if (e != PROFILE_OK) {
+    *detail = (uint16_t)(e << 8 | bad);
+    return PROTO_ACK_RESULT_INVALID_FIELD;
+  }
+  bool modulating = (c->hooks.capabilities & (PROTO_CAPABILITIES_DIMMABLE_PUMP | PROTO_CAPABILITIES_GEAR_PUMP)) != 0;
+  if (!modulating && profile_check_relay(&p, &bad) != PROFILE_OK) {
+    *detail = bad; /* this phase needs pressure, flow or partial power: an on/off pump cannot follow it */
+    return PROTO_ACK_RESULT_UNSUPPORTED;
+  }
+  c->profiles[k->slot - 1u] = p;
+  c->profile_loaded[k->slot - 1u] = true;
+  controller_log(c, PROTO_LOG_LEVEL_INFO, "profile stored");
+  return PROTO_ACK_RESULT_OK;
 }
 
 /* The hub weighed the cup once stable: learn the stop correction and say what was learned. */
@@ -205,7 +255,7 @@ void controller_handle(controller_t *c, const proto_msg_t *m) {
       break;
     case PROTO_MSG_FAULT_CLEAR: r = on_fault_clear(c, m->u.fault_clear.code, &detail); break;
     case PROTO_MSG_AUTOTUNE_START: r = on_autotune(c, &m->u.autotune_start); break;
-    case PROTO_MSG_PROFILE_CHUNK: r = PROTO_ACK_RESULT_UNSUPPORTED; break;
+    case PROTO_MSG_PROFILE_CHUNK: r = on_profile_chunk(c, &m->u.profile_chunk, &detail); break;
     case PROTO_MSG_SHOT_SETTLED: r = on_shot_settled(c, &m->u.shot_settled, &detail); break;
     default: return;
   }

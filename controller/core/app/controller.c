@@ -209,6 +209,12 @@ static void control_10hz(controller_t *c) {
   bi.mode = mode;
   bi.eco = eco;
   bi.brew_sp_c = (float)c->desired.brew_setpoint_cdeg / 100.0f;
+  if (c->shot.running && c->shot.profile != NULL) {
+    /* A profile's temperature, or its running phase's, replaces the brew setpoint for the shot. */
+    const profile_t *p = c->shot.profile;
+    int16_t t = p->phases[c->shot.run.phase].temp_cdeg ? p->phases[c->shot.run.phase].temp_cdeg : p->temp_cdeg;
+    if (t > 0) bi.brew_sp_c = (float)t / 100.0f;
+  }
   bi.steam_sp_c = (float)c->desired.steam_setpoint_cdeg / 100.0f;
   bi.brew_c = c->brew_t.value_c;
   bi.steam_c = c->steam_t.value_c;
@@ -275,6 +281,7 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
   sin.brew_temp_c = c->brew_t.value_c;
   sin.flow_ml_s = c->flow_ml_s;
   sin.inflow_total_ml = c->inflow_total_ml;
+  sin.weight_g = bbw_fresh(&c->bbw, now) ? bbw_weight_g(&c->bbw) : -1.0f;
   sin.pump_allowed = safety_pump_allowed(&c->safety);
   sin.pressure_fitted = c->pressure.fitted && !c->pressure.fault;
   bool budget = config_get(&c->cfg, PROTO_CONFIG_FILL_HEAT_BUDGET) != 0 &&

@@ -24,6 +24,7 @@
 #include "safety/selftest.h"
 #include "sensors/pressure.h"
 #include "sensors/temp_sensor.h"
+#include "profile/profile.h"
 #include "shot/bbw.h"
 #include "shot/flow_meter.h"
 #include "shot/pump_model.h"
@@ -36,6 +37,7 @@
 #define CONTROLLER_FW_MINOR 1u
 #define CONTROLLER_FW_PATCH 0u
 #define CONTROLLER_TICK_MS 10u
+#define PROFILE_SLOTS 8u
 #define CONTROLLER_LEVER_DEBOUNCE_MS 50u
 #define CONTROLLER_SAVE_DELAY_MS 1000u
 #define CONTROLLER_SENSOR_PRIME_MS 200u
@@ -69,6 +71,11 @@ typedef struct {
   pump_model_t pump;
   flow_meter_t flow_meter;
   bbw_t bbw;
+  profile_t profiles[PROFILE_SLOTS]; /* slot n is profiles[n - 1] */
+  bool profile_loaded[PROFILE_SLOTS];
+  uint8_t upload_buf[PROFILE_MAX_BYTES]; /* a profile arriving in chunks; a slot changes only when it is complete */
+  uint16_t upload_len;
+  uint8_t upload_slot, upload_next;
   bool weight_stop_off;       /* weight stops disabled for this shot (samples stopped) */
   uint32_t weight_shot_token; /* last shot stopped by weight, for shot_settled */
   uint8_t weight_shot_slot;

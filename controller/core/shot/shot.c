@@ -25,9 +25,17 @@ static void enter(shot_t *s, shot_phase_t p, uint8_t reason, uint32_t now_ms) {
   s->ev.phase_changed = true;
 }
 
-void shot_start(shot_t *s, const shot_request_t *req, uint32_t now_ms) {
+void shot_start(shot_t *s, const shot_request_t *req, const profile_t *profile, uint32_t now_ms) {
   s->running = true;
   s->req = *req;
+  s->profile = profile;
+  s->run_started = false;
+  if (profile != NULL) {
+    /* The profile's global stops apply where the request sets none. */
+    if (s->req.target_weight_dg == 0) s->req.target_weight_dg = profile->target_weight_dg;
+    if (s->req.stop_time_ms == 0) s->req.stop_time_ms = (uint32_t)profile->max_time_ds * 100u;
+    if (s->req.stop_volume_ul == 0) s->req.stop_volume_ul = (uint32_t)profile->max_volume_ml * 1000u;
+  }
   s->start_ms = now_ms;
   s->phase_start_ms = now_ms;
   s->phase_index = 0;
@@ -44,7 +52,9 @@ void shot_start(shot_t *s, const shot_request_t *req, uint32_t now_ms) {
   s->end_flags = 0;
   s->end_reason = PROTO_STOP_REASON_NONE;
   s->valve_hold = false;
-  if (req->flags & PROTO_SHOT_FLAGS_BACKFLUSH)
+  if (profile != NULL)
+    s->phase = SHOT_PHASE_PROFILE;
+  else if (req->flags & PROTO_SHOT_FLAGS_BACKFLUSH)
     s->phase = SHOT_PHASE_FLUSH_ON;
   else if (s->pre_on_ms > 0 || s->pre_pause_ms > 0)
     s->phase = SHOT_PHASE_PREINFUSE;
@@ -115,7 +125,10 @@ static void shot_check_stops(shot_t *s, uint32_t now) {
 /* Fraction of each pulse period the pump may run while the group fills, from the heater's power
  * and the cold water the pump pushes into the boiler (4.186 J/(g K) from 20 degC inlet water). */
 static uint16_t fill_budget(shot_t *s, const shot_in_t *in, uint16_t demand) {
-  if (demand == 0 || s->filled || in->fill_heater_w <= 0.0f || s->phase == SHOT_PHASE_FLUSH_ON) return demand;
+  if (demand == 0 || s->filled || in->fill_heater_w <= 0.0f || s->phase == SHOT_PHASE_FLUSH_ON ||
+      s->phase == SHOT_PHASE_PROFILE) {
+    return demand; /* profiles shape the fill themselves */
+  }
   bool filling = in->pressure_fitted ? in->pressure_mbar < SHOT_FILL_END_MBAR : s->volume_ml < SHOT_FILL_END_ML;
   if (!filling) {
     s->filled = true;
@@ -153,6 +166,28 @@ void shot_tick(shot_t *s, const shot_in_t *in, uint16_t *pump_pmil, bool *valve_
     *valve_open = s->release_ms > 0;
     return;
   }
-  *pump_pmil = in->pump_allowed ? fill_budget(s, in, shot_pump_demand(s)) : 0;
+  uint16_t demand = shot_pump_demand(s);
+  if (s->phase == SHOT_PHASE_PROFILE) {
+    exec_in_t ei = {in->now_ms, in->pressure_mbar, in->flow_ml_s, in->weight_g, s->volume_ml};
+    if (!s->run_started) {
+      profile_run_start(&s->run, s->profile, &ei);
+      s->run_started = true;
+    }
+    bool advanced = false;
+    uint8_t reason = 0;
+    demand = profile_run_tick(&s->run, &ei, &advanced, &reason);
+    if (advanced && !s->run.finished) {
+      s->phase_index++;
+      s->phase_reason = reason;
+      s->phase_start_ms = in->now_ms;
+      s->ev.phase_changed = true;
+    }
+    if (s->run.finished) {
+      shot_stop(s, PROTO_STOP_REASON_PROFILE_END, in->now_ms);
+      *valve_open = s->release_ms > 0;
+      return;
+    }
+  }
+  *pump_pmil = in->pump_allowed ? fill_budget(s, in, demand) : 0;
   *valve_open = s->phase != SHOT_PHASE_FLUSH_OFF;
 }

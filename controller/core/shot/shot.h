@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "profile/executor.h"
 
 #define SHOT_COUNTED_MIN_MS 15000u /* shots at least this long count toward cleaning */
 #define SHOT_BACKFLUSH_ON_MS 10000u
@@ -19,7 +20,8 @@ typedef enum {
   SHOT_PHASE_SOAK,
   SHOT_PHASE_POUR,
   SHOT_PHASE_FLUSH_ON,
-  SHOT_PHASE_FLUSH_OFF
+  SHOT_PHASE_FLUSH_OFF,
+  SHOT_PHASE_PROFILE
 } shot_phase_t;
 
 typedef struct {
@@ -58,6 +60,9 @@ typedef struct {
   uint32_t release_at_ms;
   uint32_t ended_ms;
   shot_events_t ev;
+  const profile_t *profile; /* uploaded profile for this shot, NULL for a basic shot */
+  profile_run_t run;
+  bool run_started;
   /* configuration */
   uint32_t pre_on_ms, pre_pause_ms, release_ms;
   uint8_t flush_cycles;
@@ -75,6 +80,7 @@ typedef struct {
    * water enters the boiler no faster than the heater can replace its heat. 0 W disables it. */
   float fill_heater_w;
   float fill_setpoint_c;
+  float weight_g; /* cup weight from the scale, < 0 without one */
 } shot_in_t;
 
 /* The group counts as filling below this pressure (or, without a sensor, for the first volume). */
@@ -88,8 +94,8 @@ typedef struct {
 
 void shot_init(shot_t *s, const config_t *cfg);
 void shot_apply_config(shot_t *s, const config_t *cfg);
-/* Begin a shot. Caller has checked the machine may brew. */
-void shot_start(shot_t *s, const shot_request_t *req, uint32_t now_ms);
+/* Begin a shot, following `profile` when it is not NULL. Caller has checked the machine may brew. */
+void shot_start(shot_t *s, const shot_request_t *req, const profile_t *profile, uint32_t now_ms);
 /* End the running shot with `reason` (proto_stop_reason_t). */
 void shot_stop(shot_t *s, uint8_t reason, uint32_t now_ms);
 /* Advance one tick; writes the pump demand and the valve state. */

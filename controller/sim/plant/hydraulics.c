@@ -30,6 +30,11 @@ void hydraulics_load_puck(hydraulics_t *h, const puck_params_t *puck) {
 
 double hydraulics_pump_flow(const hydraulics_params_t *p, double bar, double power) {
   if (power <= 0.0) return 0.0;
+  if (p->pump == PUMP_GEAR) {
+    /* Positive displacement: 12 ml/s at full speed, slipping slightly as pressure rises. */
+    double q = 12.0 * power * (1.0 - bar / 20.0);
+    return q > 0.0 ? q : 0.0;
+  }
   if (p->pump == PUMP_ROTARY) {
     double q = (p->rotary_bypass_bar - bar) / p->rotary_r_bar_per_mls;
     if (q > p->rotary_open_ml_s) q = p->rotary_open_ml_s;

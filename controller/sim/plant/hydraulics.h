@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-typedef enum { PUMP_VIBRATORY, PUMP_ROTARY } pump_kind_t;
+typedef enum { PUMP_VIBRATORY, PUMP_ROTARY, PUMP_GEAR } pump_kind_t;
 
 typedef struct {
   pump_kind_t pump;

@@ -66,6 +66,8 @@ void plant_step(plant_t *p, const ctl_outputs_t *out, double dt_s) {
       mains && steam_ssr && !(dead && is_hx(p)) && p->pre.machine_type != PROTO_MACHINE_TYPE_SINGLE_BOILER;
 
   double pump = out->pump_power_pmil / 1000.0;
+  bool modulating = (p->pre.capabilities & (PROTO_CAPABILITIES_DIMMABLE_PUMP | PROTO_CAPABILITIES_GEAR_PUMP)) != 0;
+  if (!modulating && pump > 0.0) pump = 1.0; /* a relay pump is on or off */
   bool dry = p->tank_ml <= 0.0;
   if (pump > 0.0 && dry) p->pump_dry_s += dt_s;
   double before = p->hyd.pumped_ml;
