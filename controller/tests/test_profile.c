@@ -1,5 +1,7 @@
 /* Profiles: binary codec and validation, curves, relay refusal, chunked upload, and running one. */
+#include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 
 #include "test_helpers.h"
 #include "harness.h"
@@ -47,6 +49,36 @@ static void every_bundled_profile_loads(void **state) {
     profile_t q;
     assert_int_equal(profile_decode(buf, profile_encode(&p, buf), &q, &bad), PROFILE_OK);
   }
+}
+
+/* protocol/profile/vectors/bundled.json (authored by the TS encoder) must equal what the C reader
+ * and encoder make of the same JSON files. */
+static void c_and_ts_encode_every_bundled_profile_identically(void **state) {
+  (void)state;
+  char path[512];
+  snprintf(path, sizeof path, "%s/protocol/profile/vectors/bundled.json", BREWOS_REPO_DIR);
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static char text[65536];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  cJSON *root = cJSON_Parse(text);
+  const cJSON *c;
+  int checked = 0;
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(root, "cases")) {
+    profile_t p;
+    char err[200];
+    if (!profile_load_bundled(cJSON_GetObjectItem(c, "id")->valuestring, &p, err, sizeof err)) fail_msg("%s", err);
+    uint8_t bin[PROFILE_MAX_BYTES];
+    size_t len = profile_encode(&p, bin);
+    char hex[2 * PROFILE_MAX_BYTES + 1];
+    for (size_t i = 0; i < len; i++) snprintf(hex + 2 * i, 3, "%02x", bin[i]);
+    assert_string_equal(hex, cJSON_GetObjectItem(c, "hex")->valuestring);
+    checked++;
+  }
+  cJSON_Delete(root);
+  assert_int_equal(checked, 8);
 }
 
 static void curves_shape_the_target(void **state) {
@@ -185,6 +217,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(binary_round_trips_and_bad_input_is_named),
       cmocka_unit_test(every_bundled_profile_loads),
+      cmocka_unit_test(c_and_ts_encode_every_bundled_profile_identically),
       cmocka_unit_test(curves_shape_the_target),
       cmocka_unit_test(a_relay_pump_refuses_what_it_cannot_follow),
       cmocka_unit_test(uploads_check_order_and_crc_and_the_pump),

@@ -1,0 +1,7 @@
+/**
+ * @module Shot profiles: types, strict JSON validation, binary encoding, and peer format converters.
+ */
+export * from "./binary.ts";
+export * from "./peers.ts";
+export * from "./types.ts";
+export * from "./validate.ts";

@@ -1,0 +1,105 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { encodeProfile, fromGaggiMate, fromGaggiuino, parseProfile, toGaggiMate, toGaggiuino } from "./index.ts";
+
+const bundled = (id: string) => parseProfile(JSON.parse(readFileSync(join(import.meta.dir, "..", "bundled", `${id}.json`), "utf8")));
+
+// Shapes as the peers study describes them (field names and units), written for these tests.
+const gaggiuinoBlooming = {
+  name: "Bloom test",
+  waterTemperature: 93,
+  recipe: { coffeeIn: 18, coffeeOut: 40, ratio: 2.2 },
+  globalStopConditions: { weight: 40, time: 90000 },
+  phases: [
+    {
+      name: "fill",
+      type: "FLOW",
+      target: { start: 4, end: 4, curve: "INSTANT", time: 0 },
+      restriction: 3,
+      stopConditions: { pressureAbove: 3, time: 15000 },
+    },
+    {
+      name: "bloom",
+      type: "FLOW",
+      target: { start: 0, end: 0, curve: "INSTANT", time: 0 },
+      stopConditions: { pressureBelow: 0.5, weight: 4 },
+    },
+    {
+      name: "brew",
+      type: "PRESSURE",
+      target: { start: 2, end: 9, curve: "EASE_OUT", time: 3000 },
+      restriction: 3,
+      stopConditions: { waterPumpedInPhase: 80 },
+      skip: false,
+    },
+  ],
+};
+const gaggimatePro = {
+  label: "GM pro test",
+  type: "pro",
+  temperature: 94,
+  phases: [
+    {
+      name: "Pre",
+      phase: "preinfusion",
+      valve: 1,
+      duration: 8,
+      transition: { type: "linear", duration: 2, adaptive: false },
+      pump: { target: "flow", pressure: 3, flow: 4 },
+      targets: [{ type: "pressure", operator: "gte", value: 2.5 }],
+    },
+    { name: "Bloom", phase: "preinfusion", valve: 1, duration: 6, pump: 0, targets: [] },
+    {
+      name: "Brew",
+      phase: "brew",
+      valve: 1,
+      duration: 30,
+      transition: { type: "ease-out", duration: 3, adaptive: true },
+      pump: { target: "pressure", pressure: 9, flow: -1 },
+      targets: [{ type: "volumetric", operator: "gte", value: 36 }],
+    },
+  ],
+};
+
+describe("peer profile formats", () => {
+  test("a Gaggiuino profile imports, and what does not map is listed", () => {
+    const { result, unmapped } = fromGaggiuino(gaggiuinoBlooming);
+    expect(result.phases.map((p) => p.mode)).toEqual(["flow", "flow", "pressure"]);
+    expect(result.phases[0]?.limit?.pressure_bar).toBe(3);
+    expect(result.phases[0]?.exit).toEqual({ pressure_above_bar: 3, time_s: 15 });
+    expect(result.phases[2]).toMatchObject({ from: 2, to: 9, curve: "ease_out", over_s: 3, limit: { flow_ml_s: 3 } });
+    expect(result.stops).toEqual({ weight_g: 40, time_s: 90, volume_ml: null });
+    expect(unmapped.some((u) => u.includes("waterPumpedInPhase"))).toBe(true);
+    expect(unmapped.some((u) => u.startsWith("recipe"))).toBe(true);
+    expect(encodeProfile(result).length).toBeGreaterThan(0);
+  });
+
+  test("a GaggiMate pro profile imports, and what does not map is listed", () => {
+    const { result, unmapped } = fromGaggiMate(gaggimatePro);
+    expect(result.name).toBe("GM pro test");
+    expect(result.phases.map((p) => p.mode)).toEqual(["flow", "power", "pressure"]);
+    expect(result.phases[0]).toMatchObject({ to: 4, limit: { pressure_bar: 3 }, curve: "linear", over_s: 2 });
+    expect(result.phases[0]?.exit).toEqual({ time_s: 8, pressure_above_bar: 2.5 });
+    expect(result.phases[2]?.exit).toEqual({ time_s: 30, weight_g: 36 });
+    expect(unmapped).toContain("phases[2].transition.adaptive");
+  });
+
+  test("bundled profiles export to both formats and come back the same where the concepts map", () => {
+    for (const id of ["classic-9bar", "lever-decline", "flow-profiled", "blooming"]) {
+      const ours = bundled(id);
+      const viaGgu = fromGaggiuino(toGaggiuino(ours).result).result;
+      expect(viaGgu.phases.map((p) => [p.mode === "power" ? "flow" : p.mode, p.to, p.curve, p.over_s])).toEqual(
+        ours.phases.map((p) => [p.mode === "power" ? "flow" : p.mode, p.mode === "power" ? 0 : p.to, p.curve, p.over_s]),
+      );
+      const viaGm = fromGaggiMate(toGaggiMate(ours).result).result;
+      expect(viaGm.phases.map((p) => [p.mode, p.to, p.curve])).toEqual(ours.phases.map((p) => [p.mode, p.to, p.curve]));
+    }
+  });
+
+  test("exporting what a peer cannot express says so", () => {
+    const flush = bundled("backflush");
+    expect(toGaggiuino(flush).unmapped.some((u) => u.includes("power 100"))).toBe(true);
+    expect(toGaggiMate(bundled("classic-9bar")).unmapped.some((u) => u.startsWith("stops"))).toBe(true);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { encodeProfile, ProfileError, parseProfile, relayCompatible } from "./index.ts";
+
+const root = join(import.meta.dir, "..");
+const bundled = (id: string) => parseProfile(JSON.parse(readFileSync(join(root, "bundled", `${id}.json`), "utf8")));
+
+describe("shot profiles", () => {
+  test("every bundled profile validates and encodes to its golden binary (the C side checks the same file)", () => {
+    const { cases } = JSON.parse(readFileSync(join(root, "vectors", "bundled.json"), "utf8")) as { cases: { id: string; hex: string }[] };
+    expect(cases.length).toBe(readdirSync(join(root, "bundled")).length);
+    for (const c of cases) expect(Buffer.from(encodeProfile(bundled(c.id))).toString("hex")).toBe(c.hex);
+  });
+
+  test("the eight bundled ids exist", () => {
+    for (const id of ["classic-9bar", "preinfusion-9bar", "blooming", "lever-decline", "flow-profiled", "turbo", "backflush", "descale"]) {
+      expect(bundled(id).id).toBe(id);
+    }
+  });
+
+  test("bad input is refused with its place named", () => {
+    const good = JSON.parse(readFileSync(join(root, "bundled", "classic-9bar.json"), "utf8"));
+    const bad = (mutate: (p: Record<string, unknown>) => void) => {
+      const p = structuredClone(good);
+      mutate(p);
+      return () => parseProfile(p);
+    };
+    expect(bad((p) => (p.colour = "red"))).toThrow(/unknown key "colour"/);
+    const phase = (p: Record<string, unknown>, i: number) => (p.phases as Record<string, unknown>[])[i] ?? {};
+    expect(bad((p) => (phase(p, 1).to = 30))).toThrow(/phases\[1\]\.to/);
+    expect(bad((p) => (phase(p, 0).curve = "wiggle"))).toThrow(/phases\[0\]\.curve/);
+    expect(bad((p) => (p.phases = []))).toThrow(ProfileError);
+    expect(bad((p) => (p.phases = Array(13).fill((p.phases as unknown[])[0])))).toThrow(/1\.\.12/);
+    expect(() => parseProfile("not an object")).toThrow(ProfileError);
+  });
+
+  test("an on/off pump can run only full-or-nothing power phases", () => {
+    expect(relayCompatible(bundled("backflush"))).toEqual({ ok: true });
+    const r = relayCompatible(bundled("classic-9bar"));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.phase).toBe(0);
+  });
+});
