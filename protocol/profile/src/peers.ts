@@ -189,7 +189,7 @@ export function fromGaggiMate(raw: unknown): Converted<Profile> {
       name: typeof p.name === "string" ? p.name : `phase ${i + 1}`,
       mode,
       from: null,
-      to: to < 0 ? 0 : to,
+      to: Math.max(0, to),
       curve: curve ?? "instant",
       over_s: numOr(tr.duration) ?? 0,
       exit,
