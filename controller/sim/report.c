@@ -100,12 +100,14 @@ void report_sample(report_t *r, const sim_machine_t *m) {
       double in_phase = (m->now_ms - sh->run.phase_start_ms) / 1000.0;
       double err = fabs(m->plant.hyd.pressure_bar - sh->run.target / 1000.0);
       bool limited = ph->limit != 0 && m->plant.hyd.pump_flow_ml_s * 1000.0 >= ph->limit * 0.95;
+      /* A phase that ends when pressure arrives is waiting for it, not holding it. */
+      bool waiting = ph->exit_pressure_above_mbar != 0;
       if (ph->mode == PROFILE_MODE_PRESSURE && !limited) {
         bool ramp = ph->curve != PROFILE_CURVE_INSTANT && in_phase < ph->duration_ds / 10.0;
         bool pressurised = sh->run.at_start >= 2000.0f || ph->start != PROFILE_FROM_CURRENT;
         if (ramp && pressurised && m->plant.hyd.pressure_bar >= 2.0 && in_phase > 0.5)
           s->ramp_err_bar = isnan(s->ramp_err_bar) ? err : fmax(s->ramp_err_bar, err);
-        if (!ramp && in_phase >= 2.0 && in_phase - ph->duration_ds / 10.0 >= 2.0) {
+        if (!ramp && !waiting && in_phase >= 2.0 && in_phase - ph->duration_ds / 10.0 >= 2.0) {
           s->hold_err_bar = isnan(s->hold_err_bar) ? err : fmax(s->hold_err_bar, err);
         }
       }

@@ -131,6 +131,10 @@ static void parse_machine(ctx_t *c, const cJSON *m, scenario_t *s) {
   if (pump == 2) {
     x->hyd.pump = PUMP_GEAR;
     x->capabilities = (x->capabilities & ~mod) | PROTO_CAPABILITIES_GEAR_PUMP;
+    /* The installer calibrates the controller's pump model to the gear pump (12 ml/s, slipping). */
+    const plant_config_t curve[] = {
+        {PROTO_CONFIG_PUMP_Q0_UL_S, 12000}, {PROTO_CONFIG_PUMP_Q9_UL_S, 6600}, {PROTO_CONFIG_PUMP_MAX_MBAR, 20000}};
+    for (size_t i = 0; i < 3 && x->config_count < PLANT_MAX_CONFIG; i++) x->config[x->config_count++] = curve[i];
   }
 }
 

@@ -210,7 +210,7 @@ static void a_dimmable_pump_holds_9_bar_and_the_profile_ends_the_shot(void **sta
   assert_non_null(e);
   assert_int_equal(e->u.shot_ended.stop_reason, PROTO_STOP_REASON_PROFILE_END);
   assert_int_equal(harness_count(&h, PROTO_MSG_PHASE_CHANGED), 1);
-  assert_int_equal(harness_last(&h, PROTO_MSG_PHASE_CHANGED)->u.phase_changed.reason, PROTO_PHASE_REASON_TIME);
+  assert_int_equal(harness_last(&h, PROTO_MSG_PHASE_CHANGED)->u.phase_changed.reason, PROTO_PHASE_REASON_PRESSURE);
 }
 
 int main(void) {

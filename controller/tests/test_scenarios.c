@@ -204,6 +204,42 @@ static void autotune_gains_are_at_least_as_good_as_the_defaults(void **state) {
   }
 }
 
+/* Every bundled pressure profile on a dimmable vibratory pump and on a gear pump: a held pressure
+ * stays within 0.3 bar from 2 s into its phase; a pressurised transition stays within 0.5 bar. */
+static void pressure_profiles_track_their_targets(void **state) {
+  (void)state;
+  const char *profiles[] = {"classic-9bar", "preinfusion-9bar", "blooming", "lever-decline", "flow-profiled"};
+  const char *machines[] = {"{\"preset\":\"single_boiler\",\"pump\":\"vibratory_dimmable\"}",
+                            "{\"preset\":\"dual_boiler\",\"pump\":\"gear\"}"};
+  int holds = 0, ramps = 0;
+  for (size_t m = 0; m < 2; m++) {
+    for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+      char json[1024], err[256];
+      snprintf(json, sizeof json,
+               "{\"machine\":%s,\"seed\":3,\"duration_s\":700,\"events\":[{\"t_s\":1,\"do\":\"power_on\"},"
+               "{\"t_s\":600,\"do\":\"shot\",\"dose_g\":18,\"profile\":\"%s\",\"scale\":{\"model\":\"decent\"}}]}",
+               machines[m], profiles[i]);
+      if (!scenario_parse(json, &s, err, sizeof err)) fail_msg("%s", err);
+      assert_true(sim_run(&s, false, &r));
+      assert_int_equal(r.shot_count, 1);
+      const shot_rec_t *sh = &r.shots[0];
+      printf("[ PRESSURE ] %-16s %s hold %.3f bar, transition %.3f bar\n", profiles[i], m ? "gear" : "vibratory",
+             sh->hold_err_bar, sh->ramp_err_bar);
+      if (!isnan(sh->hold_err_bar)) {
+        assert_true(sh->hold_err_bar <= 0.3);
+        holds++;
+      }
+      if (!isnan(sh->ramp_err_bar)) {
+        assert_true(sh->ramp_err_bar <= 0.5);
+        ramps++;
+      }
+      assert_int_equal(sh->stop_reason, PROTO_STOP_REASON_WEIGHT);
+      report_free(&r);
+    }
+  }
+  assert_true(holds >= 6 && ramps >= 4);
+}
+
 static void unknown_scenario_keys_are_rejected_with_their_place(void **state) {
   (void)state;
   char err[256];
@@ -238,6 +274,7 @@ int main(void) {
       cmocka_unit_test(short_link_loss_mid_shot_lets_the_shot_finish_and_says_so),
       cmocka_unit_test(every_fault_clears_and_the_machine_heats_again),
       cmocka_unit_test(autotune_gains_are_at_least_as_good_as_the_defaults),
+      cmocka_unit_test(pressure_profiles_track_their_targets),
       cmocka_unit_test(unknown_scenario_keys_are_rejected_with_their_place),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

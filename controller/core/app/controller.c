@@ -44,6 +44,9 @@ void controller_apply_config(controller_t *c) {
   safety_apply_config(&c->safety, cfg);
   shot_apply_config(&c->shot, cfg);
   c->autofill.timeout_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_STEAM_FILL_TIMEOUT_S) * 1000u;
+  pump_model_set(&c->pump, (float)config_get(cfg, PROTO_CONFIG_PUMP_Q0_UL_S) / 1000.0f,
+                 (float)config_get(cfg, PROTO_CONFIG_PUMP_Q9_UL_S) / 1000.0f,
+                 (float)config_get(cfg, PROTO_CONFIG_PUMP_MAX_MBAR) / 1000.0f);
   c->autofill.fitted = has_steam && (c->hooks.capabilities & PROTO_CAPABILITIES_STEAM_LEVEL_PROBE);
 }
 
@@ -282,6 +285,8 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
   sin.flow_ml_s = c->flow_ml_s;
   sin.inflow_total_ml = c->inflow_total_ml;
   sin.weight_g = bbw_fresh(&c->bbw, now) ? bbw_weight_g(&c->bbw) : -1.0f;
+  sin.pump = &c->pump;
+  sin.compliance_ml_bar = (float)config_get(&c->cfg, PROTO_CONFIG_LINE_COMPLIANCE_UL_BAR) / 1000.0f;
   sin.pump_allowed = safety_pump_allowed(&c->safety);
   sin.pressure_fitted = c->pressure.fitted && !c->pressure.fault;
   bool budget = config_get(&c->cfg, PROTO_CONFIG_FILL_HEAT_BUDGET) != 0 &&

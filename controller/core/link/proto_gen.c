@@ -257,6 +257,10 @@ const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
     {"fill_heat_budget", 48, 0, 1, 1},
     {"bbw_stop_lag_ms", 49, 0, 3000, 100},
     {"bbw_drip_ms", 50, 0, 3000, 500},
+    {"pump_q0_ul_s", 51, 1000, 40000, 10800},
+    {"pump_q9_ul_s", 52, 0, 40000, 4250},
+    {"pump_max_mbar", 53, 9500, 30000, 15000},
+    {"line_compliance_ul_bar", 54, 100, 20000, 1400},
 };
 
 const char *proto_machine_type_name(uint8_t v) {

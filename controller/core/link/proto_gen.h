@@ -13,7 +13,7 @@
 #define PROTO_HEADER_BYTES 4u
 #define PROTO_CRC_BYTES 2u
 #define PROTO_MESSAGE_COUNT 23u
-#define PROTO_CONFIG_KEY_COUNT 50u
+#define PROTO_CONFIG_KEY_COUNT 54u
 
 /* Boiler layout of the machine. */
 typedef enum {
@@ -302,6 +302,10 @@ typedef enum {
   PROTO_CONFIG_FILL_HEAT_BUDGET = 48, /* bool */
   PROTO_CONFIG_BBW_STOP_LAG_MS = 49, /* ms */
   PROTO_CONFIG_BBW_DRIP_MS = 50, /* ms */
+  PROTO_CONFIG_PUMP_Q0_UL_S = 51, /* uL/s at 0 bar, full power (pump model) */
+  PROTO_CONFIG_PUMP_Q9_UL_S = 52, /* uL/s at 9 bar, full power (pump model) */
+  PROTO_CONFIG_PUMP_MAX_MBAR = 53, /* mbar where the pump's flow reaches 0 (pump model) */
+  PROTO_CONFIG_LINE_COMPLIANCE_UL_BAR = 54, /* uL per bar the line and group take as pressure rises */
 } proto_config_key_t;
 
 typedef enum {

@@ -1,6 +1,8 @@
 /* Profile execution and pump loops. */
 #include "executor.h"
 
+#include <math.h>
+
 #include "link/proto_gen.h"
 
 #define TICK_S 0.01f
@@ -18,6 +20,15 @@ static float measured(const profile_phase_t *ph, const exec_in_t *in, float powe
 }
 
 static void enter(profile_run_t *r, uint8_t phase, const exec_in_t *in) {
+  /* Carry what the last phase learned about the puck: the conductance that explains the power now
+   * running at the pressure now measured. */
+  float bar = in->pressure_mbar / 1000.0f;
+  bool tracking = r->power > 0.0f && r->power < 990.0f && r->target > 0.0f &&
+                  (r->target - in->pressure_mbar) < 300.0f && (in->pressure_mbar - r->target) < 300.0f;
+  if (in->pressure_mbar >= EXEC_PUCK_MIN_MBAR && tracking) {
+    float k = r->power / 1000.0f * pump_model_flow_ml_s(in->pump, bar, 1000.0f) / sqrtf(bar);
+    if (k > 0.0f && k < 20.0f) r->k_puck = k;
+  }
   r->phase = phase;
   r->phase_start_ms = in->now_ms;
   r->at_start = measured(&r->p->phases[phase], in, r->power);
@@ -28,6 +39,7 @@ void profile_run_start(profile_run_t *r, const profile_t *p, const exec_in_t *in
   r->pressure_i = r->flow_i = 0.0f;
   r->power = 0.0f;
   r->ff = 0.0f;
+  r->k_puck = 0.0f;
   r->finished = false;
   enter(r, 0, in);
 }
@@ -84,9 +96,19 @@ uint16_t profile_run_tick(profile_run_t *r, const exec_in_t *in, bool *advanced,
   float out;
   switch (ph->mode) {
     case PROFILE_MODE_PRESSURE: {
-      float ff = rate > 0.0f ? EXEC_PRESSURE_KR * rate : 0.0f;
+      float r_bar = r->target / 1000.0f;
+      float e_bar = (r->target - in->pressure_mbar) / 1000.0f;
+      float q = pump_model_flow_ml_s(in->pump, r_bar, 1000.0f);
+      if (q < 0.3f) q = 0.3f;
+      float sqrt_r = sqrtf(r_bar > 0.0f ? r_bar : 0.0f);
+      float ff = (r->k_puck * sqrt_r + in->compliance_ml_bar * (rate > 0.0f ? rate / 1000.0f : 0.0f)) / q * 1000.0f;
+      out = ff + EXEC_PRESSURE_KP * e_bar * 1000.0f;
+      bool pinned = (out >= 1000.0f && e_bar > 0.0f) || (out <= 0.0f && e_bar < 0.0f);
+      /* Below ~1.5 bar the basket is still filling: no back-pressure, no conductance to learn. */
+      bool pressurised = in->pressure_mbar >= EXEC_PUCK_MIN_MBAR;
+      if (!pinned && pressurised) r->k_puck = clampf(r->k_puck + EXEC_K_GAIN * e_bar * TICK_S, 0.0f, 20.0f);
+      out = clampf(out, 0.0f, 1000.0f);
       r->ff = ff;
-      out = pi_ff(&r->pressure_i, r->target - in->pressure_mbar, EXEC_PRESSURE_KP, EXEC_PRESSURE_KI, ff, false);
       if (ph->limit) { /* flow ceiling */
         float f = pi(&r->flow_i, ((float)ph->limit - in->flow_ml_s * 1000.0f) / 1000.0f, EXEC_FLOW_KP, EXEC_FLOW_KI);
         if (f < out) out = f;

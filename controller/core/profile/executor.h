@@ -8,8 +8,15 @@
 #include <stdint.h>
 
 #include "profile.h"
+#include "shot/pump_model.h"
 
-/* Pressure loop: permille of pump power per bar of error, and per bar-second. */
+/* Pressure loop, model-based: power = (K sqrt(target) + C dtarget/dt) / q(target) + Kp e, where q is
+ * the pump's flow at full power and K, the puck's conductance, is what the integrator learns, so
+ * the holding power follows the target along a ramp instead of lagging it.
+ * Kp in permille per mbar; EXEC_K_GAIN in (ml/s per sqrt(bar)) per bar-second of error. */
+#define EXEC_PUCK_MIN_MBAR 1500.0f
+#define EXEC_K_GAIN 2.0f
+/* Classic PI terms (the flow loop's pressure ceiling uses them): permille per mbar and per mbar*s. */
 #define EXEC_PRESSURE_KP 0.4f /* permille per mbar */
 #define EXEC_PRESSURE_KI 0.1f /* permille per mbar*s */
 /* Feed-forward on the target's rate of change: a rising pressure needs the water that compresses
@@ -28,7 +35,8 @@ typedef struct {
   float power;              /* last output, permille */
   float target;             /* current target in the phase's unit */
   float prev_target;
-  float ff; /* rate feed-forward in force, permille */
+  float ff;     /* rate feed-forward in force, permille */
+  float k_puck; /* estimated puck conductance, ml/s per sqrt(bar): the pressure loop integrator */
   bool finished;
 } profile_run_t;
 
@@ -36,8 +44,10 @@ typedef struct {
   uint32_t now_ms;
   float pressure_mbar;
   float flow_ml_s;
-  float weight_g;  /* < 0 when no scale */
-  float volume_ml; /* pumped since the shot began */
+  float weight_g;           /* < 0 when no scale */
+  float volume_ml;          /* pumped since the shot began */
+  const pump_model_t *pump; /* the machine's pump curve (full power) */
+  float compliance_ml_bar;  /* water the line takes per bar of rise */
 } exec_in_t;
 
 void profile_run_start(profile_run_t *r, const profile_t *p, const exec_in_t *in);

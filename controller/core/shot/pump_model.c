@@ -10,6 +10,15 @@ void pump_model_default(pump_model_t *m) {
   m->ml_s[2] = 0.0f;
 }
 
+void pump_model_set(pump_model_t *m, float q0_ml_s, float q9_ml_s, float max_bar) {
+  m->bar[0] = 0.0f;
+  m->ml_s[0] = q0_ml_s;
+  m->bar[1] = 9.0f;
+  m->ml_s[1] = q9_ml_s;
+  m->bar[2] = max_bar;
+  m->ml_s[2] = 0.0f;
+}
+
 float pump_model_flow_ml_s(const pump_model_t *m, float pressure_bar, float power_pmil) {
   if (power_pmil <= 0.0f) return 0.0f;
   float q = 0.0f;

@@ -12,6 +12,8 @@ typedef struct {
 } pump_model_t;
 
 void pump_model_default(pump_model_t *m);
+/* Three points of the curve at full power: 0 bar, 9 bar, and where flow reaches 0. */
+void pump_model_set(pump_model_t *m, float q0_ml_s, float q9_ml_s, float max_bar);
 /* Flow in ml/s at `pressure_bar` with the pump at `power_pmil`. */
 float pump_model_flow_ml_s(const pump_model_t *m, float pressure_bar, float power_pmil);
 

@@ -168,7 +168,8 @@ void shot_tick(shot_t *s, const shot_in_t *in, uint16_t *pump_pmil, bool *valve_
   }
   uint16_t demand = shot_pump_demand(s);
   if (s->phase == SHOT_PHASE_PROFILE) {
-    exec_in_t ei = {in->now_ms, in->pressure_mbar, in->flow_ml_s, in->weight_g, s->volume_ml};
+    exec_in_t ei = {in->now_ms,   in->pressure_mbar, in->flow_ml_s,        in->weight_g,
+                    s->volume_ml, in->pump,          in->compliance_ml_bar};
     if (!s->run_started) {
       profile_run_start(&s->run, s->profile, &ei);
       s->run_started = true;

@@ -80,7 +80,9 @@ typedef struct {
    * water enters the boiler no faster than the heater can replace its heat. 0 W disables it. */
   float fill_heater_w;
   float fill_setpoint_c;
-  float weight_g; /* cup weight from the scale, < 0 without one */
+  float weight_g;           /* cup weight from the scale, < 0 without one */
+  const pump_model_t *pump; /* the machine\'s pump curve, for profile pressure control */
+  float compliance_ml_bar;
 } shot_in_t;
 
 /* The group counts as filling below this pressure (or, without a sensor, for the first volume). */

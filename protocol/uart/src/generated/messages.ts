@@ -326,6 +326,10 @@ export const CONFIG_KEYS = [
   { name: "fill_heat_budget", id: 48, unit: "bool", min: 0, max: 1, default: 1 },
   { name: "bbw_stop_lag_ms", id: 49, unit: "ms", min: 0, max: 3000, default: 100 },
   { name: "bbw_drip_ms", id: 50, unit: "ms", min: 0, max: 3000, default: 500 },
+  { name: "pump_q0_ul_s", id: 51, unit: "uL/s at 0 bar, full power (pump model)", min: 1000, max: 40000, default: 10800 },
+  { name: "pump_q9_ul_s", id: 52, unit: "uL/s at 9 bar, full power (pump model)", min: 0, max: 40000, default: 4250 },
+  { name: "pump_max_mbar", id: 53, unit: "mbar where the pump's flow reaches 0 (pump model)", min: 9500, max: 30000, default: 15000 },
+  { name: "line_compliance_ul_bar", id: 54, unit: "uL per bar the line and group take as pressure rises", min: 100, max: 20000, default: 1400 },
 ] as const;
 export const ConfigKey = {
   machine_type: 1,
@@ -378,6 +382,10 @@ export const ConfigKey = {
   fill_heat_budget: 48,
   bbw_stop_lag_ms: 49,
   bbw_drip_ms: 50,
+  pump_q0_ul_s: 51,
+  pump_q9_ul_s: 52,
+  pump_max_mbar: 53,
+  line_compliance_ul_bar: 54,
 } as const;
 
 /** Sent at boot, every 5 s until a hub_hello arrives, and in answer to each hub_hello. Layout frozen across major versions. */
