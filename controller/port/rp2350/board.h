@@ -28,12 +28,28 @@
 #define BOARD_PIN_TANK 17u        /* reservoir float: high = water present */
 #define BOARD_PIN_STEAM_LEVEL 18u /* steam probe comparator: high = wet */
 #define BOARD_PIN_FLOW_METER 19u  /* open-collector pulses, internal pull-up, counted on falling edges */
+#define BOARD_PIN_ZERO_CROSS 20u  /* mains zero-cross detector (optocoupler), a pulse per half-wave */
+
+/* How the pump is driven (one of):
+ *   BOARD_PUMP_RELAY  on/off (relay or SSR)
+ *   BOARD_PUMP_PSM    vibratory pump on a zero-cross SSR, pulse-skip modulated: each mains
+ *                     half-wave is passed or skipped at its zero crossing (sigma-delta on power)
+ *   BOARD_PUMP_PWM    gear pump motor driver, hardware PWM at BOARD_PUMP_PWM_HZ */
+#define BOARD_PUMP_RELAY 0
+#define BOARD_PUMP_PSM 1
+#define BOARD_PUMP_PWM 2
+#ifndef BOARD_PUMP_DRIVE
+#define BOARD_PUMP_DRIVE BOARD_PUMP_RELAY
+#endif
+#define BOARD_PUMP_PWM_HZ 20000u
 
 /* What this board has (proto capabilities bits). */
 #define BOARD_CAPABILITIES                                                                                     \
   (PROTO_CAPABILITIES_PRESSURE_SENSOR | PROTO_CAPABILITIES_FLOW_METER | PROTO_CAPABILITIES_LEVER_SWITCH |      \
    PROTO_CAPABILITIES_STEAM_LEVEL_PROBE | PROTO_CAPABILITIES_TANK_LEVEL_SWITCH | PROTO_CAPABILITIES_AUTOTUNE | \
-   PROTO_CAPABILITIES_WEIGHT_STOP | PROTO_CAPABILITIES_CONFIG_PERSISTENCE)
+   PROTO_CAPABILITIES_WEIGHT_STOP | PROTO_CAPABILITIES_CONFIG_PERSISTENCE |                                    \
+   (BOARD_PUMP_DRIVE == BOARD_PUMP_PSM ? PROTO_CAPABILITIES_DIMMABLE_PUMP : 0u) |                              \
+   (BOARD_PUMP_DRIVE == BOARD_PUMP_PWM ? PROTO_CAPABILITIES_GEAR_PUMP : 0u))
 
 /* Hardware watchdog: long enough for a config sector erase (<= 400 ms on common QSPI parts). */
 #define BOARD_WATCHDOG_MS 1000u

@@ -11,6 +11,7 @@
 #include "hardware/watchdog.h"
 #include "link/proto_gen.h"
 #include "link_core1.h"
+#include "pump_drive.h"
 #include "pico/flash.h"
 #include "pico/stdlib.h"
 
@@ -53,6 +54,7 @@ void hal_board_init(void) {
   input(BOARD_PIN_STEAM_LEVEL, false);
   input(BOARD_PIN_FLOW_METER, true);
   gpio_set_irq_enabled_with_callback(BOARD_PIN_FLOW_METER, GPIO_IRQ_EDGE_FALL, true, on_flow_edge);
+  pump_drive_init();
   adc_init();
   adc_gpio_init(BOARD_PIN_BREW_NTC);
   adc_gpio_init(BOARD_PIN_STEAM_NTC);
@@ -86,7 +88,7 @@ void hal_write_outputs(const ctl_outputs_t *out) {
   gpio_put(BOARD_PIN_HEATER_MAINS, out->heater_mains_enable);
   gpio_put(BOARD_PIN_BREW_SSR, out->heater_mains_enable && out->brew_heater_on);
   gpio_put(BOARD_PIN_STEAM_SSR, out->heater_mains_enable && out->steam_heater_on);
-  gpio_put(BOARD_PIN_PUMP, out->pump_power_pmil > 0); /* relay pump; phase-angle drive joins with profiling */
+  pump_drive_set(out->pump_power_pmil);
   gpio_put(BOARD_PIN_BREW_VALVE, out->brew_valve_open);
   gpio_put(BOARD_PIN_FILL_VALVE, out->fill_valve_open);
 }
