@@ -142,7 +142,7 @@ static uint8_t on_profile_chunk(controller_t *c, const proto_profile_chunk_t *k,
     return PROTO_ACK_RESULT_FAILED;
   }
   if (c->shot.running && c->shot.req.slot == k->slot) return PROTO_ACK_RESULT_BUSY;
-  profile_t p;
+  static profile_t p; /* static: 330 bytes off the stack of the command path */
   uint8_t bad = 0;
   uint8_t e = profile_decode(c->upload_buf, c->upload_len, &p, &bad);
   if (e != PROFILE_OK) {
