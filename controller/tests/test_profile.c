@@ -213,6 +213,39 @@ static void a_dimmable_pump_holds_9_bar_and_the_profile_ends_the_shot(void **sta
   assert_int_equal(harness_last(&h, PROTO_MSG_PHASE_CHANGED)->u.phase_changed.reason, PROTO_PHASE_REASON_PRESSURE);
 }
 
+static void a_profile_sets_the_brew_temperature_for_its_shot_only(void **state) {
+  (void)state;
+  plant_preset_t pre = *preset_find("dual_boiler");
+  harness_init_with(&h, &pre);
+  harness_hello(&h, PROTO_VERSION_MAJOR);
+  h.send_desired = true;
+  harness_run(&h, 300000);
+  profile_t flush;
+  char err[200];
+  assert_true(profile_load_bundled("backflush", &flush, err, sizeof err)); /* relay-compatible */
+  flush.temp_cdeg = 9600;
+  flush.phases[1].temp_cdeg = 9000; /* the first rest phase asks for 90 degC */
+  uint16_t last;
+  (void)upload(&flush, 3, false, false, &last);
+  assert_int_equal(ack_of(last), PROTO_ACK_RESULT_OK);
+  proto_msg_t m;
+  memset(&m, 0, sizeof m);
+  m.type = PROTO_MSG_SHOT_START;
+  m.u.shot_start.profile_slot = 3;
+  (void)harness_send(&h, &m);
+  /* no basket fitted: water runs free to the drip tray */
+  harness_run(&h, 5000);
+  assert_near(h.m.ctl.boilers.brew.target_c, 96.0, 0.01);
+  harness_run(&h, 10000); /* into phase 1 */
+  assert_near(h.m.ctl.boilers.brew.target_c, 90.0, 0.01);
+  proto_msg_t stop;
+  memset(&stop, 0, sizeof stop);
+  stop.type = PROTO_MSG_SHOT_STOP;
+  (void)harness_send(&h, &stop);
+  harness_run(&h, 500);
+  assert_near(h.m.ctl.boilers.brew.target_c, 93.0, 0.01); /* the hub's setpoint again */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(binary_round_trips_and_bad_input_is_named),
@@ -222,6 +255,7 @@ int main(void) {
       cmocka_unit_test(a_relay_pump_refuses_what_it_cannot_follow),
       cmocka_unit_test(uploads_check_order_and_crc_and_the_pump),
       cmocka_unit_test(a_dimmable_pump_holds_9_bar_and_the_profile_ends_the_shot),
+      cmocka_unit_test(a_profile_sets_the_brew_temperature_for_its_shot_only),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
