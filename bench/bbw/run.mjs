@@ -72,6 +72,7 @@ for (const algorithm of algorithms) {
     mean_error_g: round(settled.reduce((a, s) => a + s.error_g, 0) / settled.length),
     end_flow_gs_range: [round(Math.min(...flows)), round(Math.max(...flows))],
     stopped_by: [...new Set(settled.map((s) => s.stop_reason))],
+    weight_lost_shots: settled.filter((s) => s.weight_lost).length,
   };
 }
 

@@ -126,6 +126,21 @@ static void scale_lost_mid_shot_falls_back_to_time_and_says_so(void **state) {
   assert_true(e->u.shot_ended.flags & PROTO_SHOT_END_FLAGS_WEIGHT_LOST);
 }
 
+static void a_few_dropped_samples_do_not_turn_weight_stops_off(void **state) {
+  (void)state;
+  warm();
+  run_streaming(500, true);
+  (void)start(360, 0, 60000);
+  run_streaming(10000, true);
+  run_streaming(900, false); /* eight notifications in a row lost */
+  run_streaming(35000, true);
+  const proto_msg_t *e = harness_last(&h, PROTO_MSG_SHOT_ENDED);
+  assert_non_null(e);
+  assert_int_equal(e->u.shot_ended.stop_reason, PROTO_STOP_REASON_WEIGHT);
+  assert_false(e->u.shot_ended.flags & PROTO_SHOT_END_FLAGS_WEIGHT_LOST);
+  assert_near(h.m.plant.hyd.cup_g, 36.0, 1.0);
+}
+
 static void link_lost_mid_shot_turns_weight_stops_off(void **state) {
   (void)state;
   warm();
@@ -174,6 +189,7 @@ int main(void) {
       cmocka_unit_test(a_single_wild_shot_moves_the_correction_by_a_bounded_step),
       cmocka_unit_test(a_weight_shot_stops_near_its_target),
       cmocka_unit_test(scale_lost_mid_shot_falls_back_to_time_and_says_so),
+      cmocka_unit_test(a_few_dropped_samples_do_not_turn_weight_stops_off),
       cmocka_unit_test(link_lost_mid_shot_turns_weight_stops_off),
       cmocka_unit_test(no_scale_at_start_is_refused_when_required_and_falls_back_otherwise),
       cmocka_unit_test(weight_already_at_target_stops_at_once),

@@ -15,7 +15,9 @@
 
 #define BBW_MAX_SAMPLES 32u
 #define BBW_WINDOW_MS 1500u
-#define BBW_FRESH_MS 500u /* no sample for this long: weight stops are off for the shot */
+/* No sample for this long: weight stops are off for the shot. Long enough to ride out a few dropped
+ * notifications (BLE scales drop ~2 %, up to 5 Hz); the predictor extrapolates across the gap. */
+#define BBW_FRESH_MS 1500u
 #define BBW_SCALE_MODELS 7u
 #define BBW_SLOTS 9u
 #define BBW_LEARN_GAIN 0.5f
