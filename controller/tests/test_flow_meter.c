@@ -28,9 +28,9 @@ static void steady_pulses_give_the_flow(void **state) {
   flow_meter_init(&f);
   uint32_t pulses = 0, now = 1000;
   assert_near(flow_meter_update(&f, pulses, now, UL_PER_PULSE), 0.0, 1e-6);
-  assert_near(feed(&f, &pulses, &now, 2.0f, 5000), 2.0, 0.05);  /* 4 pulses/s */
-  assert_near(feed(&f, &pulses, &now, 6.0f, 3000), 6.0, 0.25);  /* filling the group */
-  assert_near(feed(&f, &pulses, &now, 1.0f, 6000), 1.0, 0.05);  /* a slow pour */
+  assert_near(feed(&f, &pulses, &now, 2.0f, 5000), 2.0, 0.05); /* 4 pulses/s */
+  assert_near(feed(&f, &pulses, &now, 6.0f, 3000), 6.0, 0.25); /* filling the group */
+  assert_near(feed(&f, &pulses, &now, 1.0f, 6000), 1.0, 0.05); /* a slow pour */
 }
 
 static void a_stall_decays_and_reaches_zero(void **state) {
