@@ -1,0 +1,177 @@
+/**
+ * @module The one authoritative picture of the machine, in people's units, built from what the
+ * controller sends. Every change bumps `seq` and produces a delta holding only the fields that
+ * changed, so a client that applies deltas in seq order has exactly the snapshot; a client that
+ * sees a gap in seq asks for the snapshot again. Derived values (ready, time to ready, shot
+ * elapsed) are computed here once, not in each client.
+ */
+import {
+  AlarmCode,
+  MachineState as MachineStateCode,
+  TelemetryFlags,
+  type TelemetryMessage,
+  type UartMessage,
+} from "@brewos/protocol/uart";
+import { enumNamer, flagNames } from "./enum-names.ts";
+import { HeatEta } from "./heat-eta.ts";
+
+export interface MachineSnapshot {
+  seq: number;
+  link: "up" | "down";
+  state: string;
+  ready: boolean;
+  /** Machine-clock seconds until the brew boiler is at its setpoint; 0 when there; null when unknown. */
+  eta_ready_s: number | null;
+  brew_c: number;
+  steam_c: number;
+  group_c: number;
+  brew_setpoint_c: number;
+  steam_setpoint_c: number;
+  pressure_bar: number;
+  flow_ml_s: number;
+  shot_volume_ml: number;
+  brew_heater_pct: number;
+  steam_heater_pct: number;
+  pump_pct: number;
+  brewing: boolean;
+  shot_elapsed_s: number | null;
+  shot_phase: number | null;
+  shot_token: number | null;
+  alarm: string | null;
+  flags: string[];
+}
+
+export type MachineSnapshotFields = Omit<MachineSnapshot, "seq">;
+export interface MachineDelta {
+  seq: number;
+  changes: Partial<MachineSnapshotFields>;
+}
+
+const stateName = enumNamer(MachineStateCode);
+const alarmName = enumNamer(AlarmCode);
+const NO_PHASE = 255;
+
+const round = (x: number, digits: number) => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+function initial(): MachineSnapshotFields {
+  return {
+    link: "down",
+    state: "init",
+    ready: false,
+    eta_ready_s: null,
+    brew_c: 0,
+    steam_c: 0,
+    group_c: 0,
+    brew_setpoint_c: 0,
+    steam_setpoint_c: 0,
+    pressure_bar: 0,
+    flow_ml_s: 0,
+    shot_volume_ml: 0,
+    brew_heater_pct: 0,
+    steam_heater_pct: 0,
+    pump_pct: 0,
+    brewing: false,
+    shot_elapsed_s: null,
+    shot_phase: null,
+    shot_token: null,
+    alarm: null,
+    flags: [],
+  };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+export class MachineModel {
+  private fields: MachineSnapshotFields = initial();
+  private seq = 0;
+  private readonly eta = new HeatEta();
+  private readonly listeners = new Set<(d: MachineDelta) => void>();
+
+  snapshot(): MachineSnapshot {
+    return { seq: this.seq, ...structuredClone(this.fields) };
+  }
+
+  /** Deltas as they happen, in seq order. Returns an unsubscribe function. */
+  onDelta(listener: (d: MachineDelta) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setLink(up: boolean): void {
+    this.apply({ link: up ? "up" : "down" });
+  }
+
+  /** Feed every message from the controller. */
+  handle(m: UartMessage): void {
+    switch (m.type) {
+      case "telemetry":
+        this.telemetry(m);
+        break;
+      case "shot_started":
+        this.apply({ shot_token: m.shot_token });
+        break;
+      case "shot_ended":
+        this.apply({ shot_token: null });
+        break;
+      case "controller_hello":
+        this.eta.reset(); // a restarted controller's clock starts again
+        break;
+      default:
+        break;
+    }
+  }
+
+  private telemetry(t: TelemetryMessage): void {
+    const brewing = (t.flags & TelemetryFlags.brewing) !== 0;
+    const state = stateName(t.state);
+    const brewSp = t.brew_setpoint_cdeg / 100;
+    const brewC = t.brew_temp_cdeg / 100;
+    const heating = t.state === MachineStateCode.heating || t.state === MachineStateCode.idle;
+    if (heating) this.eta.add(t.uptime_ms, brewC);
+    else this.eta.reset();
+    const ready = t.state === MachineStateCode.ready;
+    this.apply({
+      state,
+      ready,
+      eta_ready_s: ready ? 0 : heating ? this.eta.secondsTo(brewSp) : null,
+      brew_c: round(brewC, 2),
+      steam_c: round(t.steam_temp_cdeg / 100, 2),
+      group_c: round(t.group_temp_cdeg / 100, 2),
+      brew_setpoint_c: round(brewSp, 2),
+      steam_setpoint_c: round(t.steam_setpoint_cdeg / 100, 2),
+      pressure_bar: round(t.pressure_mbar / 1000, 2),
+      flow_ml_s: round(t.pump_flow_ul_s / 1000, 2),
+      shot_volume_ml: round(t.pumped_volume_ul / 1000, 1),
+      brew_heater_pct: round(t.brew_duty_pmil / 10, 1),
+      steam_heater_pct: round(t.steam_duty_pmil / 10, 1),
+      pump_pct: round(t.pump_power_pmil / 10, 1),
+      brewing,
+      shot_elapsed_s: brewing ? round(t.shot_time_ms / 1000, 2) : null,
+      shot_phase: brewing && t.phase_index !== NO_PHASE ? t.phase_index : null,
+      alarm: t.active_alarm === AlarmCode.none ? null : alarmName(t.active_alarm),
+      flags: flagNames(TelemetryFlags, t.flags),
+    });
+  }
+
+  private apply(next: Partial<MachineSnapshotFields>): void {
+    const changes: Partial<MachineSnapshotFields> = {};
+    let any = false;
+    for (const [k, v] of Object.entries(next) as [keyof MachineSnapshotFields, unknown][]) {
+      if (!sameValue(this.fields[k], v)) {
+        (changes as Record<string, unknown>)[k] = v;
+        any = true;
+      }
+    }
+    Object.assign(this.fields, next);
+    if (!any) return;
+    this.seq++;
+    const delta: MachineDelta = { seq: this.seq, changes };
+    for (const l of this.listeners) l(delta);
+  }
+}
