@@ -1,0 +1,46 @@
+/**
+ * @module Schema history. Append only: a shipped migration is never edited; the next change is a
+ * new entry. Each runs in its own transaction with `user_version` bumped in the same one.
+ * Shots carry what sync needs from the first version: UUIDv7 ids, a global `server_seq` bumped on
+ * every change, per-field clocks for the fields people edit, and tombstones.
+ */
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: shots and their samples
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+   INSERT INTO meta (key, value) VALUES ('server_seq', '0');
+   CREATE TABLE shots (
+     id TEXT PRIMARY KEY,
+     server_seq INTEGER NOT NULL UNIQUE,
+     status TEXT NOT NULL CHECK (status IN ('recording', 'complete', 'interrupted')),
+     started_at_ms INTEGER NOT NULL,
+     shot_token INTEGER NOT NULL,
+     source TEXT NOT NULL,
+     profile_slot INTEGER,
+     profile_json TEXT,
+     dose_g REAL,
+     target_g REAL,
+     duration_ms INTEGER,
+     stop_reason TEXT,
+     end_flags TEXT NOT NULL DEFAULT '[]',
+     volume_ml REAL,
+     final_weight_g REAL,
+     max_pressure_bar REAL,
+     mean_brew_c REAL,
+     sample_count INTEGER NOT NULL DEFAULT 0,
+     rating INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),
+     notes TEXT,
+     beans TEXT,
+     grind TEXT,
+     field_clocks TEXT NOT NULL DEFAULT '{}',
+     deleted INTEGER NOT NULL DEFAULT 0,
+     updated_at_ms INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX shots_by_start ON shots (started_at_ms DESC, id DESC) WHERE deleted = 0;
+   CREATE TABLE shot_samples (
+     shot_id TEXT NOT NULL REFERENCES shots (id) ON DELETE CASCADE,
+     chunk INTEGER NOT NULL,
+     blob BLOB NOT NULL,
+     PRIMARY KEY (shot_id, chunk)
+   ) STRICT, WITHOUT ROWID;`,
+];

@@ -1,0 +1,85 @@
+/**
+ * The recorder with the real simulator and SQLite on disk: a shot end to end, and kill -9 of a
+ * recording hub process mid-shot.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "./db.ts";
+import { ShotStore } from "./shot-store.ts";
+
+const SIM = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
+const DRIVER = join(import.meta.dir, "testing", "record-shots.ts");
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+async function linesOf(stream: ReadableStream<Uint8Array>, onLine: (l: string) => boolean): Promise<void> {
+  const dec = new TextDecoder();
+  let buf = "";
+  const reader = stream.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("driver ended early");
+    buf += dec.decode(value);
+    const parts = buf.split("\n");
+    buf = parts.pop() ?? "";
+    for (const l of parts) if (onLine(l)) return;
+  }
+}
+
+describe("shot recorder", () => {
+  test("a shot recorded end to end, then kill -9 mid-shot: the database opens clean, the finished shot is whole, the partial one is kept and marked", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "brewos-rec-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const db = join(dir, "hub.sqlite");
+    const proc = Bun.spawn([process.execPath, DRIVER, db, SIM], { stdout: "pipe", stderr: "inherit" });
+    cleanups.push(() => proc.kill("SIGKILL"));
+    let recorded = "";
+    let recordedSamples = 0;
+    let partial = "";
+    let checkpointed = 0;
+    await linesOf(proc.stdout, (l) => {
+      const [what, id, n] = l.split(" ");
+      if (what === "RECORDED") {
+        recorded = id ?? "";
+        recordedSamples = Number(n);
+      }
+      if (what === "CHECKPOINT" && Number(n) >= 100) {
+        partial = id ?? "";
+        checkpointed = Number(n);
+        return true;
+      }
+      return false;
+    });
+    proc.kill("SIGKILL");
+    expect(await proc.exited).not.toBe(0);
+
+    // 10 s at 20 Hz telemetry while brewing
+    expect(recordedSamples).toBeGreaterThanOrEqual(195);
+    expect(recordedSamples).toBeLessThanOrEqual(205);
+    const reopened = openDatabase(db); // quick_check runs on open
+    const store = new ShotStore(reopened);
+    const done = store.get(recorded);
+    expect(done).toMatchObject({ status: "complete", stop_reason: "time", duration_ms: 10000, sample_count: recordedSamples });
+    const s = store.samples(recorded);
+    expect(s).toHaveLength(recordedSamples);
+    expect(s.every((x, i) => i === 0 || x.t_ms > (s[i - 1]?.t_ms ?? 0))).toBe(true);
+    // the samples are the shot the controller summarised (its peak is taken at 100 Hz, telemetry at 20 Hz)
+    const peak = Math.max(...s.map((x) => x.pressure_mbar)) / 1000;
+    expect(peak).toBeLessThanOrEqual(done?.max_pressure_bar ?? -1);
+    expect(peak).toBeGreaterThan((done?.max_pressure_bar ?? 0) - 0.3);
+    expect(s.at(-1)?.volume_ul).toBeGreaterThan(10000);
+
+    expect(store.get(partial)?.status).toBe("recording");
+    expect(store.markInterrupted()).toBe(1); // what the hub does when it starts again
+    const cut = store.get(partial);
+    expect(cut?.status).toBe("interrupted");
+    expect(cut?.sample_count).toBeGreaterThanOrEqual(checkpointed);
+    expect(store.samples(partial)).toHaveLength(cut?.sample_count ?? -1);
+    reopened.close();
+  }, 90000);
+});

@@ -1,0 +1,134 @@
+/**
+ * @module Records every shot, commanded or lever-started, from the controller's own events and
+ * telemetry at full rate. Samples are checkpointed to disk every `checkpointMs` (default 1 s), so a
+ * crash loses at most that much; the finished record is committed before `onRecorded` fires, so
+ * whoever announces a shot can always read it back.
+ */
+import { ShotEndFlags, ShotSource, StopReason, TelemetryFlags, type UartMessage } from "@brewos/protocol/uart";
+import { enumNamer, flagNames } from "../machine/enum-names.ts";
+import type { Sample } from "./samples-codec.ts";
+import type { ShotRecord, ShotStore } from "./shot-store.ts";
+
+export interface ShotContext {
+  profile_json: string | null;
+  dose_g: number | null;
+  target_g: number | null;
+}
+
+export interface RecorderOptions {
+  store: ShotStore;
+  /** What the hub asked for with this shot token (null for a lever shot or an unknown token). */
+  contextFor?: (token: number, profileSlot: number) => ShotContext | null;
+  /** Latest cup weight in grams from the scale, or null with no scale. */
+  weightG?: () => number | null;
+  checkpointMs?: number;
+  now?: () => number;
+  log?: (level: "info" | "warn", text: string) => void;
+}
+
+const sourceName = enumNamer(ShotSource);
+const stopName = enumNamer(StopReason);
+
+interface Open {
+  id: string;
+  token: number;
+  buffer: Sample[];
+}
+
+export class ShotRecorder {
+  private open: Open | null = null;
+  private readonly listeners = new Set<(r: ShotRecord) => void>();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private readonly o: RecorderOptions) {
+    this.timer = setInterval(() => this.checkpoint(), o.checkpointMs ?? 1000);
+  }
+
+  /** Fires after a finished shot is committed. */
+  onRecorded(listener: (r: ShotRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get recordingId(): string | null {
+    return this.open?.id ?? null;
+  }
+
+  handle(m: UartMessage): void {
+    switch (m.type) {
+      case "shot_started": {
+        if (this.open) this.abandon("a new shot started before the last one ended");
+        const ctx = this.o.contextFor?.(m.shot_token, m.profile_slot) ?? null;
+        const id = this.o.store.begin({
+          started_at_ms: (this.o.now ?? Date.now)(),
+          shot_token: m.shot_token,
+          source: sourceName(m.source),
+          profile_slot: m.profile_slot,
+          profile_json: ctx?.profile_json ?? null,
+          dose_g: ctx?.dose_g ?? null,
+          target_g: ctx?.target_g ?? null,
+        });
+        this.open = { id, token: m.shot_token, buffer: [] };
+        break;
+      }
+      case "telemetry": {
+        if (!this.open || (m.flags & TelemetryFlags.brewing) === 0) break;
+        const w = this.o.weightG?.() ?? null;
+        this.open.buffer.push({
+          t_ms: m.shot_time_ms,
+          brew_cdeg: m.brew_temp_cdeg,
+          group_cdeg: m.group_temp_cdeg,
+          pressure_mbar: m.pressure_mbar,
+          flow_ul_s: m.pump_flow_ul_s,
+          volume_ul: m.pumped_volume_ul,
+          pump_pmil: m.pump_power_pmil,
+          weight_dg: w === null ? 0 : Math.round(w * 10),
+          phase: m.phase_index,
+        });
+        break;
+      }
+      case "shot_ended": {
+        if (!this.open || this.open.token !== m.shot_token) break;
+        const o = this.open;
+        this.open = null;
+        const rec = this.o.store.finish(o.id, o.buffer, {
+          duration_ms: m.duration_ms,
+          stop_reason: stopName(m.stop_reason),
+          end_flags: flagNames(ShotEndFlags, m.flags),
+          volume_ml: m.pumped_volume_ul / 1000,
+          final_weight_g: m.last_weight_dg > 0 ? m.last_weight_dg / 10 : null,
+          max_pressure_bar: m.max_pressure_mbar / 1000,
+          mean_brew_c: m.mean_brew_temp_cdeg / 100,
+        });
+        for (const l of this.listeners) l(rec);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** The link went down mid-shot: keep what we have; the shot is marked interrupted. */
+  linkLost(): void {
+    if (this.open) this.abandon("controller link lost during the shot");
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.checkpoint();
+  }
+
+  private checkpoint(): void {
+    if (!this.open || this.open.buffer.length === 0) return;
+    const chunk = this.open.buffer;
+    this.open.buffer = [];
+    this.o.store.appendSamples(this.open.id, chunk);
+  }
+
+  private abandon(why: string): void {
+    this.checkpoint();
+    this.o.log?.("warn", `shot ${this.open?.id}: ${why}; kept as interrupted`);
+    this.open = null;
+    this.o.store.markInterrupted();
+  }
+}

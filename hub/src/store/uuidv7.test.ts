@@ -1,0 +1,16 @@
+import { describe, expect, test } from "bun:test";
+import { uuidv7, uuidv7Ms } from "./uuidv7.ts";
+
+describe("UUIDv7", () => {
+  test("version 7, RFC variant, its time readable back", () => {
+    const id = uuidv7(1_790_000_000_123);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuidv7Ms(id)).toBe(1_790_000_000_123);
+  });
+
+  test("ids made in a burst, even in one millisecond, sort in the order they were made", () => {
+    const ids = Array.from({ length: 5000 }, () => uuidv7(1_790_000_000_500));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
