@@ -140,6 +140,7 @@ describe("controller link", () => {
     const after = l.health();
     expect(after.frames).toBeGreaterThan(100);
     expect(after.resyncs).toBe(0);
+    expect(after.controller_resets).toBe(0); // its boot hello crossing ours is not a restart
     expect(after.last_frame_age_ms).toBeLessThan(1000);
   }, 60000);
 
@@ -157,6 +158,7 @@ describe("controller link", () => {
     await l.whenUp(5000);
     const h = l.health();
     expect(h.reconnects).toBeGreaterThanOrEqual(1);
+    expect(h.controller_resets).toBe(1); // the new machine's clock started again
     expect(Number(h.transport?.match(/pid (\d+)/)?.[1])).not.toBe(pid);
     expect((await l.command({ type: "config_get", key: 2 })).result).toBe(AckResult.ok);
   }, 30000);

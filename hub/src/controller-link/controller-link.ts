@@ -93,6 +93,7 @@ export class ControllerLink {
     Pick<ControllerLinkOptions, "onUp" | "log"> & { hubVersion: { major: number; minor: number; patch: number } };
   private readonly backoff: Backoff;
   private readonly listeners = new Set<(m: UartMessage) => void>();
+  private readonly stateListeners = new Set<(s: LinkState) => void>();
   private readonly pending = new Map<number, Pending>();
   /** The controller's configuration as last reported (key id -> value). */
   readonly config = new Map<number, number>();
@@ -103,6 +104,9 @@ export class ControllerLink {
   private state: LinkState = "stopped";
   private hello: ControllerHelloMessage | null = null;
   private awaitingHello = false;
+  private helloSentAt = 0;
+  /** The controller's clock as last seen; a hello behind it means the controller restarted. */
+  private lastUptimeMs: number | null = null;
   private lastFrameAt: number | null = null;
   private lastError: string | null = null;
   private reconnects = 0;
@@ -132,14 +136,14 @@ export class ControllerLink {
   start(): void {
     if (this.state !== "stopped") return;
     this.startedAt = Date.now();
-    this.state = "connecting";
+    this.setState("connecting");
     void this.connect();
     this.timers.push(setInterval(() => this.keepalive(), this.o.keepaliveMs));
     this.timers.push(setInterval(() => this.watchSilence(), Math.min(500, this.o.silenceMs)));
   }
 
   async stop(): Promise<void> {
-    this.state = "stopped";
+    this.setState("stopped");
     this.generation++;
     for (const t of this.timers.splice(0)) clearInterval(t);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
@@ -148,6 +152,18 @@ export class ControllerLink {
     const t = this.transport;
     this.transport = null;
     if (t) await t.close();
+  }
+
+  /** Link state changes (connecting, handshake, up, down, ...). Returns an unsubscribe function. */
+  onState(listener: (s: LinkState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private setState(s: LinkState): void {
+    if (s === this.state) return;
+    this.state = s;
+    for (const l of this.stateListeners) l(s);
   }
 
   /** Every decoded message from the controller. Returns an unsubscribe function. */
@@ -252,7 +268,7 @@ export class ControllerLink {
 
   private async connect(): Promise<void> {
     const gen = ++this.generation;
-    this.state = "connecting";
+    this.setState("connecting");
     let t: Transport;
     try {
       t = await this.o.open({
@@ -276,12 +292,13 @@ export class ControllerLink {
     this.transport = t;
     this.decoder = new UartStreamDecoder();
     this.lastFrameAt = Date.now();
-    this.state = "handshake";
+    this.setState("handshake");
     this.sayHello();
   }
 
   private sayHello(): void {
     this.awaitingHello = true;
+    this.helloSentAt = Date.now();
     this.transport?.write(
       encodeFrame({
         type: "hub_hello",
@@ -310,6 +327,7 @@ export class ControllerLink {
       if (m.type === "controller_hello") this.onHello(m);
       else if (m.type === "ack") this.onAck(m);
       else if (m.type === "config_report") this.config.set(m.key, m.value);
+      else if (m.type === "telemetry") this.lastUptimeMs = m.uptime_ms;
       for (const l of this.listeners) l(m);
     }
   }
@@ -319,16 +337,22 @@ export class ControllerLink {
     this.awaitingHello = false;
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.hello = m;
-    if (!answered) {
-      // Unprompted hello: the controller restarted (its reset_reason says why). Greet it again;
-      // it forgot our hello, and commands in flight may not have run.
+    const restarted = this.lastUptimeMs !== null && m.uptime_ms < this.lastUptimeMs;
+    this.lastUptimeMs = m.uptime_ms;
+    if (restarted) {
       this.resets++;
       this.o.log?.("warn", `controller restarted (reset reason ${m.reset_reason}, up ${m.uptime_ms} ms)`);
-      this.sayHello();
+    }
+    if (!answered) {
+      // An unprompted hello is one of three things. Its uptime went back: the controller restarted
+      // (reset_reason says why), forgot our hello, and commands in flight may not have run. It
+      // repeats its hello long after ours: it never got ours. Otherwise it is the answer to our
+      // hello crossing its own boot hello on the wire, and needs nothing.
+      if (restarted || Date.now() - this.helloSentAt > 1000) this.sayHello();
       return;
     }
     if (m.proto_major !== PROTOCOL_VERSION_MAJOR) {
-      this.state = "version_mismatch";
+      this.setState("version_mismatch");
       this.lastError = `controller speaks protocol ${m.proto_major}.${m.proto_minor}, this hub ${PROTOCOL_VERSION_MAJOR}.${PROTOCOL_VERSION_MINOR}: update the ${
         m.proto_major > PROTOCOL_VERSION_MAJOR ? "hub" : "controller firmware"
       }`;
@@ -336,7 +360,7 @@ export class ControllerLink {
       return;
     }
     const wasUp = this.state === "up";
-    this.state = "up";
+    this.setState("up");
     this.lastError = null;
     this.backoff.reset();
     this.keepalive(); // the desired state goes out at once, not up to 200 ms later
@@ -378,7 +402,7 @@ export class ControllerLink {
     this.generation++;
     this.lastError = reason;
     this.o.log?.("warn", `controller link lost: ${reason}`);
-    this.state = "down";
+    this.setState("down");
     this.awaitingHello = false;
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.failPending(new LinkError("link_down", `controller link lost: ${reason}`));
@@ -395,7 +419,7 @@ export class ControllerLink {
 
   private scheduleReconnect(): void {
     if (this.state === "stopped") return;
-    this.state = "down";
+    this.setState("down");
     const delay = this.backoff.next();
     this.reconnectTimer = setTimeout(() => {
       if (this.state === "stopped") return;

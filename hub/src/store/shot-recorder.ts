@@ -32,6 +32,8 @@ const stopName = enumNamer(StopReason);
 interface Open {
   id: string;
   token: number;
+  /** Controller uptime when the shot started: a hello with less means it restarted since. */
+  startUptimeMs: number;
   buffer: Sample[];
 }
 
@@ -68,7 +70,7 @@ export class ShotRecorder {
           dose_g: ctx?.dose_g ?? null,
           target_g: ctx?.target_g ?? null,
         });
-        this.open = { id, token: m.shot_token, buffer: [] };
+        this.open = { id, token: m.shot_token, startUptimeMs: m.uptime_ms, buffer: [] };
         break;
       }
       case "telemetry": {
@@ -87,6 +89,9 @@ export class ShotRecorder {
         });
         break;
       }
+      case "controller_hello":
+        if (this.open && m.uptime_ms < this.open.startUptimeMs) this.controllerRestarted();
+        break;
       case "shot_ended": {
         if (!this.open || this.open.token !== m.shot_token) break;
         const o = this.open;
@@ -108,8 +113,8 @@ export class ShotRecorder {
     }
   }
 
-  /** The link went down mid-shot: keep what we have; the shot is marked interrupted. */
-  linkLost(): void {
+  /** The controller restarted mid-shot (its shot_ended will never come): keep what we have, marked interrupted. */
+  private controllerRestarted(): void {
     if (this.open) this.abandon("controller link lost during the shot");
   }
 

@@ -1,0 +1,60 @@
+/**
+ * @module Commands people send (WebSocket and REST), validated before anything reaches the
+ * machine. Numeric ranges come from the protocol table (protocol/uart/messages.json), converted to
+ * people's units, so the API can never accept what the controller would refuse on range.
+ */
+import { HeatingStrategy, messageDescriptor, type UartMessageType } from "@brewos/protocol/uart";
+import { z } from "zod";
+
+function range(message: UartMessageType, field: string, scale: number) {
+  const f = messageDescriptor(message).fields.find((x) => x.name === field);
+  if (!f) throw new Error(`protocol has no ${message}.${field}`);
+  return z
+    .number()
+    .min(f.min / scale)
+    .max(f.max / scale);
+}
+
+const strategies = Object.keys(HeatingStrategy) as [keyof typeof HeatingStrategy, ...(keyof typeof HeatingStrategy)[]];
+
+export const ApiCommandSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("set_mode"), mode: z.enum(["standby", "brew", "steam"]) }),
+  z
+    .strictObject({
+      type: z.literal("set_setpoints"),
+      brew_c: range("desired_state", "brew_setpoint_cdeg", 100).optional(),
+      steam_c: range("desired_state", "steam_setpoint_cdeg", 100).optional(),
+    })
+    .refine((c) => c.brew_c !== undefined || c.steam_c !== undefined, { message: "give brew_c, steam_c or both" }),
+  z.strictObject({ type: z.literal("set_heating_strategy"), strategy: z.enum(strategies) }),
+  z.strictObject({ type: z.literal("set_eco"), on: z.boolean() }),
+  z.strictObject({
+    type: z.literal("start_shot"),
+    profile_slot: z
+      .int()
+      .min(0)
+      .max(messageDescriptor("shot_start").fields.find((f) => f.name === "profile_slot")?.max ?? 8)
+      .default(0),
+    dose_g: range("shot_start", "dose_dg", 10).optional(),
+    target_g: range("shot_start", "target_weight_dg", 10).optional(),
+    stop_time_s: range("shot_start", "stop_time_ms", 1000).optional(),
+    stop_volume_ml: range("shot_start", "stop_volume_ul", 1000).optional(),
+    require_scale: z.boolean().default(false),
+  }),
+  z.strictObject({ type: z.literal("stop_shot") }),
+  z.strictObject({ type: z.literal("clear_fault") }),
+]);
+
+export type ApiCommand = z.infer<typeof ApiCommandSchema>;
+
+export type Parsed<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: "invalid_command"; message: string; issues: { path: string; message: string }[] };
+
+/** Validate untrusted input; the error names each bad field and why. */
+export function parseCommand(input: unknown): Parsed<ApiCommand> {
+  const r = ApiCommandSchema.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  const issues = r.error.issues.map((i) => ({ path: i.path.join(".") || "(command)", message: i.message }));
+  return { ok: false, code: "invalid_command", message: issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues };
+}

@@ -1,0 +1,100 @@
+/**
+ * @module REST routes under /api (docs/api/rest.md). Every input is validated; every failure is an
+ * ApiErrorBody with a code from docs/api/errors.md.
+ */
+
+import { PROTOCOL_VERSION_MAJOR, PROTOCOL_VERSION_MINOR } from "@brewos/protocol/uart";
+import { Hono } from "hono";
+import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
+import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
+import { parseCommand } from "./commands.ts";
+import { apiError, statusForRefusal } from "./errors.ts";
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export function restRoutes(hub: Hub): Hono {
+  const api = new Hono();
+
+  api.get("/health", (c) => {
+    const link = hub.link.health();
+    let db = "ok";
+    try {
+      hub.db.query("SELECT 1").get();
+    } catch (e) {
+      db = (e as Error).message;
+    }
+    const status = db !== "ok" ? "failing" : link.state === "up" ? "ok" : "degraded";
+    return c.json({ status, db, link, uptime_s: Math.round((Date.now() - hub.startedAt) / 1000) }, db === "ok" ? 200 : 503);
+  });
+
+  api.get("/info", (c) =>
+    c.json({
+      hub: { name: "BrewOS hub", version: HUB_VERSION_TEXT },
+      protocol: { major: PROTOCOL_VERSION_MAJOR, minor: PROTOCOL_VERSION_MINOR },
+      controller: hub.link.health().controller,
+      interrupted_shots_at_start: hub.interruptedAtStart,
+    }),
+  );
+
+  api.get("/state", (c) => c.json(hub.model.snapshot()));
+
+  api.post("/commands", async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return apiError(c, 400, "invalid_json", "the request body is not JSON");
+    }
+    const parsed = parseCommand(body);
+    if (!parsed.ok) return apiError(c, 400, parsed.code, parsed.message, parsed.issues);
+    const out = await hub.control.run(parsed.value);
+    if (!out.ok) return apiError(c, statusForRefusal(out.code), out.code, out.message);
+    return c.json({ ok: true, ...(out.detail ?? {}) });
+  });
+
+  api.get("/shots", (c) => {
+    const limitText = c.req.query("limit") ?? "50";
+    const limit = Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      return apiError(c, 400, "invalid_query", `limit must be a whole number from 1 to 500, not "${limitText}"`);
+    const before = c.req.query("before");
+    if (before !== undefined && !ID.test(before)) return apiError(c, 400, "invalid_query", "before must be a shot id");
+    const shots = hub.shots.list(limit, before);
+    return c.json({ shots, next: shots.length === limit ? (shots.at(-1)?.id ?? null) : null });
+  });
+
+  api.get("/shots/:id", (c) => {
+    const id = c.req.param("id");
+    const shot = ID.test(id) ? hub.shots.get(id) : null;
+    if (!shot) return apiError(c, 404, "not_found", `no shot ${id}`);
+    return c.json(shot);
+  });
+
+  api.get("/shots/:id/samples", (c) => {
+    const id = c.req.param("id");
+    const shot = ID.test(id) ? hub.shots.get(id) : null;
+    if (!shot) return apiError(c, 404, "not_found", `no shot ${id}`);
+    return c.json({ shot_id: id, samples: sampleRows(hub.shots.samples(id)) });
+  });
+
+  api.get("/shots/:id/export", (c) => {
+    const id = c.req.param("id");
+    const format = (c.req.query("format") ?? "json") as ExportFormat;
+    if (!EXPORT_FORMATS.includes(format)) return apiError(c, 400, "invalid_query", `format must be one of ${EXPORT_FORMATS.join(", ")}`);
+    const shot = ID.test(id) ? hub.shots.get(id) : null;
+    if (!shot) return apiError(c, 404, "not_found", `no shot ${id}`);
+    const samples = hub.shots.samples(id);
+    const name = `brewos-shot-${new Date(shot.started_at_ms).toISOString().replaceAll(":", "-").slice(0, 19)}`;
+    if (format === "csv") {
+      c.header("content-disposition", `attachment; filename="${name}.csv"`);
+      return c.body(exportCsv(samples), 200, { "content-type": "text/csv; charset=utf-8" });
+    }
+    const text =
+      format === "json" ? exportJson(shot, samples) : exportVisualizer(shot, samples, { name: "BrewOS", version: HUB_VERSION_TEXT });
+    c.header("content-disposition", `attachment; filename="${name}${format === "visualizer" ? ".visualizer" : ""}.json"`);
+    return c.body(text, 200, { "content-type": "application/json" });
+  });
+
+  api.notFound((c) => apiError(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}`));
+  return api;
+}

@@ -1,0 +1,79 @@
+/**
+ * @module The hub assembled: controller link, machine model, control, shot store and recorder,
+ * wired once. The HTTP/WebSocket layer and main.ts take a Hub; tests build one on the simulator.
+ */
+import type { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { ControllerLink } from "./controller-link/controller-link.ts";
+import type { TransportFactory } from "./controller-link/transport.ts";
+import { MachineControl } from "./machine/control.ts";
+import { MachineModel } from "./machine/machine-state.ts";
+import { openDatabase } from "./store/db.ts";
+import { ShotRecorder } from "./store/shot-recorder.ts";
+import { ShotStore } from "./store/shot-store.ts";
+
+export const HUB_VERSION = { major: 0, minor: 1, patch: 0 };
+export const HUB_VERSION_TEXT = `${HUB_VERSION.major}.${HUB_VERSION.minor}.${HUB_VERSION.patch}`;
+
+export interface HubOptions {
+  open: TransportFactory;
+  dataDir: string;
+  /** Simulated seconds per wall second on the far side (1 for a real machine). */
+  speed?: number;
+  log?: (level: "info" | "warn", text: string) => void;
+}
+
+export class Hub {
+  readonly db: Database;
+  readonly link: ControllerLink;
+  readonly model = new MachineModel();
+  readonly control: MachineControl;
+  readonly shots: ShotStore;
+  readonly recorder: ShotRecorder;
+  readonly startedAt = Date.now();
+  readonly interruptedAtStart: number;
+
+  constructor(o: HubOptions) {
+    mkdirSync(o.dataDir, { recursive: true });
+    this.db = openDatabase(join(o.dataDir, "hub.sqlite"));
+    this.shots = new ShotStore(this.db);
+    this.interruptedAtStart = this.shots.markInterrupted();
+    const speed = o.speed ?? 1;
+    let control: MachineControl | null = null;
+    this.link = new ControllerLink({
+      open: o.open,
+      desired: () => (control as MachineControl).current(),
+      keepaliveMs: Math.max(2, 200 / speed),
+      hubVersion: HUB_VERSION,
+      ...(o.log ? { log: o.log } : {}),
+    });
+    control = new MachineControl(this.link);
+    this.control = control;
+    this.recorder = new ShotRecorder({
+      store: this.shots,
+      contextFor: (token) => {
+        const i = this.control.intentFor(token);
+        return i ? { profile_json: null, dose_g: i.dose_g, target_g: i.target_g } : null;
+      },
+      ...(o.log ? { log: o.log } : {}),
+    });
+    this.link.onMessage((m) => {
+      this.model.handle(m);
+      this.recorder.handle(m);
+    });
+  }
+
+  start(): void {
+    // A shot keeps recording across a short link loss: the controller finishes it on its own
+    // limits and its shot_ended (flagged link_lost) closes the record when the link returns.
+    this.link.onState((s) => this.model.setLink(s === "up"));
+    this.link.start();
+  }
+
+  async stop(): Promise<void> {
+    this.recorder.stop();
+    await this.link.stop();
+    this.db.close();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * @module What the hub asks the machine to do: the desired state it streams (mode, setpoints,
+ * strategy, eco) and the shots it starts. Turns people's commands (°C, grams, seconds) into
+ * protocol messages, and the controller's ack results into answers a person can act on.
+ */
+import { type AckMessage, AckResult, DesiredFlags, HeatingStrategy, MachineMode } from "@brewos/protocol/uart";
+import type { ApiCommand } from "../api/commands.ts";
+import type { ControllerLink, DesiredState } from "../controller-link/controller-link.ts";
+import { LinkError } from "../controller-link/controller-link.ts";
+import { enumNamer } from "./enum-names.ts";
+
+export type CommandOutcome = { ok: true; detail?: Record<string, unknown> } | { ok: false; code: string; message: string };
+
+export interface ShotIntent {
+  profile_slot: number;
+  dose_g: number | null;
+  target_g: number | null;
+}
+
+const ackName = enumNamer(AckResult);
+
+const ACK_MESSAGES: Record<string, string> = {
+  invalid_field: "a value is outside what the machine accepts",
+  rejected_state: "the machine cannot do that in its current state",
+  busy: "the machine is busy with something else; try again when it finishes",
+  unsupported: "this machine does not support that",
+  version_mismatch: "the controller firmware and this hub speak different protocol versions: update one of them",
+  not_ready: "the machine is not ready yet",
+  failed: "the machine tried and failed",
+  out_of_order: "the machine received the pieces out of order; send it again",
+};
+
+function fromAck(a: AckMessage, what: string): CommandOutcome {
+  if (a.result === AckResult.ok) return { ok: true };
+  const code = String(ackName(a.result));
+  return { ok: false, code, message: `${what}: ${ACK_MESSAGES[code] ?? code} (detail ${a.detail})` };
+}
+
+export class MachineControl {
+  private desired: DesiredState = {
+    mode: MachineMode.standby,
+    flags: 0,
+    brew_setpoint_cdeg: 9300,
+    steam_setpoint_cdeg: 12500,
+    heating_strategy: HeatingStrategy.sequential,
+  };
+  private nextToken = (Date.now() & 0x3fffffff) >>> 0; // top bit is the controller's (lever shots)
+  private readonly intents = new Map<number, ShotIntent>();
+
+  constructor(private readonly link: ControllerLink) {}
+
+  /** The desired state to stream now (the link reads it every keepalive). */
+  current(): DesiredState {
+    return { ...this.desired };
+  }
+
+  /** What was asked for with a shot token, for the recorder. */
+  intentFor(token: number): ShotIntent | null {
+    return this.intents.get(token) ?? null;
+  }
+
+  async run(c: ApiCommand): Promise<CommandOutcome> {
+    try {
+      switch (c.type) {
+        case "set_mode":
+          this.desired.mode = MachineMode[c.mode];
+          return { ok: true };
+        case "set_setpoints":
+          if (c.brew_c !== undefined) this.desired.brew_setpoint_cdeg = Math.round(c.brew_c * 100);
+          if (c.steam_c !== undefined) this.desired.steam_setpoint_cdeg = Math.round(c.steam_c * 100);
+          return { ok: true };
+        case "set_heating_strategy":
+          this.desired.heating_strategy = HeatingStrategy[c.strategy];
+          return { ok: true };
+        case "set_eco":
+          this.desired.flags = c.on ? this.desired.flags | DesiredFlags.eco : this.desired.flags & ~DesiredFlags.eco;
+          return { ok: true };
+        case "start_shot": {
+          const token = this.nextToken;
+          this.nextToken = (this.nextToken + 1) & 0x7fffffff;
+          this.intents.set(token, { profile_slot: c.profile_slot, dose_g: c.dose_g ?? null, target_g: c.target_g ?? null });
+          if (this.intents.size > 64) this.intents.delete(this.intents.keys().next().value as number);
+          const ack = await this.link.command({
+            type: "shot_start",
+            shot_token: token,
+            profile_slot: c.profile_slot,
+            flags: c.require_scale ? 1 : 0,
+            dose_dg: Math.round((c.dose_g ?? 0) * 10),
+            target_weight_dg: Math.round((c.target_g ?? 0) * 10),
+            stop_time_ms: Math.round((c.stop_time_s ?? 0) * 1000),
+            stop_volume_ul: Math.round((c.stop_volume_ml ?? 0) * 1000),
+          });
+          const out = fromAck(ack, "start shot");
+          return out.ok ? { ok: true, detail: { shot_token: token } } : out;
+        }
+        case "stop_shot":
+          return fromAck(await this.link.command({ type: "shot_stop", shot_token: 0 }), "stop shot");
+        case "clear_fault":
+          return fromAck(await this.link.command({ type: "fault_clear", code: 0 }), "clear fault");
+      }
+    } catch (e) {
+      if (e instanceof LinkError) return { ok: false, code: e.code, message: e.message };
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The hub process. Usage:
+ *   bun hub/src/main.ts [--sim MACHINE [--speed N]] | [--serial /dev/ttyX] | [--tcp HOST:PORT]
+ *                       [--data DIR] [--port N] [--host ADDR]
+ * Default: the simulator (dual_boiler, real time), data in ./data, PORT or 8080, all interfaces.
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createHubServer } from "./api/app.ts";
+import type { TransportFactory } from "./controller-link/transport.ts";
+import { spawnedSimTransport } from "./controller-link/transports/spawned-sim.ts";
+import { tcpTransport } from "./controller-link/transports/tcp.ts";
+import { ttyTransport } from "./controller-link/transports/tty.ts";
+import { Hub } from "./hub.ts";
+
+const { values: a } = parseArgs({
+  options: {
+    sim: { type: "string" },
+    speed: { type: "string", default: "1" },
+    serial: { type: "string" },
+    tcp: { type: "string" },
+    data: { type: "string", default: process.env.BREWOS_DATA ?? "data" },
+    port: { type: "string", default: process.env.PORT ?? "8080" },
+    host: { type: "string", default: process.env.HOST ?? "0.0.0.0" },
+    "sim-binary": { type: "string", default: join(import.meta.dir, "..", "..", "build", "host", "brewos-sim") },
+  },
+});
+
+function fail(text: string): never {
+  console.error(`brewos hub: ${text}`);
+  process.exit(2);
+}
+
+const speed = Number(a.speed);
+if (!(speed >= 1 && speed <= 1000)) fail(`--speed must be from 1 to 1000, not ${a.speed}`);
+const port = Number(a.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`port must be 0..65535, not ${a.port}`);
+if ([a.sim, a.serial, a.tcp].filter(Boolean).length > 1) fail("choose one of --sim, --serial, --tcp");
+
+let open: TransportFactory;
+let onSim = false;
+if (a.serial) open = ttyTransport(a.serial);
+else if (a.tcp) {
+  const m = /^(.+):(\d+)$/.exec(a.tcp);
+  if (!m) fail(`--tcp wants HOST:PORT, not ${a.tcp}`);
+  open = tcpTransport(m[1] as string, Number(m[2]));
+} else {
+  onSim = true;
+  open = spawnedSimTransport({ binary: a["sim-binary"] as string, machine: a.sim ?? "dual_boiler", speed });
+}
+
+const log = (level: "info" | "warn", text: string) => console.log(`${new Date().toISOString()} ${level} ${text}`);
+const hub = new Hub({ open, dataDir: a.data as string, speed: onSim ? speed : 1, log });
+if (hub.interruptedAtStart > 0) log("warn", `${hub.interruptedAtStart} shot(s) were cut short by the last stop; kept as interrupted`);
+const server = createHubServer(hub);
+hub.start();
+const http = Bun.serve({ port, hostname: a.host as string, fetch: server.app.fetch, websocket: server.websocket });
+const shown = a.host === "0.0.0.0" ? "localhost" : a.host;
+console.log(
+  `BrewOS hub listening on http://${shown}:${http.port} (${onSim ? `simulator ${a.sim ?? "dual_boiler"} x${speed}` : a.serial ? `serial ${a.serial}` : `tcp ${a.tcp}`}, data in ${a.data})`,
+);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log("info", `${signal}: stopping`);
+  server.fanout.stop();
+  await http.stop(true);
+  await hub.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,93 @@
+/**
+ * @module One shot as a file: our JSON (record + samples in people's units), CSV (one row per
+ * sample), and Decent's JSON v2 shot, which visualizer.coffee and other tools import
+ * (field names from peers.md §4.1–4.2).
+ */
+import type { Sample } from "../store/samples-codec.ts";
+import type { ShotRecord } from "../store/shot-store.ts";
+
+export type ExportFormat = "json" | "csv" | "visualizer";
+export const EXPORT_FORMATS: readonly ExportFormat[] = ["json", "csv", "visualizer"];
+
+/** A sample in people's units. */
+export interface SampleRow {
+  t_s: number;
+  brew_c: number;
+  group_c: number;
+  pressure_bar: number;
+  flow_ml_s: number;
+  volume_ml: number;
+  pump_pct: number;
+  weight_g: number | null;
+  phase: number | null;
+}
+
+const r = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+export function sampleRows(samples: readonly Sample[]): SampleRow[] {
+  return samples.map((s) => ({
+    t_s: r(s.t_ms / 1000, 3),
+    brew_c: r(s.brew_cdeg / 100, 2),
+    group_c: r(s.group_cdeg / 100, 2),
+    pressure_bar: r(s.pressure_mbar / 1000, 3),
+    flow_ml_s: r(s.flow_ul_s / 1000, 3),
+    volume_ml: r(s.volume_ul / 1000, 1),
+    pump_pct: r(s.pump_pmil / 10, 1),
+    weight_g: s.weight_dg === 0 ? null : r(s.weight_dg / 10, 1),
+    phase: s.phase === 255 ? null : s.phase,
+  }));
+}
+
+export function exportJson(shot: ShotRecord, samples: readonly Sample[]): string {
+  return JSON.stringify({ format: "brewos-shot", version: 1, shot, samples: sampleRows(samples) });
+}
+
+const CSV_COLUMNS: (keyof SampleRow)[] = [
+  "t_s",
+  "brew_c",
+  "group_c",
+  "pressure_bar",
+  "flow_ml_s",
+  "volume_ml",
+  "pump_pct",
+  "weight_g",
+  "phase",
+];
+
+export function exportCsv(samples: readonly Sample[]): string {
+  const rows = sampleRows(samples).map((s) => CSV_COLUMNS.map((c) => (s[c] === null ? "" : String(s[c]))).join(","));
+  return `${CSV_COLUMNS.join(",")}\n${rows.join("\n")}\n`;
+}
+
+export function exportVisualizer(shot: ShotRecord, samples: readonly Sample[], app: { name: string; version: string }): string {
+  const rows = sampleRows(samples);
+  const clock = Math.floor(shot.started_at_ms / 1000);
+  const weights = rows.map((s) => s.weight_g ?? 0);
+  const byWeight = rows.map((s, i) => {
+    const prev = rows[i - 1];
+    if (!prev || s.t_s === prev.t_s) return 0;
+    return r(((weights[i] ?? 0) - (weights[i - 1] ?? 0)) / (s.t_s - prev.t_s), 2);
+  });
+  return JSON.stringify({
+    version: "2",
+    clock,
+    timestamp: clock,
+    date: new Date(shot.started_at_ms).toISOString(),
+    elapsed: rows.map((s) => s.t_s),
+    pressure: { pressure: rows.map((s) => s.pressure_bar), goal: [] },
+    flow: { flow: rows.map((s) => s.flow_ml_s), by_weight: byWeight, goal: [] },
+    temperature: { basket: rows.map((s) => s.group_c), mix: rows.map((s) => s.brew_c), goal: [] },
+    totals: { weight: weights, water_dispensed: rows.map((s) => s.volume_ml) },
+    state_change: [],
+    profile: { title: shot.profile_json ? ((JSON.parse(shot.profile_json) as { name?: string }).name ?? "BrewOS profile") : "BrewOS" },
+    meta: {
+      in: shot.dose_g,
+      out: shot.final_weight_g,
+      time: shot.duration_ms === null ? null : r(shot.duration_ms / 1000, 1),
+      bean: { brand: shot.beans ?? "", type: "", notes: "" },
+      grinder: { model: "", setting: shot.grind ?? "" },
+      shot: { enjoyment: shot.rating === null ? 0 : shot.rating * 20, notes: shot.notes ?? "" },
+    },
+    app: { app_name: app.name, app_version: app.version },
+  });
+}
