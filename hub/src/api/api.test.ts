@@ -1,0 +1,170 @@
+/**
+ * The hub end to end over HTTP and WebSocket on 127.0.0.1: real simulator (fast), SQLite on disk.
+ * Power on to ready through /ws, a shot recorded and exported, bad input rejected with reasons.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
+import { Hub } from "../hub.ts";
+import type { MachineSnapshot } from "../machine/machine-state.ts";
+import { createHubServer, type HubServer } from "./app.ts";
+
+const SIM = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
+const SPEED = 50;
+
+let dir = "";
+let hub: Hub;
+let server: HubServer;
+let http: ReturnType<typeof Bun.serve>;
+let base = "";
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "brewos-api-"));
+  hub = new Hub({ open: spawnedSimTransport({ binary: SIM, machine: "dual_boiler", speed: SPEED }), dataDir: dir, speed: SPEED });
+  server = createHubServer(hub);
+  hub.start();
+  http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
+  base = `http://127.0.0.1:${http.port}`;
+  await hub.link.whenUp(10000);
+});
+
+afterAll(async () => {
+  server.fanout.stop();
+  await http.stop(true);
+  await hub.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A /ws client that keeps every message and a snapshot rebuilt from deltas. */
+class Client {
+  readonly got: Record<string, unknown>[] = [];
+  state: MachineSnapshot | null = null;
+  gaps = 0;
+  private ws: WebSocket;
+  readonly opened: Promise<void>;
+
+  constructor(url: string) {
+    this.ws = new WebSocket(url);
+    this.opened = new Promise((resolve) => this.ws.addEventListener("open", () => resolve()));
+    this.ws.addEventListener("message", (e) => {
+      const m = JSON.parse(String(e.data)) as Record<string, unknown>;
+      this.got.push(m);
+      if (m.type === "snapshot") this.state = m.state as MachineSnapshot;
+      if (m.type === "delta" && this.state) {
+        const from = m.from_seq as number;
+        const seq = m.seq as number;
+        if (from > this.state.seq + 1) this.gaps++;
+        if (seq > this.state.seq) Object.assign(this.state, m.changes, { seq });
+      }
+    });
+  }
+
+  sendRaw(text: string): void {
+    this.ws.send(text);
+  }
+
+  async until<T>(what: string, pick: (m: Record<string, unknown>) => T | undefined, ms = 20000, from = 0): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      for (const m of this.got.slice(from)) {
+        const v = pick(m);
+        if (v !== undefined) return v;
+      }
+      if (Date.now() > deadline) throw new Error(`no ${what} within ${ms} ms`);
+      await Bun.sleep(10);
+    }
+  }
+
+  async command(id: string, command: unknown): Promise<Record<string, unknown>> {
+    const from = this.got.length;
+    this.ws.send(JSON.stringify({ type: "command", id, command }));
+    return this.until(`result ${id}`, (m) => (m.type === "result" && m.id === id ? m : undefined), 10000, from);
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+describe("hub API on the simulator", () => {
+  test("power on to ready over /ws, a shot recorded end to end, exported three ways", async () => {
+    const c = new Client(`${base.replace("http", "ws")}/ws`);
+    await c.opened;
+    await c.until("snapshot", (m) => (m.type === "snapshot" ? m : undefined));
+    expect((await c.command("1", { type: "set_mode", mode: "brew" })).ok).toBe(true);
+    const deadline = Date.now() + 30000;
+    while (!c.state?.ready && Date.now() < deadline) await Bun.sleep(20);
+    expect(c.state?.ready).toBe(true);
+    expect(c.state?.brew_c).toBeGreaterThan(92);
+    expect(c.gaps).toBe(0);
+    const mine = c.state as MachineSnapshot;
+    expect(mine).toEqual({ ...hub.model.snapshot(), seq: mine.seq } as MachineSnapshot); // deltas rebuild the hub's picture
+
+    // Idle: at most 2 deltas a second.
+    const idleFrom = c.got.length;
+    await Bun.sleep(2000);
+    const idleDeltas = c.got.slice(idleFrom).filter((m) => m.type === "delta").length;
+    expect(idleDeltas).toBeLessThanOrEqual(5);
+
+    const started = await c.command("2", { type: "start_shot", dose_g: 18, stop_time_s: 25 });
+    expect(started).toMatchObject({ ok: true });
+    const shot = await c.until(
+      "shot_recorded",
+      (m) => (m.type === "shot_recorded" ? (m.shot as Record<string, unknown>) : undefined),
+      20000,
+    );
+    expect(shot).toMatchObject({ status: "complete", stop_reason: "time", duration_ms: 25000, dose_g: 18, shot_token: started.shot_token });
+    expect(shot.sample_count as number).toBeGreaterThanOrEqual(490);
+    c.close();
+
+    const list = (await (await fetch(`${base}/api/shots?limit=10`)).json()) as { shots: { id: string }[] };
+    expect(list.shots[0]?.id).toBe(shot.id as string);
+    const csv = await (await fetch(`${base}/api/shots/${shot.id}/export?format=csv`)).text();
+    const lines = csv.trim().split("\n");
+    expect(lines[0]).toBe("t_s,brew_c,group_c,pressure_bar,flow_ml_s,volume_ml,pump_pct,weight_g,phase");
+    expect(lines).toHaveLength((shot.sample_count as number) + 1);
+    const vis = (await (await fetch(`${base}/api/shots/${shot.id}/export?format=visualizer`)).json()) as Record<string, unknown>;
+    expect(vis.version).toBe("2");
+    expect((vis.elapsed as number[]).length).toBe(shot.sample_count as number);
+    expect(Math.max(...(vis.pressure as { pressure: number[] }).pressure)).toBeGreaterThan(5);
+    const own = (await (await fetch(`${base}/api/shots/${shot.id}/export`)).json()) as { shot: { id: string }; samples: unknown[] };
+    expect(own.shot.id).toBe(shot.id as string);
+    expect(own.samples).toHaveLength(shot.sample_count as number);
+  }, 90000);
+
+  test("bad input over /ws is answered with what is wrong, and the socket stays open", async () => {
+    const c = new Client(`${base.replace("http", "ws")}/ws`);
+    await c.opened;
+    c.sendRaw("{not json");
+    expect(await c.until("error", (m) => (m.type === "error" ? m.code : undefined))).toBe("invalid_json");
+    const tooHot = await c.command("a", { type: "set_setpoints", brew_c: 130 });
+    expect(tooHot).toMatchObject({ ok: false, code: "invalid_command" });
+    expect(String(tooHot.message)).toContain("brew_c");
+    const unknown = await c.command("b", { type: "make_tea" });
+    expect(unknown).toMatchObject({ ok: false, code: "invalid_command" });
+    const extra = await c.command("c", { type: "set_mode", mode: "brew", colour: "red" });
+    expect(extra).toMatchObject({ ok: false, code: "invalid_command" });
+    expect((await c.command("d", { type: "set_eco", on: false })).ok).toBe(true); // still served
+    c.close();
+  });
+
+  test("bad input over REST: status codes and reasons", async () => {
+    const post = (body: string) => fetch(`${base}/api/commands`, { method: "POST", body, headers: { "content-type": "application/json" } });
+    const notJson = await post("{");
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe("invalid_json");
+    const bad = await post(JSON.stringify({ type: "start_shot", target_g: -3 }));
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { issues: { path: string }[] } };
+    expect(body.error.issues[0]?.path).toBe("target_g");
+    expect((await fetch(`${base}/api/shots?limit=9999`)).status).toBe(400);
+    expect((await fetch(`${base}/api/shots?before=nope`)).status).toBe(400);
+    expect((await fetch(`${base}/api/shots/0190a0a0-0000-7000-8000-000000000000`)).status).toBe(404);
+    expect((await fetch(`${base}/api/shots/x/export?format=pdf`)).status).toBe(400);
+    expect((await fetch(`${base}/api/nothing-here`)).status).toBe(404);
+    const health = (await (await fetch(`${base}/api/health`)).json()) as { status: string; link: { state: string; crc_errors: number } };
+    expect(health).toMatchObject({ status: "ok", link: { state: "up", crc_errors: 0 } });
+  });
+});
