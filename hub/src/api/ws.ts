@@ -17,7 +17,7 @@ export class WsFanout {
 
   constructor(private readonly hub: Hub) {
     this.coalescer = new DeltaCoalescer(
-      (d) => this.broadcast(d),
+      (d) => this.broadcast({ ...d, rx_ms: Math.round(hub.link.lastRxMs * 1000) / 1000 }),
       () => hub.model.snapshot().brewing,
     );
     this.unsubscribe.push(hub.model.onDelta((d) => this.coalescer.push(d)));

@@ -105,6 +105,7 @@ export class ControllerLink {
   private hello: ControllerHelloMessage | null = null;
   private awaitingHello = false;
   private helloSentAt = 0;
+  private rxAtMs = 0;
   /** The controller's clock as last seen; a hello behind it means the controller restarted. */
   private lastUptimeMs: number | null = null;
   private lastFrameAt: number | null = null;
@@ -170,6 +171,11 @@ export class ControllerLink {
   onMessage(listener: (m: UartMessage) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Wall-clock time (ms since the epoch, sub-ms precision) the last bytes arrived from the controller. */
+  get lastRxMs(): number {
+    return this.rxAtMs;
   }
 
   get isUp(): boolean {
@@ -320,6 +326,7 @@ export class ControllerLink {
   }
 
   private receive(chunk: Uint8Array): void {
+    this.rxAtMs = performance.timeOrigin + performance.now();
     for (const r of this.decoder.push(chunk)) {
       if (!r.ok) continue; // counted by the decoder's stats
       this.lastFrameAt = Date.now();
