@@ -42,21 +42,10 @@ static void upload_profile(run_t *x, const profile_t *p, uint8_t slot) {
   uint8_t bin[PROFILE_MAX_BYTES];
   size_t len = profile_encode(p, bin);
   const size_t chunk = 232;
-  uint8_t count = (uint8_t)((len + chunk - 1) / chunk);
   uint16_t crc = crc16_ccitt_false(bin, len, CRC16_INIT);
-  for (uint8_t i = 0; i < count; i++) {
+  for (uint8_t i = 0; i < sim_hub_chunk_count(len, chunk); i++) {
     proto_msg_t m;
-    memset(&m, 0, sizeof m);
-    m.type = PROTO_MSG_PROFILE_CHUNK;
-    proto_profile_chunk_t *k = &m.u.profile_chunk;
-    k->slot = slot;
-    k->chunk_index = i;
-    k->chunk_count = count;
-    k->total_len = (uint16_t)len;
-    k->total_crc16 = crc;
-    size_t at = (size_t)i * chunk;
-    k->data_len = (uint8_t)(len - at < chunk ? len - at : chunk);
-    memcpy(k->data, bin + at, k->data_len);
+    sim_hub_profile_chunk(&m, slot, bin, len, crc, chunk, i);
     sim_hub_send(&x->hub, &x->m, &m);
   }
 }

@@ -57,3 +57,22 @@ void sim_hub_receive(sim_hub_t *h, sim_machine_t *m, report_t *r) {
     }
   }
 }
+
+uint8_t sim_hub_chunk_count(size_t len, size_t chunk_bytes) {
+  return (uint8_t)((len + chunk_bytes - 1u) / chunk_bytes);
+}
+
+void sim_hub_profile_chunk(proto_msg_t *m, uint8_t slot, const uint8_t *bin, size_t len, uint16_t crc,
+                           size_t chunk_bytes, uint8_t index) {
+  memset(m, 0, sizeof *m);
+  m->type = PROTO_MSG_PROFILE_CHUNK;
+  proto_profile_chunk_t *c = &m->u.profile_chunk;
+  c->slot = slot;
+  c->chunk_index = index;
+  c->chunk_count = sim_hub_chunk_count(len, chunk_bytes);
+  c->total_len = (uint16_t)len;
+  c->total_crc16 = crc;
+  size_t at = (size_t)index * chunk_bytes;
+  c->data_len = (uint8_t)(len - at < chunk_bytes ? len - at : chunk_bytes);
+  memcpy(c->data, bin + at, c->data_len);
+}

@@ -5,6 +5,7 @@
 #define BREWOS_SIM_HUB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "link/proto_stream.h"
@@ -30,5 +31,11 @@ void sim_hub_send(sim_hub_t *h, sim_machine_t *m, proto_msg_t *msg);
 void sim_hub_tick(sim_hub_t *h, sim_machine_t *m);
 /* Read and decode everything the controller sent; pass messages to the report (may be NULL). */
 void sim_hub_receive(sim_hub_t *h, sim_machine_t *m, report_t *r);
+
+/* Chunks needed to upload `len` bytes of binary profile in pieces of `chunk_bytes`. */
+uint8_t sim_hub_chunk_count(size_t len, size_t chunk_bytes);
+/* Fill *m with piece `index` of a chunked profile upload of `bin` (whole-profile crc given). */
+void sim_hub_profile_chunk(proto_msg_t *m, uint8_t slot, const uint8_t *bin, size_t len, uint16_t crc,
+                           size_t chunk_bytes, uint8_t index);
 
 #endif

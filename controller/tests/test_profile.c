@@ -8,6 +8,7 @@
 #include "link/crc16.h"
 #include "profile/profile.h"
 #include "profile_json.h"
+#include "sim_hub.h"
 
 static profile_t classic(void) {
   profile_t p;
@@ -120,22 +121,12 @@ static uint16_t upload(const profile_t *p, uint8_t slot, bool corrupt_crc, bool 
   size_t len = profile_encode(p, bin);
   uint16_t crc = crc16_ccitt_false(bin, len, CRC16_INIT) ^ (corrupt_crc ? 1u : 0u);
   const size_t chunk = 40; /* small chunks so every profile takes several */
-  uint8_t count = (uint8_t)((len + chunk - 1) / chunk);
+  uint8_t count = sim_hub_chunk_count(len, chunk);
   uint16_t first = 0;
   for (uint8_t k = 0; k < count; k++) {
     uint8_t i = swap_order && k == 1 ? 2 : (swap_order && k == 2 ? 1 : k);
     proto_msg_t m;
-    memset(&m, 0, sizeof m);
-    m.type = PROTO_MSG_PROFILE_CHUNK;
-    proto_profile_chunk_t *c = &m.u.profile_chunk;
-    c->slot = slot;
-    c->chunk_index = i;
-    c->chunk_count = count;
-    c->total_len = (uint16_t)len;
-    c->total_crc16 = crc;
-    size_t at = (size_t)i * chunk;
-    c->data_len = (uint8_t)(len - at < chunk ? len - at : chunk);
-    memcpy(c->data, bin + at, c->data_len);
+    sim_hub_profile_chunk(&m, slot, bin, len, crc, chunk, i);
     *last_seq = harness_send(&h, &m);
     if (k == 0) first = *last_seq;
   }
