@@ -14,6 +14,7 @@ import {
 } from "@brewos/protocol/uart";
 import { enumNamer, flagNames } from "./enum-names.ts";
 import { HeatEta } from "./heat-eta.ts";
+import { bar, celsius, ml, mlPerS, percent, seconds } from "./units.ts";
 
 export interface MachineSnapshot {
   seq: number;
@@ -50,11 +51,6 @@ export interface MachineDelta {
 const stateName = enumNamer(MachineStateCode);
 const alarmName = enumNamer(AlarmCode);
 const NO_PHASE = 255;
-
-const round = (x: number, digits: number) => {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-};
 
 function initial(): MachineSnapshotFields {
   return {
@@ -130,8 +126,8 @@ export class MachineModel {
   private telemetry(t: TelemetryMessage): void {
     const brewing = (t.flags & TelemetryFlags.brewing) !== 0;
     const state = stateName(t.state);
-    const brewSp = t.brew_setpoint_cdeg / 100;
-    const brewC = t.brew_temp_cdeg / 100;
+    const brewSp = celsius(t.brew_setpoint_cdeg);
+    const brewC = celsius(t.brew_temp_cdeg);
     const heating = t.state === MachineStateCode.heating || t.state === MachineStateCode.idle;
     if (heating) this.eta.add(t.uptime_ms, brewC);
     else this.eta.reset();
@@ -140,19 +136,19 @@ export class MachineModel {
       state,
       ready,
       eta_ready_s: ready ? 0 : heating ? this.eta.secondsTo(brewSp) : null,
-      brew_c: round(brewC, 2),
-      steam_c: round(t.steam_temp_cdeg / 100, 2),
-      group_c: round(t.group_temp_cdeg / 100, 2),
-      brew_setpoint_c: round(brewSp, 2),
-      steam_setpoint_c: round(t.steam_setpoint_cdeg / 100, 2),
-      pressure_bar: round(t.pressure_mbar / 1000, 2),
-      flow_ml_s: round(t.pump_flow_ul_s / 1000, 2),
-      shot_volume_ml: round(t.pumped_volume_ul / 1000, 1),
-      brew_heater_pct: round(t.brew_duty_pmil / 10, 1),
-      steam_heater_pct: round(t.steam_duty_pmil / 10, 1),
-      pump_pct: round(t.pump_power_pmil / 10, 1),
+      brew_c: brewC,
+      steam_c: celsius(t.steam_temp_cdeg),
+      group_c: celsius(t.group_temp_cdeg),
+      brew_setpoint_c: brewSp,
+      steam_setpoint_c: celsius(t.steam_setpoint_cdeg),
+      pressure_bar: bar(t.pressure_mbar),
+      flow_ml_s: mlPerS(t.pump_flow_ul_s),
+      shot_volume_ml: ml(t.pumped_volume_ul),
+      brew_heater_pct: percent(t.brew_duty_pmil),
+      steam_heater_pct: percent(t.steam_duty_pmil),
+      pump_pct: percent(t.pump_power_pmil),
       brewing,
-      shot_elapsed_s: brewing ? round(t.shot_time_ms / 1000, 2) : null,
+      shot_elapsed_s: brewing ? seconds(t.shot_time_ms) : null,
       shot_phase: brewing && t.phase_index !== NO_PHASE ? t.phase_index : null,
       alarm: t.active_alarm === AlarmCode.none ? null : alarmName(t.active_alarm),
       flags: flagNames(TelemetryFlags, t.flags),

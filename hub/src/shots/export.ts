@@ -3,6 +3,7 @@
  * sample), and Decent's JSON v2 shot, which visualizer.coffee and other tools import
  * (field names from peers.md §4.1–4.2).
  */
+import { bar, celsius, grams, ml, mlPerS, percent, round } from "../machine/units.ts";
 import type { Sample } from "../store/samples-codec.ts";
 import type { ShotRecord } from "../store/shot-store.ts";
 
@@ -22,18 +23,16 @@ export interface SampleRow {
   phase: number | null;
 }
 
-const r = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-
 export function sampleRows(samples: readonly Sample[]): SampleRow[] {
   return samples.map((s) => ({
-    t_s: r(s.t_ms / 1000, 3),
-    brew_c: r(s.brew_cdeg / 100, 2),
-    group_c: r(s.group_cdeg / 100, 2),
-    pressure_bar: r(s.pressure_mbar / 1000, 3),
-    flow_ml_s: r(s.flow_ul_s / 1000, 3),
-    volume_ml: r(s.volume_ul / 1000, 1),
-    pump_pct: r(s.pump_pmil / 10, 1),
-    weight_g: s.weight_dg === 0 ? null : r(s.weight_dg / 10, 1),
+    t_s: round(s.t_ms / 1000, 3),
+    brew_c: celsius(s.brew_cdeg),
+    group_c: celsius(s.group_cdeg),
+    pressure_bar: bar(s.pressure_mbar),
+    flow_ml_s: mlPerS(s.flow_ul_s),
+    volume_ml: ml(s.volume_ul),
+    pump_pct: percent(s.pump_pmil),
+    weight_g: s.weight_dg === 0 ? null : grams(s.weight_dg),
     phase: s.phase === 255 ? null : s.phase,
   }));
 }
@@ -66,7 +65,7 @@ export function exportVisualizer(shot: ShotRecord, samples: readonly Sample[], a
   const byWeight = rows.map((s, i) => {
     const prev = rows[i - 1];
     if (!prev || s.t_s === prev.t_s) return 0;
-    return r(((weights[i] ?? 0) - (weights[i - 1] ?? 0)) / (s.t_s - prev.t_s), 2);
+    return round(((weights[i] ?? 0) - (weights[i - 1] ?? 0)) / (s.t_s - prev.t_s), 2);
   });
   return JSON.stringify({
     version: "2",
@@ -83,7 +82,7 @@ export function exportVisualizer(shot: ShotRecord, samples: readonly Sample[], a
     meta: {
       in: shot.dose_g,
       out: shot.final_weight_g,
-      time: shot.duration_ms === null ? null : r(shot.duration_ms / 1000, 1),
+      time: shot.duration_ms === null ? null : round(shot.duration_ms / 1000, 1),
       bean: { brand: shot.beans ?? "", type: "", notes: "" },
       grinder: { model: "", setting: shot.grind ?? "" },
       shot: { enjoyment: shot.rating === null ? 0 : shot.rating * 20, notes: shot.notes ?? "" },

@@ -8,8 +8,16 @@ describe("UUIDv7", () => {
     expect(uuidv7Ms(id)).toBe(1_790_000_000_123);
   });
 
+  test("an old time (an imported shot) keeps its own timestamp even after newer ids", () => {
+    uuidv7(Date.now());
+    const old = uuidv7(1_600_000_000_000);
+    expect(uuidv7Ms(old)).toBe(1_600_000_000_000);
+    expect(uuidv7(Date.now()) > old).toBe(true);
+  });
+
   test("ids made in a burst, even in one millisecond, sort in the order they were made", () => {
-    const ids = Array.from({ length: 5000 }, () => uuidv7(1_790_000_000_500));
+    const t = Date.now();
+    const ids = Array.from({ length: 5000 }, () => uuidv7(t));
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
   });
