@@ -9,6 +9,7 @@ import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
+import { Settings } from "./settings/settings.ts";
 import { openDatabase } from "./store/db.ts";
 import { ShotRecorder } from "./store/shot-recorder.ts";
 import { ShotStore } from "./store/shot-store.ts";
@@ -31,6 +32,7 @@ export class Hub {
   readonly control: MachineControl;
   readonly shots: ShotStore;
   readonly recorder: ShotRecorder;
+  readonly settings: Settings;
   readonly startedAt = Date.now();
   readonly interruptedAtStart: number;
 
@@ -46,9 +48,11 @@ export class Hub {
       desired: () => (control as MachineControl).current(),
       keepaliveMs: Math.max(2, 200 / speed),
       hubVersion: HUB_VERSION,
+      onUp: () => this.settings.pushAll(),
       ...(o.log ? { log: o.log } : {}),
     });
     control = new MachineControl(this.link);
+    this.settings = new Settings(this.db, this.link, o.log);
     this.control = control;
     this.recorder = new ShotRecorder({
       store: this.shots,

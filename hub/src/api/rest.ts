@@ -52,6 +52,20 @@ export function restRoutes(hub: Hub): Hono {
     return c.json({ ok: true, ...(out.detail ?? {}) });
   });
 
+  api.get("/settings", (c) => c.json(hub.settings.view()));
+
+  api.patch("/settings", async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return apiError(c, 400, "invalid_json", "the request body is not JSON");
+    }
+    const r = await hub.settings.apply(body);
+    if (!r.ok) return apiError(c, r.code === "invalid_settings" ? 400 : statusForRefusal(r.code), r.code, r.message, r.issues);
+    return c.json({ ok: true, pushed_to_controller: r.pushed ?? false, settings: hub.settings.view() });
+  });
+
   api.get("/shots", (c) => {
     const limitText = c.req.query("limit") ?? "50";
     const limit = Number(limitText);

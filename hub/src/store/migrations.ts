@@ -43,4 +43,12 @@ export const MIGRATIONS: readonly string[] = [
      blob BLOB NOT NULL,
      PRIMARY KEY (shot_id, chunk)
    ) STRICT, WITHOUT ROWID;`,
+  // 2: settings (hub settings as one JSON document per section, controller config per key)
+  `CREATE TABLE settings (
+     scope TEXT NOT NULL CHECK (scope IN ('hub', 'controller')),
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     updated_at_ms INTEGER NOT NULL,
+     PRIMARY KEY (scope, key)
+   ) STRICT;`,
 ];

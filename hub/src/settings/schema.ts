@@ -1,0 +1,63 @@
+/**
+ * @module What can be set, and the limits. Controller settings are the protocol's config keys,
+ * in their wire units and ranges (protocol/uart/messages.json, `config_keys`), so the hub can
+ * never store a value the controller would refuse on range. Hub settings are the hub's own.
+ * Secrets are write-only: answers say whether one is set, never what it is.
+ */
+import { CONFIG_KEYS } from "@brewos/protocol/uart";
+import { z } from "zod";
+
+/** Config keys the hub owns through other commands or that only the factory sets. */
+const NOT_SETTABLE = new Set(["machine_type", "link_weight_timeout_ms", "link_heater_timeout_ms"]);
+
+export const CONTROLLER_KEYS = CONFIG_KEYS.filter((k) => !NOT_SETTABLE.has(k.name));
+
+export const ControllerSettingsPatch = z.strictObject(
+  Object.fromEntries(CONTROLLER_KEYS.map((k) => [k.name, z.int().min(k.min).max(k.max).optional()])) as Record<
+    string,
+    z.ZodOptional<z.ZodInt>
+  >,
+);
+
+export const HubSettings = z.strictObject({
+  machine_name: z.string().trim().min(1).max(40).default("Espresso machine"),
+  retention: z
+    .strictObject({ keep_days: z.int().min(0).max(36500).default(0), keep_count: z.int().min(0).max(10_000_000).default(0) })
+    .default({ keep_days: 0, keep_count: 0 }),
+  mqtt: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      host: z.string().max(253).default(""),
+      port: z.int().min(1).max(65535).default(1883),
+      username: z.string().max(128).default(""),
+      password: z.string().max(256).default(""),
+      topic_prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_/-]{1,64}$/, "letters, digits, _ - / only")
+        .default("brewos"),
+    })
+    .default({ enabled: false, host: "", port: 1883, username: "", password: "", topic_prefix: "brewos" }),
+  mdns: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      hostname: z
+        .string()
+        .regex(/^[a-z0-9-]{1,63}$/)
+        .default("brewos"),
+    })
+    .default({ enabled: true, hostname: "brewos" }),
+});
+export type HubSettings = z.infer<typeof HubSettings>;
+
+export const HubSettingsPatch = z.strictObject({
+  machine_name: HubSettings.shape.machine_name.unwrap().optional(),
+  retention: HubSettings.shape.retention.unwrap().partial().optional(),
+  mqtt: HubSettings.shape.mqtt.unwrap().partial().optional(),
+  mdns: HubSettings.shape.mdns.unwrap().partial().optional(),
+});
+
+export const SettingsPatch = z.strictObject({ hub: HubSettingsPatch.optional(), controller: ControllerSettingsPatch.optional() });
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+/** Paths of secret fields: stored, used, never answered. */
+export const SECRETS: readonly (readonly [section: "mqtt", field: "password"])[] = [["mqtt", "password"]];

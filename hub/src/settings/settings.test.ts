@@ -1,0 +1,107 @@
+/**
+ * Settings over REST with the real simulator and SQLite on disk: validation, the controller's
+ * own cross-checks, persistence across a hub restart with a push on reconnect, and secrets that
+ * never come back out.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigKey } from "@brewos/protocol/uart";
+import { createHubServer } from "../api/app.ts";
+import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
+import { Hub } from "../hub.ts";
+
+const SIM = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
+const SPEED = 50;
+const SECRET = "correct-horse-battery-staple";
+const dir = mkdtempSync(join(tmpdir(), "brewos-settings-"));
+const logs: string[] = [];
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function startHub() {
+  const hub = new Hub({
+    open: spawnedSimTransport({ binary: SIM, machine: "dual_boiler", speed: SPEED }),
+    dataDir: dir,
+    speed: SPEED,
+    log: (level, text) => logs.push(`${level} ${text}`),
+  });
+  const server = createHubServer(hub);
+  hub.start();
+  const http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
+  await hub.link.whenUp(10000);
+  const base = `http://127.0.0.1:${http.port}`;
+  const patch = (body: unknown) =>
+    fetch(`${base}/api/settings`, { method: "PATCH", body: typeof body === "string" ? body : JSON.stringify(body) });
+  const stop = async () => {
+    server.fanout.stop();
+    await http.stop(true);
+    await hub.stop();
+  };
+  return { hub, base, patch, stop };
+}
+
+async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(10);
+  }
+}
+
+describe("settings", () => {
+  test("validated, refused with reasons, persisted, pushed on reconnect, secrets never answered", async () => {
+    const a = await startHub();
+    expect((await a.patch("{oops")).status).toBe(400);
+    const outOfRange = await a.patch({ controller: { brew_kp_milli: -1 } });
+    expect(outOfRange.status).toBe(400);
+    expect(((await outOfRange.json()) as { error: { issues: { path: string }[] } }).error.issues[0]?.path).toBe("controller.brew_kp_milli");
+    const unknown = await a.patch({ hub: { colour: "red" } });
+    expect(unknown.status).toBe(400);
+    const factoryOnly = await a.patch({ controller: { machine_type: 2 } });
+    expect(factoryOnly.status).toBe(400);
+
+    const ok = await a.patch({
+      hub: { machine_name: "Kitchen", mqtt: { host: "127.0.0.1", password: SECRET } },
+      controller: { eco_timeout_s: 600 },
+    });
+    expect(ok.status).toBe(200);
+    const okBody = await ok.text();
+    expect(okBody).not.toContain(SECRET);
+    expect(JSON.parse(okBody)).toMatchObject({
+      pushed_to_controller: true,
+      settings: { hub: { machine_name: "Kitchen", mqtt: { host: "127.0.0.1", password_set: true } }, controller: { eco_timeout_s: 600 } },
+    });
+    await until("config report", () => a.hub.link.config.get(ConfigKey.eco_timeout_s) === 600);
+
+    // The controller's own cross-check (heaters against the mains circuit) refuses; nothing is kept.
+    const tooMuch = await a.patch({
+      hub: { machine_name: "Changed" },
+      controller: { brew_heater_w: 3500, steam_heater_w: 3500, mains_current_limit_ma: 1000 },
+    });
+    expect(tooMuch.status).toBe(409);
+    expect(((await tooMuch.json()) as { error: { message: string } }).error.message).toContain("refused");
+    const after = (await (await fetch(`${a.base}/api/settings`)).json()) as {
+      hub: { machine_name: string };
+      controller: Record<string, number>;
+    };
+    expect(after.hub.machine_name).toBe("Kitchen");
+    expect(after.controller.brew_heater_w).toBeUndefined();
+
+    for (const path of ["/api/settings", "/api/health", "/api/info", "/api/state"]) {
+      expect(await (await fetch(`${a.base}${path}`)).text()).not.toContain(SECRET);
+    }
+    await a.stop();
+
+    // A new hub process on the same data and a freshly booted controller: the value returns and is pushed.
+    const b = await startHub();
+    const view = (await (await fetch(`${b.base}/api/settings`)).json()) as {
+      hub: { machine_name: string; mqtt: { password_set: boolean } };
+    };
+    expect(view.hub).toMatchObject({ machine_name: "Kitchen", mqtt: { password_set: true } });
+    await until("pushed on connect", () => b.hub.link.config.get(ConfigKey.eco_timeout_s) === 600);
+    expect(b.hub.settings.hubSettings().mqtt.password).toBe(SECRET); // kept for the hub's own use
+    await b.stop();
+    expect(logs.join("\n")).not.toContain(SECRET);
+  }, 60000);
+});

@@ -1,0 +1,138 @@
+/**
+ * @module Settings: validated, persisted in SQLite, and the controller's part pushed as config on
+ * every (re)connect and on each change. A change is all or nothing: if the controller refuses a
+ * value (a cross-check such as heater watts against the mains limit), nothing of the change is kept.
+ */
+import type { Database } from "bun:sqlite";
+import { AckResult, CONFIG_KEYS } from "@brewos/protocol/uart";
+import type { ControllerLink } from "../controller-link/controller-link.ts";
+import { enumNamer } from "../machine/enum-names.ts";
+import { HubSettings, SECRETS, SettingsPatch } from "./schema.ts";
+
+export type SettingsResult =
+  | { ok: true; pushed?: boolean }
+  | { ok: false; code: string; message: string; issues?: { path: string; message: string }[] };
+
+/** Hub settings as answered: every secret replaced by `<name>_set: boolean`. */
+export type PublicHubSettings = Record<string, unknown>;
+
+const KEY_ID = new Map<string, number>(CONFIG_KEYS.map((k) => [k.name, k.id]));
+const ackName = enumNamer(AckResult);
+
+export class Settings {
+  private hub: HubSettings;
+  private readonly controller = new Map<string, number>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly link: ControllerLink,
+    private readonly log?: (level: "info" | "warn", text: string) => void,
+  ) {
+    const sections: Record<string, unknown> = {};
+    for (const r of db.query<{ scope: string; key: string; value: string }, []>("SELECT scope, key, value FROM settings").all()) {
+      if (r.scope === "hub") sections[r.key] = JSON.parse(r.value);
+      else this.controller.set(r.key, Number(r.value));
+    }
+    const parsed = HubSettings.safeParse(sections);
+    if (parsed.success) this.hub = parsed.data;
+    else {
+      // Stored by an older hub with other limits: keep what still validates, default the rest.
+      this.log?.("warn", `stored hub settings did not validate (${parsed.error.issues[0]?.message}); using defaults where needed`);
+      this.hub = HubSettings.parse({});
+    }
+  }
+
+  /** The hub's settings for its own use (secrets included). */
+  hubSettings(): HubSettings {
+    return structuredClone(this.hub);
+  }
+
+  /** What the API answers: controller values set here, hub settings with secrets masked. */
+  view(): { hub: PublicHubSettings; controller: Record<string, number> } {
+    const hub = structuredClone(this.hub) as unknown as Record<string, Record<string, unknown>>;
+    for (const [section, field] of SECRETS) {
+      const s = hub[section] as Record<string, unknown>;
+      s[`${field}_set`] = typeof s[field] === "string" && s[field] !== "";
+      delete s[field];
+    }
+    return { hub, controller: Object.fromEntries(this.controller) };
+  }
+
+  async apply(input: unknown): Promise<SettingsResult> {
+    const parsed = SettingsPatch.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(settings)", message: i.message }));
+      return { ok: false, code: "invalid_settings", message: issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues };
+    }
+    const patch = parsed.data;
+    const nextHub = structuredClone(this.hub) as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(patch.hub ?? {})) {
+      if (v === undefined) continue;
+      nextHub[k] = typeof v === "object" && v !== null ? { ...(nextHub[k] as object), ...v } : v;
+    }
+    const hubOk = HubSettings.safeParse(nextHub);
+    if (!hubOk.success) return { ok: false, code: "invalid_settings", message: hubOk.error.issues[0]?.message ?? "invalid" };
+    const ctl = Object.entries(patch.controller ?? {}).filter((e): e is [string, number] => e[1] !== undefined);
+
+    // The controller checks cross-field rules; push first, and undo what it took if it refuses one.
+    // With the link down the values are kept and pushed when it comes back (pushAll).
+    const live = this.link.isUp;
+    const before = new Map(this.controller);
+    const pushed: [string, number][] = [];
+    for (const [name, value] of live ? ctl : []) {
+      const r = await this.pushOne(name, value);
+      if (!r.ok) {
+        for (const [n] of pushed) {
+          const old = before.get(n) ?? CONFIG_KEYS.find((k) => k.name === n)?.default;
+          if (old !== undefined) await this.pushOne(n, old);
+        }
+        return r;
+      }
+      pushed.push([name, value]);
+    }
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const [k, v] of Object.entries(hubOk.data)) {
+        this.db
+          .query(
+            "INSERT INTO settings (scope, key, value, updated_at_ms) VALUES ('hub', $k, $v, $now) ON CONFLICT (scope, key) DO UPDATE SET value = $v, updated_at_ms = $now",
+          )
+          .run({ k, v: JSON.stringify(v), now });
+      }
+      for (const [k, v] of ctl) {
+        this.db
+          .query(
+            "INSERT INTO settings (scope, key, value, updated_at_ms) VALUES ('controller', $k, $v, $now) ON CONFLICT (scope, key) DO UPDATE SET value = $v, updated_at_ms = $now",
+          )
+          .run({ k, v: String(v), now });
+      }
+    })();
+    this.hub = hubOk.data;
+    for (const [k, v] of ctl) this.controller.set(k, v);
+    return { ok: true, pushed: live };
+  }
+
+  /** Push every stored controller value (call when the link comes up). */
+  async pushAll(): Promise<void> {
+    for (const [name, value] of this.controller) {
+      const r = await this.pushOne(name, value);
+      if (!r.ok) this.log?.("warn", `setting ${name}=${value} not taken by the controller: ${r.message}`);
+    }
+  }
+
+  private async pushOne(name: string, value: number): Promise<SettingsResult> {
+    const key = KEY_ID.get(name);
+    if (key === undefined) return { ok: false, code: "invalid_settings", message: `${name}: no such controller setting` };
+    try {
+      const ack = await this.link.command({ type: "config_set", key, value });
+      if (ack.result === AckResult.ok) return { ok: true };
+      return {
+        ok: false,
+        code: String(ackName(ack.result)),
+        message: `controller.${name}: the controller refused ${value} (${String(ackName(ack.result))})`,
+      };
+    } catch (e) {
+      return { ok: false, code: "link_down", message: `controller.${name}: ${(e as Error).message}` };
+    }
+  }
+}
