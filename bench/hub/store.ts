@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exportJson, exportVisualizer } from "../../hub/src/shots/export.ts";
 import { openDatabase } from "../../hub/src/store/db.ts";
 import type { Sample } from "../../hub/src/store/samples-codec.ts";
 import { ShotStore } from "../../hub/src/store/shot-store.ts";
@@ -82,7 +83,14 @@ function time(runs: number, fn: () => unknown): { p50_ms: number; p99_ms: number
 const middle = store.list(1, store.list(SHOTS / 2)[SHOTS / 2 - 1]?.id)[0]?.id ?? lastId;
 const list = time(200, () => JSON.stringify(store.list(50)));
 const deepPage = time(200, () => JSON.stringify(store.list(50, middle)));
-const exportOne = time(100, () => JSON.stringify({ shot: store.get(lastId), samples: store.samples(lastId) }));
+const exportOne = time(100, () => {
+  const shot = store.get(lastId);
+  if (shot) exportJson(shot, store.samples(lastId));
+});
+const exportVis = time(100, () => {
+  const shot = store.get(lastId);
+  if (shot) exportVisualizer(shot, store.samples(lastId), { name: "BrewOS", version: "bench" });
+});
 const result = {
   benchmark: "hub-store",
   shots: SHOTS,
@@ -92,7 +100,8 @@ const result = {
   list_latest_50: list,
   list_50_from_the_middle: deepPage,
   export_one_shot_json: exportOne,
-  targets: { list_le_20_ms: list.p99_ms <= 20, export_le_50_ms: exportOne.p99_ms <= 50 },
+  export_one_shot_visualizer: exportVis,
+  targets: { list_le_20_ms: list.p99_ms <= 20, export_le_50_ms: Math.max(exportOne.p99_ms, exportVis.p99_ms) <= 50 },
 };
 console.log(JSON.stringify(result, null, 2));
 rmSync(dir, { recursive: true, force: true });
