@@ -4,11 +4,21 @@
  */
 
 import { PROTOCOL_VERSION_MAJOR, PROTOCOL_VERSION_MINOR } from "@brewos/protocol/uart";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
 import { parseCommand } from "./commands.ts";
 import { apiError, statusForRefusal } from "./errors.ts";
+
+const NOT_JSON = Symbol("not JSON");
+
+async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    return NOT_JSON;
+  }
+}
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -39,12 +49,8 @@ export function restRoutes(hub: Hub): Hono {
   api.get("/state", (c) => c.json(hub.model.snapshot()));
 
   api.post("/commands", async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return apiError(c, 400, "invalid_json", "the request body is not JSON");
-    }
+    const body = await jsonBody(c);
+    if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
     const parsed = parseCommand(body);
     if (!parsed.ok) return apiError(c, 400, parsed.code, parsed.message, parsed.issues);
     const out = await hub.control.run(parsed.value);
@@ -55,12 +61,8 @@ export function restRoutes(hub: Hub): Hono {
   api.get("/settings", (c) => c.json(hub.settings.view()));
 
   api.patch("/settings", async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return apiError(c, 400, "invalid_json", "the request body is not JSON");
-    }
+    const body = await jsonBody(c);
+    if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
     const r = await hub.settings.apply(body);
     if (!r.ok) return apiError(c, r.code === "invalid_settings" ? 400 : statusForRefusal(r.code), r.code, r.message, r.issues);
     return c.json({ ok: true, pushed_to_controller: r.pushed ?? false, settings: hub.settings.view() });
