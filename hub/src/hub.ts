@@ -5,11 +5,14 @@
 import type { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { CONFIG_KEYS, ConfigKey } from "@brewos/protocol/uart";
 import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
 import { Settings } from "./settings/settings.ts";
+import { EnergyMeter } from "./stats/energy-meter.ts";
+import { Statistics } from "./stats/statistics.ts";
 import { openDatabase } from "./store/db.ts";
 import { ShotRecorder } from "./store/shot-recorder.ts";
 import { ShotStore } from "./store/shot-store.ts";
@@ -33,6 +36,9 @@ export class Hub {
   readonly shots: ShotStore;
   readonly recorder: ShotRecorder;
   readonly settings: Settings;
+  readonly energy: EnergyMeter;
+  readonly statistics: Statistics;
+  private energyTimer: ReturnType<typeof setInterval> | null = null;
   readonly startedAt = Date.now();
   readonly interruptedAtStart: number;
 
@@ -62,10 +68,19 @@ export class Hub {
       },
       ...(o.log ? { log: o.log } : {}),
     });
+    const configured = (key: number) => this.link.config.get(key) ?? CONFIG_KEYS.find((k) => k.id === key)?.default ?? 0;
+    this.energy = new EnergyMeter(this.db, () => ({
+      brew: configured(ConfigKey.brew_heater_w),
+      steam: configured(ConfigKey.steam_heater_w),
+    }));
+    this.statistics = new Statistics(this.db, this.energy, () => this.settings.hubSettings().maintenance);
     this.link.onMessage((m) => {
       this.model.handle(m);
       this.recorder.handle(m);
+      if (m.type === "telemetry") this.energy.handle(m);
     });
+    // Retention is applied as history grows, never while a shot is being recorded.
+    this.recorder.onRecorded(() => this.applyRetention());
   }
 
   start(): void {
@@ -73,9 +88,18 @@ export class Hub {
     // limits and its shot_ended (flagged link_lost) closes the record when the link returns.
     this.link.onState((s) => this.model.setLink(s === "up"));
     this.link.start();
+    this.applyRetention();
+    this.energyTimer = setInterval(() => this.energy.flush(), 60_000);
+  }
+
+  private applyRetention(): void {
+    const r = this.settings.hubSettings().retention;
+    if (r.keep_days > 0 || r.keep_count > 0) this.shots.prune(r);
   }
 
   async stop(): Promise<void> {
+    if (this.energyTimer) clearInterval(this.energyTimer);
+    this.energy.flush();
     this.recorder.stop();
     await this.link.stop();
     this.db.close();

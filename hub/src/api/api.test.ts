@@ -123,6 +123,19 @@ describe("hub API on the simulator", () => {
     expect(shot.sample_count as number).toBeGreaterThanOrEqual(490);
     c.close();
 
+    const stats = (await (await fetch(`${base}/api/statistics`)).json()) as {
+      shots: { total: number; today: number };
+      energy: { today_wh: number };
+    };
+    expect(stats.shots).toMatchObject({ total: 1, today: 1 }); // fed by the recorder, not a counter of its own
+    expect(stats.energy.today_wh).toBeGreaterThan(10); // a cold dual boiler heated to ready
+    const maint = await fetch(`${base}/api/maintenance`, { method: "POST", body: JSON.stringify({ kind: "backflush" }) });
+    expect(((await maint.json()) as { maintenance: { kind: string; shots_since: number }[] }).maintenance[0]).toMatchObject({
+      kind: "backflush",
+      shots_since: 0,
+    });
+    expect((await fetch(`${base}/api/maintenance`, { method: "POST", body: JSON.stringify({ kind: "polish" }) })).status).toBe(400);
+
     const list = (await (await fetch(`${base}/api/shots?limit=10`)).json()) as { shots: { id: string }[] };
     expect(list.shots[0]?.id).toBe(shot.id as string);
     const csv = await (await fetch(`${base}/api/shots/${shot.id}/export?format=csv`)).text();

@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION_MAJOR, PROTOCOL_VERSION_MINOR } from "@brewos/protocol
 import { type Context, Hono } from "hono";
 import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
+import { MAINTENANCE_KINDS, type MaintenanceKind } from "../stats/statistics.ts";
 import { parseCommand } from "./commands.ts";
 import { apiError, statusForRefusal } from "./errors.ts";
 
@@ -66,6 +67,19 @@ export function restRoutes(hub: Hub): Hono {
     const r = await hub.settings.apply(body);
     if (!r.ok) return apiError(c, r.code === "invalid_settings" ? 400 : statusForRefusal(r.code), r.code, r.message, r.issues);
     return c.json({ ok: true, pushed_to_controller: r.pushed ?? false, settings: hub.settings.view() });
+  });
+
+  api.get("/statistics", (c) => c.json(hub.statistics.summary()));
+
+  api.post("/maintenance", async (c) => {
+    const body = (await jsonBody(c)) as { kind?: unknown } | typeof NOT_JSON;
+    if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
+    const kind = body?.kind;
+    if (typeof kind !== "string" || !(MAINTENANCE_KINDS as readonly string[]).includes(kind)) {
+      return apiError(c, 400, "invalid_command", `kind must be one of ${MAINTENANCE_KINDS.join(", ")}`);
+    }
+    hub.statistics.recordMaintenance(kind as MaintenanceKind);
+    return c.json({ ok: true, maintenance: hub.statistics.maintenance() });
   });
 
   api.get("/shots", (c) => {

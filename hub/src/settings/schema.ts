@@ -37,6 +37,14 @@ export const HubSettings = z.strictObject({
         .default("brewos"),
     })
     .default({ enabled: false, host: "", port: 1883, username: "", password: "", topic_prefix: "brewos" }),
+  maintenance: z
+    .strictObject({
+      backflush_every_shots: z.int().min(1).max(10000).default(100),
+      group_clean_every_shots: z.int().min(1).max(10000).default(200),
+      descale_every_shots: z.int().min(1).max(100000).default(500),
+      descale_every_days: z.int().min(1).max(3650).default(60),
+    })
+    .default({ backflush_every_shots: 100, group_clean_every_shots: 200, descale_every_shots: 500, descale_every_days: 60 }),
   mdns: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -53,6 +61,7 @@ export const HubSettingsPatch = z.strictObject({
   machine_name: HubSettings.shape.machine_name.unwrap().optional(),
   retention: HubSettings.shape.retention.unwrap().partial().optional(),
   mqtt: HubSettings.shape.mqtt.unwrap().partial().optional(),
+  maintenance: HubSettings.shape.maintenance.unwrap().partial().optional(),
   mdns: HubSettings.shape.mdns.unwrap().partial().optional(),
 });
 

@@ -51,4 +51,10 @@ export const MIGRATIONS: readonly string[] = [
      updated_at_ms INTEGER NOT NULL,
      PRIMARY KEY (scope, key)
    ) STRICT;`,
+  // 3: statistics fed by the hub itself: energy per local day, maintenance done
+  `CREATE TABLE energy_days (day TEXT PRIMARY KEY, wh REAL NOT NULL, heating_s REAL NOT NULL) STRICT;
+   CREATE TABLE maintenance (
+     kind TEXT PRIMARY KEY CHECK (kind IN ('backflush', 'group_clean', 'descale')),
+     done_at_ms INTEGER NOT NULL
+   ) STRICT;`,
 ];
