@@ -10,6 +10,7 @@ import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
+import { Scheduler } from "./machine/scheduler.ts";
 import { Settings } from "./settings/settings.ts";
 import { EnergyMeter } from "./stats/energy-meter.ts";
 import { Statistics } from "./stats/statistics.ts";
@@ -38,6 +39,7 @@ export class Hub {
   readonly settings: Settings;
   readonly energy: EnergyMeter;
   readonly statistics: Statistics;
+  readonly scheduler: Scheduler;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
   readonly startedAt = Date.now();
   readonly interruptedAtStart: number;
@@ -79,6 +81,13 @@ export class Hub {
       this.recorder.handle(m);
       if (m.type === "telemetry") this.energy.handle(m);
     });
+    this.scheduler = new Scheduler({
+      control: this.control,
+      brewing: () => this.model.brewing,
+      settings: () => this.settings.hubSettings(),
+      ...(o.log ? { log: o.log } : {}),
+    });
+    this.control.onCommand(() => this.scheduler.noteActivity());
     // Retention is applied as history grows, never while a shot is being recorded.
     this.recorder.onRecorded(() => this.applyRetention());
   }
@@ -90,6 +99,7 @@ export class Hub {
     this.link.start();
     this.applyRetention();
     this.energyTimer = setInterval(() => this.energy.flush(), 60_000);
+    this.scheduler.start();
   }
 
   private applyRetention(): void {
@@ -99,6 +109,7 @@ export class Hub {
 
   async stop(): Promise<void> {
     if (this.energyTimer) clearInterval(this.energyTimer);
+    this.scheduler.stop();
     this.energy.flush();
     this.recorder.stop();
     await this.link.stop();

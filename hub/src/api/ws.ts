@@ -18,7 +18,7 @@ export class WsFanout {
   constructor(private readonly hub: Hub) {
     this.coalescer = new DeltaCoalescer(
       (d) => this.broadcast({ ...d, rx_ms: Math.round(hub.link.lastRxMs * 1000) / 1000 }),
-      () => hub.model.snapshot().brewing,
+      () => hub.model.brewing,
     );
     this.unsubscribe.push(hub.model.onDelta((d) => this.coalescer.push(d)));
     this.unsubscribe.push(hub.recorder.onRecorded((shot) => this.broadcast({ type: "shot_recorded", shot })));

@@ -46,6 +46,7 @@ export class MachineControl {
   };
   private nextToken = (Date.now() & 0x3fffffff) >>> 0; // top bit is the controller's (lever shots)
   private readonly intents = new Map<number, ShotIntent>();
+  private readonly commandListeners = new Set<(c: ApiCommand) => void>();
 
   constructor(private readonly link: ControllerLink) {}
 
@@ -59,7 +60,14 @@ export class MachineControl {
     return this.intents.get(token) ?? null;
   }
 
+  /** Called for every command run (the auto power-off clock listens). */
+  onCommand(listener: (c: ApiCommand) => void): () => void {
+    this.commandListeners.add(listener);
+    return () => this.commandListeners.delete(listener);
+  }
+
   async run(c: ApiCommand): Promise<CommandOutcome> {
+    for (const l of this.commandListeners) l(c);
     try {
       switch (c.type) {
         case "set_mode":

@@ -89,6 +89,10 @@ export class MachineModel {
   private readonly eta = new HeatEta();
   private readonly listeners = new Set<(d: MachineDelta) => void>();
 
+  get brewing(): boolean {
+    return this.fields.brewing;
+  }
+
   snapshot(): MachineSnapshot {
     return { seq: this.seq, ...structuredClone(this.fields) };
   }

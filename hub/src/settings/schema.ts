@@ -4,7 +4,7 @@
  * never store a value the controller would refuse on range. Hub settings are the hub's own.
  * Secrets are write-only: answers say whether one is set, never what it is.
  */
-import { CONFIG_KEYS } from "@brewos/protocol/uart";
+import { CONFIG_KEYS, HeatingStrategy } from "@brewos/protocol/uart";
 import { z } from "zod";
 
 /** Config keys the hub owns through other commands or that only the factory sets. */
@@ -18,6 +18,25 @@ export const ControllerSettingsPatch = z.strictObject(
     z.ZodOptional<z.ZodInt>
   >,
 );
+
+export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+const strategies = Object.keys(HeatingStrategy) as [keyof typeof HeatingStrategy, ...(keyof typeof HeatingStrategy)[]];
+
+export const Schedule = z.strictObject({
+  id: z.int().min(1).max(10),
+  name: z.string().max(23).default(""),
+  enabled: z.boolean().default(true),
+  days: z.array(z.enum(WEEKDAYS)).min(1),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour"),
+  action: z.enum(["on", "off"]),
+  heating_strategy: z.enum(strategies).optional(),
+});
+export type Schedule = z.infer<typeof Schedule>;
+
+const Schedules = z
+  .array(Schedule)
+  .max(10)
+  .refine((xs) => new Set(xs.map((x) => x.id)).size === xs.length, { message: "schedule ids must be different" });
 
 export const HubSettings = z.strictObject({
   machine_name: z.string().trim().min(1).max(40).default("Espresso machine"),
@@ -45,6 +64,10 @@ export const HubSettings = z.strictObject({
       descale_every_days: z.int().min(1).max(3650).default(60),
     })
     .default({ backflush_every_shots: 100, group_clean_every_shots: 200, descale_every_shots: 500, descale_every_days: 60 }),
+  schedules: Schedules.default([]),
+  auto_off: z
+    .strictObject({ enabled: z.boolean().default(true), minutes: z.int().min(5).max(480).default(60) })
+    .default({ enabled: true, minutes: 60 }),
   mdns: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -62,6 +85,8 @@ export const HubSettingsPatch = z.strictObject({
   retention: HubSettings.shape.retention.unwrap().partial().optional(),
   mqtt: HubSettings.shape.mqtt.unwrap().partial().optional(),
   maintenance: HubSettings.shape.maintenance.unwrap().partial().optional(),
+  schedules: Schedules.optional(),
+  auto_off: HubSettings.shape.auto_off.unwrap().partial().optional(),
   mdns: HubSettings.shape.mdns.unwrap().partial().optional(),
 });
 

@@ -73,6 +73,12 @@ describe("settings", () => {
       settings: { hub: { machine_name: "Kitchen", mqtt: { host: "127.0.0.1", password_set: true } }, controller: { eco_timeout_s: 600 } },
     });
     await until("config report", () => a.hub.link.config.get(ConfigKey.eco_timeout_s) === 600);
+    const weekdays = { id: 1, days: ["mon", "tue", "wed", "thu", "fri"], time: "06:30", action: "on" };
+    expect((await a.patch({ hub: { schedules: [weekdays], auto_off: { minutes: 90 } } })).status).toBe(200);
+    expect((await a.patch({ hub: { schedules: [{ ...weekdays, time: "6:30pm" }] } })).status).toBe(400);
+    const withSchedule = a.hub.settings.hubSettings();
+    expect(withSchedule.schedules).toEqual([{ ...weekdays, name: "", enabled: true }] as typeof withSchedule.schedules);
+    expect(withSchedule.auto_off).toEqual({ enabled: true, minutes: 90 });
 
     // The controller's own cross-check (heaters against the mains circuit) refuses; nothing is kept.
     const tooMuch = await a.patch({

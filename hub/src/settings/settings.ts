@@ -68,7 +68,8 @@ export class Settings {
     const nextHub = structuredClone(this.hub) as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(patch.hub ?? {})) {
       if (v === undefined) continue;
-      nextHub[k] = typeof v === "object" && v !== null ? { ...(nextHub[k] as object), ...v } : v;
+      // Sections merge field by field; lists (schedules) and plain values are replaced whole.
+      nextHub[k] = typeof v === "object" && v !== null && !Array.isArray(v) ? { ...(nextHub[k] as object), ...v } : v;
     }
     const hubOk = HubSettings.safeParse(nextHub);
     if (!hubOk.success) return { ok: false, code: "invalid_settings", message: hubOk.error.issues[0]?.message ?? "invalid" };
