@@ -6,8 +6,10 @@
 import { PROTOCOL_VERSION_MAJOR, PROTOCOL_VERSION_MINOR } from "@brewos/protocol/uart";
 import { type Context, Hono } from "hono";
 import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
+import { Settings } from "../settings/settings.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
 import { MAINTENANCE_KINDS, type MaintenanceKind } from "../stats/statistics.ts";
+import { exportBackup, importBackup } from "../store/backup.ts";
 import { parseCommand } from "./commands.ts";
 import { apiError, statusForRefusal } from "./errors.ts";
 
@@ -70,6 +72,25 @@ export function restRoutes(hub: Hub): Hono {
   });
 
   api.get("/statistics", (c) => c.json(hub.statistics.summary()));
+
+  api.get("/backup", (c) => {
+    const b = exportBackup(hub.db, hub.settings.view());
+    c.header("content-disposition", `attachment; filename="brewos-backup-${new Date(b.created_at_ms).toISOString().slice(0, 10)}.json"`);
+    return c.json(b);
+  });
+
+  api.post("/backup", async (c) => {
+    const body = await jsonBody(c);
+    if (body === NOT_JSON) return apiError(c, 400, "invalid_backup", "the upload is not JSON (cut short?)");
+    const settings = (body as { settings?: { hub: Record<string, unknown>; controller: Record<string, number> } })?.settings;
+    const patch = settings ? Settings.patchFromView(settings) : null;
+    const check = patch ? Settings.check(patch) : { ok: true as const };
+    if (!check.ok) return apiError(c, 400, "invalid_backup", `settings: ${check.message}`);
+    const r = importBackup(hub.db, body, () => hub.shots.nextServerSeq());
+    if (!r.ok) return apiError(c, 400, r.code, r.message);
+    const applied = patch ? await hub.settings.apply(patch) : { ok: true as const };
+    return c.json({ ...r, settings_restored: applied.ok, ...(applied.ok ? {} : { settings_error: applied.message }) });
+  });
 
   api.post("/maintenance", async (c) => {
     const body = (await jsonBody(c)) as { kind?: unknown } | typeof NOT_JSON;

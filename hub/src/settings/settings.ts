@@ -58,6 +58,24 @@ export class Settings {
     return { hub, controller: Object.fromEntries(this.controller) };
   }
 
+  /** A settings view (as answered by the API, or from a backup) turned back into a patch: the
+   * `<secret>_set` flags dropped, since secrets never travel. */
+  static patchFromView(view: { hub: Record<string, unknown>; controller: Record<string, number> }): unknown {
+    const hub = structuredClone(view.hub) as Record<string, Record<string, unknown>>;
+    for (const [section, field] of SECRETS) {
+      if (hub[section] && typeof hub[section] === "object") delete hub[section][`${field}_set`];
+    }
+    return { hub, controller: view.controller };
+  }
+
+  /** Check a patch without applying it. */
+  static check(input: unknown): SettingsResult {
+    const r = SettingsPatch.safeParse(input);
+    if (r.success) return { ok: true };
+    const i = r.error.issues[0];
+    return { ok: false, code: "invalid_settings", message: `${i?.path.join(".") || "(settings)"}: ${i?.message}` };
+  }
+
   async apply(input: unknown): Promise<SettingsResult> {
     const parsed = SettingsPatch.safeParse(input);
     if (!parsed.success) {

@@ -72,7 +72,7 @@ export class ShotStore {
   ) {}
 
   /** Next global change number; call inside a write transaction. */
-  private bumpSeq(): number {
+  nextServerSeq(): number {
     const row = this.db
       .query<{ value: string }, []>("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'server_seq' RETURNING value")
       .get();
@@ -87,7 +87,7 @@ export class ShotStore {
           `INSERT INTO shots (id, server_seq, status, started_at_ms, shot_token, source, profile_slot, profile_json, dose_g, target_g, updated_at_ms)
            VALUES ($id, $seq, 'recording', $started_at_ms, $shot_token, $source, $profile_slot, $profile_json, $dose_g, $target_g, $now)`,
         )
-        .run({ id, seq: this.bumpSeq(), now: this.now(), ...b });
+        .run({ id, seq: this.nextServerSeq(), now: this.now(), ...b });
     })();
     return id;
   }
@@ -118,7 +118,7 @@ export class ShotStore {
              max_pressure_bar = $max_pressure_bar, mean_brew_c = $mean_brew_c, updated_at_ms = $now
            WHERE id = $id`,
         )
-        .run({ ...s, id, seq: this.bumpSeq(), end_flags: JSON.stringify(s.end_flags), now: this.now() });
+        .run({ ...s, id, seq: this.nextServerSeq(), end_flags: JSON.stringify(s.end_flags), now: this.now() });
     })();
     const r = this.get(id);
     if (!r) throw new Error(`shot ${id} vanished while finishing`);
@@ -133,7 +133,7 @@ export class ShotStore {
       for (const { id } of ids) {
         this.db
           .query("UPDATE shots SET status = 'interrupted', server_seq = $seq, updated_at_ms = $now WHERE id = $id")
-          .run({ id, seq: this.bumpSeq(), now: this.now() });
+          .run({ id, seq: this.nextServerSeq(), now: this.now() });
       }
       n = ids.length;
     })();

@@ -1,0 +1,118 @@
+/**
+ * Backup export and import over REST between two hubs with SQLite on disk (no controller needed:
+ * their links point at a closed port). Broken uploads change nothing; secrets never travel.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHubServer } from "../api/app.ts";
+import { tcpTransport } from "../controller-link/transports/tcp.ts";
+import { Hub } from "../hub.ts";
+import type { Sample } from "./samples-codec.ts";
+
+const dirs: string[] = [];
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const s of stops) await s();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  const port = await new Promise<number>((r) => s.listen(0, "127.0.0.1", () => r((s.address() as { port: number }).port)));
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function hubOnDisk() {
+  const dir = mkdtempSync(join(tmpdir(), "brewos-backup-"));
+  dirs.push(dir);
+  const hub = new Hub({ open: tcpTransport("127.0.0.1", await closedPort()), dataDir: dir });
+  const server = createHubServer(hub);
+  hub.start();
+  const http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
+  stops.push(async () => {
+    server.fanout.stop();
+    await http.stop(true);
+    await hub.stop();
+  });
+  return { hub, base: `http://127.0.0.1:${http.port}` };
+}
+
+const samples = (n: number): Sample[] =>
+  Array.from({ length: n }, (_, k) => ({
+    t_ms: k * 50,
+    brew_cdeg: 9300,
+    group_cdeg: 9100,
+    pressure_mbar: 9000 - k,
+    flow_ul_s: 2000,
+    volume_ul: k * 100,
+    pump_pmil: 1000,
+    weight_dg: k,
+    phase: 0,
+  }));
+
+describe("backup", () => {
+  test("exported from one hub, imported into another; broken uploads change nothing; secrets stay home", async () => {
+    const a = await hubOnDisk();
+    const summary = {
+      duration_ms: 28000,
+      stop_reason: "weight",
+      end_flags: [],
+      volume_ml: 45,
+      final_weight_g: 36,
+      max_pressure_bar: 9,
+      mean_brew_c: 93,
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = a.hub.shots.begin({
+        started_at_ms: Date.now() - (3 - i) * 60_000,
+        shot_token: i,
+        source: "command",
+        profile_slot: 0,
+        profile_json: null,
+        dose_g: 18,
+        target_g: 36,
+      });
+      a.hub.shots.appendSamples(id, samples(20));
+      a.hub.shots.finish(id, samples(5), summary);
+      ids.push(id);
+    }
+    a.hub.statistics.recordMaintenance("descale");
+    const set = await fetch(`${a.base}/api/settings`, {
+      method: "PATCH",
+      body: JSON.stringify({ hub: { machine_name: "Bench", mqtt: { password: "s3cret-pass" } } }),
+    });
+    expect(set.status).toBe(200);
+
+    const text = await (await fetch(`${a.base}/api/backup`)).text();
+    expect(text).not.toContain("s3cret-pass");
+    const backup = JSON.parse(text) as { shots: { id: string; samples: string[] }[] };
+    expect(backup.shots.map((s) => s.id)).toEqual(ids);
+
+    const b = await hubOnDisk();
+    const post = (body: string) => fetch(`${b.base}/api/backup`, { method: "POST", body });
+    const cut = await post(text.slice(0, text.length / 2));
+    expect(cut.status).toBe(400);
+    expect(((await cut.json()) as { error: { code: string } }).error.code).toBe("invalid_backup");
+    expect((await post(JSON.stringify({ ...JSON.parse(text), version: 99 }))).status).toBe(400);
+    const bad = JSON.parse(text) as typeof backup;
+    (bad.shots[2] as { samples: string[] }).samples[0] = Buffer.from([1, 9, 0, 0]).toString("base64");
+    const badBlob = await post(JSON.stringify(bad));
+    expect(badBlob.status).toBe(400);
+    expect(((await badBlob.json()) as { error: { message: string } }).error.message).toContain(ids[2] as string);
+    expect(b.hub.shots.list(10)).toHaveLength(0); // nothing of the broken uploads was kept
+
+    const ok = await post(text);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ ok: true, shots_added: 3, shots_already_present: 0, settings_restored: true });
+    for (const id of ids) expect(b.hub.shots.samples(id)).toEqual(a.hub.shots.samples(id));
+    expect(b.hub.settings.hubSettings()).toMatchObject({ machine_name: "Bench", mqtt: { password: "" } });
+    expect(b.hub.statistics.maintenance().find((m) => m.kind === "descale")?.last_done_at_ms).toBeGreaterThan(0);
+    const again = await post(text);
+    expect(await again.json()).toMatchObject({ shots_added: 0, shots_already_present: 3 });
+  }, 30000);
+});

@@ -1,0 +1,138 @@
+/**
+ * @module Full backup of the hub's memory as one JSON document: hub settings (without secrets, which
+ * never leave the hub), controller settings, shots with their samples, maintenance and energy
+ * history. Import checks the whole document first and then writes it in one transaction: a broken
+ * or foreign file changes nothing. Shots already present (same id) are kept as they are.
+ */
+import type { Database } from "bun:sqlite";
+import { z } from "zod";
+import { decodeSamples } from "./samples-codec.ts";
+
+export const BACKUP_FORMAT = "brewos-hub-backup";
+export const BACKUP_VERSION = 1;
+
+const ShotRow = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+  status: z.enum(["complete", "interrupted"]),
+  started_at_ms: z.int(),
+  shot_token: z.int(),
+  source: z.string().max(32),
+  profile_slot: z.int().nullable(),
+  profile_json: z.string().nullable(),
+  dose_g: z.number().nullable(),
+  target_g: z.number().nullable(),
+  duration_ms: z.int().nullable(),
+  stop_reason: z.string().max(64).nullable(),
+  end_flags: z.string(),
+  volume_ml: z.number().nullable(),
+  final_weight_g: z.number().nullable(),
+  max_pressure_bar: z.number().nullable(),
+  mean_brew_c: z.number().nullable(),
+  sample_count: z.int().min(0),
+  rating: z.int().min(1).max(5).nullable(),
+  notes: z.string().nullable(),
+  beans: z.string().nullable(),
+  grind: z.string().nullable(),
+  field_clocks: z.string(),
+  updated_at_ms: z.int(),
+  /** Sample chunks, base64, in order. */
+  samples: z.array(z.base64()),
+});
+
+export const Backup = z.strictObject({
+  format: z.literal(BACKUP_FORMAT),
+  version: z.literal(BACKUP_VERSION),
+  created_at_ms: z.int(),
+  settings: z.strictObject({ hub: z.record(z.string(), z.unknown()), controller: z.record(z.string(), z.int()) }),
+  shots: z.array(ShotRow),
+  maintenance: z.array(z.strictObject({ kind: z.enum(["backflush", "group_clean", "descale"]), done_at_ms: z.int() })),
+  energy_days: z.array(
+    z.strictObject({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), wh: z.number().min(0), heating_s: z.number().min(0) }),
+  ),
+});
+export type Backup = z.infer<typeof Backup>;
+
+const SHOT_COLUMNS = Object.keys(ShotRow.shape).filter((k) => k !== "samples");
+
+export function exportBackup(db: Database, settings: Backup["settings"]): Backup {
+  const shots = db
+    .query<Record<string, unknown>, []>(
+      `SELECT ${SHOT_COLUMNS.join(", ")} FROM shots WHERE deleted = 0 AND status != 'recording' ORDER BY started_at_ms`,
+    )
+    .all()
+    .map((s) => {
+      const chunks = db
+        .query<{ blob: Uint8Array }, { id: string }>("SELECT blob FROM shot_samples WHERE shot_id = $id ORDER BY chunk")
+        .all({ id: s.id as string });
+      return { ...s, samples: chunks.map((c) => Buffer.from(c.blob).toString("base64")) } as Backup["shots"][number];
+    });
+  return {
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    created_at_ms: Date.now(),
+    settings,
+    shots,
+    maintenance: db.query<Backup["maintenance"][number], []>("SELECT kind, done_at_ms FROM maintenance").all(),
+    energy_days: db.query<Backup["energy_days"][number], []>("SELECT day, wh, heating_s FROM energy_days ORDER BY day").all(),
+  };
+}
+
+export type ImportResult =
+  | { ok: true; shots_added: number; shots_already_present: number }
+  | { ok: false; code: "invalid_backup"; message: string };
+
+/** Check everything (including every sample blob), then write it all in one transaction. */
+export function importBackup(db: Database, input: unknown, bumpSeq: () => number): ImportResult {
+  const parsed = Backup.safeParse(input);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return { ok: false, code: "invalid_backup", message: `${i?.path.join(".") || "(backup)"}: ${i?.message}` };
+  }
+  const b = parsed.data;
+  const blobs = new Map<string, Uint8Array[]>();
+  for (const s of b.shots) {
+    const chunks = s.samples.map((x) => new Uint8Array(Buffer.from(x, "base64")));
+    let n = 0;
+    try {
+      for (const c of chunks) n += decodeSamples(c).length;
+    } catch (e) {
+      return { ok: false, code: "invalid_backup", message: `shot ${s.id}: ${(e as Error).message}` };
+    }
+    if (n !== s.sample_count)
+      return { ok: false, code: "invalid_backup", message: `shot ${s.id}: ${n} samples, the record says ${s.sample_count}` };
+    blobs.set(s.id, chunks);
+  }
+  let added = 0;
+  db.transaction(() => {
+    const exists = db.query<{ n: number }, { id: string }>("SELECT COUNT(*) AS n FROM shots WHERE id = $id");
+    for (const s of b.shots) {
+      if ((exists.get({ id: s.id })?.n ?? 0) > 0) continue;
+      const { samples: _samples, ...row } = s;
+      db.query(
+        `INSERT INTO shots (${SHOT_COLUMNS.join(", ")}, server_seq) VALUES (${SHOT_COLUMNS.map((c) => `$${c}`).join(", ")}, $server_seq)`,
+      ).run({
+        ...row,
+        server_seq: bumpSeq(),
+      });
+      (blobs.get(s.id) ?? []).forEach((blob, chunk) => {
+        db.query("INSERT INTO shot_samples (shot_id, chunk, blob) VALUES ($id, $chunk, $blob)").run({ id: s.id, chunk, blob });
+      });
+      added++;
+    }
+    for (const m of b.maintenance) {
+      db.query(
+        "INSERT INTO maintenance (kind, done_at_ms) VALUES ($kind, $t) ON CONFLICT (kind) DO UPDATE SET done_at_ms = max(done_at_ms, $t)",
+      ).run({ kind: m.kind, t: m.done_at_ms });
+    }
+    for (const e of b.energy_days) {
+      db.query(
+        "INSERT INTO energy_days (day, wh, heating_s) VALUES ($day, $wh, $s) ON CONFLICT (day) DO UPDATE SET wh = max(wh, $wh), heating_s = max(heating_s, $s)",
+      ).run({
+        day: e.day,
+        wh: e.wh,
+        s: e.heating_s,
+      });
+    }
+  })();
+  return { ok: true, shots_added: added, shots_already_present: b.shots.length - added };
+}
