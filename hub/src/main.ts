@@ -22,6 +22,7 @@ const { values: a } = parseArgs({
     data: { type: "string", default: process.env.BREWOS_DATA ?? "data" },
     port: { type: "string", default: process.env.PORT ?? "8080" },
     host: { type: "string", default: process.env.HOST ?? "0.0.0.0" },
+    app: { type: "string", default: join(import.meta.dir, "..", "..", "pwa", "dist") },
     "sim-binary": { type: "string", default: join(import.meta.dir, "..", "..", "build", "host", "brewos-sim") },
   },
 });
@@ -52,7 +53,7 @@ else if (a.tcp) {
 const log = (level: "info" | "warn", text: string) => console.log(`${new Date().toISOString()} ${level} ${text}`);
 const hub = new Hub({ open, dataDir: a.data as string, speed: onSim ? speed : 1, log });
 if (hub.interruptedAtStart > 0) log("warn", `${hub.interruptedAtStart} shot(s) were cut short by the last stop; kept as interrupted`);
-const server = createHubServer(hub);
+const server = createHubServer(hub, { appDir: a.app as string });
 hub.start();
 const http = Bun.serve({ port, hostname: a.host as string, fetch: server.app.fetch, websocket: server.websocket });
 const shown = a.host === "0.0.0.0" ? "localhost" : a.host;

@@ -4,6 +4,7 @@ import { upgradeWebSocket, websocket } from "hono/bun";
 import type { Hub } from "../hub.ts";
 import { apiError } from "./errors.ts";
 import { restRoutes } from "./rest.ts";
+import { StaticApp } from "./static-app.ts";
 import { WsFanout } from "./ws.ts";
 
 export interface HubServer {
@@ -12,8 +13,14 @@ export interface HubServer {
   fanout: WsFanout;
 }
 
-export function createHubServer(hub: Hub): HubServer {
+export interface HubServerOptions {
+  /** Folder of the built app (pwa/dist). */
+  appDir?: string;
+}
+
+export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   const fanout = new WsFanout(hub);
+  const site = o.appDir ? new StaticApp(o.appDir) : null;
   const app = new Hono();
   app.route("/api", restRoutes(hub));
   app.get(
@@ -24,6 +31,15 @@ export function createHubServer(hub: Hub): HubServer {
       onClose: (_e, ws) => fanout.close(ws),
     })),
   );
+  app.get("*", (c) => {
+    const r = site?.serve(c);
+    if (r) return r;
+    if (site?.built) return apiError(c, 404, "not_found", `no file ${c.req.path}`);
+    return c.html(
+      "<!doctype html><title>BrewOS hub</title><p>The BrewOS app is not built yet. The hub is running: its API is at <a href=/api/state>/api</a> and its live stream at /ws.</p>",
+      503,
+    );
+  });
   app.onError((e, c) => apiError(c, 500, "internal", `the hub failed: ${e.message}`));
   return { app, websocket, fanout };
 }

@@ -146,6 +146,7 @@ export function restRoutes(hub: Hub): Hono {
     return c.body(text, 200, { "content-type": "application/json" });
   });
 
-  api.notFound((c) => apiError(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}`));
+  // Last: anything else under /api is a 404 in the API's shape (never the app's fallback page).
+  api.all("*", (c) => apiError(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}`));
   return api;
 }

@@ -3,42 +3,18 @@
  * their links point at a closed port). Broken uploads change nothing; secrets never travel.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createHubServer } from "../api/app.ts";
-import { tcpTransport } from "../controller-link/transports/tcp.ts";
-import { Hub } from "../hub.ts";
+import { hubOnDisk } from "../testing/hub-on-disk.ts";
 import type { Sample } from "./samples-codec.ts";
 
-const dirs: string[] = [];
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const s of stops) await s();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  const port = await new Promise<number>((r) => s.listen(0, "127.0.0.1", () => r((s.address() as { port: number }).port)));
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function hubOnDisk() {
-  const dir = mkdtempSync(join(tmpdir(), "brewos-backup-"));
-  dirs.push(dir);
-  const hub = new Hub({ open: tcpTransport("127.0.0.1", await closedPort()), dataDir: dir });
-  const server = createHubServer(hub);
-  hub.start();
-  const http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
-  stops.push(async () => {
-    server.fanout.stop();
-    await http.stop(true);
-    await hub.stop();
-  });
-  return { hub, base: `http://127.0.0.1:${http.port}` };
+async function hub() {
+  const h = await hubOnDisk();
+  stops.push(h.stop);
+  return h;
 }
 
 const samples = (n: number): Sample[] =>
@@ -56,7 +32,7 @@ const samples = (n: number): Sample[] =>
 
 describe("backup", () => {
   test("exported from one hub, imported into another; broken uploads change nothing; secrets stay home", async () => {
-    const a = await hubOnDisk();
+    const a = await hub();
     const summary = {
       duration_ms: 28000,
       stop_reason: "weight",
@@ -93,7 +69,7 @@ describe("backup", () => {
     const backup = JSON.parse(text) as { shots: { id: string; samples: string[] }[] };
     expect(backup.shots.map((s) => s.id)).toEqual(ids);
 
-    const b = await hubOnDisk();
+    const b = await hub();
     const post = (body: string) => fetch(`${b.base}/api/backup`, { method: "POST", body });
     const cut = await post(text.slice(0, text.length / 2));
     expect(cut.status).toBe(400);
