@@ -4,6 +4,7 @@
  *                       [--data DIR] [--port N] [--host ADDR]
  * Default: the simulator (dual_boiler, real time), data in ./data, PORT or 8080, all interfaces.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createHubServer } from "./api/app.ts";
@@ -22,6 +23,8 @@ const { values: a } = parseArgs({
     data: { type: "string", default: process.env.BREWOS_DATA ?? "data" },
     port: { type: "string", default: process.env.PORT ?? "8080" },
     host: { type: "string", default: process.env.HOST ?? "0.0.0.0" },
+    "tls-cert": { type: "string" },
+    "tls-key": { type: "string" },
     app: { type: "string", default: join(import.meta.dir, "..", "..", "pwa", "dist") },
     "sim-binary": { type: "string", default: join(import.meta.dir, "..", "..", "build", "host", "brewos-sim") },
   },
@@ -54,11 +57,32 @@ const log = (level: "info" | "warn", text: string) => console.log(`${new Date().
 const hub = new Hub({ open, dataDir: a.data as string, speed: onSim ? speed : 1, log });
 if (hub.interruptedAtStart > 0) log("warn", `${hub.interruptedAtStart} shot(s) were cut short by the last stop; kept as interrupted`);
 const server = createHubServer(hub, { appDir: a.app as string });
+// HTTPS when given a certificate and key (flags, or the `https` hub setting): a page served over
+// plain HTTP on the LAN is not a secure context, so browsers refuse the service worker, install
+// and Web Bluetooth there.
+const https = hub.settings.hubSettings().https;
+const certPath = a["tls-cert"] ?? https.cert_path;
+const keyPath = a["tls-key"] ?? https.key_path;
+if (Boolean(certPath) !== Boolean(keyPath)) fail("HTTPS needs both a certificate and a key");
+let tls: { cert: string; key: string } | undefined;
+if (certPath && keyPath) {
+  try {
+    tls = { cert: readFileSync(certPath, "utf8"), key: readFileSync(keyPath, "utf8") };
+  } catch (e) {
+    fail(`cannot read the HTTPS certificate or key: ${(e as Error).message}`);
+  }
+}
+let http: ReturnType<typeof Bun.serve>;
+try {
+  http = Bun.serve({ port, hostname: a.host as string, fetch: server.app.fetch, websocket: server.websocket, ...(tls ? { tls } : {}) });
+} catch (e) {
+  await hub.stop();
+  fail(`cannot listen on ${a.host}:${port}: ${(e as Error).message}`);
+}
 hub.start();
-const http = Bun.serve({ port, hostname: a.host as string, fetch: server.app.fetch, websocket: server.websocket });
 const shown = a.host === "0.0.0.0" ? "localhost" : a.host;
 console.log(
-  `BrewOS hub listening on http://${shown}:${http.port} (${onSim ? `simulator ${a.sim ?? "dual_boiler"} x${speed}` : a.serial ? `serial ${a.serial}` : `tcp ${a.tcp}`}, data in ${a.data})`,
+  `BrewOS hub listening on ${tls ? "https" : "http"}://${shown}:${http.port} (${onSim ? `simulator ${a.sim ?? "dual_boiler"} x${speed}` : a.serial ? `serial ${a.serial}` : `tcp ${a.tcp}`}, data in ${a.data})`,
 );
 
 let stopping = false;

@@ -64,6 +64,10 @@ export const HubSettings = z.strictObject({
       descale_every_days: z.int().min(1).max(3650).default(60),
     })
     .default({ backflush_every_shots: 100, group_clean_every_shots: 200, descale_every_shots: 500, descale_every_days: 60 }),
+  https: z
+    .strictObject({ cert_path: z.string().max(4096).default(""), key_path: z.string().max(4096).default("") })
+    .refine((h) => (h.cert_path === "") === (h.key_path === ""), { message: "give both cert_path and key_path, or neither" })
+    .default({ cert_path: "", key_path: "" }),
   schedules: Schedules.default([]),
   auto_off: z
     .strictObject({ enabled: z.boolean().default(true), minutes: z.int().min(5).max(480).default(60) })
@@ -85,6 +89,10 @@ export const HubSettingsPatch = z.strictObject({
   retention: HubSettings.shape.retention.unwrap().partial().optional(),
   mqtt: HubSettings.shape.mqtt.unwrap().partial().optional(),
   maintenance: HubSettings.shape.maintenance.unwrap().partial().optional(),
+  https: z
+    .strictObject({ cert_path: z.string().max(4096), key_path: z.string().max(4096) })
+    .partial()
+    .optional(),
   schedules: Schedules.optional(),
   auto_off: HubSettings.shape.auto_off.unwrap().partial().optional(),
   mdns: HubSettings.shape.mdns.unwrap().partial().optional(),
