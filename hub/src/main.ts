@@ -1,10 +1,13 @@
 /**
  * The hub process. Usage:
  *   bun hub/src/main.ts [--sim MACHINE [--speed N]] | [--serial /dev/ttyX] | [--tcp HOST:PORT]
- *                       [--data DIR] [--port N] [--host ADDR]
- * Default: the simulator (dual_boiler, real time), data in ./data, PORT or 8080, all interfaces.
+ *                       [--data DIR] [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE]
+ *                       [--app DIR] [--mdns on|off]
+ * Default: the simulator (dual_boiler, real time), data in ./data, PORT or 8080, all interfaces,
+ * the app from pwa/dist, mDNS per the setting except on the simulator.
  */
 import { readFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createHubServer } from "./api/app.ts";
@@ -12,7 +15,8 @@ import type { TransportFactory } from "./controller-link/transport.ts";
 import { spawnedSimTransport } from "./controller-link/transports/spawned-sim.ts";
 import { tcpTransport } from "./controller-link/transports/tcp.ts";
 import { ttyTransport } from "./controller-link/transports/tty.ts";
-import { Hub } from "./hub.ts";
+import { HUB_VERSION_TEXT, Hub } from "./hub.ts";
+import { MdnsAdvertiser } from "./net/mdns.ts";
 
 const { values: a } = parseArgs({
   options: {
@@ -23,6 +27,7 @@ const { values: a } = parseArgs({
     data: { type: "string", default: process.env.BREWOS_DATA ?? "data" },
     port: { type: "string", default: process.env.PORT ?? "8080" },
     host: { type: "string", default: process.env.HOST ?? "0.0.0.0" },
+    mdns: { type: "string" },
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
     app: { type: "string", default: join(import.meta.dir, "..", "..", "pwa", "dist") },
@@ -80,6 +85,29 @@ try {
   fail(`cannot listen on ${a.host}:${port}: ${(e as Error).message}`);
 }
 hub.start();
+
+// mDNS: on when the setting says so (default), except on the simulator unless --mdns is given,
+// so a demo on a laptop does not announce itself to the whole LAN.
+const mdnsCfg = hub.settings.hubSettings().mdns;
+let mdns: MdnsAdvertiser | null = null;
+if (a.mdns !== undefined && a.mdns !== "on" && a.mdns !== "off") fail(`--mdns takes on or off, not ${a.mdns}`);
+if (mdnsCfg.enabled && (a.mdns === undefined ? !onSim : a.mdns === "on")) {
+  const ipv4 = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+  if (!ipv4) log("warn", "mDNS: no IPv4 network interface; not advertising");
+  else {
+    mdns = new MdnsAdvertiser({
+      hostname: mdnsCfg.hostname,
+      instance: hub.settings.hubSettings().machine_name,
+      port: http.port ?? port,
+      ipv4,
+      https: tls !== undefined,
+      txt: { path: "/", version: HUB_VERSION_TEXT },
+    });
+    mdns.start(log);
+  }
+}
 const shown = a.host === "0.0.0.0" ? "localhost" : a.host;
 console.log(
   `BrewOS hub listening on ${tls ? "https" : "http"}://${shown}:${http.port} (${onSim ? `simulator ${a.sim ?? "dual_boiler"} x${speed}` : a.serial ? `serial ${a.serial}` : `tcp ${a.tcp}`}, data in ${a.data})`,
@@ -90,6 +118,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log("info", `${signal}: stopping`);
+  mdns?.stop();
   server.fanout.stop();
   await http.stop(true);
   await hub.stop();

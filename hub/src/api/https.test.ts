@@ -15,7 +15,7 @@ const cert = join(dir, "cert.pem");
 const key = join(dir, "key.pem");
 
 function hub(args: string[]) {
-  return Bun.spawn([process.execPath, MAIN, "--data", join(dir, "data"), "--host", "127.0.0.1", ...args], {
+  return Bun.spawn([process.execPath, MAIN, "--data", join(dir, "data"), "--host", "127.0.0.1", "--mdns", "off", ...args], {
     stdout: "pipe",
     stderr: "pipe",
   });
