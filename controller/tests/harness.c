@@ -41,6 +41,15 @@ uint16_t harness_send(harness_t *h, proto_msg_t *msg) {
   return msg->seq;
 }
 
+uint16_t harness_config_set(harness_t *h, uint16_t key, int32_t value) {
+  proto_msg_t m;
+  memset(&m, 0, sizeof m);
+  m.type = PROTO_MSG_CONFIG_SET;
+  m.u.config_set.key = key;
+  m.u.config_set.value = value;
+  return harness_send(h, &m);
+}
+
 void harness_hello(harness_t *h, uint8_t major) {
   proto_msg_t m;
   memset(&m, 0, sizeof m);

@@ -23,6 +23,8 @@ void harness_init(harness_t *h, const char *preset);
 void harness_init_with(harness_t *h, const plant_preset_t *preset);
 /* Encode and deliver one message; returns its seq. */
 uint16_t harness_send(harness_t *h, proto_msg_t *msg);
+/* Send config_set {key, value}; returns its seq. */
+uint16_t harness_config_set(harness_t *h, uint16_t key, int32_t value);
 void harness_hello(harness_t *h, uint8_t major);
 /* Advance `ms`, resending desired state every 200 ms when send_desired is set. */
 void harness_run(harness_t *h, uint32_t ms);

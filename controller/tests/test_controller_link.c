@@ -91,14 +91,8 @@ static void config_writes_are_validated_echoed_and_readable(void **state) {
   harness_init(&h, "dual_boiler");
   harness_hello(&h, PROTO_VERSION_MAJOR);
   harness_run(&h, 50);
-  proto_msg_t m;
-  memset(&m, 0, sizeof m);
-  m.type = PROTO_MSG_CONFIG_SET;
-  m.u.config_set.key = PROTO_CONFIG_PREINFUSION_PAUSE_MS;
-  m.u.config_set.value = 99999;
-  uint16_t bad = harness_send(&h, &m);
-  m.u.config_set.value = 4000;
-  uint16_t good = harness_send(&h, &m);
+  uint16_t bad = harness_config_set(&h, PROTO_CONFIG_PREINFUSION_PAUSE_MS, 99999);
+  uint16_t good = harness_config_set(&h, PROTO_CONFIG_PREINFUSION_PAUSE_MS, 4000);
   harness_run(&h, 20);
   const proto_msg_t *a = harness_ack(&h, PROTO_MSG_CONFIG_SET, bad);
   assert_int_equal(a->u.ack.result, PROTO_ACK_RESULT_INVALID_FIELD);
@@ -106,6 +100,7 @@ static void config_writes_are_validated_echoed_and_readable(void **state) {
   assert_int_equal(harness_ack(&h, PROTO_MSG_CONFIG_SET, good)->u.ack.result, PROTO_ACK_RESULT_OK);
   assert_int_equal(harness_last(&h, PROTO_MSG_CONFIG_REPORT)->u.config_report.value, 4000);
   harness_clear(&h);
+  proto_msg_t m;
   memset(&m, 0, sizeof m);
   m.type = PROTO_MSG_CONFIG_GET;
   m.u.config_get.key = 0;
@@ -131,15 +126,9 @@ static void config_survives_a_reboot_but_not_a_torn_write(void **state) {
   harness_init(&h, "dual_boiler");
   harness_hello(&h, PROTO_VERSION_MAJOR);
   harness_run(&h, 50);
-  proto_msg_t m;
-  memset(&m, 0, sizeof m);
-  m.type = PROTO_MSG_CONFIG_SET;
-  m.u.config_set.key = PROTO_CONFIG_ECO_TIMEOUT_S;
-  m.u.config_set.value = 900;
-  (void)harness_send(&h, &m);
+  (void)harness_config_set(&h, PROTO_CONFIG_ECO_TIMEOUT_S, 900);
   harness_run(&h, 1500); /* saved after a quiet second */
-  m.u.config_set.value = 1200;
-  (void)harness_send(&h, &m);
+  (void)harness_config_set(&h, PROTO_CONFIG_ECO_TIMEOUT_S, 1200);
   sim_flash_tear_after = 100; /* power fails while this one is written */
   harness_run(&h, 1500);
   sim_machine_reboot(&h.m, PROTO_RESET_REASON_POWER_ON);

@@ -8,12 +8,7 @@
 static harness_t h;
 
 static void set_config(uint16_t key, int32_t value) {
-  proto_msg_t m;
-  memset(&m, 0, sizeof m);
-  m.type = PROTO_MSG_CONFIG_SET;
-  m.u.config_set.key = key;
-  m.u.config_set.value = value;
-  (void)harness_send(&h, &m);
+  (void)harness_config_set(&h, key, value);
 }
 
 static void single_boiler_switches_to_steam_and_returns_by_itself(void **state) {

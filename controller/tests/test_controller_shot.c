@@ -17,12 +17,7 @@ static void warm(const char *preset) {
 }
 
 static void set_config(uint16_t key, int32_t value) {
-  proto_msg_t m;
-  memset(&m, 0, sizeof m);
-  m.type = PROTO_MSG_CONFIG_SET;
-  m.u.config_set.key = key;
-  m.u.config_set.value = value;
-  (void)harness_send(&h, &m);
+  (void)harness_config_set(&h, key, value);
 }
 
 static uint16_t start(uint32_t time_ms, uint32_t volume_ul, uint8_t flags) {
