@@ -10,6 +10,7 @@ import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
+import { loadBundledProfiles, ProfileSlots } from "./machine/profiles.ts";
 import { Scheduler } from "./machine/scheduler.ts";
 import { Settings } from "./settings/settings.ts";
 import { EnergyMeter } from "./stats/energy-meter.ts";
@@ -40,6 +41,7 @@ export class Hub {
   readonly energy: EnergyMeter;
   readonly statistics: Statistics;
   readonly scheduler: Scheduler;
+  readonly profiles: ProfileSlots;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
   readonly startedAt = Date.now();
   readonly interruptedAtStart: number;
@@ -56,17 +58,23 @@ export class Hub {
       desired: () => (control as MachineControl).current(),
       keepaliveMs: Math.max(2, 200 / speed),
       hubVersion: HUB_VERSION,
-      onUp: () => this.settings.pushAll(),
+      onUp: async () => {
+        await this.settings.pushAll();
+        await this.profiles.restoreAll(o.log);
+      },
       ...(o.log ? { log: o.log } : {}),
     });
     control = new MachineControl(this.link);
     this.settings = new Settings(this.db, this.link, o.log);
+    this.profiles = new ProfileSlots(this.link, loadBundledProfiles(join(import.meta.dir, "..", "..", "protocol", "profile", "bundled")));
     this.control = control;
     this.recorder = new ShotRecorder({
       store: this.shots,
       contextFor: (token) => {
         const i = this.control.intentFor(token);
-        return i ? { profile_json: null, dose_g: i.dose_g, target_g: i.target_g } : null;
+        if (!i) return null;
+        const p = i.profile_slot > 0 ? this.profiles.inSlot(i.profile_slot) : null;
+        return { profile_json: p ? JSON.stringify(p) : null, dose_g: i.dose_g, target_g: i.target_g };
       },
       ...(o.log ? { log: o.log } : {}),
     });

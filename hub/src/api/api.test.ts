@@ -181,6 +181,10 @@ describe("hub API on the simulator", () => {
     expect((await fetch(`${base}/api/shots/0190a0a0-0000-7000-8000-000000000000`)).status).toBe(404);
     expect((await fetch(`${base}/api/shots/x/export?format=pdf`)).status).toBe(400);
     expect((await fetch(`${base}/api/nothing-here`)).status).toBe(404);
+    // This machine's pump is on/off: a pressure profile is refused by the controller, with the reason.
+    const profile = await fetch(`${base}/api/profiles/1`, { method: "PUT", body: JSON.stringify({ bundled: "classic-9bar" }) });
+    expect(profile.status).toBe(409);
+    expect(((await profile.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "unsupported" });
     const health = (await (await fetch(`${base}/api/health`)).json()) as { status: string; link: { state: string; crc_errors: number } };
     expect(health).toMatchObject({ status: "ok", link: { state: "up", crc_errors: 0 } });
   });

@@ -3,9 +3,11 @@
  * ApiErrorBody with a code from docs/api/errors.md.
  */
 
+import { type Profile, ProfileError, parseProfile } from "@brewos/protocol/profile";
 import { PROTOCOL_VERSION_MAJOR, PROTOCOL_VERSION_MINOR } from "@brewos/protocol/uart";
 import { type Context, Hono } from "hono";
 import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
+import { PROFILE_SLOTS } from "../machine/profiles.ts";
 import { Settings } from "../settings/settings.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
 import { MAINTENANCE_KINDS, type MaintenanceKind } from "../stats/statistics.ts";
@@ -72,6 +74,33 @@ export function restRoutes(hub: Hub): Hono {
   });
 
   api.get("/statistics", (c) => c.json(hub.statistics.summary()));
+
+  api.get("/profiles", (c) => c.json({ bundled: hub.profiles.bundled, slots: hub.profiles.list() }));
+
+  api.put("/profiles/:slot", async (c) => {
+    const slot = Number(c.req.param("slot"));
+    if (!Number.isInteger(slot) || slot < 1 || slot > PROFILE_SLOTS)
+      return apiError(c, 400, "invalid_query", `slot must be 1..${PROFILE_SLOTS}`);
+    const body = (await jsonBody(c)) as { bundled?: unknown; profile?: unknown } | typeof NOT_JSON;
+    if (body === NOT_JSON || body === null || typeof body !== "object")
+      return apiError(c, 400, "invalid_json", 'send {"bundled": id} or {"profile": {…}}');
+    let profile: Profile;
+    if (typeof body.bundled === "string") {
+      const found = hub.profiles.bundled.find((p) => p.id === body.bundled);
+      if (!found) return apiError(c, 404, "not_found", `no bundled profile "${body.bundled}"`);
+      profile = found;
+    } else {
+      try {
+        profile = parseProfile(body.profile);
+      } catch (e) {
+        if (e instanceof ProfileError) return apiError(c, 400, "invalid_profile", e.message);
+        throw e;
+      }
+    }
+    const r = await hub.profiles.upload(slot, profile);
+    if (!r.ok) return apiError(c, statusForRefusal(r.code), r.code, r.message);
+    return c.json({ ok: true, slot, profile: { id: profile.id, name: profile.name } });
+  });
 
   api.get("/backup", (c) => {
     const b = exportBackup(hub.db, hub.settings.view());

@@ -30,7 +30,7 @@ const ACK_MESSAGES: Record<string, string> = {
   out_of_order: "the machine received the pieces out of order; send it again",
 };
 
-function fromAck(a: AckMessage, what: string): CommandOutcome {
+export function fromAck(a: AckMessage, what: string): CommandOutcome {
   if (a.result === AckResult.ok) return { ok: true };
   const code = String(ackName(a.result));
   return { ok: false, code, message: `${what}: ${ACK_MESSAGES[code] ?? code} (detail ${a.detail})` };
