@@ -3,39 +3,21 @@
  * Power on to ready through /ws, a shot recorded and exported, bad input rejected with reasons.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
-import { Hub } from "../hub.ts";
+import type { Hub } from "../hub.ts";
 import type { MachineSnapshot } from "../machine/machine-state.ts";
-import { createHubServer, type HubServer } from "./app.ts";
+import { hubOnSim } from "../testing/hub-on-disk.ts";
 
-const SIM = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
 const SPEED = 50;
 
-let dir = "";
 let hub: Hub;
-let server: HubServer;
-let http: ReturnType<typeof Bun.serve>;
 let base = "";
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "brewos-api-"));
-  hub = new Hub({ open: spawnedSimTransport({ binary: SIM, machine: "dual_boiler", speed: SPEED }), dataDir: dir, speed: SPEED });
-  server = createHubServer(hub);
-  hub.start();
-  http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
-  base = `http://127.0.0.1:${http.port}`;
-  await hub.link.whenUp(10000);
+  ({ hub, base, stop } = await hubOnSim("dual_boiler", { speed: SPEED }));
 });
 
-afterAll(async () => {
-  server.fanout.stop();
-  await http.stop(true);
-  await hub.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stop());
 
 /** A /ws client that keeps every message and a snapshot rebuilt from deltas. */
 class Client {

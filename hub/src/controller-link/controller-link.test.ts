@@ -4,15 +4,15 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { join } from "node:path";
 import { AckResult, decodeBlock, MachineMode, MachineState, type UartMessage } from "@brewos/protocol/uart";
+import { SIM_BINARY } from "../testing/hub-on-disk.ts";
 import { ControllerLink, type DesiredState, LinkError } from "./controller-link.ts";
 import type { TransportFactory } from "./transport.ts";
 import { spawnedSimTransport } from "./transports/spawned-sim.ts";
 import { tcpTransport } from "./transports/tcp.ts";
 import { ttyTransport } from "./transports/tty.ts";
 
-const SIM = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
+const SIM = SIM_BINARY;
 const SPEED = 50;
 const BREW: DesiredState = { mode: MachineMode.brew, flags: 0, brew_setpoint_cdeg: 9300, steam_setpoint_cdeg: 12500, heating_strategy: 1 };
 

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { MachineMode, MachineState, TelemetryFlags, type TelemetryMessage } from "@brewos/protocol/uart";
 import { ControllerLink } from "../controller-link/controller-link.ts";
 import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
+import { SIM_BINARY } from "../testing/hub-on-disk.ts";
 import { HeatEta } from "./heat-eta.ts";
 import { type MachineDelta, MachineModel, type MachineSnapshot } from "./machine-state.ts";
 
-const SIM = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
+const SIM = SIM_BINARY;
 
 function telemetry(over: Partial<TelemetryMessage>): TelemetryMessage {
   return {

@@ -7,34 +7,24 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHubServer, type HubServer } from "../api/app.ts";
-import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
-import { Hub } from "../hub.ts";
+import type { Hub } from "../hub.ts";
+import { hubOnSim } from "../testing/hub-on-disk.ts";
 
-const SIM = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
 const SPEED = 50;
 let dir = "";
 let hub: Hub;
-let server: HubServer;
-let http: ReturnType<typeof Bun.serve>;
 let base = "";
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "brewos-profiles-"));
   // A dual boiler with a gear pump: pressure profiles need a pump the controller can modulate.
   const machine = join(dir, "gear-dual-boiler.json");
   writeFileSync(machine, JSON.stringify({ preset: "dual_boiler", pump: "gear" }));
-  hub = new Hub({ open: spawnedSimTransport({ binary: SIM, machine, speed: SPEED }), dataDir: join(dir, "data"), speed: SPEED });
-  server = createHubServer(hub);
-  hub.start();
-  http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
-  base = `http://127.0.0.1:${http.port}`;
-  await hub.link.whenUp(10000);
+  ({ hub, base, stop } = await hubOnSim(machine, { speed: SPEED }));
 });
 afterAll(async () => {
-  server.fanout.stop();
-  await http.stop(true);
-  await hub.stop();
+  await stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -8,11 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigKey } from "@brewos/protocol/uart";
-import { createHubServer } from "../api/app.ts";
-import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
-import { Hub } from "../hub.ts";
+import { hubOnSim } from "../testing/hub-on-disk.ts";
 
-const SIM = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
 const SPEED = 50;
 const SECRET = "correct-horse-battery-staple";
 const dir = mkdtempSync(join(tmpdir(), "brewos-settings-"));
@@ -20,25 +17,10 @@ const logs: string[] = [];
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function startHub() {
-  const hub = new Hub({
-    open: spawnedSimTransport({ binary: SIM, machine: "dual_boiler", speed: SPEED }),
-    dataDir: dir,
-    speed: SPEED,
-    log: (level, text) => logs.push(`${level} ${text}`),
-  });
-  const server = createHubServer(hub);
-  hub.start();
-  const http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
-  await hub.link.whenUp(10000);
-  const base = `http://127.0.0.1:${http.port}`;
+  const h = await hubOnSim("dual_boiler", { speed: SPEED, dataDir: dir, log: (level, text) => logs.push(`${level} ${text}`) });
   const patch = (body: unknown) =>
-    fetch(`${base}/api/settings`, { method: "PATCH", body: typeof body === "string" ? body : JSON.stringify(body) });
-  const stop = async () => {
-    server.fanout.stop();
-    await http.stop(true);
-    await hub.stop();
-  };
-  return { hub, base, patch, stop };
+    fetch(`${h.base}/api/settings`, { method: "PATCH", body: typeof body === "string" ? body : JSON.stringify(body) });
+  return { ...h, patch };
 }
 
 async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {

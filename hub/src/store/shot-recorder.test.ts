@@ -6,10 +6,11 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SIM_BINARY } from "../testing/hub-on-disk.ts";
 import { openDatabase } from "./db.ts";
 import { ShotStore } from "./shot-store.ts";
 
-const SIM = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
+const SIM = SIM_BINARY;
 const DRIVER = join(import.meta.dir, "testing", "record-shots.ts");
 
 const cleanups: (() => void)[] = [];

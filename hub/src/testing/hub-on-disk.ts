@@ -1,14 +1,19 @@
 /**
- * Test helper: a real hub (SQLite in a temp folder, HTTP on 127.0.0.1) whose controller link
- * points at a closed port, for tests of what the hub does without a machine. `stop` cleans up.
+ * Test helpers: a real hub (SQLite on disk, HTTP on 127.0.0.1) on the simulator, or with its
+ * controller link pointing at a closed port for tests of what the hub does without a machine.
+ * `stop` cleans up (and removes the data folder when the helper made it).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHubServer, type HubServerOptions } from "../api/app.ts";
+import type { TransportFactory } from "../controller-link/transport.ts";
+import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
 import { tcpTransport } from "../controller-link/transports/tcp.ts";
 import { Hub } from "../hub.ts";
+
+export const SIM_BINARY = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
 
 export async function closedPort(): Promise<number> {
   const s = createServer();
@@ -17,9 +22,17 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-export async function hubOnDisk(o: HubServerOptions = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "brewos-hub-"));
-  const hub = new Hub({ open: tcpTransport("127.0.0.1", await closedPort()), dataDir: dir });
+export interface TestHubOptions extends HubServerOptions {
+  /** Keep data here (and leave it after stop); default: a fresh temp folder, removed on stop. */
+  dataDir?: string;
+  speed?: number;
+  log?: (level: "info" | "warn", text: string) => void;
+}
+
+async function serveHub(open: TransportFactory, o: TestHubOptions) {
+  const own = o.dataDir === undefined;
+  const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), "brewos-hub-"));
+  const hub = new Hub({ open, dataDir: dir, ...(o.speed ? { speed: o.speed } : {}), ...(o.log ? { log: o.log } : {}) });
   const server = createHubServer(hub, o);
   hub.start();
   const http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
@@ -27,7 +40,19 @@ export async function hubOnDisk(o: HubServerOptions = {}) {
     server.fanout.stop();
     await http.stop(true);
     await hub.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (own) rmSync(dir, { recursive: true, force: true });
   };
-  return { hub, base: `http://127.0.0.1:${http.port}`, stop };
+  return { hub, server, base: `http://127.0.0.1:${http.port}`, stop };
+}
+
+/** A hub with no machine behind it. */
+export async function hubOnDisk(o: TestHubOptions = {}) {
+  return serveHub(tcpTransport("127.0.0.1", await closedPort()), o);
+}
+
+/** A hub on a spawned simulator (`machine`: a preset name or a machine JSON file), link up. */
+export async function hubOnSim(machine: string, o: TestHubOptions & { speed: number }) {
+  const h = await serveHub(spawnedSimTransport({ binary: SIM_BINARY, machine, speed: o.speed }), o);
+  await h.hub.link.whenUp(10000);
+  return h;
 }
