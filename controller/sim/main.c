@@ -1,6 +1,7 @@
 /* brewos-sim: the BrewOS controller core on a simulated espresso machine.
  *   brewos-sim run --scenario FILE [--controller brewos|baseline]
- *   brewos-sim serve --machine PRESET|FILE.json --link stdio|pty|tcp:PORT [--speed N] [--scenario FILE] */
+ *   brewos-sim serve --machine PRESET|FILE.json --link stdio|pty|tcp:PORT [--speed N] [--scenario FILE]
+ *                    [--scale tcp:PORT] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@ static int usage(void) {
           "usage:\n"
           "  brewos-sim run --scenario FILE.json [--controller brewos|baseline] [--trace SHOTS.csv]\n"
           "  brewos-sim serve --machine dual_boiler|single_boiler|heat_exchanger|FILE.json\n"
-          "                   --link stdio|pty|tcp:PORT [--speed N] [--scenario FILE.json] [--seed N]\n");
+          "                   --link stdio|pty|tcp:PORT [--speed N] [--scenario FILE.json] [--seed N]\n"
+          "                   [--scale tcp:PORT]   (the virtual scale's load cell; 0 = any free port)\n");
   return 2;
 }
 
@@ -81,7 +83,7 @@ int main(int argc, char **argv) {
     if (!machine || !link) return usage();
     static plant_preset_t pre;
     if (!load_machine(machine, &pre)) return 2;
-    serve_opts_t o = {LINK_STDIO, 0, 1.0, scenario ? &s : NULL, 22.0, 0.05, 1};
+    serve_opts_t o = {LINK_STDIO, 0, 1.0, scenario ? &s : NULL, 22.0, 0.05, 1, -1};
     if (strcmp(link, "stdio") == 0)
       o.link = LINK_STDIO;
     else if (strcmp(link, "pty") == 0)
@@ -98,6 +100,14 @@ int main(int argc, char **argv) {
     if (o.speed <= 0.0 || o.speed > 1000.0) {
       fprintf(stderr, "brewos-sim: --speed must be in (0, 1000]\n");
       return 2;
+    }
+    const char *scale = arg(argc, argv, "--scale");
+    if (scale) {
+      if (strncmp(scale, "tcp:", 4) != 0) return usage();
+      char *end;
+      long port = strtol(scale + 4, &end, 10);
+      if (*end != '\0' || end == scale + 4 || port < 0 || port > 65535) return usage();
+      o.scale_port = (int)port;
     }
     const char *seed = arg(argc, argv, "--seed");
     if (seed) o.seed = strtoull(seed, NULL, 10);

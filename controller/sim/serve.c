@@ -16,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "link/proto_gen.h"
 #include "machine.h"
+#include "scale.h"
 
 static volatile sig_atomic_t stop_requested;
 static void on_signal(int sig) {
@@ -51,7 +53,8 @@ static int open_pty(int *keep_slave) {
   return master;
 }
 
-static int listen_tcp(int port) {
+/* Listens on 127.0.0.1:port (0: any free port) and announces the port on `announce` as "<label>: tcp 127.0.0.1:N". */
+static int listen_tcp(int port, const char *label, FILE *announce) {
   int s = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
   setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -60,14 +63,46 @@ static int listen_tcp(int port) {
   a.sin_family = AF_INET;
   a.sin_port = htons((uint16_t)port);
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 1) != 0) {
+  socklen_t len = sizeof a;
+  if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 1) != 0 ||
+      getsockname(s, (struct sockaddr *)&a, &len) != 0) {
     fprintf(stderr, "brewos-sim: cannot listen on 127.0.0.1:%d: %s\n", port, strerror(errno));
+    close(s);
     return -1;
   }
   nonblock(s);
-  printf("tcp: 127.0.0.1:%d\n", port);
-  fflush(stdout);
+  fprintf(announce, "%s: tcp 127.0.0.1:%d\n", label, ntohs(a.sin_port));
+  fflush(announce);
   return s;
+}
+
+/* How long the cup stays on the scale after a shot before the barista takes it away. */
+#define CUP_KEPT_MS 8000u
+
+/* The load cell of a scale under the cup, for a virtual BLE scale in the hub: the scale model's
+ * readings (lag, period, jitter, drops, resolution) as text lines "w <sim_ms> <grams>". One reader at
+ * a time; a new connection replaces the old one. */
+typedef struct {
+  int listen_fd, client_fd;
+  sim_scale_t model;
+} scale_stream_t;
+
+static void scale_stream_tick(scale_stream_t *s, const sim_machine_t *m) {
+  int c = accept(s->listen_fd, NULL, NULL);
+  if (c >= 0) {
+    if (s->client_fd >= 0) close(s->client_fd);
+    nonblock(c);
+    s->client_fd = c;
+  }
+  scale_record(&s->model, m->plant.hyd.cup_g);
+  double g;
+  if (!scale_poll(&s->model, (double)m->now_ms / 1000.0, &g) || s->client_fd < 0) return;
+  char line[64];
+  int n = snprintf(line, sizeof line, "w %llu %.1f\n", (unsigned long long)m->now_ms, g);
+  if (write(s->client_fd, line, (size_t)n) < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+    close(s->client_fd); /* the reader went away */
+    s->client_fd = -1;
+  }
 }
 
 int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
@@ -87,12 +122,21 @@ int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
       return 1;
     }
   } else {
-    listen_fd = listen_tcp(o->tcp_port);
+    listen_fd = listen_tcp(o->tcp_port, "tcp", stdout);
     if (listen_fd < 0) return 1;
+  }
+  static scale_stream_t scale;
+  scale.listen_fd = scale.client_fd = -1;
+  if (o->scale_port >= 0) {
+    scale.listen_fd = listen_tcp(o->scale_port, "scale", stderr);
+    if (scale.listen_fd < 0) return 1;
+    scale_params_t sp = {PROTO_SCALE_MODEL_DECENT, 0.38, 100.0, 15.0, 0.02, 0.1}; /* peers.md: Decent, 10 Hz */
+    scale_init(&scale.model, &sp, o->seed);
   }
   if (in_fd >= 0) nonblock(in_fd);
   fprintf(stderr, "brewos-sim: serving %s at %gx real time\n", machine->name, o->speed);
   double start = now_s();
+  uint64_t cup_away_ms = 0;
   size_t next_event = 0;
   uint8_t buf[4096];
   while (!stop_requested) {
@@ -125,13 +169,21 @@ int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
         if (e->kind == EV_SHOT) hydraulics_load_puck(&m.plant.hyd, &e->puck);
       }
     }
-    if (!m.plant.hyd.has_puck && !m.ctl.shot.running) {
-      puck_params_t p = {18.0, 2.25, 0.6, 8.0, 1.1}; /* a fresh puck is in whenever a shot starts */
+    /* The barista: a fresh puck for every shot; the cup stays on the scale for a while after a shot
+     * (drips, settling) and is then taken away. A shot started sooner keeps the cup (the hub tares). */
+    if (!m.plant.hyd.has_puck && (m.ctl.shot.running || m.now_ms >= cup_away_ms)) {
+      puck_params_t p = {18.0, 2.25, 0.6, 8.0, 1.1};
+      double cup_g = m.plant.hyd.cup_g;
       hydraulics_load_puck(&m.plant.hyd, &p);
+      if (m.ctl.shot.running) m.plant.hyd.cup_g = cup_g;
     }
     bool was_running = m.ctl.shot.running;
     sim_machine_tick(&m);
-    if (was_running && !m.ctl.shot.running) m.plant.hyd.has_puck = false;
+    if (was_running && !m.ctl.shot.running) {
+      m.plant.hyd.has_puck = false;
+      cup_away_ms = m.now_ms + CUP_KEPT_MS;
+    }
+    if (scale.listen_fd >= 0) scale_stream_tick(&scale, &m);
     size_t n;
     while ((n = sim_machine_tx(&m, buf, sizeof buf)) > 0) {
       if (out_fd < 0) continue;
@@ -154,6 +206,8 @@ int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
     }
   }
   if (keep_slave >= 0) close(keep_slave);
+  if (scale.client_fd >= 0) close(scale.client_fd);
+  if (scale.listen_fd >= 0) close(scale.listen_fd);
   fprintf(stderr, "brewos-sim: stopped after %.1f s simulated\n", m.now_ms / 1000.0);
   return 0;
 }

@@ -205,4 +205,40 @@ describe("brewos-sim serve", () => {
     expect(hello.machine_type).toBe(2);
     second.destroy();
   }, 60000);
+
+  test("--scale: a bad value is refused with the usage; tcp:0 announces the port it got", async () => {
+    for (const bad of ["tcp:", "tcp:x", "tcp:70000", "udp:1"]) {
+      const p = Bun.spawn([SIM, "serve", "--machine", "dual_boiler", "--link", "stdio", "--scale", bad], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+      expect(await p.exited).toBe(2);
+      expect(await new Response(p.stderr).text()).toContain("--scale tcp:PORT");
+    }
+    const proc = Bun.spawn([SIM, "serve", "--machine", "dual_boiler", "--link", "stdio", "--scale", "tcp:0", "--speed", "50"], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    cleanups.push(() => proc.kill());
+    const r = proc.stderr.getReader();
+    const first = new TextDecoder().decode((await r.read()).value);
+    const port = Number(/^scale: tcp 127\.0\.0\.1:(\d+)$/m.exec(first)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    const lines = await new Promise<string[]>((resolve, reject) => {
+      let text = "";
+      const s = createConnection({ host: "127.0.0.1", port });
+      s.on("data", (d: Buffer) => {
+        text += d.toString();
+        if (text.split("\n").length > 20) {
+          s.destroy();
+          resolve(text.split("\n").slice(0, 20));
+        }
+      });
+      s.once("error", reject);
+    });
+    for (const l of lines) expect(l).toMatch(/^w \d+ -?\d+\.\d$/);
+    const ms = lines.map((l) => Number(l.split(" ")[1]));
+    const gaps = ms.slice(1).map((t, i) => t - (ms[i] as number));
+    // 100 ms +- 15 ms jitter (on the 10 ms tick), and now and then a dropped notification.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(80);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(350);
+  }, 20000);
 });

@@ -12,6 +12,9 @@ import { MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
 import { loadBundledProfiles, ProfileSlots } from "./machine/profiles.ts";
 import { Scheduler } from "./machine/scheduler.ts";
+import type { GattConnector } from "./scale/gatt-link.ts";
+import { ScaleBridge } from "./scale/scale-bridge.ts";
+import { ScaleConnection } from "./scale/scale-connection.ts";
 import { Settings } from "./settings/settings.ts";
 import { EnergyMeter } from "./stats/energy-meter.ts";
 import { Statistics } from "./stats/statistics.ts";
@@ -27,6 +30,8 @@ export interface HubOptions {
   dataDir: string;
   /** Simulated seconds per wall second on the far side (1 for a real machine). */
   speed?: number;
+  /** How to reach the scale (the simulator's virtual scale, or a BLE scale); none: no scale. */
+  scale?: GattConnector;
   log?: (level: "info" | "warn", text: string) => void;
 }
 
@@ -42,6 +47,8 @@ export class Hub {
   readonly statistics: Statistics;
   readonly scheduler: Scheduler;
   readonly profiles: ProfileSlots;
+  readonly scale: ScaleConnection | null;
+  readonly scaleBridge: ScaleBridge | null;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
   readonly startedAt = Date.now();
   readonly interruptedAtStart: number;
@@ -64,7 +71,10 @@ export class Hub {
       },
       ...(o.log ? { log: o.log } : {}),
     });
-    control = new MachineControl(this.link);
+    this.scale = o.scale ? new ScaleConnection({ connect: o.scale, ...(o.log ? { log: o.log } : {}) }) : null;
+    this.scaleBridge = this.scale ? new ScaleBridge(this.scale, this.link, speed) : null;
+    const bridge = this.scaleBridge;
+    control = new MachineControl(this.link, bridge ? () => bridge.beforeShot() : undefined);
     this.settings = new Settings(this.db, this.link, o.log);
     this.profiles = new ProfileSlots(this.link, loadBundledProfiles(join(import.meta.dir, "..", "..", "protocol", "profile", "bundled")));
     this.control = control;
@@ -76,6 +86,7 @@ export class Hub {
         const p = i.profile_slot > 0 ? this.profiles.inSlot(i.profile_slot) : null;
         return { profile_json: p ? JSON.stringify(p) : null, dose_g: i.dose_g, target_g: i.target_g };
       },
+      weightG: () => this.scaleBridge?.weightG() ?? null,
       ...(o.log ? { log: o.log } : {}),
     });
     const configured = (key: number) => this.link.config.get(key) ?? CONFIG_KEYS.find((k) => k.id === key)?.default ?? 0;
@@ -105,6 +116,12 @@ export class Hub {
     // limits and its shot_ended (flagged link_lost) closes the record when the link returns.
     this.link.onState((s) => this.model.setLink(s === "up"));
     this.link.start();
+    if (this.scale) {
+      const scale = this.scale;
+      scale.onChange((d) => this.model.setScale(d !== null, null));
+      scale.onReading((r) => this.model.setScale(true, r.grams));
+      scale.start();
+    }
     this.applyRetention();
     this.energyTimer = setInterval(() => this.energy.flush(), 60_000);
     this.scheduler.start();
@@ -120,6 +137,8 @@ export class Hub {
     this.scheduler.stop();
     this.energy.flush();
     this.recorder.stop();
+    this.scaleBridge?.stop();
+    await this.scale?.stop();
     await this.link.stop();
     this.db.close();
   }

@@ -2,9 +2,10 @@
  * The hub process. Usage:
  *   bun hub/src/main.ts [--sim MACHINE [--speed N]] | [--serial /dev/ttyX] | [--tcp HOST:PORT]
  *                       [--data DIR] [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE]
- *                       [--app DIR] [--mdns on|off]
+ *                       [--app DIR] [--mdns on|off] [--sim-scale PORT]
  * Default: the simulator (dual_boiler, real time), data in ./data, PORT or 8080, all interfaces,
- * the app from pwa/dist, mDNS per the setting except on the simulator.
+ * the app from pwa/dist, mDNS per the setting except on the simulator. On the simulator the hub
+ * also reads its virtual scale (with --tcp, give the simulator's `--scale tcp:PORT` as --sim-scale).
  */
 import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
@@ -12,11 +13,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createHubServer } from "./api/app.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
-import { spawnedSimTransport } from "./controller-link/transports/spawned-sim.ts";
 import { tcpTransport } from "./controller-link/transports/tcp.ts";
 import { ttyTransport } from "./controller-link/transports/tty.ts";
 import { HUB_VERSION_TEXT, Hub } from "./hub.ts";
 import { MdnsAdvertiser } from "./net/mdns.ts";
+import type { GattConnector } from "./scale/gatt-link.ts";
+import { simulatorWithScale } from "./scale/simulator-scale.ts";
+import { virtualDecentScale } from "./scale/virtual-decent-scale.ts";
 
 const { values: a } = parseArgs({
   options: {
@@ -31,6 +34,7 @@ const { values: a } = parseArgs({
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
     app: { type: "string", default: join(import.meta.dir, "..", "..", "pwa", "dist") },
+    "sim-scale": { type: "string" },
     "sim-binary": { type: "string", default: join(import.meta.dir, "..", "..", "build", "host", "brewos-sim") },
   },
 });
@@ -48,18 +52,24 @@ if ([a.sim, a.serial, a.tcp].filter(Boolean).length > 1) fail("choose one of --s
 
 let open: TransportFactory;
 let onSim = false;
+let scale: GattConnector | undefined;
 if (a.serial) open = ttyTransport(a.serial);
 else if (a.tcp) {
   const m = /^(.+):(\d+)$/.exec(a.tcp);
   if (!m) fail(`--tcp wants HOST:PORT, not ${a.tcp}`);
   open = tcpTransport(m[1] as string, Number(m[2]));
+  if (a["sim-scale"]) {
+    const scalePort = Number(a["sim-scale"]);
+    if (!Number.isInteger(scalePort) || scalePort < 1 || scalePort > 65535) fail(`--sim-scale wants a port, not ${a["sim-scale"]}`);
+    scale = virtualDecentScale(tcpTransport(m[1] as string, scalePort));
+  }
 } else {
   onSim = true;
-  open = spawnedSimTransport({ binary: a["sim-binary"] as string, machine: a.sim ?? "dual_boiler", speed });
+  ({ open, scale } = simulatorWithScale({ binary: a["sim-binary"] as string, machine: a.sim ?? "dual_boiler", speed }));
 }
 
 const log = (level: "info" | "warn", text: string) => console.log(`${new Date().toISOString()} ${level} ${text}`);
-const hub = new Hub({ open, dataDir: a.data as string, speed: onSim ? speed : 1, log });
+const hub = new Hub({ open, dataDir: a.data as string, speed: onSim ? speed : 1, log, ...(scale ? { scale } : {}) });
 if (hub.interruptedAtStart > 0) log("warn", `${hub.interruptedAtStart} shot(s) were cut short by the last stop; kept as interrupted`);
 const server = createHubServer(hub, { appDir: a.app as string });
 // HTTPS when given a certificate and key (flags, or the `https` hub setting): a page served over

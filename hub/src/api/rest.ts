@@ -39,7 +39,10 @@ export function restRoutes(hub: Hub): Hono {
       db = (e as Error).message;
     }
     const status = db !== "ok" ? "failing" : link.state === "up" ? "ok" : "degraded";
-    return c.json({ status, db, link, uptime_s: Math.round((Date.now() - hub.startedAt) / 1000) }, db === "ok" ? 200 : 503);
+    return c.json(
+      { status, db, link, scale: hub.scale?.health() ?? null, uptime_s: Math.round((Date.now() - hub.startedAt) / 1000) },
+      db === "ok" ? 200 : 503,
+    );
   });
 
   api.get("/info", (c) =>

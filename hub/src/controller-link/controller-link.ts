@@ -25,7 +25,7 @@ export type DesiredState = Omit<DesiredStateMessage, "type" | "seq">;
 /** Messages that the controller answers with exactly one ack. */
 export type CommandMessage = Extract<
   UnsequencedMessage,
-  { type: "shot_start" | "shot_stop" | "config_set" | "config_get" | "profile_chunk" | "fault_clear" | "autotune_start" }
+  { type: "shot_start" | "shot_stop" | "config_set" | "config_get" | "profile_chunk" | "fault_clear" | "autotune_start" | "shot_settled" }
 >;
 
 export type LinkState = "connecting" | "handshake" | "up" | "version_mismatch" | "down" | "stopped";
@@ -235,8 +235,8 @@ export class ControllerLink {
     });
   }
 
-  /** Send a message that is not acked (weight samples); dropped while the link is down. */
-  send(msg: Extract<UnsequencedMessage, { type: "weight_sample" | "desired_state" }>): boolean {
+  /** Send a message that is not acked (weight samples, scale info); dropped while the link is down. */
+  send(msg: Extract<UnsequencedMessage, { type: "weight_sample" | "scale_info" | "desired_state" }>): boolean {
     if (this.state !== "up" || !this.transport) return false;
     this.transport.write(encodeFrame({ ...msg, seq: this.nextSeq() } as UartMessage));
     return true;

@@ -48,7 +48,11 @@ export class MachineControl {
   private readonly intents = new Map<number, ShotIntent>();
   private readonly commandListeners = new Set<(c: ApiCommand) => void>();
 
-  constructor(private readonly link: ControllerLink) {}
+  /** `beforeShot` runs before each shot start (the scale bridge tares the scale there). */
+  constructor(
+    private readonly link: ControllerLink,
+    private readonly beforeShot: () => Promise<void> = async () => {},
+  ) {}
 
   /** The desired state to stream now (the link reads it every keepalive). */
   current(): DesiredState {
@@ -84,6 +88,7 @@ export class MachineControl {
           this.desired.flags = c.on ? this.desired.flags | DesiredFlags.eco : this.desired.flags & ~DesiredFlags.eco;
           return { ok: true };
         case "start_shot": {
+          await this.beforeShot();
           const token = this.nextToken;
           this.nextToken = (this.nextToken + 1) & 0x7fffffff;
           this.intents.set(token, { profile_slot: c.profile_slot, dose_g: c.dose_g ?? null, target_g: c.target_g ?? null });

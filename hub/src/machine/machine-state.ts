@@ -40,6 +40,9 @@ export interface MachineSnapshot {
   shot_token: number | null;
   alarm: string | null;
   flags: string[];
+  /** Cup weight from the scale in grams; null with no scale connected. */
+  weight_g: number | null;
+  scale_connected: boolean;
 }
 
 export type MachineSnapshotFields = Omit<MachineSnapshot, "seq">;
@@ -75,6 +78,8 @@ function initial(): MachineSnapshotFields {
     shot_token: null,
     alarm: null,
     flags: [],
+    weight_g: null,
+    scale_connected: false,
   };
 }
 
@@ -105,6 +110,11 @@ export class MachineModel {
 
   setLink(up: boolean): void {
     this.apply({ link: up ? "up" : "down" });
+  }
+
+  /** The scale's latest reading (null grams: no scale). */
+  setScale(connected: boolean, grams: number | null): void {
+    this.apply({ scale_connected: connected, weight_g: connected ? grams : null });
   }
 
   /** Feed every message from the controller. */

@@ -12,6 +12,8 @@ import type { TransportFactory } from "../controller-link/transport.ts";
 import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
 import { tcpTransport } from "../controller-link/transports/tcp.ts";
 import { Hub } from "../hub.ts";
+import type { GattConnector } from "../scale/gatt-link.ts";
+import { simulatorWithScale } from "../scale/simulator-scale.ts";
 
 export const SIM_BINARY = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
 
@@ -29,10 +31,16 @@ export interface TestHubOptions extends HubServerOptions {
   log?: (level: "info" | "warn", text: string) => void;
 }
 
-async function serveHub(open: TransportFactory, o: TestHubOptions) {
+async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattConnector) {
   const own = o.dataDir === undefined;
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), "brewos-hub-"));
-  const hub = new Hub({ open, dataDir: dir, ...(o.speed ? { speed: o.speed } : {}), ...(o.log ? { log: o.log } : {}) });
+  const hub = new Hub({
+    open,
+    dataDir: dir,
+    ...(o.speed ? { speed: o.speed } : {}),
+    ...(o.log ? { log: o.log } : {}),
+    ...(scale ? { scale } : {}),
+  });
   const server = createHubServer(hub, o);
   hub.start();
   const http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
@@ -50,9 +58,11 @@ export async function hubOnDisk(o: TestHubOptions = {}) {
   return serveHub(tcpTransport("127.0.0.1", await closedPort()), o);
 }
 
-/** A hub on a spawned simulator (`machine`: a preset name or a machine JSON file), link up. */
-export async function hubOnSim(machine: string, o: TestHubOptions & { speed: number }) {
-  const h = await serveHub(spawnedSimTransport({ binary: SIM_BINARY, machine, speed: o.speed }), o);
+/** A hub on a spawned simulator (`machine`: a preset name or a machine JSON file), link up; with `scale`, its virtual scale too. */
+export async function hubOnSim(machine: string, o: TestHubOptions & { speed: number; scale?: boolean }) {
+  const sim = { binary: SIM_BINARY, machine, speed: o.speed };
+  const withScale = o.scale ? simulatorWithScale(sim) : null;
+  const h = await serveHub(withScale?.open ?? spawnedSimTransport(sim), o, withScale?.scale);
   await h.hub.link.whenUp(10000);
   return h;
 }

@@ -12,11 +12,14 @@ export interface SpawnedSimOptions {
   speed: number;
   /** Extra arguments for `brewos-sim serve`. */
   args?: string[];
+  /** Stream the virtual scale's load cell; called with its port each time a simulator announces it. */
+  onScalePort?: (port: number) => void;
 }
 
 export function spawnedSimTransport(o: SpawnedSimOptions): TransportFactory {
   return async (events) => {
     const argv = [o.binary, "serve", "--machine", o.machine, "--link", "stdio", "--speed", String(o.speed), ...(o.args ?? [])];
+    if (o.onScalePort) argv.push("--scale", "tcp:0");
     let proc: ReturnType<typeof Bun.spawn<"pipe", "pipe", "pipe">>;
     try {
       proc = Bun.spawn(argv, { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
@@ -32,7 +35,12 @@ export function spawnedSimTransport(o: SpawnedSimOptions): TransportFactory {
       for (;;) {
         const { value, done } = await r.read();
         if (done) break;
-        stderrTail.push(...dec.decode(value).split("\n").filter(Boolean));
+        const lines = dec.decode(value).split("\n").filter(Boolean);
+        for (const l of lines) {
+          const m = /^scale: tcp 127\.0\.0\.1:(\d+)$/.exec(l);
+          if (m) o.onScalePort?.(Number(m[1]));
+        }
+        stderrTail.push(...lines);
         stderrTail.splice(0, Math.max(0, stderrTail.length - 5));
       }
     })();
