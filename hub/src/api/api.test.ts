@@ -133,6 +133,29 @@ describe("hub API on the simulator", () => {
     expect(own.samples).toHaveLength(shot.sample_count as number);
   }, 90000);
 
+  test("a shot's notes, rating, beans and grind are edited with PATCH; bad edits are refused field by field", async () => {
+    const list = (await (await fetch(`${base}/api/shots?limit=1`)).json()) as { shots: { id: string; server_seq: number }[] };
+    const shot = list.shots[0] as { id: string; server_seq: number };
+    const patch = (id: string, body: string) => fetch(`${base}/api/shots/${id}`, { method: "PATCH", body });
+    const ok = await patch(shot.id, JSON.stringify({ notes: "sweet, a little sour", rating: 4, beans: "Kenya AA" }));
+    expect(ok.status).toBe(200);
+    const edited = (await ok.json()) as Record<string, unknown>;
+    expect(edited).toMatchObject({ notes: "sweet, a little sour", rating: 4, beans: "Kenya AA", grind: null });
+    expect(edited.server_seq as number).toBeGreaterThan(shot.server_seq); // a change the sync cursor will see
+    expect(await (await fetch(`${base}/api/shots/${shot.id}`)).json()).toMatchObject({ notes: "sweet, a little sour" });
+    const cleared = (await (await patch(shot.id, JSON.stringify({ rating: null }))).json()) as Record<string, unknown>;
+    expect(cleared).toMatchObject({ rating: null, notes: "sweet, a little sour" });
+
+    const bad = await patch(shot.id, JSON.stringify({ rating: 9, colour: "red" }));
+    expect(bad.status).toBe(400);
+    const err = ((await bad.json()) as { error: { code: string; issues: { path: string }[] } }).error;
+    expect(err.code).toBe("invalid_annotations");
+    expect(err.issues.map((i) => i.path).sort()).toEqual(["(annotations)", "rating"]);
+    expect((await patch(shot.id, "{nope")).status).toBe(400);
+    expect((await patch("01890000-0000-7000-8000-000000000000", "{}")).status).toBe(404);
+    expect(await (await fetch(`${base}/api/shots/${shot.id}`)).json()).toMatchObject({ rating: null, notes: "sweet, a little sour" });
+  });
+
   test("bad input over /ws is answered with what is wrong, and the socket stays open", async () => {
     const c = new Client(`${base.replace("http", "ws")}/ws`);
     await c.opened;

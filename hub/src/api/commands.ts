@@ -47,14 +47,27 @@ export const ApiCommandSchema = z.discriminatedUnion("type", [
 
 export type ApiCommand = z.infer<typeof ApiCommandSchema>;
 
-export type Parsed<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: "invalid_command"; message: string; issues: { path: string; message: string }[] };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: string; message: string; issues: { path: string; message: string }[] };
 
-/** Validate untrusted input; the error names each bad field and why. */
-export function parseCommand(input: unknown): Parsed<ApiCommand> {
-  const r = ApiCommandSchema.safeParse(input);
+/** Validate untrusted input against `schema`; the error (`code`) names each bad field and why. */
+export function parseWith<T>(schema: z.ZodType<T>, input: unknown, code: string, what: string): Parsed<T> {
+  const r = schema.safeParse(input);
   if (r.success) return { ok: true, value: r.data };
-  const issues = r.error.issues.map((i) => ({ path: i.path.join(".") || "(command)", message: i.message }));
-  return { ok: false, code: "invalid_command", message: issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues };
+  const issues = r.error.issues.map((i) => ({ path: i.path.join(".") || `(${what})`, message: i.message }));
+  return { ok: false, code, message: issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues };
 }
+
+export function parseCommand(input: unknown): Parsed<ApiCommand> {
+  return parseWith(ApiCommandSchema, input, "invalid_command", "command");
+}
+
+/** What a person may edit on a recorded shot. */
+export const ShotAnnotationsSchema = z
+  .object({
+    rating: z.number().int().min(1).max(5).nullable(),
+    notes: z.string().max(4000).nullable(),
+    beans: z.string().max(200).nullable(),
+    grind: z.string().max(100).nullable(),
+  })
+  .partial()
+  .strict();

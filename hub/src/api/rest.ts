@@ -12,7 +12,8 @@ import { Settings } from "../settings/settings.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
 import { MAINTENANCE_KINDS, type MaintenanceKind } from "../stats/statistics.ts";
 import { exportBackup, importBackup } from "../store/backup.ts";
-import { parseCommand } from "./commands.ts";
+import type { ShotAnnotations } from "../store/shot-store.ts";
+import { parseCommand, parseWith, ShotAnnotationsSchema } from "./commands.ts";
 import { apiError, statusForRefusal } from "./errors.ts";
 
 const NOT_JSON = Symbol("not JSON");
@@ -151,6 +152,16 @@ export function restRoutes(hub: Hub): Hono {
     const shot = ID.test(id) ? hub.shots.get(id) : null;
     if (!shot) return apiError(c, 404, "not_found", `no shot ${id}`);
     return c.json(shot);
+  });
+
+  api.patch("/shots/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!ID.test(id) || !hub.shots.get(id)) return apiError(c, 404, "not_found", `no shot ${id}`);
+    const body = await jsonBody(c);
+    if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
+    const parsed = parseWith(ShotAnnotationsSchema, body, "invalid_annotations", "annotations");
+    if (!parsed.ok) return apiError(c, 400, parsed.code, parsed.message, parsed.issues);
+    return c.json(hub.shots.annotate(id, parsed.value as ShotAnnotations));
   });
 
   api.get("/shots/:id/samples", (c) => {

@@ -73,7 +73,9 @@ describe("brew-by-weight through the virtual scale", () => {
     const recorded = new Promise<{ stop_reason: string | null; end_flags: string[] }>((resolve) =>
       hub.recorder.onRecorded((r) => resolve(r as never)),
     );
-    expect((await hub.control.run({ type: "start_shot", profile_slot: 0, target_g: 200, stop_time_s: 35, require_scale: false })).ok).toBe(true);
+    expect((await hub.control.run({ type: "start_shot", profile_slot: 0, target_g: 200, stop_time_s: 35, require_scale: false })).ok).toBe(
+      true,
+    );
     await until("pouring", () => (hub.model.snapshot().weight_g ?? 0) > 5, 20000);
     await conn.stop(); // the scale's battery dies mid-shot
     const shot = await recorded;
