@@ -20,7 +20,7 @@ import { EnergyMeter } from "./stats/energy-meter.ts";
 import { Statistics } from "./stats/statistics.ts";
 import { openDatabase } from "./store/db.ts";
 import { ShotRecorder } from "./store/shot-recorder.ts";
-import { ShotStore } from "./store/shot-store.ts";
+import { type ShotRecord, ShotStore } from "./store/shot-store.ts";
 
 export const HUB_VERSION = { major: 0, minor: 1, patch: 0 };
 export const HUB_VERSION_TEXT = `${HUB_VERSION.major}.${HUB_VERSION.minor}.${HUB_VERSION.patch}`;
@@ -50,6 +50,7 @@ export class Hub {
   readonly scale: ScaleConnection | null;
   readonly scaleBridge: ScaleBridge | null;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly shotUpdateListeners = new Set<(shot: ShotRecord) => void>();
   readonly startedAt = Date.now();
   readonly interruptedAtStart: number;
 
@@ -107,8 +108,19 @@ export class Hub {
       ...(o.log ? { log: o.log } : {}),
     });
     this.control.onCommand(() => this.scheduler.noteActivity());
+    // The settled cup weight arrives seconds after the shot's record: store it and tell the apps.
+    this.scaleBridge?.onSettled((token, grams) => {
+      const shot = this.shots.setSettledWeight(token, grams);
+      if (shot) for (const l of this.shotUpdateListeners) l(shot);
+    });
     // Retention is applied as history grows, never while a shot is being recorded.
     this.recorder.onRecorded(() => this.applyRetention());
+  }
+
+  /** A recorded shot changed after it was announced (its settled weight). */
+  onShotUpdated(listener: (shot: ShotRecord) => void): () => void {
+    this.shotUpdateListeners.add(listener);
+    return () => this.shotUpdateListeners.delete(listener);
   }
 
   start(): void {

@@ -1,10 +1,9 @@
 /** @module One error shape for every REST and WebSocket failure: a stable code and a sentence for people. */
+import type { ApiErrorBody } from "@brewos/protocol/api";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export interface ApiErrorBody {
-  error: { code: string; message: string; issues?: { path: string; message: string }[] };
-}
+export type { ApiErrorBody };
 
 export function apiError(
   c: Context,

@@ -5,6 +5,8 @@
  * sees a gap in seq asks for the snapshot again. Derived values (ready, time to ready, shot
  * elapsed) are computed here once, not in each client.
  */
+
+import type { MachineSnapshot, MachineSnapshotFields } from "@brewos/protocol/api";
 import {
   AlarmCode,
   MachineState as MachineStateCode,
@@ -16,36 +18,7 @@ import { enumNamer, flagNames } from "./enum-names.ts";
 import { HeatEta } from "./heat-eta.ts";
 import { bar, celsius, ml, mlPerS, percent, seconds } from "./units.ts";
 
-export interface MachineSnapshot {
-  seq: number;
-  link: "up" | "down";
-  state: string;
-  ready: boolean;
-  /** Machine-clock seconds until the brew boiler is at its setpoint; 0 when there; null when unknown. */
-  eta_ready_s: number | null;
-  brew_c: number;
-  steam_c: number;
-  group_c: number;
-  brew_setpoint_c: number;
-  steam_setpoint_c: number;
-  pressure_bar: number;
-  flow_ml_s: number;
-  shot_volume_ml: number;
-  brew_heater_pct: number;
-  steam_heater_pct: number;
-  pump_pct: number;
-  brewing: boolean;
-  shot_elapsed_s: number | null;
-  shot_phase: number | null;
-  shot_token: number | null;
-  alarm: string | null;
-  flags: string[];
-  /** Cup weight from the scale in grams; null with no scale connected. */
-  weight_g: number | null;
-  scale_connected: boolean;
-}
-
-export type MachineSnapshotFields = Omit<MachineSnapshot, "seq">;
+export type { MachineSnapshot, MachineSnapshotFields };
 export interface MachineDelta {
   seq: number;
   changes: Partial<MachineSnapshotFields>;

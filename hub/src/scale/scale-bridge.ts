@@ -1,8 +1,9 @@
 /**
  * @module The hub's brew-by-weight duties between the scale and the controller: announce the scale
  * (scale_info), stream every reading as a weight_sample with its age, tare before each shot, and
- * after a weight-stopped shot report the settled cup weight (shot_settled) so the controller learns
- * its stop correction. The stop decision itself is the controller's.
+ * after each shot measure the settled cup weight (the real yield, drips included); after a weight
+ * stop report it to the controller (shot_settled) so it learns its stop correction. The stop
+ * decision itself is the controller's.
  */
 import { StopReason, WeightFlags } from "@brewos/protocol/uart";
 import type { ControllerLink } from "../controller-link/controller-link.ts";
@@ -18,6 +19,8 @@ const SETTLE_GIVE_UP_MS = 15_000;
 
 interface Settling {
   token: number;
+  /** Stopped on weight: the controller learns from the settled weight. */
+  teach: boolean;
   stoppedAtMs: number;
   quietSinceMs: number;
   lo: number;
@@ -45,9 +48,10 @@ export class ScaleBridge {
         if (s === "up" && d) this.announce(d);
       }),
       link.onMessage((m) => {
-        if (m.type === "shot_ended" && m.stop_reason === StopReason.weight && scales.current) {
+        if (m.type === "shot_ended" && scales.current) {
           const g = this.latest?.grams ?? 0;
-          this.settling = { token: m.shot_token, stoppedAtMs: this.now(), quietSinceMs: this.now(), lo: g, hi: g };
+          const teach = m.stop_reason === StopReason.weight;
+          this.settling = { token: m.shot_token, teach, stoppedAtMs: this.now(), quietSinceMs: this.now(), lo: g, hi: g };
         }
       }),
     );
@@ -58,7 +62,7 @@ export class ScaleBridge {
     return this.scales.current && this.latest ? this.latest.grams : null;
   }
 
-  /** Fires after the settled weight of a weight-stopped shot was reported to the controller. */
+  /** Fires with the settled cup weight of every shot ended with a scale connected (after a weight stop, once the controller has it). */
   onSettled(listener: (token: number, grams: number) => void): () => void {
     this.settledListeners.add(listener);
     return () => this.settledListeners.delete(listener);
@@ -121,13 +125,19 @@ export class ScaleBridge {
     if (machineMs(t - s.stoppedAtMs) < SETTLE_MIN_MS || machineMs(t - s.quietSinceMs) < SETTLE_QUIET_MS) return;
     this.settling = null;
     const grams = r.grams;
+    const tell = () => {
+      for (const l of this.settledListeners) l(s.token, grams);
+    };
+    if (!s.teach) {
+      tell();
+      return;
+    }
     void this.link
       .command({ type: "shot_settled", shot_token: s.token, settled_weight_dg: Math.round(grams * 10), scale_model: d.model })
-      .then(() => {
-        for (const l of this.settledListeners) l(s.token, grams);
-      })
+      .then(tell)
       .catch(() => {
-        // the link went down: this shot teaches nothing; the next one will
+        // the link went down: this shot teaches nothing (the next one will), but its yield is known
+        tell();
       });
   }
 }

@@ -48,6 +48,7 @@ describe("brew-by-weight through the virtual scale", () => {
     const s = await settled;
     expect(s.token).toBe(shot.shot_token);
     expect(Math.abs(s.grams - 36)).toBeLessThanOrEqual(1.5);
+    expect(hub.shots.get(shot.id)?.settled_weight_g).toBe(s.grams); // the yield, kept with the shot
     // The record carries the scale's weight at telemetry rate, rising to the stop.
     const samples = hub.shots.samples(shot.id);
     const weights = samples.map((x) => x.weight_dg / 10);

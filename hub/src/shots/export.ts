@@ -3,6 +3,7 @@
  * sample), and Decent's JSON v2 shot, which visualizer.coffee and other tools import
  * (field names from peers.md §4.1–4.2).
  */
+import type { SampleRow } from "@brewos/protocol/api";
 import { bar, celsius, grams, ml, mlPerS, percent, round } from "../machine/units.ts";
 import type { Sample } from "../store/samples-codec.ts";
 import type { ShotRecord } from "../store/shot-store.ts";
@@ -10,18 +11,7 @@ import type { ShotRecord } from "../store/shot-store.ts";
 export type ExportFormat = "json" | "csv" | "visualizer";
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["json", "csv", "visualizer"];
 
-/** A sample in people's units. */
-export interface SampleRow {
-  t_s: number;
-  brew_c: number;
-  group_c: number;
-  pressure_bar: number;
-  flow_ml_s: number;
-  volume_ml: number;
-  pump_pct: number;
-  weight_g: number | null;
-  phase: number | null;
-}
+export type { SampleRow };
 
 export function sampleRows(samples: readonly Sample[]): SampleRow[] {
   return samples.map((s) => ({

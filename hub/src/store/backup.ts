@@ -28,6 +28,8 @@ const ShotRow = z.strictObject({
   final_weight_g: z.number().nullable(),
   max_pressure_bar: z.number().nullable(),
   mean_brew_c: z.number().nullable(),
+  /** Absent in backups made before the hub measured it. */
+  settled_weight_g: z.number().nullable().default(null),
   sample_count: z.int().min(0),
   rating: z.int().min(1).max(5).nullable(),
   notes: z.string().nullable(),

@@ -57,4 +57,6 @@ export const MIGRATIONS: readonly string[] = [
      kind TEXT PRIMARY KEY CHECK (kind IN ('backflush', 'group_clean', 'descale')),
      done_at_ms INTEGER NOT NULL
    ) STRICT;`,
+  // 4: the cup weight once it settled after the shot (drips included), measured by the hub's scale
+  "ALTER TABLE shots ADD COLUMN settled_weight_g REAL;",
 ];

@@ -5,10 +5,9 @@
  * kept, marked `interrupted`, with every checkpoint it reached.
  */
 import type { Database } from "bun:sqlite";
+import type { ShotRecord, ShotStatus } from "@brewos/protocol/api";
 import { decodeSamples, encodeSamples, type Sample } from "./samples-codec.ts";
 import { uuidv7 } from "./uuidv7.ts";
-
-export type ShotStatus = "recording" | "complete" | "interrupted";
 
 export interface ShotBegin {
   started_at_ms: number;
@@ -30,24 +29,7 @@ export interface ShotSummary {
   mean_brew_c: number;
 }
 
-export interface ShotRecord extends ShotBegin {
-  id: string;
-  server_seq: number;
-  status: ShotStatus;
-  duration_ms: number | null;
-  stop_reason: string | null;
-  end_flags: string[];
-  volume_ml: number | null;
-  final_weight_g: number | null;
-  max_pressure_bar: number | null;
-  mean_brew_c: number | null;
-  sample_count: number;
-  rating: number | null;
-  notes: string | null;
-  beans: string | null;
-  grind: string | null;
-  updated_at_ms: number;
-}
+export type { ShotRecord, ShotStatus };
 
 /** The fields of a shot a person edits; null clears one. */
 export interface ShotAnnotations {
@@ -68,7 +50,7 @@ export interface Retention {
 type Row = Omit<ShotRecord, "end_flags"> & { end_flags: string };
 
 const COLUMNS =
-  "id, server_seq, status, started_at_ms, shot_token, source, profile_slot, profile_json, dose_g, target_g, duration_ms, stop_reason, end_flags, volume_ml, final_weight_g, max_pressure_bar, mean_brew_c, sample_count, rating, notes, beans, grind, updated_at_ms";
+  "id, server_seq, status, started_at_ms, shot_token, source, profile_slot, profile_json, dose_g, target_g, duration_ms, stop_reason, end_flags, volume_ml, final_weight_g, max_pressure_bar, mean_brew_c, settled_weight_g, sample_count, rating, notes, beans, grind, updated_at_ms";
 
 function toRecord(r: Row): ShotRecord {
   return { ...r, end_flags: JSON.parse(r.end_flags) as string[] };
@@ -154,6 +136,23 @@ export class ShotStore {
       this.db.query(`UPDATE shots SET ${sets}, field_clocks = $clocks, server_seq = $seq, updated_at_ms = $now WHERE id = $id`).run(values);
     })();
     return this.get(id);
+  }
+
+  /** The cup weight after the shot settled (drips included), for the latest shot with this token. */
+  setSettledWeight(shotToken: number, grams: number): ShotRecord | null {
+    let id: string | undefined;
+    this.db.transaction(() => {
+      id = this.db
+        .query<{ id: string }, { token: number }>(
+          "SELECT id FROM shots WHERE shot_token = $token AND deleted = 0 ORDER BY started_at_ms DESC LIMIT 1",
+        )
+        .get({ token: shotToken })?.id;
+      if (!id) return;
+      this.db
+        .query("UPDATE shots SET settled_weight_g = $g, server_seq = $seq, updated_at_ms = $now WHERE id = $id")
+        .run({ id, g: grams, seq: this.nextServerSeq(), now: this.now() });
+    })();
+    return id ? this.get(id) : null;
   }
 
   /** After a crash: shots left `recording` become `interrupted`. Returns how many. */

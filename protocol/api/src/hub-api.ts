@@ -1,0 +1,103 @@
+/**
+ * @module The hub's API shapes (REST bodies and /ws messages) as TypeScript types: one source for
+ * the hub that produces them and the app that reads them. Field meanings and units are in
+ * docs/api/ (websocket.md, rest.md, commands.md, errors.md).
+ */
+
+/** The machine as the hub sees it; `seq` grows by one per change. */
+export interface MachineSnapshot {
+  seq: number;
+  link: "up" | "down";
+  state: string;
+  ready: boolean;
+  /** Machine-clock seconds until the brew boiler is at its setpoint; 0 when there; null when unknown. */
+  eta_ready_s: number | null;
+  brew_c: number;
+  steam_c: number;
+  group_c: number;
+  brew_setpoint_c: number;
+  steam_setpoint_c: number;
+  pressure_bar: number;
+  flow_ml_s: number;
+  shot_volume_ml: number;
+  brew_heater_pct: number;
+  steam_heater_pct: number;
+  pump_pct: number;
+  brewing: boolean;
+  shot_elapsed_s: number | null;
+  shot_phase: number | null;
+  shot_token: number | null;
+  alarm: string | null;
+  flags: string[];
+  /** Cup weight from the scale in grams; null with no scale connected. */
+  weight_g: number | null;
+  scale_connected: boolean;
+}
+
+export type MachineSnapshotFields = Omit<MachineSnapshot, "seq">;
+
+export type ShotStatus = "recording" | "complete" | "interrupted";
+
+/** One shot in the history (REST `/api/shots`, `/ws` `shot_recorded`). */
+export interface ShotRecord {
+  id: string;
+  server_seq: number;
+  status: ShotStatus;
+  started_at_ms: number;
+  shot_token: number;
+  source: string;
+  profile_slot: number | null;
+  profile_json: string | null;
+  dose_g: number | null;
+  target_g: number | null;
+  duration_ms: number | null;
+  stop_reason: string | null;
+  end_flags: string[];
+  volume_ml: number | null;
+  final_weight_g: number | null;
+  max_pressure_bar: number | null;
+  mean_brew_c: number | null;
+  /** Cup weight once it settled after the shot (drips included); null without a scale. */
+  settled_weight_g: number | null;
+  sample_count: number;
+  rating: number | null;
+  notes: string | null;
+  beans: string | null;
+  grind: string | null;
+  updated_at_ms: number;
+}
+
+/** One telemetry sample of a recorded shot, in people's units. */
+export interface SampleRow {
+  t_s: number;
+  brew_c: number;
+  group_c: number;
+  pressure_bar: number;
+  flow_ml_s: number;
+  volume_ml: number;
+  pump_pct: number;
+  weight_g: number | null;
+  phase: number | null;
+}
+
+export interface ApiIssue {
+  path: string;
+  message: string;
+}
+
+/** Every REST error body. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; issues?: ApiIssue[] };
+}
+
+/** What the hub sends on /ws. */
+export type WsServerMessage =
+  | { type: "snapshot"; state: MachineSnapshot; link: string }
+  | { type: "delta"; from_seq: number; seq: number; changes: Partial<MachineSnapshotFields>; rx_ms: number }
+  | { type: "shot_recorded"; shot: ShotRecord }
+  | { type: "shot_updated"; shot: ShotRecord }
+  | ({ type: "result"; id: string } & (
+      | { ok: true; [detail: string]: unknown }
+      | { ok: false; code: string; message: string; issues?: ApiIssue[] }
+    ))
+  | { type: "error"; id?: string; code: string; message: string };
