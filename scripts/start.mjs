@@ -1,9 +1,10 @@
 // `npm start`: builds the controller simulator if needed, then runs the hub on a simulated
 // dual-boiler machine in real time, data in ./data, HTTP on PORT (default 8080), and prints the URL.
 // Options after `--` go to the hub: `--speed 10`, `--sim single_boiler`, `--serial /dev/ttyAMA0`,
-// `--tcp HOST:PORT`, `--data DIR`. The app (pwa/) joins this command when it is built.
+// `--tcp HOST:PORT`, `--data DIR`. The app (pwa/) is built first when pwa/dist is missing or older
+// than its sources.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { must, root } from "./lib.mjs";
 
@@ -12,6 +13,22 @@ if (!existsSync(sim)) {
   console.log("building the controller simulator ...");
   must("cmake", ["-S", "controller", "-B", "build/host", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], { echo: false });
   must("cmake", ["--build", "build/host", "--target", "brewos-sim", "-j", "2"], { echo: false });
+}
+/** Newest modification time of the files under `dir` (ms). */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+const built = join(root, "pwa", "dist", "index.html");
+const sources = [join(root, "pwa", "src"), join(root, "public"), join(root, "pwa", "index.html"), join(root, "pwa", "vite.config.ts")];
+const stale = !existsSync(built) || sources.some((s) => (statSync(s).isDirectory() ? newest(s) : statSync(s).mtimeMs) > statSync(built).mtimeMs);
+if (stale) {
+  console.log("building the app ...");
+  must(join(root, "node_modules", ".bin", "vite"), ["build"], { echo: false, cwd: join(root, "pwa") });
 }
 const args = process.argv.slice(2);
 if (!args.some((a) => a === "--sim" || a === "--serial" || a === "--tcp")) args.push("--sim", process.env.BREWOS_MACHINE ?? "dual_boiler");

@@ -1,6 +1,8 @@
 // `npm test`: builds the controller for the host, runs every ctest and every bun test, and ends
 // with one plain line "N passed, N failed" (cmocka cases are counted one by one).
-import { bun, run } from "./lib.mjs";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { bun, root, run } from "./lib.mjs";
 
 const jobs = String(Math.max(2, Number(process.env.BREWOS_JOBS ?? 2)));
 let passed = 0;
@@ -51,24 +53,55 @@ if (build.status !== 0) {
     );
 }
 
-console.log("== TypeScript: bun test");
-const bt = run(bun, ["test"], { echo: false });
-const tail = bt.out.split("\n");
-process.stdout.write(tail.filter((l) => /^\(fail\)|error:|^\s+at /.test(l)).join("\n"));
-const bp = bt.out.match(/^\s*(\d+) pass/m);
-const bf = bt.out.match(/^\s*(\d+) fail/m);
-if (!bp) {
-  process.stdout.write(bt.out);
-  failed++;
-  problems.push("bun test did not run");
-} else {
+/** One bun test run; its pass/fail counts join the total. */
+function bunTest(label, args, cwd = root) {
+  console.log(`== ${label}`);
+  const bt = run(bun, ["test", ...args], { echo: false, cwd });
+  process.stdout.write(
+    bt.out
+      .split("\n")
+      .filter((l) => /^\(fail\)|error:|^\s+at /.test(l))
+      .join("\n"),
+  );
+  const bp = bt.out.match(/^\s*(\d+) pass/m);
+  const bf = bt.out.match(/^\s*(\d+) fail/m);
+  if (!bp) {
+    process.stdout.write(bt.out);
+    failed++;
+    problems.push(`${label} did not run`);
+    return;
+  }
   passed += Number(bp[1]);
   failed += Number(bf?.[1] ?? 0);
-  console.log(`  bun test: ${bp[1]} passed, ${bf?.[1] ?? 0} failed`);
+  console.log(`  ${label}: ${bp[1]} passed, ${bf?.[1] ?? 0} failed`);
   if (bt.status !== 0 && Number(bf?.[1] ?? 0) === 0) {
     failed++;
-    problems.push("bun test exited non-zero");
+    problems.push(`${label} exited non-zero`);
   }
+}
+
+bunTest("TypeScript: bun test (protocol, controller simulator, hub, scripts)", [
+  "./protocol",
+  "./controller",
+  "./hub",
+  "./relay",
+  "./scripts",
+  "./bench",
+]);
+bunTest("app: component tests (happy-dom)", ["src"], join(root, "pwa"));
+
+console.log("== app: build (vite)");
+const app = run(join(root, "node_modules", ".bin", "vite"), ["build"], { echo: false, cwd: join(root, "pwa") });
+if (app.status !== 0) {
+  process.stdout.write(app.out);
+  failed++;
+  problems.push("app build");
+} else if (!existsSync("/usr/bin/chromium")) {
+  console.log("  browser tests need Debian's chromium: apt-get install chromium (.ci/run installs it)");
+  failed++;
+  problems.push("chromium missing for the browser tests");
+} else {
+  bunTest("app: browser end-to-end (Chromium, hub on the simulator)", ["./pwa/e2e"]);
 }
 
 if (problems.length > 0) console.log(`\nproblems: ${problems.join("; ")}`);

@@ -1,0 +1,191 @@
+/**
+ * The app in real Chromium against the real hub on the simulator (15x): installable (manifest,
+ * service worker), turn on → ready → a shot pulled from the Brew screen with its live chart → found
+ * in history → a note added; the on-machine display compared with its reference image; axe-core on
+ * every screen; the hub stopped and the page reloaded: the app still opens and shows history.
+ * BREWOS_SCREENSHOTS=DIR saves the screens (phone and desktop) for people to look at.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { hubOnSim } from "../../hub/src/testing/hub-on-disk.ts";
+import { APP_DIR, type AxeFinding, axe, launch, requireBuiltApp, serious } from "./browser.ts";
+import { differingShare } from "./image-diff.ts";
+
+const SPEED = 15;
+const SHOTS_DIR = process.env.BREWOS_SCREENSHOTS;
+const REFERENCE = join(import.meta.dir, "reference", "display-480.png");
+/** Share of pixels allowed to differ from the reference (live digits and the last-shot line). */
+const DISPLAY_TOLERANCE = 0.03;
+
+let hub: Awaited<ReturnType<typeof hubOnSim>>;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const axeResults: Record<string, AxeFinding[]> = {};
+
+async function snap(p: Page, name: string): Promise<void> {
+  if (!SHOTS_DIR) return;
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  await p.screenshot({ path: join(SHOTS_DIR, `${name}.png`) });
+}
+
+async function checkAxe(p: Page, screen: string): Promise<void> {
+  const found = await axe(p);
+  axeResults[screen] = found;
+  expect(serious(found)).toEqual([]);
+}
+
+beforeAll(async () => {
+  requireBuiltApp();
+  hub = await hubOnSim("dual_boiler", { speed: SPEED, scale: true, appDir: APP_DIR });
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+  page = await context.newPage();
+  page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+}, 30000);
+
+afterAll(async () => {
+  console.log(
+    `axe (WCAG 2.1 A/AA) findings per screen: ${JSON.stringify(Object.fromEntries(Object.entries(axeResults).map(([k, v]) => [k, v.map((f) => `${f.id}:${f.impact}`)])))}`,
+  );
+  await browser?.close();
+  await hub?.stop();
+});
+
+describe("the app in Chromium on the simulator", () => {
+  test("installable: a valid manifest with icons, and a service worker that controls the page", async () => {
+    const manifest = (await (await fetch(`${hub.base}/manifest.webmanifest`)).json()) as Record<string, unknown>;
+    expect(manifest).toMatchObject({ name: "BrewOS", short_name: "BrewOS", display: "standalone", start_url: "/" });
+    const icons = manifest.icons as { src: string; sizes: string; purpose?: string }[];
+    expect(icons.map((i) => i.sizes)).toEqual(["192x192", "512x512", "512x512"]);
+    expect(icons.some((i) => i.purpose === "maskable")).toBe(true);
+    for (const i of icons) expect((await fetch(`${hub.base}${i.src}`)).headers.get("content-type")).toBe("image/png");
+    await page.goto(`${hub.base}/`);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.reload();
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    expect(await page.evaluate(() => document.querySelector('link[rel="manifest"]')?.getAttribute("href"))).toBe("/manifest.webmanifest");
+  }, 30000);
+
+  test("turn on, wait for ready, pull a shot on the Brew screen with its live chart, find it in history, add a note", async () => {
+    await page.getByRole("button", { name: "Turn on" }).click();
+    await page.getByText("Ready to brew").waitFor({ timeout: 60000 });
+    await snap(page, "dashboard-phone");
+    await checkAxe(page, "dashboard");
+
+    await page.getByRole("link", { name: "Brew", exact: true }).click();
+    await page.getByLabel("Target weight (g)").fill("36");
+    await page.getByLabel("Dose (g)").fill("18");
+    await expect(page.getByText("Ratio 1:2.0").isVisible()).resolves.toBe(true);
+    await checkAxe(page, "brew");
+    await page.getByRole("button", { name: "Start shot" }).click();
+    await page.getByRole("heading", { name: "Pulling" }).waitFor({ timeout: 10000 });
+    const timer = page.getByTestId("shot-timer");
+    const seen = new Set<string>();
+    let midShot = false;
+    while (await page.getByRole("heading", { name: "Pulling" }).isVisible()) {
+      seen.add((await timer.textContent()) ?? "");
+      if (!midShot && seen.size > 8) {
+        await snap(page, "brew-mid-shot-phone");
+        midShot = true;
+      }
+      await Bun.sleep(40);
+    }
+    expect(seen.size).toBeGreaterThan(10); // the timer ran live, not only at the end
+    const link = page.getByRole("link", { name: "Open in history" });
+    await link.waitFor({ timeout: 10000 });
+    // The live chart got the shot at telemetry rate: uPlot drew its series into the canvas.
+    const points = await page.evaluate(() => document.querySelectorAll(".chart canvas").length);
+    expect(points).toBe(1);
+
+    await page.getByRole("link", { name: "History", exact: true }).click();
+    await page.locator(".shot-row").first().waitFor({ timeout: 10000 });
+    await snap(page, "history-phone");
+    await checkAxe(page, "history");
+    await page.locator(".shot-row").first().click();
+    await page.getByRole("heading", { name: "Your notes" }).waitFor({ timeout: 10000 });
+    await page.locator("strong", { hasText: "target weight reached" }).waitFor({ timeout: 5000 });
+    await page.locator(".chart canvas").waitFor({ timeout: 10000 });
+    await page.getByRole("button", { name: "4 stars" }).click();
+    await page.getByRole("textbox", { name: "Beans" }).fill("Kenya AA");
+    await page.getByRole("textbox", { name: "Notes" }).fill("Sweet and syrupy, a touch bright");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved", { exact: true }).waitFor({ timeout: 5000 });
+    await snap(page, "shot-detail-phone");
+    await checkAxe(page, "shot detail");
+    const shots = (await (await fetch(`${hub.base}/api/shots?limit=1`)).json()) as { shots: Record<string, unknown>[] };
+    expect(shots.shots[0]).toMatchObject({
+      rating: 4,
+      beans: "Kenya AA",
+      notes: "Sweet and syrupy, a touch bright",
+      stop_reason: "weight",
+    });
+    // The settled cup (drips included) is the yield; the virtual scale measured it after the stop.
+    expect(Math.abs((shots.shots[0]?.settled_weight_g as number) - 36)).toBeLessThanOrEqual(1.5);
+
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.getByText("Save machine settings").waitFor();
+    await checkAxe(page, "settings");
+  }, 120000);
+
+  test("/display at 480x480 matches its reference image; arrow keys move between its buttons", async () => {
+    const d = await context.newPage();
+    await d.setViewportSize({ width: 480, height: 480 });
+    await d.goto(`${hub.base}/display`);
+    await d.getByText("Ready", { exact: true }).first().waitFor({ timeout: 20000 });
+    await Bun.sleep(300);
+    const png = await d.screenshot();
+    if (SHOTS_DIR) writeFileSync(join(SHOTS_DIR, "display-480.png"), png);
+    if (process.env.UPDATE_REFERENCE === "1") {
+      mkdirSync(join(import.meta.dir, "reference"), { recursive: true });
+      writeFileSync(REFERENCE, png);
+    }
+    expect(existsSync(REFERENCE)).toBe(true);
+    const share = differingShare(png, readFileSync(REFERENCE));
+    console.log(`display vs reference: ${(share * 100).toFixed(2)} % of pixels differ (tolerance ${DISPLAY_TOLERANCE * 100} %)`);
+    expect(share).toBeLessThanOrEqual(DISPLAY_TOLERANCE);
+    await checkAxe(d, "display");
+    await d.keyboard.press("ArrowRight");
+    expect(await d.evaluate(() => document.activeElement?.textContent)).toBe("Brew");
+    await d.keyboard.press("ArrowRight");
+    expect(await d.evaluate(() => document.activeElement?.textContent)).toBe("Off");
+    await d.close();
+  }, 40000);
+
+  test("desktop width and dark theme render the same screens", async () => {
+    const wide = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+    const p = await wide.newPage();
+    await p.goto(`${hub.base}/`);
+    await p.getByText("Ready to brew").waitFor({ timeout: 20000 });
+    await snap(p, "dashboard-desktop-dark");
+    await checkAxe(p, "dashboard (dark, desktop)");
+    await p.goto(`${hub.base}/history`);
+    await p.locator(".shot-row").first().waitFor({ timeout: 10000 });
+    await p.locator(".shot-row").first().click();
+    await p.locator(".chart canvas").waitFor({ timeout: 10000 });
+    await snap(p, "shot-detail-desktop-dark");
+    await checkAxe(p, "shot detail (dark, desktop)");
+    await wide.close();
+  }, 40000);
+
+  test("with the hub stopped, a reload still opens the app from the service worker and shows history", async () => {
+    await page.goto(`${hub.base}/history`);
+    await page.locator(".shot-row").first().waitFor({ timeout: 10000 });
+    const base = hub.base;
+    await hub.stop();
+    const t0 = Date.now();
+    await page.reload();
+    await page.locator(".shot-row").first().waitFor({ timeout: 5000 });
+    console.log(`offline reload to history rows: ${Date.now() - t0} ms`);
+    expect(await page.locator(".shot-row").first().textContent()).toContain("Kenya AA");
+    await page
+      .getByText(/Reconnecting|Connecting/)
+      .first()
+      .waitFor({ timeout: 5000 });
+    expect(page.url()).toBe(`${base}/history`);
+    await snap(page, "history-offline-phone");
+    hub = undefined as never;
+  }, 30000);
+});

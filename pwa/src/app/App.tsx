@@ -1,0 +1,85 @@
+/**
+ * The app shell: header (connection, install), navigation, and the screen for the path. Screens
+ * other than the dashboard load on demand, so the first screen's JavaScript stays small.
+ */
+import { lazy, Suspense, useEffect } from "react";
+import { Dashboard } from "../features/dashboard/Dashboard.tsx";
+import { usePreferences } from "../shared/preferences.ts";
+import { ConnectionBadge } from "./ConnectionBadge.tsx";
+import { InstallButton } from "./InstallButton.tsx";
+import { Link, usePath } from "./router.tsx";
+import { SecureContextNotice } from "./SecureContextNotice.tsx";
+import { UpdatePrompt } from "./UpdatePrompt.tsx";
+
+const Brew = lazy(() => import("../features/brew/Brew.tsx"));
+const History = lazy(() => import("../features/history/History.tsx"));
+const ShotDetail = lazy(() => import("../features/history/ShotDetail.tsx"));
+const Settings = lazy(() => import("../features/settings/Settings.tsx"));
+const Display = lazy(() => import("../features/display/Display.tsx"));
+
+const NAV = [
+  { href: "/", label: "Machine" },
+  { href: "/brew", label: "Brew" },
+  { href: "/history", label: "History" },
+  { href: "/settings", label: "Settings" },
+];
+
+function useTheme(): void {
+  const theme = usePreferences((p) => p.theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+}
+
+function Screen({ path }: { path: string }) {
+  if (path === "/") return <Dashboard />;
+  if (path === "/brew") return <Brew />;
+  if (path === "/history") return <History />;
+  const shot = /^\/history\/([0-9a-f-]{36})$/.exec(path);
+  if (shot) return <ShotDetail id={shot[1] as string} />;
+  if (path === "/settings") return <Settings />;
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>
+        Nothing lives at <code>{path}</code>. <Link href="/">Back to the machine</Link>.
+      </p>
+    </section>
+  );
+}
+
+export function App() {
+  const path = usePath();
+  useTheme();
+  if (path === "/display") {
+    return (
+      <Suspense fallback={null}>
+        <Display />
+      </Suspense>
+    );
+  }
+  const section = path === "/" ? "/" : `/${path.split("/")[1]}`;
+  return (
+    <div className="shell">
+      <header className="top">
+        <span className="brand">BrewOS</span>
+        <ConnectionBadge />
+        <InstallButton />
+      </header>
+      <SecureContextNotice />
+      <UpdatePrompt />
+      <main>
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <Screen path={path} />
+        </Suspense>
+      </main>
+      <nav className="tabs" aria-label="Sections">
+        {NAV.map((n) => (
+          <Link key={n.href} href={n.href} aria-current={section === n.href ? "page" : undefined}>
+            {n.label}
+          </Link>
+        ))}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * @module The app's live connection to a hub: reconnects with backoff, notices a silent link
+ * (asks for a snapshot after 5 s of silence and gives the socket up when nothing answers), keeps
+ * the machine snapshot current from deltas (resyncing on a gap), and runs commands with an answer
+ * or a timeout. It holds no React state: the machine store subscribes to it.
+ */
+import type { MachineSnapshot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
+import type { HubSocket, HubTransport } from "./transport.ts";
+
+export type ConnectionStatus = "connecting" | "connected" | "reconnecting";
+
+export interface CommandResult {
+  ok: boolean;
+  code?: string;
+  message?: string;
+  [detail: string]: unknown;
+}
+
+export interface HubClientEvents {
+  onStatus(status: ConnectionStatus, detail: string): void;
+  onSnapshot(state: MachineSnapshot, rxMs: number): void;
+  /** A shot was recorded, or a recorded one changed (its settled weight). */
+  onShot(shot: ShotRecord): void;
+}
+
+export interface HubClientOptions {
+  silenceMs?: number;
+  answerMs?: number;
+  commandTimeoutMs?: number;
+  now?: () => number;
+}
+
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+
+export class HubClient {
+  private socket: HubSocket | null = null;
+  private state: MachineSnapshot | null = null;
+  private attempt = 0;
+  private stopped = false;
+  private lastRx = 0;
+  private pingSent = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly watch: ReturnType<typeof setInterval>;
+  private nextId = 1;
+  private readonly pending = new Map<string, { resolve: (r: CommandResult) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly silenceMs: number;
+  private readonly answerMs: number;
+  private readonly commandTimeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly transport: HubTransport,
+    private readonly events: HubClientEvents,
+    o: HubClientOptions = {},
+  ) {
+    this.silenceMs = o.silenceMs ?? 5000;
+    this.answerMs = o.answerMs ?? 3000;
+    this.commandTimeoutMs = o.commandTimeoutMs ?? 10_000;
+    this.now = o.now ?? Date.now;
+    this.watch = setInterval(() => this.checkSilence(), 500);
+    this.open();
+  }
+
+  get describe(): string {
+    return this.transport.describe;
+  }
+
+  /** Send a command; resolves with the hub's result (or a timeout / not-connected failure). */
+  command(command: Record<string, unknown>): Promise<CommandResult> {
+    if (!this.socket || this.lastRx === 0)
+      return Promise.resolve({ ok: false, code: "not_connected", message: "not connected to the hub; try again when it is back" });
+    const id = `c${this.nextId++}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ ok: false, code: "timeout", message: "the hub did not answer in time" });
+      }, this.commandTimeoutMs);
+      this.pending.set(id, { resolve, timer });
+      this.socket?.send(JSON.stringify({ type: "command", id, command }));
+    });
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearInterval(this.watch);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.socket?.close();
+    this.socket = null;
+    this.failPending("the connection was closed");
+  }
+
+  private open(): void {
+    this.events.onStatus(this.attempt === 0 ? "connecting" : "reconnecting", this.transport.describe);
+    const socket = this.transport.open({
+      onOpen: () => {
+        this.lastRx = this.now();
+        this.pingSent = 0;
+      },
+      onMessage: (text) => this.receive(text),
+      onClose: (reason) => {
+        if (this.socket !== socket) return;
+        this.socket = null;
+        this.lastRx = 0;
+        this.failPending("the connection to the hub dropped");
+        if (this.stopped) return;
+        this.events.onStatus("reconnecting", reason);
+        const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 8000;
+        this.attempt++;
+        this.retryTimer = setTimeout(() => this.open(), delay * (0.8 + 0.4 * Math.random()));
+      },
+    });
+    this.socket = socket;
+  }
+
+  private receive(text: string): void {
+    this.lastRx = this.now();
+    this.pingSent = 0;
+    let m: WsServerMessage;
+    try {
+      m = JSON.parse(text) as WsServerMessage;
+    } catch {
+      return; // not ours; the hub only sends JSON
+    }
+    switch (m.type) {
+      case "snapshot":
+        this.state = m.state;
+        this.attempt = 0;
+        this.events.onStatus("connected", this.transport.describe);
+        this.events.onSnapshot(this.state, this.lastRx);
+        break;
+      case "delta": {
+        const s = this.state;
+        if (!s) break;
+        if (m.from_seq > s.seq + 1) {
+          this.socket?.send(JSON.stringify({ type: "resync" })); // we missed changes: start from a snapshot
+          break;
+        }
+        if (m.seq <= s.seq) break;
+        this.state = { ...s, ...m.changes, seq: m.seq };
+        this.events.onSnapshot(this.state, this.lastRx);
+        break;
+      }
+      case "shot_recorded":
+      case "shot_updated":
+        this.events.onShot(m.shot);
+        break;
+      case "result": {
+        const p = this.pending.get(m.id);
+        if (!p) break;
+        clearTimeout(p.timer);
+        this.pending.delete(m.id);
+        const { type: _t, id: _i, ...rest } = m;
+        p.resolve(rest as CommandResult);
+        break;
+      }
+      case "error": {
+        const p = m.id ? this.pending.get(m.id) : undefined;
+        if (p && m.id) {
+          clearTimeout(p.timer);
+          this.pending.delete(m.id);
+          p.resolve({ ok: false, code: m.code, message: m.message });
+        }
+        break;
+      }
+    }
+  }
+
+  /** Idle machines send few deltas: after a silence ask for a snapshot; no answer means a dead socket. */
+  private checkSilence(): void {
+    if (!this.socket || this.lastRx === 0) return;
+    const t = this.now();
+    if (this.pingSent === 0 && t - this.lastRx > this.silenceMs) {
+      this.pingSent = t;
+      this.socket.send(JSON.stringify({ type: "resync" }));
+    } else if (this.pingSent !== 0 && t - this.pingSent > this.answerMs) {
+      const s = this.socket;
+      this.socket = null;
+      s.close();
+      this.lastRx = 0;
+      this.failPending("the hub stopped answering");
+      this.events.onStatus("reconnecting", "the hub stopped answering");
+      this.attempt++;
+      this.retryTimer = setTimeout(() => this.open(), 250);
+    }
+  }
+
+  private failPending(message: string): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.resolve({ ok: false, code: "not_connected", message });
+      this.pending.delete(id);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Brewing: choose a profile, dose and target weight (the ratio is shown), start and stop, and watch
+ * the shot live: timer, phase, pressure, flow, weight and temperature at the telemetry rate.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "../../app/router.tsx";
+import { useMachine } from "../../connection/machine-store.ts";
+import { grams, STOP_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
+import { HubError, hubApi } from "../../shared/hub-api.ts";
+import { usePreferences } from "../../shared/preferences.ts";
+import { ShotChart } from "../../shared/ShotChart.tsx";
+import { useCommand } from "../../shared/use-command.ts";
+
+const MACHINE_DEFAULT = "";
+
+function useBrewForm() {
+  const saved = JSON.parse(localStorage.getItem("brewos.brew") ?? "{}") as { profile?: string; dose?: number; target?: number };
+  const [profile, setProfile] = useState(saved.profile ?? MACHINE_DEFAULT);
+  const [dose, setDose] = useState(saved.dose ?? 18);
+  const [target, setTarget] = useState(saved.target ?? 36);
+  const remember = () => localStorage.setItem("brewos.brew", JSON.stringify({ profile, dose, target }));
+  return { profile, setProfile, dose, setDose, target, setTarget, remember };
+}
+
+function LiveNumbers() {
+  const s = useMachine((x) => x.snapshot);
+  const unit = usePreferences((p) => p.unit);
+  if (!s) return null;
+  return (
+    <dl className="numbers">
+      <div>
+        <dt>Time</dt>
+        <dd className="big" data-testid="shot-timer">
+          {seconds(s.shot_elapsed_s ?? 0)}
+        </dd>
+      </div>
+      <div>
+        <dt>Weight</dt>
+        <dd className="big">{s.scale_connected ? grams(s.weight_g) : "no scale"}</dd>
+      </div>
+      <div>
+        <dt>Pressure</dt>
+        <dd className="big">{s.pressure_bar.toFixed(1)} bar</dd>
+      </div>
+      <div>
+        <dt>Flow</dt>
+        <dd className="big">{s.flow_ml_s.toFixed(1)} ml/s</dd>
+      </div>
+      <div>
+        <dt>Brew water</dt>
+        <dd className="big">{temp(s.brew_c, unit)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+export default function Brew() {
+  const f = useBrewForm();
+  const s = useMachine((x) => x.snapshot);
+  const trace = useMachine((x) => x.trace);
+  const lastShot = useMachine((x) => x.lastShot);
+  const profiles = useQuery({ queryKey: ["profiles"], queryFn: hubApi.profiles });
+  const { run, busy, error } = useCommand();
+  const [prepError, setPrepError] = useState<string | null>(null);
+  const brewing = s?.brewing ?? false;
+  const chosen = profiles.data?.bundled.find((p) => p.id === f.profile);
+  const phaseName = s?.shot_phase !== null && s?.shot_phase !== undefined ? chosen?.phases[s.shot_phase]?.name : undefined;
+  const ratio = f.dose > 0 ? f.target / f.dose : 0;
+
+  const start = async () => {
+    setPrepError(null);
+    f.remember();
+    let slot = 0;
+    if (f.profile !== MACHINE_DEFAULT) {
+      // Use the slot that already holds this profile, else load it into the last slot.
+      const slots = profiles.data?.slots ?? {};
+      const found = Object.entries(slots).find(([, p]) => p.id === f.profile);
+      slot = found ? Number(found[0]) : 8;
+      if (!found) {
+        try {
+          await hubApi.loadProfile(slot, f.profile);
+          await profiles.refetch();
+        } catch (e) {
+          setPrepError(e instanceof HubError ? `Cannot load that profile: ${e.message}` : String(e));
+          return;
+        }
+      }
+    }
+    await run({
+      type: "start_shot",
+      profile_slot: slot,
+      dose_g: f.dose,
+      target_g: f.target > 0 ? f.target : undefined,
+      require_scale: false,
+    });
+  };
+
+  return (
+    <div className="stack">
+      <section className="card" aria-label="Shot settings">
+        <h1>Brew</h1>
+        <div className="form-grid">
+          <label>
+            Profile
+            <select value={f.profile} onChange={(e) => f.setProfile(e.target.value)} disabled={brewing}>
+              <option value={MACHINE_DEFAULT}>Machine default</option>
+              {profiles.data?.bundled.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Dose (g)
+            <input
+              type="number"
+              inputMode="decimal"
+              min={5}
+              max={30}
+              step={0.1}
+              value={f.dose}
+              disabled={brewing}
+              onChange={(e) => f.setDose(Number(e.target.value))}
+            />
+          </label>
+          <label>
+            Target weight (g)
+            <input
+              type="number"
+              inputMode="decimal"
+              min={0}
+              max={200}
+              step={0.5}
+              value={f.target}
+              disabled={brewing}
+              onChange={(e) => f.setTarget(Number(e.target.value))}
+            />
+          </label>
+          <p className="ratio" aria-live="polite">
+            Ratio 1:{ratio.toFixed(1)}
+          </p>
+        </div>
+        <div className="row">
+          {brewing ? (
+            <button type="button" className="primary stop" onClick={() => void run({ type: "stop_shot" })} disabled={busy}>
+              Stop
+            </button>
+          ) : (
+            <button type="button" className="primary" onClick={() => void start()} disabled={busy || !s?.ready}>
+              Start shot
+            </button>
+          )}
+          {!brewing && s && !s.ready && <span className="muted">Waits for the machine to be ready.</span>}
+          {s && !s.scale_connected && f.target > 0 && !brewing && (
+            <span className="muted">No scale: the shot stops on the profile or time instead.</span>
+          )}
+        </div>
+        {(error || prepError) && (
+          <p className="error" role="alert">
+            {prepError ?? error}
+          </p>
+        )}
+      </section>
+      <section className="card" aria-label="Live shot">
+        <div className="row between">
+          <h2>{brewing ? "Pulling" : trace.t.length > 0 ? "Last shot" : "Live shot"}</h2>
+          {phaseName && <span className="phase">{phaseName}</span>}
+        </div>
+        <LiveNumbers />
+        <ShotChart shot={trace} version={trace.version} label="Live shot chart: pressure, flow, weight and temperature over time" />
+        {!brewing && lastShot && (
+          <p>
+            {grams(yieldG(lastShot))} in {seconds((lastShot.duration_ms ?? 0) / 1000)},{" "}
+            {STOP_WORDS[lastShot.stop_reason ?? ""] ?? lastShot.stop_reason}. <Link href={`/history/${lastShot.id}`}>Open in history</Link>
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+/** The dashboard from a machine snapshot: readiness, temperatures in the chosen unit, an alarm with what to do. */
+import { afterEach, expect, test } from "bun:test";
+import type { MachineSnapshot } from "@brewos/protocol/api";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { act, cleanup, render } from "@testing-library/react";
+import { useMachine } from "../../connection/machine-store.ts";
+import { usePreferences } from "../../shared/preferences.ts";
+import { Dashboard } from "./Dashboard.tsx";
+
+afterEach(cleanup);
+
+const base: MachineSnapshot = {
+  seq: 5,
+  link: "up",
+  state: "heating",
+  ready: false,
+  eta_ready_s: 95,
+  brew_c: 71.4,
+  steam_c: 60,
+  group_c: 40,
+  brew_setpoint_c: 93,
+  steam_setpoint_c: 125,
+  pressure_bar: 0,
+  flow_ml_s: 0,
+  shot_volume_ml: 0,
+  brew_heater_pct: 100,
+  steam_heater_pct: 0,
+  pump_pct: 0,
+  brewing: false,
+  shot_elapsed_s: null,
+  shot_phase: null,
+  shot_token: null,
+  alarm: null,
+  flags: [],
+  weight_g: null,
+  scale_connected: false,
+};
+
+function show() {
+  const q = new QueryClient({ defaultOptions: { queries: { retry: false, enabled: false } } });
+  return render(
+    <QueryClientProvider client={q}>
+      <Dashboard />
+    </QueryClientProvider>,
+  );
+}
+
+test("heating: time to ready and both boilers against their targets; °F when chosen", () => {
+  useMachine.setState({ snapshot: base, status: "connected" });
+  usePreferences.getState().set({ unit: "C" });
+  const v = show();
+  expect(v.getByRole("heading", { level: 1 }).textContent).toBe("Heating");
+  expect(v.getByText("Ready in about 1 min 35 s")).toBeTruthy();
+  expect(v.getByLabelText("Brew temperature").getAttribute("value")).toBe("71.4");
+  expect(v.getByText("target 93.0°C")).toBeTruthy();
+  act(() => usePreferences.getState().set({ unit: "F" }));
+  expect(v.getByText("target 199.4°F")).toBeTruthy();
+  act(() => usePreferences.getState().set({ unit: "C" }));
+});
+
+test("an alarm says what happened and what to do, with a way to clear it", () => {
+  useMachine.setState({ snapshot: { ...base, state: "fault", alarm: "water_empty" }, status: "connected" });
+  const v = show();
+  const alarm = v.getByRole("alert", { name: "Alarm" });
+  expect(alarm.textContent).toContain("Water tank empty");
+  expect(alarm.textContent).toContain("Refill the tank");
+  expect(v.getByRole("button", { name: "Clear fault" })).toBeTruthy();
+});
+
+test("no hub yet: a clear 'connecting' and nothing made up", () => {
+  useMachine.setState({ snapshot: null, status: "connecting" });
+  const v = show();
+  expect(v.getByText("Connecting to the hub…")).toBeTruthy();
+  expect(v.queryByLabelText("Brew temperature")).toBeNull();
+});

@@ -1,0 +1,151 @@
+/**
+ * The machine at a glance: state and readiness, boiler temperatures against setpoints, pressure,
+ * power and mode, eco, alarms with what to do, and maintenance reminders.
+ */
+import type { MachineSnapshot } from "@brewos/protocol/api";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { HubPicker } from "../../connection/HubPicker.tsx";
+import { sendCommand, useMachine } from "../../connection/machine-store.ts";
+import { alarmAdvice } from "../../shared/alarms.ts";
+import { minutesSeconds, STATE_WORDS, temp } from "../../shared/format.ts";
+import { hubApi } from "../../shared/hub-api.ts";
+import { usePreferences } from "../../shared/preferences.ts";
+import { useCommand } from "../../shared/use-command.ts";
+
+function Gauge({ label, value, setpoint }: { label: string; value: number; setpoint: number }) {
+  const unit = usePreferences((p) => p.unit);
+  const pct = Math.max(0, Math.min(100, (value / Math.max(setpoint, 1)) * 100));
+  const near = Math.abs(value - setpoint) <= 1;
+  return (
+    <div className="gauge">
+      <div className="gauge-head">
+        <span>{label}</span>
+        <span className="big">{temp(value, unit)}</span>
+      </div>
+      <meter className="sr-only" aria-label={`${label} temperature`} min={0} max={setpoint} value={value} />
+      <div className={`bar ${near ? "bar-ok" : ""}`} aria-hidden="true">
+        <span style={{ width: `${pct}%` }} />
+      </div>
+      <div className="muted small">target {temp(setpoint, unit)}</div>
+    </div>
+  );
+}
+
+function Readiness({ s }: { s: MachineSnapshot }) {
+  if (s.ready) return <p className="ready">Ready to brew</p>;
+  if (s.state === "idle") return <p className="muted">Off</p>;
+  if (s.eta_ready_s !== null && s.eta_ready_s > 0) return <p>Ready in about {minutesSeconds(s.eta_ready_s)}</p>;
+  return <p>{STATE_WORDS[s.state] ?? s.state}…</p>;
+}
+
+function Maintenance() {
+  const q = useQuery({ queryKey: ["statistics"], queryFn: hubApi.statistics, refetchInterval: 60_000 });
+  const due = q.data?.maintenance.filter((m) => m.due) ?? [];
+  if (due.length === 0) return null;
+  const words: Record<string, string> = { backflush: "Backflush", group_clean: "Clean the group", descale: "Descale" };
+  return (
+    <section className="card" aria-label="Maintenance">
+      <h2>Maintenance</h2>
+      <ul>
+        {due.map((m) => (
+          <li key={m.kind}>
+            <strong>{words[m.kind] ?? m.kind}</strong> is due{m.reason ? ` (${m.reason})` : ""}.
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function NoHub() {
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setLate(true), 3000);
+    return () => clearTimeout(t);
+  }, []);
+  if (!late) return <p className="muted">Connecting to the hub…</p>;
+  return (
+    <section className="card">
+      <h1>Find your machine</h1>
+      <p>The app could not reach a BrewOS hub yet. It keeps trying; you can also tell it where the hub is.</p>
+      <HubPicker />
+    </section>
+  );
+}
+
+export function Dashboard() {
+  const s = useMachine((x) => x.snapshot);
+  const unit = usePreferences((p) => p.unit);
+  const { run, error, busy } = useCommand();
+  if (!s) return <NoHub />;
+  const on = s.state !== "idle";
+  const mode = s.state === "steaming" ? "steam" : "brew";
+  return (
+    <div className="stack">
+      <section className="card hero" aria-label="Machine">
+        <div className="row between">
+          <h1>{STATE_WORDS[s.state] ?? s.state}</h1>
+          <button
+            type="button"
+            className={on ? "power on" : "power"}
+            aria-pressed={on}
+            disabled={busy}
+            onClick={() => run({ type: "set_mode", mode: on ? "standby" : "brew" })}
+          >
+            {on ? "Turn off" : "Turn on"}
+          </button>
+        </div>
+        <Readiness s={s} />
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+      {s.alarm && (
+        <section className="card alarm" role="alert" aria-label="Alarm">
+          <h2>{alarmAdvice(s.alarm).title}</h2>
+          <p>{alarmAdvice(s.alarm).action}</p>
+          <button type="button" onClick={() => run({ type: "clear_fault" })} disabled={busy}>
+            Clear fault
+          </button>
+        </section>
+      )}
+      <section className="card grid2" aria-label="Temperatures">
+        <Gauge label="Brew" value={s.brew_c} setpoint={s.brew_setpoint_c} />
+        <Gauge label="Steam" value={s.steam_c} setpoint={s.steam_setpoint_c} />
+        <div className="stat">
+          <span className="muted">Group</span>
+          <span className="big">{temp(s.group_c, unit)}</span>
+        </div>
+        <div className="stat">
+          <span className="muted">Pressure</span>
+          <span className="big">{s.pressure_bar.toFixed(1)} bar</span>
+        </div>
+      </section>
+      <section className="card" aria-label="Mode">
+        <h2>Mode</h2>
+        <div className="row wrap">
+          <fieldset className="segmented" disabled={!on || busy}>
+            <legend className="sr-only">Boiler mode</legend>
+            {(["brew", "steam"] as const).map((m) => (
+              <button key={m} type="button" aria-pressed={on && mode === m} onClick={() => run({ type: "set_mode", mode: m })}>
+                {m === "brew" ? "Brew" : "Steam"}
+              </button>
+            ))}
+          </fieldset>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={s.flags.includes("eco_active") || s.state === "eco"}
+              onChange={(e) => void sendCommand({ type: "set_eco", on: e.target.checked })}
+            />
+            Eco
+          </label>
+        </div>
+      </section>
+      <Maintenance />
+    </div>
+  );
+}

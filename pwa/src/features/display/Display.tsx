@@ -1,0 +1,115 @@
+/**
+ * The on-machine screen (480×480 round, or a small rectangle): large numbers, and actions reachable
+ * with arrow keys and Enter (a rotary encoder sends those) as well as touch. Shows the state, brew
+ * temperature, the shot timer and weight while brewing, and the last shot's summary.
+ */
+import { useEffect, useRef, useState } from "react";
+import { sendCommand, useMachine } from "../../connection/machine-store.ts";
+import { grams, minutesSeconds, STATE_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
+import { usePreferences } from "../../shared/preferences.ts";
+
+export default function Display() {
+  const s = useMachine((x) => x.snapshot);
+  const status = useMachine((x) => x.status);
+  const last = useMachine((x) => x.lastShot);
+  const unit = usePreferences((p) => p.unit);
+  const actions = useRef<(HTMLButtonElement | null)[]>([]);
+  const [focus, setFocus] = useState(0);
+  const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const n = actions.current.filter(Boolean).length;
+      if (n === 0) return;
+      if (e.key === "ArrowRight" || e.key === "ArrowDown") setFocus((f) => (f + 1) % n);
+      else if (e.key === "ArrowLeft" || e.key === "ArrowUp") setFocus((f) => (f - 1 + n) % n);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  useEffect(() => actions.current[focus]?.focus(), [focus]);
+
+  const act = async (command: Record<string, unknown>) => {
+    const r = await sendCommand(command);
+    setMessage(r.ok ? null : (r.message ?? "refused"));
+  };
+
+  if (!s) {
+    return (
+      <main className="display">
+        <div className="display-face">
+          <p className="display-state">{status === "reconnecting" ? "No hub" : "Connecting"}</p>
+        </div>
+      </main>
+    );
+  }
+  const on = s.state !== "idle";
+  const buttons: { label: string; command: Record<string, unknown> }[] = s.brewing
+    ? [{ label: "Stop", command: { type: "stop_shot" } }]
+    : [
+        { label: on ? "Off" : "On", command: { type: "set_mode", mode: on ? "standby" : "brew" } },
+        ...(s.ready ? [{ label: "Brew", command: { type: "start_shot", profile_slot: 0, require_scale: false } }] : []),
+      ];
+  actions.current.length = buttons.length;
+  return (
+    <main className="display" aria-label="Machine display">
+      <div className="display-face">
+        <p className={`display-state ${s.ready ? "ready" : ""}`}>{s.alarm ? "Fault" : (STATE_WORDS[s.state] ?? s.state)}</p>
+        {s.brewing ? (
+          <>
+            <p className="display-main">
+              <span className="sr-only">Shot time </span>
+              {(s.shot_elapsed_s ?? 0).toFixed(1)}
+              <small>s</small>
+            </p>
+            <p className="display-sub">
+              {s.scale_connected ? grams(s.weight_g) : `${s.shot_volume_ml.toFixed(0)} ml`} · {s.pressure_bar.toFixed(1)} bar
+            </p>
+          </>
+        ) : (
+          <>
+            <p className="display-main">
+              <span className="sr-only">Brew temperature </span>
+              {temp(s.brew_c, unit, 1).replace(/°[CF]$/, "")}
+              <small>°{unit}</small>
+            </p>
+            <p className="display-sub">
+              {s.ready
+                ? "Ready"
+                : s.eta_ready_s
+                  ? `ready in ${minutesSeconds(s.eta_ready_s)}`
+                  : `target ${temp(s.brew_setpoint_c, unit, 0)}`}
+            </p>
+            {last && (
+              <p className="display-last">
+                Last: {grams(yieldG(last))} in {seconds((last.duration_ms ?? 0) / 1000, 0)}
+              </p>
+            )}
+          </>
+        )}
+        <div className="display-actions">
+          {buttons.map((b, i) => (
+            <button
+              key={b.label}
+              ref={(el) => {
+                actions.current[i] = el;
+              }}
+              type="button"
+              onFocus={() => setFocus(i)}
+              onClick={() => void act(b.command)}
+            >
+              {b.label}
+            </button>
+          ))}
+        </div>
+        {message && (
+          <p className="display-error" role="alert">
+            {message}
+          </p>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,73 @@
+/** @module Numbers for people: temperatures in the chosen unit, durations, weights, ages. */
+import type { TempUnit } from "./preferences.ts";
+
+export function temp(c: number | null | undefined, unit: TempUnit, digits = 1): string {
+  if (c === null || c === undefined || !Number.isFinite(c)) return "–";
+  const v = unit === "F" ? (c * 9) / 5 + 32 : c;
+  return `${v.toFixed(digits)}°${unit}`;
+}
+
+/** A temperature difference (no offset for °F). */
+export function tempDelta(dc: number, unit: TempUnit): number {
+  return unit === "F" ? (dc * 9) / 5 : dc;
+}
+
+export function seconds(s: number | null | undefined, digits = 1): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return "–";
+  return `${s.toFixed(digits)} s`;
+}
+
+export function grams(g: number | null | undefined, digits = 1): string {
+  if (g === null || g === undefined || !Number.isFinite(g)) return "–";
+  return `${g.toFixed(digits)} g`;
+}
+
+export function minutesSeconds(s: number): string {
+  const m = Math.floor(s / 60);
+  const r = Math.round(s - m * 60);
+  return m > 0 ? `${m} min ${r} s` : `${r} s`;
+}
+
+/** "12 s ago", "3 min ago". */
+export function age(ms: number): string {
+  if (ms < 60_000) return `${Math.max(0, Math.round(ms / 1000))} s ago`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
+  return `${Math.round(ms / 3_600_000)} h ago`;
+}
+
+export function dateTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** What ended up in the cup: the settled weight when the scale measured it, else the weight at the stop. */
+export function yieldG(s: { settled_weight_g: number | null; final_weight_g: number | null }): number | null {
+  return s.settled_weight_g ?? s.final_weight_g;
+}
+
+/** Machine states and stop reasons as words. */
+export const STATE_WORDS: Record<string, string> = {
+  init: "Starting",
+  idle: "Off",
+  heating: "Heating",
+  ready: "Ready",
+  brewing: "Brewing",
+  steaming: "Steam",
+  eco: "Eco",
+  fault: "Fault",
+  safe: "Safe stop",
+};
+
+export const STOP_WORDS: Record<string, string> = {
+  command: "stopped by you",
+  lever: "lever released",
+  time: "time reached",
+  volume: "volume reached",
+  weight: "target weight reached",
+  profile_end: "profile finished",
+  safety_trip: "safety stop",
+  pump_max_time: "pump time limit",
+  water_empty: "water tank empty",
+  weight_already_reached: "cup already at target",
+  scale_required: "no scale",
+  link_lost: "hub link lost",
+};

@@ -1,0 +1,68 @@
+/**
+ * @module The hub's REST API for screens (react-query calls these). Errors carry the hub's
+ * sentence so people see what to fix; no network gives a plain "cannot reach the hub".
+ */
+import type { ApiErrorBody, ApiIssue, SampleRow, ShotRecord } from "@brewos/protocol/api";
+import type { Profile } from "@brewos/protocol/profile/src/types.ts";
+import { currentHubUrl } from "../connection/hub-address.ts";
+
+export class HubError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly issues: ApiIssue[] = [],
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
+
+export async function hubFetch<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${currentHubUrl()}${path}`, init);
+  } catch {
+    throw new HubError("unreachable", "cannot reach the hub (is it on, and are you on its network?)");
+  }
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    throw new HubError("bad_answer", `the hub answered ${res.status} with something that is not JSON`, [], res.status);
+  }
+  if (!res.ok) {
+    const e = (body as ApiErrorBody | null)?.error;
+    throw new HubError(e?.code ?? "http", e?.message ?? `the hub answered ${res.status}`, e?.issues ?? [], res.status);
+  }
+  return body as T;
+}
+
+export const hubApi = {
+  shots: (limit: number, before?: string) =>
+    hubFetch<{ shots: ShotRecord[]; next: string | null }>(`/api/shots?limit=${limit}${before ? `&before=${before}` : ""}`),
+  shot: (id: string) => hubFetch<ShotRecord>(`/api/shots/${id}`),
+  samples: (id: string) => hubFetch<{ shot_id: string; samples: SampleRow[] }>(`/api/shots/${id}/samples`),
+  annotate: (id: string, patch: Partial<Pick<ShotRecord, "rating" | "notes" | "beans" | "grind">>) =>
+    hubFetch<ShotRecord>(`/api/shots/${id}`, { method: "PATCH", body: JSON.stringify(patch) }),
+  exportUrl: (id: string, format: "json" | "csv" | "visualizer") => `${currentHubUrl()}/api/shots/${id}/export?format=${format}`,
+  profiles: () => hubFetch<{ bundled: Profile[]; slots: Record<string, { id: string; name: string }> }>("/api/profiles"),
+  loadProfile: (slot: number, bundledId: string) =>
+    hubFetch<{ ok: true; slot: number }>(`/api/profiles/${slot}`, { method: "PUT", body: JSON.stringify({ bundled: bundledId }) }),
+  statistics: () => hubFetch<Statistics>("/api/statistics"),
+  settings: () => hubFetch<SettingsView>("/api/settings"),
+  patchSettings: (patch: { hub?: Record<string, unknown>; controller?: Record<string, number> }) =>
+    hubFetch<{ ok: true; settings: SettingsView }>("/api/settings", { method: "PATCH", body: JSON.stringify(patch) }),
+  info: () => hubFetch<{ hub: { name: string; version: string }; controller: Record<string, unknown> | null }>("/api/info"),
+};
+
+export interface Statistics {
+  shots: { total: number; today: number; brew_time_total_s: number; average_shot_s: number };
+  energy: { today_wh: number; total_wh: number };
+  maintenance: { kind: string; shots_since: number; due: boolean; reason: string | null }[];
+}
+
+export interface SettingsView {
+  hub: Record<string, unknown>;
+  controller: Record<string, number>;
+}
