@@ -25,7 +25,8 @@ function newest(dir) {
 }
 const built = join(root, "pwa", "dist", "index.html");
 const sources = [join(root, "pwa", "src"), join(root, "public"), join(root, "pwa", "index.html"), join(root, "pwa", "vite.config.ts")];
-const stale = !existsSync(built) || sources.some((s) => (statSync(s).isDirectory() ? newest(s) : statSync(s).mtimeMs) > statSync(built).mtimeMs);
+const stale =
+  !existsSync(built) || sources.some((s) => (statSync(s).isDirectory() ? newest(s) : statSync(s).mtimeMs) > statSync(built).mtimeMs);
 if (stale) {
   console.log("building the app ...");
   must(join(root, "node_modules", ".bin", "vite"), ["build"], { echo: false, cwd: join(root, "pwa") });

@@ -111,7 +111,7 @@ export class Hub {
     // The settled cup weight arrives seconds after the shot's record: store it and tell the apps.
     this.scaleBridge?.onSettled((token, grams) => {
       const shot = this.shots.setSettledWeight(token, grams);
-      if (shot) for (const l of this.shotUpdateListeners) l(shot);
+      if (shot) this.shotChanged(shot);
     });
     // Retention is applied as history grows, never while a shot is being recorded.
     this.recorder.onRecorded(() => this.applyRetention());
@@ -121,6 +121,11 @@ export class Hub {
   onShotUpdated(listener: (shot: ShotRecord) => void): () => void {
     this.shotUpdateListeners.add(listener);
     return () => this.shotUpdateListeners.delete(listener);
+  }
+
+  /** Tell the apps a recorded shot changed. */
+  shotChanged(shot: ShotRecord): void {
+    for (const l of this.shotUpdateListeners) l(shot);
   }
 
   start(): void {

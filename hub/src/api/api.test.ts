@@ -137,12 +137,19 @@ describe("hub API on the simulator", () => {
     const list = (await (await fetch(`${base}/api/shots?limit=1`)).json()) as { shots: { id: string; server_seq: number }[] };
     const shot = list.shots[0] as { id: string; server_seq: number };
     const patch = (id: string, body: string) => fetch(`${base}/api/shots/${id}`, { method: "PATCH", body });
+    const watcher = new Client(`${base.replace("http", "ws")}/ws`); // another phone, watching
+    await watcher.opened;
     const ok = await patch(shot.id, JSON.stringify({ notes: "sweet, a little sour", rating: 4, beans: "Kenya AA" }));
     expect(ok.status).toBe(200);
     const edited = (await ok.json()) as Record<string, unknown>;
     expect(edited).toMatchObject({ notes: "sweet, a little sour", rating: 4, beans: "Kenya AA", grind: null });
     expect(edited.server_seq as number).toBeGreaterThan(shot.server_seq); // a change the sync cursor will see
     expect(await (await fetch(`${base}/api/shots/${shot.id}`)).json()).toMatchObject({ notes: "sweet, a little sour" });
+    const pushed = await watcher.until("shot_updated", (m) =>
+      m.type === "shot_updated" ? (m.shot as Record<string, unknown>) : undefined,
+    );
+    expect(pushed).toMatchObject({ id: shot.id, notes: "sweet, a little sour", rating: 4 });
+    watcher.close();
     const cleared = (await (await patch(shot.id, JSON.stringify({ rating: null }))).json()) as Record<string, unknown>;
     expect(cleared).toMatchObject({ rating: null, notes: "sweet, a little sour" });
 

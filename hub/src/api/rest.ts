@@ -161,7 +161,10 @@ export function restRoutes(hub: Hub): Hono {
     if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
     const parsed = parseWith(ShotAnnotationsSchema, body, "invalid_annotations", "annotations");
     if (!parsed.ok) return apiError(c, 400, parsed.code, parsed.message, parsed.issues);
-    return c.json(hub.shots.annotate(id, parsed.value as ShotAnnotations));
+    const shot = hub.shots.annotate(id, parsed.value as ShotAnnotations);
+    if (!shot) return apiError(c, 404, "not_found", `no shot ${id}`);
+    hub.shotChanged(shot);
+    return c.json(shot);
   });
 
   api.get("/shots/:id/samples", (c) => {
