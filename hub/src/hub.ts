@@ -10,6 +10,7 @@ import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
+import { ProfileLibrary } from "./machine/profile-library.ts";
 import { loadBundledProfiles, ProfileSlots } from "./machine/profiles.ts";
 import { Scheduler } from "./machine/scheduler.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
@@ -47,6 +48,7 @@ export class Hub {
   readonly statistics: Statistics;
   readonly scheduler: Scheduler;
   readonly profiles: ProfileSlots;
+  readonly profileLibrary: ProfileLibrary;
   readonly scale: ScaleConnection | null;
   readonly scaleBridge: ScaleBridge | null;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
@@ -77,7 +79,12 @@ export class Hub {
     const bridge = this.scaleBridge;
     control = new MachineControl(this.link, bridge ? () => bridge.beforeShot() : undefined);
     this.settings = new Settings(this.db, this.link, o.log);
-    this.profiles = new ProfileSlots(this.link, loadBundledProfiles(join(import.meta.dir, "..", "..", "protocol", "profile", "bundled")));
+    this.profiles = new ProfileSlots(
+      this.link,
+      loadBundledProfiles(join(import.meta.dir, "..", "..", "protocol", "profile", "bundled")),
+      this.db,
+    );
+    this.profileLibrary = new ProfileLibrary(this.db, new Set(this.profiles.bundled.map((p) => p.id)));
     this.control = control;
     this.recorder = new ShotRecorder({
       store: this.shots,

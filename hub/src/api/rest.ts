@@ -79,19 +79,37 @@ export function restRoutes(hub: Hub): Hono {
 
   api.get("/statistics", (c) => c.json(hub.statistics.summary()));
 
-  api.get("/profiles", (c) => c.json({ bundled: hub.profiles.bundled, slots: hub.profiles.list() }));
+  api.get("/profiles", (c) => c.json({ bundled: hub.profiles.bundled, custom: hub.profileLibrary.list(), slots: hub.profiles.list() }));
+
+  api.put("/profiles/library/:id", async (c) => {
+    const body = await jsonBody(c);
+    if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
+    const r = hub.profileLibrary.put(c.req.param("id"), body);
+    if (!r.ok) return apiError(c, r.code === "conflict" ? 409 : 400, r.code, r.message);
+    return c.json({ ok: true, profile: r.profile });
+  });
+
+  api.delete("/profiles/library/:id", (c) => {
+    const id = c.req.param("id");
+    if (!hub.profileLibrary.delete(id)) return apiError(c, 404, "not_found", `no profile "${id}" in the library`);
+    return c.json({ ok: true });
+  });
 
   api.put("/profiles/:slot", async (c) => {
     const slot = Number(c.req.param("slot"));
     if (!Number.isInteger(slot) || slot < 1 || slot > PROFILE_SLOTS)
       return apiError(c, 400, "invalid_query", `slot must be 1..${PROFILE_SLOTS}`);
-    const body = (await jsonBody(c)) as { bundled?: unknown; profile?: unknown } | typeof NOT_JSON;
+    const body = (await jsonBody(c)) as { bundled?: unknown; custom?: unknown; profile?: unknown } | typeof NOT_JSON;
     if (body === NOT_JSON || body === null || typeof body !== "object")
-      return apiError(c, 400, "invalid_json", 'send {"bundled": id} or {"profile": {…}}');
+      return apiError(c, 400, "invalid_json", 'send {"bundled": id}, {"custom": id} or {"profile": {…}}');
     let profile: Profile;
     if (typeof body.bundled === "string") {
       const found = hub.profiles.bundled.find((p) => p.id === body.bundled);
       if (!found) return apiError(c, 404, "not_found", `no bundled profile "${body.bundled}"`);
+      profile = found;
+    } else if (typeof body.custom === "string") {
+      const found = hub.profileLibrary.get(body.custom);
+      if (!found) return apiError(c, 404, "not_found", `no profile "${body.custom}" in the library`);
       profile = found;
     } else {
       try {

@@ -64,4 +64,59 @@ describe("profiles through the hub", () => {
     const again = await command({ type: "start_shot", profile_slot: 1, dose_g: 18, stop_time_s: 5 });
     expect(again.status).toBe(200);
   }, 60000);
+
+  test("people's own profiles: saved in the library, validated, loaded into a slot, kept across a hub restart", async () => {
+    const mine = {
+      id: "my-ramp",
+      name: "My ramp",
+      phases: [
+        { name: "fill", mode: "flow", from: null, to: 4, curve: "instant", over_s: 0, exit: { time_s: 8, pressure_above_bar: 3 } },
+        { name: "ramp", mode: "pressure", from: null, to: 9, curve: "linear", over_s: 4, exit: { time_s: 30 } },
+      ],
+    };
+    const lib = (id: string, body: unknown, method = "PUT") =>
+      fetch(`${base}/api/profiles/library/${id}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    expect((await lib("my-ramp", mine)).status).toBe(200);
+    const listed = (await (await fetch(`${base}/api/profiles`)).json()) as { custom: { id: string }[] };
+    expect(listed.custom.map((p) => p.id)).toEqual(["my-ramp"]);
+    expect((await lib("other-id", mine)).status).toBe(400); // the address and the profile disagree
+    expect((await lib("classic-9bar", { ...mine, id: "classic-9bar" })).status).toBe(409); // bundled ids are taken
+    const bad = await lib("my-ramp", { ...mine, phases: [{ ...mine.phases[0], to: 99 }] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("to");
+    expect((await lib("my-ramp", "{not json")).status).toBe(400);
+    expect((await put(3, { custom: "my-ramp" })).status).toBe(200);
+    expect((await put(4, { custom: "nobody" })).status).toBe(404);
+
+    // A new hub on the same data folder: the library and the slot are still there, and slot 3 is
+    // uploaded to the controller again (a shot on it is accepted).
+    const dataDir = mkdtempSync(join(tmpdir(), "brewos-profiles-restart-"));
+    const machine = join(dir, "gear-dual-boiler.json");
+    const a = await hubOnSim(machine, { speed: SPEED, dataDir });
+    const up = async (b: string, body: unknown) =>
+      fetch(`${b}/api/profiles/library/my-ramp`, { method: "PUT", body: JSON.stringify(body) });
+    expect((await up(a.base, mine)).status).toBe(200);
+    expect((await fetch(`${a.base}/api/profiles/5`, { method: "PUT", body: JSON.stringify({ custom: "my-ramp" }) })).status).toBe(200);
+    await a.stop();
+    const b = await hubOnSim(machine, { speed: SPEED, dataDir });
+    try {
+      const after = (await (await fetch(`${b.base}/api/profiles`)).json()) as {
+        custom: { id: string }[];
+        slots: Record<string, { id: string }>;
+      };
+      expect(after.custom.map((p) => p.id)).toEqual(["my-ramp"]);
+      expect(after.slots["5"]?.id).toBe("my-ramp");
+      await Bun.sleep(500); // the restore runs after the config push
+      await b.hub.control.run({ type: "set_mode", mode: "brew" });
+      const deadline = Date.now() + 20000;
+      while (!b.hub.model.snapshot().ready && Date.now() < deadline) await Bun.sleep(20);
+      const r = await b.hub.control.run({ type: "start_shot", profile_slot: 5, require_scale: false, stop_time_s: 5 });
+      expect(r).toMatchObject({ ok: true });
+      expect((await lib("my-ramp", undefined, "DELETE")).status).toBe(200);
+      expect((await lib("my-ramp", undefined, "DELETE")).status).toBe(404);
+    } finally {
+      await b.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90000);
 });

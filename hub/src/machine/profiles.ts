@@ -1,9 +1,11 @@
 /**
  * @module Shot profiles on the machine: the bundled ones, and the eight controller slots the hub
  * fills by chunked upload (profile_chunk, each acked; the controller checks order and the whole
- * CRC before replacing a slot). The hub remembers what it put in each slot, uploads them again
- * whenever the controller (re)connects, and gives the recorder the profile a shot ran.
+ * CRC before replacing a slot). The hub remembers what it put in each slot (on disk), uploads them
+ * again whenever the controller (re)connects or the hub restarts, and gives the recorder the profile
+ * a shot ran.
  */
+import type { Database } from "bun:sqlite";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeProfile, type Profile, parseProfile } from "@brewos/protocol/profile";
@@ -28,7 +30,12 @@ export class ProfileSlots {
   constructor(
     private readonly link: ControllerLink,
     readonly bundled: readonly Profile[],
-  ) {}
+    private readonly db: Database,
+  ) {
+    for (const r of db.query<{ slot: number; json: string }, []>("SELECT slot, json FROM profile_slots").all()) {
+      this.slots.set(r.slot, parseProfile(JSON.parse(r.json)));
+    }
+  }
 
   inSlot(slot: number): Profile | null {
     return this.slots.get(slot) ?? null;
@@ -64,6 +71,7 @@ export class ProfileSlots {
       throw e;
     }
     this.slots.set(slot, p);
+    this.db.query("INSERT OR REPLACE INTO profile_slots (slot, json) VALUES ($slot, $json)").run({ slot, json: JSON.stringify(p) });
     return { ok: true };
   }
 

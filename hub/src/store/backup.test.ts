@@ -58,6 +58,12 @@ describe("backup", () => {
       ids.push(id);
     }
     a.hub.statistics.recordMaintenance("descale");
+    const mine = {
+      id: "mine",
+      name: "Mine",
+      phases: [{ name: "p", mode: "pressure", from: null, to: 9, curve: "instant", over_s: 0, exit: { time_s: 30 } }],
+    };
+    expect(a.hub.profileLibrary.put("mine", mine).ok).toBe(true);
     const set = await fetch(`${a.base}/api/settings`, {
       method: "PATCH",
       body: JSON.stringify({ hub: { machine_name: "Bench", mqtt: { password: "s3cret-pass" } } }),
@@ -77,6 +83,9 @@ describe("backup", () => {
     expect((await post(JSON.stringify({ ...JSON.parse(text), version: 99 }))).status).toBe(400);
     const bad = JSON.parse(text) as typeof backup;
     (bad.shots[2] as { samples: string[] }).samples[0] = Buffer.from([1, 9, 0, 0]).toString("base64");
+    const badProfile = JSON.parse(text) as { profiles: { json: string }[] };
+    (badProfile.profiles[0] as { json: string }).json = JSON.stringify({ ...mine, phases: [] });
+    expect((await post(JSON.stringify(badProfile))).status).toBe(400);
     const badBlob = await post(JSON.stringify(bad));
     expect(badBlob.status).toBe(400);
     expect(((await badBlob.json()) as { error: { message: string } }).error.message).toContain(ids[2] as string);
@@ -88,6 +97,7 @@ describe("backup", () => {
     for (const id of ids) expect(b.hub.shots.samples(id)).toEqual(a.hub.shots.samples(id));
     expect(b.hub.settings.hubSettings()).toMatchObject({ machine_name: "Bench", mqtt: { password: "" } });
     expect(b.hub.statistics.maintenance().find((m) => m.kind === "descale")?.last_done_at_ms).toBeGreaterThan(0);
+    expect(b.hub.profileLibrary.get("mine")).toMatchObject({ name: "Mine" });
     const again = await post(text);
     expect(await again.json()).toMatchObject({ shots_added: 0, shots_already_present: 3 });
   }, 30000);

@@ -5,6 +5,7 @@
  * or foreign file changes nothing. Shots already present (same id) are kept as they are.
  */
 import type { Database } from "bun:sqlite";
+import { ProfileError, parseProfile } from "@brewos/protocol/profile";
 import { z } from "zod";
 import { decodeSamples } from "./samples-codec.ts";
 
@@ -51,6 +52,8 @@ export const Backup = z.strictObject({
   energy_days: z.array(
     z.strictObject({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), wh: z.number().min(0), heating_s: z.number().min(0) }),
   ),
+  /** People's own profiles (absent in backups made before the library existed). */
+  profiles: z.array(z.strictObject({ id: z.string(), json: z.string(), updated_at_ms: z.int() })).default([]),
 });
 export type Backup = z.infer<typeof Backup>;
 
@@ -76,6 +79,7 @@ export function exportBackup(db: Database, settings: Backup["settings"]): Backup
     shots,
     maintenance: db.query<Backup["maintenance"][number], []>("SELECT kind, done_at_ms FROM maintenance").all(),
     energy_days: db.query<Backup["energy_days"][number], []>("SELECT day, wh, heating_s FROM energy_days ORDER BY day").all(),
+    profiles: db.query<Backup["profiles"][number], []>("SELECT id, json, updated_at_ms FROM profiles ORDER BY id").all(),
   };
 }
 
@@ -104,8 +108,22 @@ export function importBackup(db: Database, input: unknown, bumpSeq: () => number
       return { ok: false, code: "invalid_backup", message: `shot ${s.id}: ${n} samples, the record says ${s.sample_count}` };
     blobs.set(s.id, chunks);
   }
+  for (const p of b.profiles) {
+    try {
+      const parsed = parseProfile(JSON.parse(p.json));
+      if (parsed.id !== p.id) throw new ProfileError(`its id is "${parsed.id}"`);
+    } catch (e) {
+      return { ok: false, code: "invalid_backup", message: `profile ${p.id}: ${(e as Error).message}` };
+    }
+  }
   let added = 0;
   db.transaction(() => {
+    for (const p of b.profiles) {
+      // The newer copy of a profile wins; an older backup never replaces an edit made since.
+      db.query(
+        "INSERT INTO profiles (id, json, updated_at_ms) VALUES ($id, $json, $t) ON CONFLICT (id) DO UPDATE SET json = $json, updated_at_ms = $t WHERE updated_at_ms < $t",
+      ).run({ id: p.id, json: p.json, t: p.updated_at_ms });
+    }
     const exists = db.query<{ n: number }, { id: string }>("SELECT COUNT(*) AS n FROM shots WHERE id = $id");
     for (const s of b.shots) {
       if ((exists.get({ id: s.id })?.n ?? 0) > 0) continue;

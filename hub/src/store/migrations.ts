@@ -59,4 +59,7 @@ export const MIGRATIONS: readonly string[] = [
    ) STRICT;`,
   // 4: the cup weight once it settled after the shot (drips included), measured by the hub's scale
   "ALTER TABLE shots ADD COLUMN settled_weight_g REAL;",
+  // 5: people's own profiles, and what the hub put in each controller slot (restored after restarts)
+  `CREATE TABLE profiles (id TEXT PRIMARY KEY, json TEXT NOT NULL, updated_at_ms INTEGER NOT NULL) STRICT;
+   CREATE TABLE profile_slots (slot INTEGER PRIMARY KEY CHECK (slot BETWEEN 1 AND 8), json TEXT NOT NULL) STRICT;`,
 ];
