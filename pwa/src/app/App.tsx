@@ -2,25 +2,21 @@
  * The app shell: header (connection, install), navigation, and the screen for the path. Screens
  * other than the dashboard load on demand, so the first screen's JavaScript stays small.
  */
-import { lazy, Suspense, useEffect } from "react";
+import { Suspense, useEffect } from "react";
 import { Dashboard } from "../features/dashboard/Dashboard.tsx";
 import { usePreferences } from "../shared/preferences.ts";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { InstallButton } from "./InstallButton.tsx";
 import { Link, usePath } from "./router.tsx";
 import { SecureContextNotice } from "./SecureContextNotice.tsx";
+import { Brew, Display, History, Screen as Lazy, ProfileEditor, Profiles, preloadRest, Settings, ShotDetail } from "./screens.tsx";
 import { UpdatePrompt } from "./UpdatePrompt.tsx";
-
-const Brew = lazy(() => import("../features/brew/Brew.tsx"));
-const History = lazy(() => import("../features/history/History.tsx"));
-const ShotDetail = lazy(() => import("../features/history/ShotDetail.tsx"));
-const Settings = lazy(() => import("../features/settings/Settings.tsx"));
-const Display = lazy(() => import("../features/display/Display.tsx"));
 
 const NAV = [
   { href: "/", label: "Machine" },
   { href: "/brew", label: "Brew" },
   { href: "/history", label: "History" },
+  { href: "/profiles", label: "Profiles" },
   { href: "/settings", label: "Settings" },
 ];
 
@@ -33,11 +29,13 @@ function useTheme(): void {
 
 function Screen({ path }: { path: string }) {
   if (path === "/") return <Dashboard />;
-  if (path === "/brew") return <Brew />;
-  if (path === "/history") return <History />;
+  if (path === "/brew") return <Lazy of={Brew} props={{}} />;
+  if (path === "/history") return <Lazy of={History} props={{}} />;
   const shot = /^\/history\/([0-9a-f-]{36})$/.exec(path);
-  if (shot) return <ShotDetail id={shot[1] as string} />;
-  if (path === "/settings") return <Settings />;
+  if (shot) return <Lazy of={ShotDetail} props={{ id: shot[1] as string }} />;
+  if (path === "/settings") return <Lazy of={Settings} props={{}} />;
+  if (path === "/profiles") return <Lazy of={Profiles} props={{}} />;
+  if (path === "/profiles/edit") return <Lazy of={ProfileEditor} props={{}} />;
   return (
     <section>
       <h1>Not found</h1>
@@ -51,10 +49,11 @@ function Screen({ path }: { path: string }) {
 export function App() {
   const path = usePath();
   useTheme();
+  useEffect(preloadRest, []);
   if (path === "/display") {
     return (
       <Suspense fallback={null}>
-        <Display />
+        <Lazy of={Display} props={{}} />
       </Suspense>
     );
   }

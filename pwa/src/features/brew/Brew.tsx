@@ -64,7 +64,9 @@ export default function Brew() {
   const { run, busy, error } = useCommand();
   const [prepError, setPrepError] = useState<string | null>(null);
   const brewing = s?.brewing ?? false;
-  const chosen = profiles.data?.bundled.find((p) => p.id === f.profile);
+  const all = [...(profiles.data?.custom ?? []), ...(profiles.data?.bundled ?? [])];
+  const chosen = all.find((p) => p.id === f.profile);
+  const isCustom = (profiles.data?.custom ?? []).some((p) => p.id === f.profile);
   const phaseName = s?.shot_phase !== null && s?.shot_phase !== undefined ? chosen?.phases[s.shot_phase]?.name : undefined;
   const ratio = f.dose > 0 ? f.target / f.dose : 0;
 
@@ -79,7 +81,7 @@ export default function Brew() {
       slot = found ? Number(found[0]) : 8;
       if (!found) {
         try {
-          await hubApi.loadProfile(slot, f.profile);
+          await hubApi.loadProfile(slot, isCustom ? { custom: f.profile } : { bundled: f.profile });
           await profiles.refetch();
         } catch (e) {
           setPrepError(e instanceof HubError ? `Cannot load that profile: ${e.message}` : String(e));
@@ -105,7 +107,7 @@ export default function Brew() {
             Profile
             <select value={f.profile} onChange={(e) => f.setProfile(e.target.value)} disabled={brewing}>
               <option value={MACHINE_DEFAULT}>Machine default</option>
-              {profiles.data?.bundled.map((p) => (
+              {all.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name}
                 </option>

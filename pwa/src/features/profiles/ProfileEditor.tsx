@@ -1,0 +1,271 @@
+/**
+ * Editing a profile: name, brew temperature, and its phases (mode, start and target, curve and
+ * ramp time, how the phase ends). Checked as you type by the same parser the hub and controller
+ * upload use, so what saves is what the machine accepts.
+ */
+import { CURVES, MODE_MAX, MODES, PROFILE_MAX_PHASES, type Profile, type ProfilePhase, parseProfile } from "@brewos/protocol/profile";
+import { useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { Link, navigate } from "../../app/router.tsx";
+import { HubError, hubApi } from "../../shared/hub-api.ts";
+import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
+import { MODE_UNIT } from "./profile-curve.ts";
+import { blankProfile, takeDraft } from "./profile-draft.ts";
+
+const num = (s: string): number | null => (s.trim() === "" ? null : Number(s));
+
+/** Drop empty exits and limits so the strict parser sees only what the person set. */
+function clean(p: Profile): Profile {
+  return {
+    ...p,
+    phases: p.phases.map((ph) => {
+      const exit = Object.fromEntries(Object.entries(ph.exit).filter(([, v]) => v !== null && v !== undefined && !Number.isNaN(v)));
+      const out: ProfilePhase = { ...ph, exit };
+      if (out.temperature_c === null || out.temperature_c === undefined) delete out.temperature_c;
+      if (!out.limit || Object.values(out.limit).every((v) => v === null || v === undefined)) delete out.limit;
+      return out;
+    }),
+  };
+}
+
+function PhaseEditor({
+  ph,
+  i,
+  n,
+  set,
+  move,
+  remove,
+}: {
+  ph: ProfilePhase;
+  i: number;
+  n: number;
+  set: (ph: ProfilePhase) => void;
+  move: (d: -1 | 1) => void;
+  remove: () => void;
+}) {
+  const id = (f: string) => `phase-${i}-${f}`;
+  return (
+    <fieldset className="card phase-edit">
+      <legend>
+        Phase {i + 1}: {ph.name || "unnamed"}
+      </legend>
+      <div className="form-grid">
+        <label htmlFor={id("name")}>
+          Name
+          <input id={id("name")} value={ph.name} maxLength={24} onChange={(e) => set({ ...ph, name: e.target.value })} />
+        </label>
+        <label htmlFor={id("mode")}>
+          Controls
+          <select id={id("mode")} value={ph.mode} onChange={(e) => set({ ...ph, mode: e.target.value as ProfilePhase["mode"] })}>
+            {MODES.map((m) => (
+              <option key={m} value={m}>
+                {m} ({MODE_UNIT[m]})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label htmlFor={id("from")}>
+          From ({MODE_UNIT[ph.mode]}, empty: where it is)
+          <input
+            id={id("from")}
+            type="number"
+            step="0.1"
+            min={0}
+            max={MODE_MAX[ph.mode]}
+            value={ph.from ?? ""}
+            onChange={(e) => set({ ...ph, from: num(e.target.value) })}
+          />
+        </label>
+        <label htmlFor={id("to")}>
+          To ({MODE_UNIT[ph.mode]})
+          <input
+            id={id("to")}
+            type="number"
+            step="0.1"
+            min={0}
+            max={MODE_MAX[ph.mode]}
+            value={ph.to}
+            onChange={(e) => set({ ...ph, to: Number(e.target.value) })}
+          />
+        </label>
+        <label htmlFor={id("curve")}>
+          Curve
+          <select id={id("curve")} value={ph.curve} onChange={(e) => set({ ...ph, curve: e.target.value as ProfilePhase["curve"] })}>
+            {CURVES.map((c) => (
+              <option key={c} value={c}>
+                {c.replaceAll("_", " ")}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label htmlFor={id("over")}>
+          Ramp time (s)
+          <input
+            id={id("over")}
+            type="number"
+            step="0.5"
+            min={0}
+            value={ph.over_s}
+            onChange={(e) => set({ ...ph, over_s: Number(e.target.value) })}
+          />
+        </label>
+        <label htmlFor={id("time")}>
+          Ends after (s)
+          <input
+            id={id("time")}
+            type="number"
+            step="0.5"
+            min={0}
+            value={ph.exit.time_s ?? ""}
+            onChange={(e) => set({ ...ph, exit: { ...ph.exit, time_s: num(e.target.value) } })}
+          />
+        </label>
+        <label htmlFor={id("weight")}>
+          …or at cup weight (g)
+          <input
+            id={id("weight")}
+            type="number"
+            step="0.5"
+            min={0}
+            value={ph.exit.weight_g ?? ""}
+            onChange={(e) => set({ ...ph, exit: { ...ph.exit, weight_g: num(e.target.value) } })}
+          />
+        </label>
+        <label htmlFor={id("pabove")}>
+          …or pressure above (bar)
+          <input
+            id={id("pabove")}
+            type="number"
+            step="0.1"
+            min={0}
+            value={ph.exit.pressure_above_bar ?? ""}
+            onChange={(e) => set({ ...ph, exit: { ...ph.exit, pressure_above_bar: num(e.target.value) } })}
+          />
+        </label>
+      </div>
+      <div className="row wrap">
+        <button type="button" className="quiet" disabled={i === 0} onClick={() => move(-1)}>
+          Move up
+        </button>
+        <button type="button" className="quiet" disabled={i === n - 1} onClick={() => move(1)}>
+          Move down
+        </button>
+        <button type="button" className="quiet" disabled={n === 1} onClick={remove}>
+          Remove phase
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+export default function ProfileEditor() {
+  const [initial] = useState(() => takeDraft() ?? { profile: blankProfile(), note: null });
+  const [p, setP] = useState<Profile>(initial.profile);
+  const [state, setState] = useState<string | null>(null);
+  const client = useQueryClient();
+  const checked = useMemo(() => {
+    try {
+      return { ok: true as const, profile: parseProfile(clean(p)) };
+    } catch (e) {
+      return { ok: false as const, message: (e as Error).message };
+    }
+  }, [p]);
+  const setPhase = (i: number, ph: ProfilePhase) => setP({ ...p, phases: p.phases.map((x, k) => (k === i ? ph : x)) });
+  const save = async () => {
+    if (!checked.ok) return;
+    setState("Saving…");
+    try {
+      await hubApi.saveProfile(checked.profile);
+      await client.invalidateQueries({ queryKey: ["profiles"] });
+      navigate("/profiles");
+    } catch (e) {
+      setState(`Not saved: ${e instanceof HubError ? e.message : String(e)}`);
+    }
+  };
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <p>
+        <Link href="/profiles">← Profiles</Link>
+      </p>
+      <section className="card" aria-label="Profile">
+        <h1>Edit profile</h1>
+        {initial.note && <p className="small">{initial.note}</p>}
+        <div className="form-grid">
+          <label>
+            Name
+            <input value={p.name} maxLength={80} onChange={(e) => setP({ ...p, name: e.target.value })} />
+          </label>
+          <label>
+            Id (file name, kebab-case)
+            <input value={p.id} maxLength={64} onChange={(e) => setP({ ...p, id: e.target.value })} />
+          </label>
+          <label>
+            Brew temperature (°C)
+            <input
+              type="number"
+              step="0.5"
+              value={p.temperature_c ?? ""}
+              onChange={(e) => setP({ ...p, temperature_c: num(e.target.value) })}
+            />
+          </label>
+        </div>
+        <ProfileCurveSvg profile={checked.ok ? checked.profile : p} height={140} />
+        <p className={checked.ok ? "muted small" : "error"} role="status">
+          {checked.ok ? "The machine can run this profile." : `Fix this before saving: ${checked.message}`}
+        </p>
+      </section>
+      {p.phases.map((ph, i) => (
+        <PhaseEditor
+          // biome-ignore lint/suspicious/noArrayIndexKey: phases are positional
+          key={i}
+          ph={ph}
+          i={i}
+          n={p.phases.length}
+          set={(x) => setPhase(i, x)}
+          move={(d) => {
+            const next = [...p.phases];
+            const [x] = next.splice(i, 1);
+            next.splice(i + d, 0, x as ProfilePhase);
+            setP({ ...p, phases: next });
+          }}
+          remove={() => setP({ ...p, phases: p.phases.filter((_, k) => k !== i) })}
+        />
+      ))}
+      <div className="row wrap">
+        <button
+          type="button"
+          disabled={p.phases.length >= PROFILE_MAX_PHASES}
+          onClick={() =>
+            setP({
+              ...p,
+              phases: [
+                ...p.phases,
+                {
+                  name: `phase ${p.phases.length + 1}`,
+                  mode: "pressure",
+                  from: null,
+                  to: 9,
+                  curve: "linear",
+                  over_s: 2,
+                  exit: { time_s: 10 },
+                },
+              ],
+            })
+          }
+        >
+          Add phase
+        </button>
+        <button type="submit" className="primary" disabled={!checked.ok}>
+          Save profile
+        </button>
+        {state && <span role="status">{state}</span>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * Profiles: the bundled ones and your own, each drawn as its target curve. Open one to see its
+ * phases; use it for the next shot, duplicate or edit it, export it, or import a file (BrewOS,
+ * Gaggiuino or GaggiMate).
+ */
+import type { Profile } from "@brewos/protocol/profile";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { navigate } from "../../app/router.tsx";
+import { HubError, hubApi } from "../../shared/hub-api.ts";
+import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
+import { MODE_UNIT } from "./profile-curve.ts";
+import { blankProfile, idFor, setDraft } from "./profile-draft.ts";
+import { importProfileText, profileFileName } from "./profile-import.ts";
+
+function download(p: Profile): void {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(p, null, 2)], { type: "application/json" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = profileFileName(p);
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function chooseForNextShot(p: Profile): void {
+  const saved = JSON.parse(localStorage.getItem("brewos.brew") ?? "{}") as Record<string, unknown>;
+  localStorage.setItem("brewos.brew", JSON.stringify({ ...saved, profile: p.id }));
+  navigate("/brew");
+}
+
+function Phases({ p }: { p: Profile }) {
+  return (
+    <table className="phases">
+      <caption className="sr-only">Phases of {p.name}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Phase</th>
+          <th scope="col">Target</th>
+          <th scope="col">Ends</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.phases.map((ph, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: phases are positional
+          <tr key={i}>
+            <td>{ph.name}</td>
+            <td>
+              {ph.from !== null ? `${ph.from} → ` : ""}
+              {ph.to} {MODE_UNIT[ph.mode]} {ph.mode}
+              {ph.over_s > 0 ? `, ${ph.curve.replaceAll("_", " ")} over ${ph.over_s} s` : ""}
+            </td>
+            <td>
+              {Object.entries(ph.exit)
+                .filter(([, v]) => v !== null && v !== undefined)
+                .map(([k, v]) => `${k.replace(/_(s|g|ml|bar|ml_s)$/, "").replaceAll("_", " ")} ${v}`)
+                .join(", ") || "profile end"}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export default function Profiles() {
+  const q = useQuery({ queryKey: ["profiles"], queryFn: hubApi.profiles });
+  const client = useQueryClient();
+  const [open, setOpen] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const bundled = q.data?.bundled ?? [];
+  const custom = q.data?.custom ?? [];
+  const taken = new Set([...bundled, ...custom].map((p) => p.id));
+
+  const onFile = async (file: File) => {
+    const r = importProfileText(await file.text());
+    if (!r.ok) {
+      setMessage(`Could not import ${file.name}: ${r.message}`);
+      return;
+    }
+    const p = { ...r.profile, id: taken.has(r.profile.id) ? idFor(r.profile.name, taken) : r.profile.id };
+    setDraft(
+      p,
+      `Imported from ${r.source}${r.unmapped.length ? `. Not carried over: ${r.unmapped.join("; ")}` : ""}. Check it, then save.`,
+    );
+    navigate("/profiles/edit");
+  };
+
+  const remove = async (p: Profile) => {
+    try {
+      await hubApi.deleteProfile(p.id);
+      await client.invalidateQueries({ queryKey: ["profiles"] });
+      setMessage(`Deleted “${p.name}”.`);
+    } catch (e) {
+      setMessage(e instanceof HubError ? e.message : String(e));
+    }
+  };
+
+  const card = (p: Profile, mine: boolean) => (
+    <li key={p.id} className="card profile">
+      <button type="button" className="profile-open" aria-expanded={open === p.id} onClick={() => setOpen(open === p.id ? null : p.id)}>
+        <span className="profile-name">{p.name}</span>
+        <span className="muted small">
+          {mine ? "yours" : "bundled"} · {p.phases.length} phase{p.phases.length > 1 ? "s" : ""}
+          {p.temperature_c ? ` · ${p.temperature_c} °C` : ""}
+        </span>
+      </button>
+      <ProfileCurveSvg profile={p} />
+      {open === p.id && (
+        <div className="stack">
+          <Phases p={p} />
+          <div className="row wrap">
+            <button type="button" className="primary" onClick={() => chooseForNextShot(p)}>
+              Use for next shot
+            </button>
+            {mine ? (
+              <button
+                type="button"
+                onClick={() => {
+                  setDraft(p);
+                  navigate("/profiles/edit");
+                }}
+              >
+                Edit
+              </button>
+            ) : null}
+            <button
+              type="button"
+              onClick={() => {
+                setDraft({ ...p, id: idFor(`${p.name} copy`, taken), name: `${p.name} (copy)`.slice(0, 80) });
+                navigate("/profiles/edit");
+              }}
+            >
+              Duplicate
+            </button>
+            <button type="button" onClick={() => download(p)}>
+              Export
+            </button>
+            {mine && (
+              <button type="button" className="quiet" onClick={() => void remove(p)}>
+                Delete
+              </button>
+            )}
+          </div>
+        </div>
+      )}
+    </li>
+  );
+
+  return (
+    <div className="stack">
+      <section className="card" aria-label="Profiles">
+        <h1>Profiles</h1>
+        <div className="row wrap">
+          <button
+            type="button"
+            onClick={() => {
+              setDraft({ ...blankFor(taken) });
+              navigate("/profiles/edit");
+            }}
+          >
+            New profile
+          </button>
+          <label className="file">
+            Import a file
+            <input type="file" accept="application/json,.json" onChange={(e) => e.target.files?.[0] && void onFile(e.target.files[0])} />
+          </label>
+        </div>
+        {message && (
+          <p role="status" className="small">
+            {message}
+          </p>
+        )}
+        {q.error && <p className="error">Profiles need the hub: {(q.error as Error).message}</p>}
+      </section>
+      {custom.length > 0 && (
+        <section aria-label="Your profiles">
+          <h2>Yours</h2>
+          <ul className="profile-list">{custom.map((p) => card(p, true))}</ul>
+        </section>
+      )}
+      <section aria-label="Bundled profiles">
+        <h2>Bundled</h2>
+        <ul className="profile-list">{bundled.map((p) => card(p, false))}</ul>
+      </section>
+    </div>
+  );
+}
+
+function blankFor(taken: ReadonlySet<string>): Profile {
+  const p = blankProfile();
+  return { ...p, id: idFor(p.name, taken) };
+}
