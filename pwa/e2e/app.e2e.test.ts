@@ -170,6 +170,63 @@ describe("the app in Chromium on the simulator", () => {
     await wide.close();
   }, 40000);
 
+  test("profiles: create one in the editor (refused while out of range), import a Gaggiuino file, use it for the next shot", async () => {
+    await page.goto(`${hub.base}/profiles`);
+    await page.getByRole("heading", { name: "Bundled" }).waitFor();
+    expect(await page.locator(".profile").count()).toBe(8);
+    await checkAxe(page, "profiles");
+    await page.getByRole("button", { name: "New profile" }).click();
+    await page.getByRole("heading", { name: "Edit profile" }).waitFor();
+    await page.getByLabel("Name", { exact: true }).first().fill("Morning ramp");
+    await page.locator("#phase-1-to").fill("20");
+    await page.getByText(/Fix this before saving: .*to/).waitFor();
+    expect(await page.getByRole("button", { name: "Save profile" }).isDisabled()).toBe(true);
+    await page.locator("#phase-1-to").fill("8.5");
+    await page.getByText("The machine can run this profile.").waitFor();
+    await checkAxe(page, "profile editor");
+    await snap(page, "profile-editor-phone");
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await page.getByRole("heading", { name: "Yours" }).waitFor();
+    const mine = (await (await fetch(`${hub.base}/api/profiles`)).json()) as { custom: { name: string; phases: { to: number }[] }[] };
+    expect(mine.custom[0]).toMatchObject({ name: "Morning ramp" });
+    expect(mine.custom[0]?.phases[1]?.to).toBe(8.5);
+
+    const gaggiuino = {
+      name: "Bloom from Gaggiuino",
+      phases: [
+        {
+          name: "fill",
+          type: "FLOW",
+          target: { start: 4, end: 4, curve: "INSTANT", time: 0 },
+          stopConditions: { pressureAbove: 3, time: 15000 },
+        },
+        {
+          name: "brew",
+          type: "PRESSURE",
+          target: { start: 2, end: 9, curve: "EASE_OUT", time: 3000 },
+          stopConditions: { waterPumpedInPhase: 80 },
+        },
+      ],
+    };
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "bloom.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(gaggiuino)) });
+    await page.getByText(/Imported from Gaggiuino\. Not carried over: .*waterPumpedInPhase/).waitFor();
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await page.getByRole("button", { name: /Bloom from Gaggiuino/ }).waitFor();
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "junk.json", mimeType: "application/json", buffer: Buffer.from("{junk") });
+    await page.getByText("Could not import junk.json: the file is not JSON").waitFor();
+
+    await page.getByRole("button", { name: /Morning ramp/ }).click();
+    await page.getByRole("button", { name: "Use for next shot" }).click();
+    await page.getByRole("heading", { name: "Brew" }).waitFor();
+    await page.locator('option[value="morning-ramp"]').waitFor({ state: "attached" });
+    expect(await page.getByLabel("Profile").inputValue()).toBe("morning-ramp");
+    await snap(page, "profiles-phone");
+  }, 40000);
+
   test("with the hub stopped, a reload still opens the app from the service worker and shows history", async () => {
     await page.goto(`${hub.base}/history`);
     await page.locator(".shot-row").first().waitFor({ timeout: 10000 });

@@ -4,13 +4,13 @@
  * upload use, so what saves is what the machine accepts.
  */
 import { CURVES, MODE_MAX, MODES, PROFILE_MAX_PHASES, type Profile, type ProfilePhase, parseProfile } from "@brewos/protocol/profile";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, navigate } from "../../app/router.tsx";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
-import { blankProfile, takeDraft } from "./profile-draft.ts";
+import { blankProfile, idFor, takeDraft } from "./profile-draft.ts";
 
 const num = (s: string): number | null => (s.trim() === "" ? null : Number(s));
 
@@ -159,8 +159,14 @@ function PhaseEditor({
 }
 
 export default function ProfileEditor() {
-  const [initial] = useState(() => takeDraft() ?? { profile: blankProfile(), note: null });
+  const [initial] = useState(() => takeDraft() ?? { profile: blankProfile(), note: null, existing: false });
   const [p, setP] = useState<Profile>(initial.profile);
+  const [idTouched, setIdTouched] = useState(initial.existing);
+  const profiles = useQuery({ queryKey: ["profiles"], queryFn: hubApi.profiles });
+  const taken = new Set([...(profiles.data?.bundled ?? []), ...(profiles.data?.custom ?? [])].map((x) => x.id));
+  if (initial.existing) taken.delete(initial.profile.id);
+  const clash = taken.has(p.id);
+  const rename = (name: string) => setP({ ...p, name, ...(idTouched ? {} : { id: idFor(name, taken) }) });
   const [state, setState] = useState<string | null>(null);
   const client = useQueryClient();
   const checked = useMemo(() => {
@@ -199,11 +205,20 @@ export default function ProfileEditor() {
         <div className="form-grid">
           <label>
             Name
-            <input value={p.name} maxLength={80} onChange={(e) => setP({ ...p, name: e.target.value })} />
+            <input value={p.name} maxLength={80} onChange={(e) => rename(e.target.value)} />
           </label>
           <label>
             Id (file name, kebab-case)
-            <input value={p.id} maxLength={64} onChange={(e) => setP({ ...p, id: e.target.value })} />
+            <input
+              value={p.id}
+              maxLength={64}
+              aria-invalid={clash || undefined}
+              onChange={(e) => {
+                setIdTouched(true);
+                setP({ ...p, id: e.target.value });
+              }}
+            />
+            {clash && <span className="error small">Another profile already has this id; choose another.</span>}
           </label>
           <label>
             Brew temperature (°C)
@@ -261,7 +276,7 @@ export default function ProfileEditor() {
         >
           Add phase
         </button>
-        <button type="submit" className="primary" disabled={!checked.ok}>
+        <button type="submit" className="primary" disabled={!checked.ok || clash}>
           Save profile
         </button>
         {state && <span role="status">{state}</span>}

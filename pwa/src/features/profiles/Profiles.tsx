@@ -78,10 +78,9 @@ export default function Profiles() {
       return;
     }
     const p = { ...r.profile, id: taken.has(r.profile.id) ? idFor(r.profile.name, taken) : r.profile.id };
-    setDraft(
-      p,
-      `Imported from ${r.source}${r.unmapped.length ? `. Not carried over: ${r.unmapped.join("; ")}` : ""}. Check it, then save.`,
-    );
+    setDraft(p, {
+      note: `Imported from ${r.source}${r.unmapped.length ? `. Not carried over: ${r.unmapped.join("; ")}` : ""}. Check it, then save.`,
+    });
     navigate("/profiles/edit");
   };
 
@@ -116,7 +115,7 @@ export default function Profiles() {
               <button
                 type="button"
                 onClick={() => {
-                  setDraft(p);
+                  setDraft(p, { existing: true });
                   navigate("/profiles/edit");
                 }}
               >

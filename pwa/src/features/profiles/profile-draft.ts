@@ -3,14 +3,20 @@ import type { Profile } from "@brewos/protocol/profile";
 
 const KEY = "brewos.profile-draft";
 
-export function setDraft(p: Profile, note?: string): void {
-  sessionStorage.setItem(KEY, JSON.stringify({ profile: p, note: note ?? null }));
+export interface Draft {
+  profile: Profile;
+  note: string | null;
+  /** Editing a saved profile of yours (its id stays); otherwise a new one (its id follows its name). */
+  existing: boolean;
 }
 
-export function takeDraft(): { profile: Profile; note: string | null } | null {
+export function setDraft(p: Profile, o: { note?: string; existing?: boolean } = {}): void {
+  sessionStorage.setItem(KEY, JSON.stringify({ profile: p, note: o.note ?? null, existing: o.existing ?? false }));
+}
+
+export function takeDraft(): Draft | null {
   try {
-    const v = JSON.parse(sessionStorage.getItem(KEY) ?? "null") as { profile: Profile; note: string | null } | null;
-    return v;
+    return JSON.parse(sessionStorage.getItem(KEY) ?? "null") as Draft | null;
   } catch {
     return null;
   }

@@ -13,25 +13,29 @@ export function importProfileText(text: string): ImportResult {
   } catch {
     return { ok: false, message: "the file is not JSON" };
   }
-  const errors: string[] = [];
+  const source = detect(raw);
+  if (!source) return { ok: false, message: "not a BrewOS, Gaggiuino or GaggiMate profile (no phases)" };
   try {
-    return { ok: true, profile: parseProfile(raw), source: "BrewOS", unmapped: [] };
+    if (source === "BrewOS") return { ok: true, profile: parseProfile(raw), source, unmapped: [] };
+    const c = source === "Gaggiuino" ? fromGaggiuino(raw) : fromGaggiMate(raw);
+    // What a converter produced must still be a profile the machine accepts.
+    return { ok: true, profile: parseProfile(c.result), source, unmapped: c.unmapped };
   } catch (e) {
-    errors.push(`BrewOS: ${(e as Error).message}`);
+    if (!(e instanceof ProfileError)) throw e;
+    return { ok: false, message: `a ${source} profile, but ${e.message}` };
   }
-  for (const [source, convert] of [
-    ["Gaggiuino", fromGaggiuino],
-    ["GaggiMate", fromGaggiMate],
-  ] as const) {
-    try {
-      const c = convert(raw);
-      return { ok: true, profile: c.result, source, unmapped: c.unmapped };
-    } catch (e) {
-      if (!(e instanceof ProfileError) && !(e instanceof Error)) throw e;
-      errors.push(`${source}: ${e.message}`);
-    }
-  }
-  return { ok: false, message: `not a profile this app reads (${errors.join("; ")})` };
+}
+
+/** Which format a parsed file is in, from the shape of its phases. */
+function detect(raw: unknown): "BrewOS" | "Gaggiuino" | "GaggiMate" | null {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const o = raw as Record<string, unknown>;
+  const first = Array.isArray(o.phases) ? (o.phases[0] as Record<string, unknown> | undefined) : undefined;
+  if (!first || typeof first !== "object") return null;
+  if ("mode" in first && "exit" in first) return "BrewOS";
+  if ("label" in o || "pump" in first || "transition" in first) return "GaggiMate";
+  if ("target" in first || first.type === "PRESSURE" || first.type === "FLOW") return "Gaggiuino";
+  return "BrewOS"; // let the strict parser say what is wrong
 }
 
 export function profileFileName(p: Profile): string {
