@@ -124,11 +124,52 @@ describe("the app in Chromium on the simulator", () => {
     });
     // The settled cup (drips included) is the yield; the virtual scale measured it after the stop.
     expect(Math.abs((shots.shots[0]?.settled_weight_g as number) - 36)).toBeLessThanOrEqual(1.5);
-
-    await page.getByRole("link", { name: "Settings", exact: true }).click();
-    await page.getByText("Save machine settings").waitFor();
-    await checkAxe(page, "settings");
   }, 120000);
+
+  test("settings refuse out-of-range values as you type and save good ones to the machine; statistics and schedules", async () => {
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.getByRole("button", { name: "Save machine settings" }).waitFor();
+    await checkAxe(page, "settings");
+    const eco = page.getByLabel("Eco setpoint (°C)");
+    await eco.fill("95");
+    await page.getByText("must be from 50 to 90 °C").waitFor();
+    expect(await page.getByRole("button", { name: "Save machine settings" }).isDisabled()).toBe(true);
+    await eco.fill("80");
+    await page.getByRole("button", { name: "Save machine settings" }).click();
+    await page.getByText("Saved", { exact: true }).first().waitFor({ timeout: 10000 });
+    const settings = (await (await fetch(`${hub.base}/api/settings`)).json()) as { controller: Record<string, number> };
+    expect(settings.controller.eco_setpoint_cdeg).toBe(8000);
+    await snap(page, "settings-phone");
+
+    await page.getByRole("link", { name: "Statistics and maintenance" }).click();
+    await page.getByRole("heading", { name: "Statistics" }).waitFor();
+    expect(await page.locator("dt:has-text('Shots in all') + dd").textContent()).toBe("1");
+    await checkAxe(page, "statistics");
+    await page.getByRole("button", { name: "Done now" }).first().click();
+    await page.getByText("0 shots since the last one", { exact: false }).first().waitFor();
+    await snap(page, "statistics-phone");
+
+    await page.goto(`${hub.base}/schedules`);
+    await page.getByRole("button", { name: "Add schedule" }).click();
+    await page.getByLabel("Name").fill("Weekday mornings");
+    for (const day of ["Mon", "Tue", "Wed", "Thu", "Fri"]) await page.getByLabel(day, { exact: true }).uncheck();
+    await page.getByRole("button", { name: "Save schedules" }).click();
+    await page.getByText("Not saved: fix the marked fields").waitFor(); // the hub refuses a schedule with no days…
+    await page.getByText(/^Days: /).waitFor(); // …and says which field
+    for (const day of ["Mon", "Tue", "Wed", "Thu", "Fri"]) await page.getByLabel(day, { exact: true }).check();
+    const minutes = page.getByLabel("After (minutes, 5–480)");
+    await minutes.fill("2");
+    expect(await minutes.evaluate((el) => (el as HTMLInputElement).validity.rangeUnderflow)).toBe(true); // the browser holds it back
+    await minutes.fill("45");
+    await page.getByRole("button", { name: "Save schedules" }).click();
+    await page.getByText("Saved", { exact: true }).waitFor();
+    await checkAxe(page, "schedules");
+    const hubSettings = (await (await fetch(`${hub.base}/api/settings`)).json()) as {
+      hub: { schedules: { name: string; time: string; action: string }[]; auto_off: { minutes: number } };
+    };
+    expect(hubSettings.hub.schedules[0]).toMatchObject({ name: "Weekday mornings", time: "06:30", action: "on" });
+    expect(hubSettings.hub.auto_off.minutes).toBe(45);
+  }, 60000);
 
   test("/display at 480x480 matches its reference image; arrow keys move between its buttons", async () => {
     const d = await context.newPage();
@@ -172,7 +213,7 @@ describe("the app in Chromium on the simulator", () => {
 
   test("profiles: create one in the editor (refused while out of range), import a Gaggiuino file, use it for the next shot", async () => {
     await page.goto(`${hub.base}/profiles`);
-    await page.getByRole("heading", { name: "Bundled" }).waitFor();
+    await page.getByRole("button", { name: /Classic 9 bar/ }).waitFor();
     expect(await page.locator(".profile").count()).toBe(8);
     await checkAxe(page, "profiles");
     await page.getByRole("button", { name: "New profile" }).click();

@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION_MAJOR, PROTOCOL_VERSION_MINOR } from "@brewos/protocol
 import { type Context, Hono } from "hono";
 import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
 import { PROFILE_SLOTS } from "../machine/profiles.ts";
+import { CONTROLLER_KEYS } from "../settings/schema.ts";
 import { Settings } from "../settings/settings.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
 import { MAINTENANCE_KINDS, type MaintenanceKind } from "../stats/statistics.ts";
@@ -68,6 +69,20 @@ export function restRoutes(hub: Hub): Hono {
   });
 
   api.get("/settings", (c) => c.json(hub.settings.view()));
+
+  // Every controller setting with its range and the value in force: set through the hub, else
+  // what the controller reported, else the protocol's default. The app builds its form from this.
+  api.get("/settings/controller", (c) => {
+    const set = hub.settings.view().controller;
+    return c.json({
+      keys: CONTROLLER_KEYS.map((k) => {
+        const reported = hub.link.config.get(k.id);
+        const source = k.name in set ? "hub" : reported !== undefined ? "controller" : "default";
+        const value = set[k.name] ?? reported ?? k.default;
+        return { name: k.name, unit: k.unit, min: k.min, max: k.max, default: k.default, value, source };
+      }),
+    });
+  });
 
   api.patch("/settings", async (c) => {
     const body = await jsonBody(c);

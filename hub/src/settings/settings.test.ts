@@ -55,6 +55,12 @@ describe("settings", () => {
       settings: { hub: { machine_name: "Kitchen", mqtt: { host: "127.0.0.1", password_set: true } }, controller: { eco_timeout_s: 600 } },
     });
     await until("config report", () => a.hub.link.config.get(ConfigKey.eco_timeout_s) === 600);
+    const form = (await (await fetch(`${a.base}/api/settings/controller`)).json()) as {
+      keys: { name: string; min: number; max: number; value: number; source: string }[];
+    };
+    expect(form.keys.find((k) => k.name === "eco_timeout_s")).toMatchObject({ value: 600, source: "hub" });
+    expect(form.keys.find((k) => k.name === "brew_heater_w")).toMatchObject({ value: 1200, source: "controller", min: 0, max: 3500 });
+    expect(form.keys.some((k) => k.name === "machine_type")).toBe(false); // factory-only keys are not offered
     const weekdays = { id: 1, days: ["mon", "tue", "wed", "thu", "fri"], time: "06:30", action: "on" };
     expect((await a.patch({ hub: { schedules: [weekdays], auto_off: { minutes: 90 } } })).status).toBe(200);
     expect((await a.patch({ hub: { schedules: [{ ...weekdays, time: "6:30pm" }] } })).status).toBe(400);

@@ -9,7 +9,19 @@ import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { InstallButton } from "./InstallButton.tsx";
 import { Link, usePath } from "./router.tsx";
 import { SecureContextNotice } from "./SecureContextNotice.tsx";
-import { Brew, Display, History, Screen as Lazy, ProfileEditor, Profiles, preloadRest, Settings, ShotDetail } from "./screens.tsx";
+import {
+  Brew,
+  Display,
+  History,
+  Screen as Lazy,
+  ProfileEditor,
+  Profiles,
+  preloadRest,
+  Schedules,
+  Settings,
+  ShotDetail,
+  Statistics,
+} from "./screens.tsx";
 import { UpdatePrompt } from "./UpdatePrompt.tsx";
 
 const NAV = [
@@ -36,6 +48,8 @@ function Screen({ path }: { path: string }) {
   if (path === "/settings") return <Lazy of={Settings} props={{}} />;
   if (path === "/profiles") return <Lazy of={Profiles} props={{}} />;
   if (path === "/profiles/edit") return <Lazy of={ProfileEditor} props={{}} />;
+  if (path === "/statistics") return <Lazy of={Statistics} props={{}} />;
+  if (path === "/schedules") return <Lazy of={Schedules} props={{}} />;
   return (
     <section>
       <h1>Not found</h1>
@@ -57,7 +71,8 @@ export function App() {
       </Suspense>
     );
   }
-  const section = path === "/" ? "/" : `/${path.split("/")[1]}`;
+  const top = path === "/" ? "/" : `/${path.split("/")[1]}`;
+  const section = top === "/statistics" || top === "/schedules" ? "/settings" : top;
   return (
     <div className="shell">
       <header className="top">

@@ -43,8 +43,10 @@ export const Settings = lazyScreen(() => import("../features/settings/Settings.t
 export const Profiles = lazyScreen(() => import("../features/profiles/Profiles.tsx"));
 export const ProfileEditor = lazyScreen(() => import("../features/profiles/ProfileEditor.tsx"));
 export const Display = lazyScreen(() => import("../features/display/Display.tsx"));
+export const Statistics = lazyScreen(() => import("../features/statistics/Statistics.tsx"));
+export const Schedules = lazyScreen(() => import("../features/schedules/Schedules.tsx"));
 
-const ALL = [Brew, History, ShotDetail, Settings, Profiles, ProfileEditor, Display];
+const ALL = [Brew, History, ShotDetail, Settings, Profiles, ProfileEditor, Display, Statistics, Schedules];
 
 /** The screen a path opens (null: the dashboard, which is in the first bundle). */
 export function screenFor(path: string): LazyScreen<never> | null {
@@ -55,6 +57,8 @@ export function screenFor(path: string): LazyScreen<never> | null {
   if (path === "/profiles") return Profiles as LazyScreen<never>;
   if (path === "/profiles/edit") return ProfileEditor as LazyScreen<never>;
   if (path === "/display") return Display as LazyScreen<never>;
+  if (path === "/statistics") return Statistics as LazyScreen<never>;
+  if (path === "/schedules") return Schedules as LazyScreen<never>;
   return null;
 }
 

@@ -57,13 +57,31 @@ export const hubApi = {
   settings: () => hubFetch<SettingsView>("/api/settings"),
   patchSettings: (patch: { hub?: Record<string, unknown>; controller?: Record<string, number> }) =>
     hubFetch<{ ok: true; settings: SettingsView }>("/api/settings", { method: "PATCH", body: JSON.stringify(patch) }),
+  controllerKeys: () => hubFetch<{ keys: ControllerKey[] }>("/api/settings/controller"),
+  maintenanceDone: (kind: string) => hubFetch<{ ok: true }>("/api/maintenance", { method: "POST", body: JSON.stringify({ kind }) }),
   info: () => hubFetch<{ hub: { name: string; version: string }; controller: Record<string, unknown> | null }>("/api/info"),
 };
 
 export interface Statistics {
-  shots: { total: number; today: number; brew_time_total_s: number; average_shot_s: number };
-  energy: { today_wh: number; total_wh: number };
-  maintenance: { kind: string; shots_since: number; due: boolean; reason: string | null }[];
+  shots: {
+    total: number;
+    today: number;
+    brew_time_total_s: number;
+    average_shot_s: number | null;
+    by_day: { day: string; shots: number; brew_time_s: number }[];
+  };
+  energy: { today_wh: number; total_wh: number; by_day: { day: string; wh: number; heating_s: number }[] };
+  maintenance: { kind: string; shots_since: number; last_done_at_ms: number | null; due: boolean; reason: string | null }[];
+}
+
+export interface ControllerKey {
+  name: string;
+  unit: string;
+  min: number;
+  max: number;
+  default: number;
+  value: number;
+  source: "hub" | "controller" | "default";
 }
 
 export interface SettingsView {

@@ -1,92 +1,234 @@
 /**
- * Settings: this device (units, theme, which hub), the machine's temperatures and limits (every
- * controller setting the hub exposes, checked by the hub against the controller's ranges; its
- * messages are shown per field), and the hub's own name.
+ * Settings: this device (units, theme, which hub); the machine (heating strategy, and every
+ * controller setting grouped, in people's units, with the protocol's ranges checked as you type
+ * and again by the hub); the hub (name, MQTT with a write-only password, maintenance reminders,
+ * history retention). Statistics and schedules are one tap away.
  */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { Link } from "../../app/router.tsx";
 import { HubPicker } from "../../connection/HubPicker.tsx";
-import { HubError, hubApi } from "../../shared/hub-api.ts";
+import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
-
-/** Controller keys as people read them (wire units are in the key name). */
-function labelFor(key: string): string {
-  const unit = /_(cdeg|ms|s|w|pct|pmil|mbar|ul|dg|min)$/.exec(key)?.[1];
-  const words = key.replace(/_(cdeg|ms|s|w|pct|pmil|mbar|ul|dg|min)$/, "").replaceAll("_", " ");
-  const units: Record<string, string> = {
-    cdeg: "°C × 100",
-    ms: "ms",
-    s: "s",
-    w: "W",
-    pct: "%",
-    pmil: "‰",
-    mbar: "mbar",
-    ul: "µl",
-    dg: "g × 10",
-    min: "min",
-  };
-  return `${words[0]?.toUpperCase() ?? ""}${words.slice(1)}${unit ? ` (${units[unit]})` : ""}`;
-}
+import { useCommand } from "../../shared/use-command.ts";
+import { useHubSettings } from "../../shared/use-hub-settings.ts";
+import { grouped, parseValue } from "./controller-keys.ts";
 
 function MachineSettings() {
-  const q = useQuery({ queryKey: ["settings"], queryFn: hubApi.settings });
-  const client = useQueryClient();
+  const keys = useQuery({ queryKey: ["controller-keys"], queryFn: hubApi.controllerKeys });
+  const { save, saving, issues, status } = useHubSettings();
   const [draft, setDraft] = useState<Record<string, string>>({});
-  const [issues, setIssues] = useState<Record<string, string>>({});
-  const [state, setState] = useState<string | null>(null);
-  if (q.isLoading) return <p className="muted">Loading the machine's settings…</p>;
-  if (q.error) return <p className="error">Machine settings need the hub: {(q.error as Error).message}</p>;
-  const values = q.data?.controller ?? {};
-  const save = async () => {
-    const controller: Record<string, number> = {};
-    for (const [k, v] of Object.entries(draft)) controller[k] = Number(v);
-    setIssues({});
-    setState("Saving…");
-    try {
-      await hubApi.patchSettings({ controller });
-      setDraft({});
-      setState("Saved and sent to the machine");
-      await client.invalidateQueries({ queryKey: ["settings"] });
-    } catch (e) {
-      if (e instanceof HubError && e.issues.length) {
-        setIssues(Object.fromEntries(e.issues.map((i) => [i.path.replace(/^controller\./, ""), i.message])));
-        setState("Not saved: fix the marked fields");
-      } else setState(`Not saved: ${(e as Error).message}`);
+  if (keys.isLoading) return <p className="muted">Loading the machine's settings…</p>;
+  if (keys.error) return <p className="error">Machine settings need the hub: {(keys.error as Error).message}</p>;
+  const groups = grouped(keys.data?.keys ?? []);
+  const local: Record<string, string> = {};
+  const patch: Record<string, number> = {};
+  for (const [, vs] of groups) {
+    for (const v of vs) {
+      const text = draft[v.key.name];
+      if (text === undefined) continue;
+      const r = parseValue(v, text);
+      if (r.ok) patch[v.key.name] = r.value;
+      else local[v.key.name] = r.message;
     }
-  };
+  }
+  const changed = Object.keys(draft).length > 0;
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        void save();
+        if (Object.keys(local).length === 0) save({ controller: patch }, { onSuccess: () => setDraft({}) });
+      }}
+    >
+      {groups.map(([name, vs]) => (
+        <details key={name} className="group" open={name === "Temperatures"}>
+          <summary>{name}</summary>
+          <div className="form-grid">
+            {vs.map((v) => {
+              const problem = local[v.key.name] ?? issues[`controller.${v.key.name}`];
+              const id = `key-${v.key.name}`;
+              return (
+                <label key={v.key.name} htmlFor={id}>
+                  {v.label}
+                  {v.unit ? ` (${v.unit})` : ""}
+                  <input
+                    id={id}
+                    type="number"
+                    step={v.step}
+                    min={v.key.min / v.scale}
+                    max={v.key.max / v.scale}
+                    value={draft[v.key.name] ?? String(v.key.value / v.scale)}
+                    aria-invalid={problem ? true : undefined}
+                    aria-describedby={problem ? `${id}-issue` : undefined}
+                    onChange={(e) => setDraft({ ...draft, [v.key.name]: e.target.value })}
+                  />
+                  {problem && (
+                    <span id={`${id}-issue`} className="error small">
+                      {problem}
+                    </span>
+                  )}
+                </label>
+              );
+            })}
+          </div>
+        </details>
+      ))}
+      <div className="row">
+        <button type="submit" className="primary" disabled={!changed || saving || Object.keys(local).length > 0}>
+          Save machine settings
+        </button>
+        <span role="status" className="muted">
+          {status}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+function HeatingStrategy() {
+  const { run, busy, error } = useCommand();
+  const [strategy, setStrategy] = useState("sequential");
+  const [done, setDone] = useState(false);
+  return (
+    <div className="row wrap">
+      <label>
+        Heating strategy
+        <select value={strategy} onChange={(e) => setStrategy(e.target.value)}>
+          <option value="brew_only">Brew boiler only</option>
+          <option value="sequential">Sequential (brew first, then steam)</option>
+          <option value="parallel">Parallel (both, within the mains limit)</option>
+          <option value="staggered">Staggered</option>
+        </select>
+      </label>
+      <button type="button" disabled={busy} onClick={() => void run({ type: "set_heating_strategy", strategy }).then((r) => setDone(r.ok))}>
+        Apply
+      </button>
+      <span role="status" className={error ? "error" : "muted"}>
+        {error ?? (done ? "Applied" : "")}
+      </span>
+    </div>
+  );
+}
+
+function HubSection() {
+  const { settings, save, saving, issues, status } = useHubSettings();
+  const [name, setName] = useState("");
+  const [mqtt, setMqtt] = useState({ enabled: false, host: "", port: 1883, username: "", topic_prefix: "brewos" });
+  const [password, setPassword] = useState("");
+  const [maint, setMaint] = useState({
+    backflush_every_shots: 100,
+    group_clean_every_shots: 200,
+    descale_every_shots: 500,
+    descale_every_days: 60,
+  });
+  const [keepDays, setKeepDays] = useState(0);
+  useEffect(() => {
+    if (!settings) return;
+    const h = settings.hub as unknown as {
+      machine_name: string;
+      mqtt: Record<string, unknown>;
+      maintenance: typeof maint;
+      retention: { keep_days: number };
+    };
+    setName(h.machine_name);
+    const m = h.mqtt;
+    setMqtt({
+      enabled: Boolean(m.enabled),
+      host: String(m.host),
+      port: Number(m.port),
+      username: String(m.username),
+      topic_prefix: String(m.topic_prefix),
+    });
+    setMaint({ ...h.maintenance });
+    setKeepDays(Number(h.retention.keep_days));
+  }, [settings]);
+  if (!settings) return null;
+  const passwordSet = Boolean((settings.hub.mqtt as { password_set?: boolean }).password_set);
+  const issue = (p: string) => issues[`hub.${p}`];
+  const field = (p: string) => (issue(p) ? <span className="error small">{issue(p)}</span> : null);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save(
+          {
+            hub: {
+              machine_name: name,
+              mqtt: { ...mqtt, ...(password ? { password } : {}) },
+              maintenance: maint,
+              retention: { keep_days: keepDays },
+            },
+          },
+          { onSuccess: () => setPassword("") },
+        );
       }}
     >
       <div className="form-grid">
-        {Object.entries(values).map(([k, v]) => (
+        <label>
+          Machine name
+          <input value={name} maxLength={40} onChange={(e) => setName(e.target.value)} />
+          {field("machine_name")}
+        </label>
+        <label>
+          Keep shots for (days, 0 = forever)
+          <input type="number" min={0} value={keepDays} onChange={(e) => setKeepDays(Number(e.target.value))} />
+          {field("retention.keep_days")}
+        </label>
+      </div>
+      <h3>MQTT and Home Assistant</h3>
+      <div className="form-grid">
+        <label className="toggle">
+          <input type="checkbox" checked={mqtt.enabled} onChange={(e) => setMqtt({ ...mqtt, enabled: e.target.checked })} />
+          Connect to a broker
+        </label>
+        <label>
+          Broker host
+          <input value={mqtt.host} onChange={(e) => setMqtt({ ...mqtt, host: e.target.value })} />
+          {field("mqtt.host")}
+        </label>
+        <label>
+          Port
+          <input type="number" min={1} max={65535} value={mqtt.port} onChange={(e) => setMqtt({ ...mqtt, port: Number(e.target.value) })} />
+          {field("mqtt.port")}
+        </label>
+        <label>
+          Username
+          <input value={mqtt.username} autoComplete="off" onChange={(e) => setMqtt({ ...mqtt, username: e.target.value })} />
+        </label>
+        <label>
+          Password {passwordSet ? "(set; type to replace)" : "(not set)"}
+          <input type="password" value={password} autoComplete="new-password" onChange={(e) => setPassword(e.target.value)} />
+          {field("mqtt.password")}
+        </label>
+        <label>
+          Topic prefix
+          <input value={mqtt.topic_prefix} onChange={(e) => setMqtt({ ...mqtt, topic_prefix: e.target.value })} />
+          {field("mqtt.topic_prefix")}
+        </label>
+      </div>
+      <h3>Maintenance reminders</h3>
+      <div className="form-grid">
+        {(
+          [
+            ["backflush_every_shots", "Backflush every (shots)"],
+            ["group_clean_every_shots", "Clean the group every (shots)"],
+            ["descale_every_shots", "Descale every (shots)"],
+            ["descale_every_days", "…or every (days)"],
+          ] as const
+        ).map(([k, text]) => (
           <label key={k}>
-            {labelFor(k)}
-            <input
-              type="number"
-              name={k}
-              value={draft[k] ?? String(v)}
-              aria-invalid={issues[k] ? true : undefined}
-              aria-describedby={issues[k] ? `${k}-issue` : undefined}
-              onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
-            />
-            {issues[k] && (
-              <span id={`${k}-issue`} className="error small">
-                {issues[k]}
-              </span>
-            )}
+            {text}
+            <input type="number" min={1} value={maint[k]} onChange={(e) => setMaint({ ...maint, [k]: Number(e.target.value) })} />
+            {field(`maintenance.${k}`)}
           </label>
         ))}
       </div>
       <div className="row">
-        <button type="submit" className="primary" disabled={Object.keys(draft).length === 0}>
-          Save machine settings
+        <button type="submit" className="primary" disabled={saving}>
+          Save hub settings
         </button>
-        <span aria-live="polite" className="muted">
-          {state}
+        <span role="status" className="muted">
+          {status}
         </span>
       </div>
     </form>
@@ -116,14 +258,23 @@ export default function Settings() {
             </select>
           </label>
         </div>
-      </section>
-      <section className="card" aria-label="Hub">
-        <h2>Hub</h2>
-        <HubPicker />
+        <p className="row wrap">
+          <Link href="/statistics">Statistics and maintenance</Link>
+          <Link href="/schedules">Schedules and auto power-off</Link>
+        </p>
       </section>
       <section className="card" aria-label="Machine">
         <h2>Machine</h2>
+        <HeatingStrategy />
         <MachineSettings />
+      </section>
+      <section className="card" aria-label="Hub settings">
+        <h2>Hub</h2>
+        <HubSection />
+      </section>
+      <section className="card" aria-label="Which hub">
+        <h2>Which hub</h2>
+        <HubPicker />
       </section>
     </div>
   );

@@ -1,0 +1,39 @@
+import { expect, test } from "bun:test";
+import type { ControllerKey } from "../../shared/hub-api.ts";
+import { grouped, parseValue, view } from "./controller-keys.ts";
+
+const key = (name: string, unit: string, min: number, max: number): ControllerKey => ({
+  name,
+  unit,
+  min,
+  max,
+  default: min,
+  value: min,
+  source: "default",
+});
+
+test("hundredths of a degree are shown and typed in °C; ranges match the protocol's", () => {
+  const v = view(key("eco_setpoint_cdeg", "cdegC", 5000, 9000));
+  expect(v).toMatchObject({ label: "Eco setpoint", unit: "°C", scale: 100 });
+  expect(parseValue(v, "80.5")).toEqual({ ok: true, value: 8050 });
+  expect(parseValue(v, "95")).toEqual({ ok: false, message: "must be from 50 to 90 °C" });
+  expect(parseValue(v, "")).toEqual({ ok: false, message: "enter a number" });
+  expect(parseValue(view(key("brew_heater_w", "W", 0, 3500)), "1200")).toEqual({ ok: true, value: 1200 });
+});
+
+test("keys fall into groups people recognise", () => {
+  const g = Object.fromEntries(
+    grouped([
+      key("brew_kp_milli", "x", 0, 1),
+      key("brew_heater_w", "W", 0, 3500),
+      key("preinfusion_on_ms", "ms", 0, 1),
+      key("brew_ntc_beta_k", "K", 0, 1),
+    ]).map(([n, ks]) => [n, ks.map((k) => k.key.name)]),
+  );
+  expect(g).toEqual({
+    "Power and mains": ["brew_heater_w"],
+    Brewing: ["preinfusion_on_ms"],
+    PID: ["brew_kp_milli"],
+    Sensors: ["brew_ntc_beta_k"],
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Statistics from the hub: shots and brew time, energy used (heater duty × heater watts), the last
+ * 30 days as bars, and maintenance — what is due, and a button to say it was done.
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { dateTime, minutesSeconds } from "../../shared/format.ts";
+import { HubError, hubApi } from "../../shared/hub-api.ts";
+
+function Bars({ label, unit, points }: { label: string; unit: string; points: { day: string; v: number }[] }) {
+  const max = Math.max(1, ...points.map((p) => p.v));
+  const w = 300;
+  const h = 90;
+  const bw = w / Math.max(points.length, 1);
+  return (
+    <figure className="bars">
+      <svg viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`${label}, last ${points.length} days`}>
+        {points.map((p, i) => {
+          const bh = (p.v / max) * (h - 14);
+          return (
+            <rect key={p.day} x={i * bw + 1} y={h - 12 - bh} width={Math.max(1, bw - 2)} height={bh} rx={2} fill="var(--accent)">
+              <title>{`${p.day}: ${p.v} ${unit}`}</title>
+            </rect>
+          );
+        })}
+        <line x1={0} x2={w} y1={h - 12} y2={h - 12} stroke="currentColor" strokeOpacity={0.2} />
+      </svg>
+      <figcaption className="muted small">
+        {label} (max {max} {unit})
+      </figcaption>
+    </figure>
+  );
+}
+
+const KIND_WORDS: Record<string, string> = { backflush: "Backflush", group_clean: "Group clean", descale: "Descale" };
+
+export default function Statistics() {
+  const q = useQuery({ queryKey: ["statistics"], queryFn: hubApi.statistics });
+  const client = useQueryClient();
+  const [problem, setProblem] = useState<string | null>(null);
+  if (q.error) return <p className="error">Statistics come from the hub: {(q.error as Error).message}</p>;
+  if (!q.data) return <p className="muted">Loading…</p>;
+  const s = q.data;
+  const done = async (kind: string) => {
+    setProblem(null);
+    try {
+      await hubApi.maintenanceDone(kind);
+      await client.invalidateQueries({ queryKey: ["statistics"] });
+    } catch (e) {
+      setProblem(e instanceof HubError ? e.message : String(e));
+    }
+  };
+  return (
+    <div className="stack">
+      <section className="card" aria-label="Shots">
+        <h1>Statistics</h1>
+        <dl className="numbers">
+          <div>
+            <dt>Shots today</dt>
+            <dd className="big">{s.shots.today}</dd>
+          </div>
+          <div>
+            <dt>Shots in all</dt>
+            <dd className="big">{s.shots.total}</dd>
+          </div>
+          <div>
+            <dt>Average shot</dt>
+            <dd className="big">{s.shots.average_shot_s === null ? "–" : `${s.shots.average_shot_s.toFixed(0)} s`}</dd>
+          </div>
+          <div>
+            <dt>Brewing in all</dt>
+            <dd className="big">{minutesSeconds(s.shots.brew_time_total_s)}</dd>
+          </div>
+          <div>
+            <dt>Energy today</dt>
+            <dd className="big">{(s.energy.today_wh / 1000).toFixed(2)} kWh</dd>
+          </div>
+          <div>
+            <dt>Energy in all</dt>
+            <dd className="big">{(s.energy.total_wh / 1000).toFixed(1)} kWh</dd>
+          </div>
+        </dl>
+        <Bars label="Shots per day" unit="shots" points={s.shots.by_day.map((d) => ({ day: d.day, v: d.shots }))} />
+        <Bars label="Energy per day" unit="Wh" points={s.energy.by_day.map((d) => ({ day: d.day, v: d.wh }))} />
+      </section>
+      <section className="card" aria-label="Maintenance">
+        <h2>Maintenance</h2>
+        <ul className="maintenance">
+          {s.maintenance.map((m) => (
+            <li key={m.kind}>
+              <div>
+                <strong>{KIND_WORDS[m.kind] ?? m.kind}</strong>{" "}
+                {m.due ? <span className="error">due{m.reason ? ` (${m.reason})` : ""}</span> : null}
+                <div className="muted small">
+                  {m.shots_since} shots since{m.last_done_at_ms ? ` the last one (${dateTime(m.last_done_at_ms)})` : " the start"}
+                </div>
+              </div>
+              <button type="button" onClick={() => void done(m.kind)}>
+                Done now
+              </button>
+            </li>
+          ))}
+        </ul>
+        {problem && (
+          <p className="error" role="alert">
+            {problem}
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}
