@@ -35,6 +35,8 @@ export interface AxeFinding {
   impact: string | null;
   help: string;
   nodes: number;
+  /** CSS selectors of the first few offending elements. */
+  targets: string[];
 }
 
 /** Runs axe-core (WCAG 2 A and AA rules) on the page as it is now. */
@@ -46,11 +48,17 @@ export async function axe(page: Page): Promise<AxeFinding[]> {
         run: (
           ctx: Document,
           o: unknown,
-        ) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[] }>;
+        ) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }>;
       };
     };
     const r = await w.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
   });
 }
 

@@ -11,14 +11,17 @@ function Bars({ label, unit, points }: { label: string; unit: string; points: { 
   const max = Math.max(1, ...points.map((p) => p.v));
   const w = 300;
   const h = 90;
-  const bw = w / Math.max(points.length, 1);
+  // Thirty days across, newest at the right, so a new machine's first days do not fill the width.
+  const slots = Math.max(30, points.length);
+  const bw = w / slots;
+  const x0 = (slots - points.length) * bw;
   return (
     <figure className="bars">
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`${label}, last ${points.length} days`}>
         {points.map((p, i) => {
           const bh = (p.v / max) * (h - 14);
           return (
-            <rect key={p.day} x={i * bw + 1} y={h - 12 - bh} width={Math.max(1, bw - 2)} height={bh} rx={2} fill="var(--accent)">
+            <rect key={p.day} x={x0 + i * bw + 1} y={h - 12 - bh} width={Math.max(1, bw - 2)} height={bh} rx={2} fill="var(--accent)">
               <title>{`${p.day}: ${p.v} ${unit}`}</title>
             </rect>
           );
