@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { CONFIG_KEYS, ConfigKey } from "@brewos/protocol/uart";
 import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
+import { AutotuneResults } from "./machine/autotune.ts";
 import { MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
 import { ProfileLibrary } from "./machine/profile-library.ts";
@@ -49,6 +50,7 @@ export class Hub {
   readonly scheduler: Scheduler;
   readonly profiles: ProfileSlots;
   readonly profileLibrary: ProfileLibrary;
+  readonly autotune = new AutotuneResults();
   readonly scale: ScaleConnection | null;
   readonly scaleBridge: ScaleBridge | null;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
@@ -107,6 +109,7 @@ export class Hub {
       this.model.handle(m);
       this.recorder.handle(m);
       if (m.type === "telemetry") this.energy.handle(m);
+      this.autotune.handle(m);
     });
     this.scheduler = new Scheduler({
       control: this.control,

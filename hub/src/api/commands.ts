@@ -43,6 +43,12 @@ export const ApiCommandSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("stop_shot") }),
   z.strictObject({ type: z.literal("clear_fault") }),
+  z.strictObject({
+    type: z.literal("start_autotune"),
+    boiler: z.enum(["brew", "steam"]),
+    /** Relay swing as a share of full heater power. */
+    amplitude_pct: range("autotune_start", "amplitude_pmil", 10).default(60),
+  }),
 ]);
 
 export type ApiCommand = z.infer<typeof ApiCommandSchema>;

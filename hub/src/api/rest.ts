@@ -92,6 +92,8 @@ export function restRoutes(hub: Hub): Hono {
     return c.json({ ok: true, pushed_to_controller: r.pushed ?? false, settings: hub.settings.view() });
   });
 
+  api.get("/autotune", (c) => c.json(hub.autotune.view()));
+
   api.get("/statistics", (c) => c.json(hub.statistics.summary()));
 
   api.get("/profiles", (c) => c.json({ bundled: hub.profiles.bundled, custom: hub.profileLibrary.list(), slots: hub.profiles.list() }));

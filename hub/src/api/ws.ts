@@ -23,6 +23,7 @@ export class WsFanout {
     this.unsubscribe.push(hub.model.onDelta((d) => this.coalescer.push(d)));
     this.unsubscribe.push(hub.recorder.onRecorded((shot) => this.broadcast({ type: "shot_recorded", shot })));
     this.unsubscribe.push(hub.onShotUpdated((shot) => this.broadcast({ type: "shot_updated", shot })));
+    this.unsubscribe.push(hub.autotune.onResult((result) => this.broadcast({ type: "autotune_result", result })));
   }
 
   get clientCount(): number {

@@ -110,6 +110,17 @@ export class MachineControl {
           return fromAck(await this.link.command({ type: "shot_stop", shot_token: 0 }), "stop shot");
         case "clear_fault":
           return fromAck(await this.link.command({ type: "fault_clear", code: 0 }), "clear fault");
+        case "start_autotune": {
+          // Tune around the setpoint the boiler runs at, so the gains fit how it is used.
+          const brew = c.boiler === "brew";
+          const ack = await this.link.command({
+            type: "autotune_start",
+            boiler: brew ? 0 : 1,
+            setpoint_cdeg: brew ? this.desired.brew_setpoint_cdeg : this.desired.steam_setpoint_cdeg,
+            amplitude_pmil: Math.round(c.amplitude_pct * 10),
+          });
+          return fromAck(ack, `autotune of the ${c.boiler} boiler`);
+        }
       }
     } catch (e) {
       if (e instanceof LinkError) return { ok: false, code: e.code, message: e.message };

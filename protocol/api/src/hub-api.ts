@@ -90,12 +90,26 @@ export interface ApiErrorBody {
   error: { code: string; message: string; issues?: ApiIssue[] };
 }
 
+/** Gains the controller proposes after a relay autotune (wire units of the PID config keys). */
+export interface AutotuneResult {
+  boiler: "brew" | "steam";
+  /** ok, aborted, timeout, no_oscillation */
+  status: string;
+  kp_milli: number;
+  ki_milli: number;
+  kd_milli: number;
+  period_s: number;
+  amplitude_c: number;
+  at_ms: number;
+}
+
 /** What the hub sends on /ws. */
 export type WsServerMessage =
   | { type: "snapshot"; state: MachineSnapshot; link: string }
   | { type: "delta"; from_seq: number; seq: number; changes: Partial<MachineSnapshotFields>; rx_ms: number }
   | { type: "shot_recorded"; shot: ShotRecord }
   | { type: "shot_updated"; shot: ShotRecord }
+  | { type: "autotune_result"; result: AutotuneResult }
   | ({ type: "result"; id: string } & (
       | { ok: true; [detail: string]: unknown }
       | { ok: false; code: string; message: string; issues?: ApiIssue[] }

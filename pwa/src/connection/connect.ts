@@ -10,6 +10,7 @@ export function connectTo(hubUrl: string, transport: HubTransport = webSocketTra
   const client = new HubClient(transport, {
     onStatus: setStatus,
     onSnapshot: applySnapshot,
+    onAutotune: (autotune) => useMachine.setState({ autotune }),
     onShot: (shot) => {
       setLastShot(shot);
       window.dispatchEvent(new CustomEvent("brewos:shot-recorded", { detail: shot }));

@@ -4,7 +4,7 @@
  * the machine snapshot current from deltas (resyncing on a gap), and runs commands with an answer
  * or a timeout. It holds no React state: the machine store subscribes to it.
  */
-import type { MachineSnapshot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
+import type { AutotuneResult, MachineSnapshot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
 import type { HubSocket, HubTransport } from "./transport.ts";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting";
@@ -21,6 +21,8 @@ export interface HubClientEvents {
   onSnapshot(state: MachineSnapshot, rxMs: number): void;
   /** A shot was recorded, or a recorded one changed (its settled weight). */
   onShot(shot: ShotRecord): void;
+  /** The controller proposed PID gains after an autotune. */
+  onAutotune?(result: AutotuneResult): void;
 }
 
 export interface HubClientOptions {
@@ -143,6 +145,9 @@ export class HubClient {
       case "shot_recorded":
       case "shot_updated":
         this.events.onShot(m.shot);
+        break;
+      case "autotune_result":
+        this.events.onAutotune?.(m.result);
         break;
       case "result": {
         const p = this.pending.get(m.id);

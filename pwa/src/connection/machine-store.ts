@@ -3,7 +3,7 @@
  * snapshot and when it arrived, and the current shot's trace at telemetry rate for the live chart.
  * Filled by the hub client; screens read slices with selectors so only what changed re-renders.
  */
-import type { MachineSnapshot, ShotRecord } from "@brewos/protocol/api";
+import type { AutotuneResult, MachineSnapshot, ShotRecord } from "@brewos/protocol/api";
 import { create } from "zustand";
 import type { CommandResult, ConnectionStatus, HubClient } from "./hub-client.ts";
 
@@ -27,6 +27,8 @@ export interface MachineStore {
   receivedAt: number;
   trace: ShotTrace;
   lastShot: ShotRecord | null;
+  /** The newest autotune result pushed by the hub while this app was open. */
+  autotune: AutotuneResult | null;
   client: HubClient | null;
 }
 
@@ -39,6 +41,7 @@ export const useMachine = create<MachineStore>(() => ({
   receivedAt: 0,
   trace: emptyTrace(null),
   lastShot: null,
+  autotune: null,
   client: null,
 }));
 

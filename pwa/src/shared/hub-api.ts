@@ -2,7 +2,7 @@
  * @module The hub's REST API for screens (react-query calls these). Errors carry the hub's
  * sentence so people see what to fix; no network gives a plain "cannot reach the hub".
  */
-import type { ApiErrorBody, ApiIssue, SampleRow, ShotRecord } from "@brewos/protocol/api";
+import type { ApiErrorBody, ApiIssue, AutotuneResult, SampleRow, ShotRecord } from "@brewos/protocol/api";
 import type { Profile } from "@brewos/protocol/profile/src/types.ts";
 import { currentHubUrl } from "../connection/hub-address.ts";
 
@@ -58,6 +58,7 @@ export const hubApi = {
   patchSettings: (patch: { hub?: Record<string, unknown>; controller?: Record<string, number> }) =>
     hubFetch<{ ok: true; settings: SettingsView }>("/api/settings", { method: "PATCH", body: JSON.stringify(patch) }),
   controllerKeys: () => hubFetch<{ keys: ControllerKey[] }>("/api/settings/controller"),
+  autotune: () => hubFetch<{ brew: AutotuneResult | null; steam: AutotuneResult | null }>("/api/autotune"),
   maintenanceDone: (kind: string) => hubFetch<{ ok: true }>("/api/maintenance", { method: "POST", body: JSON.stringify({ kind }) }),
   info: () => hubFetch<{ hub: { name: string; version: string }; controller: Record<string, unknown> | null }>("/api/info"),
 };

@@ -12,6 +12,7 @@ import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { useCommand } from "../../shared/use-command.ts";
 import { useHubSettings } from "../../shared/use-hub-settings.ts";
+import { Autotune } from "./Autotune.tsx";
 import { grouped, parseValue } from "./controller-keys.ts";
 
 function MachineSettings() {
@@ -266,6 +267,7 @@ export default function Settings() {
       <section className="card" aria-label="Machine">
         <h2>Machine</h2>
         <HeatingStrategy />
+        <Autotune />
         <MachineSettings />
       </section>
       <section className="card" aria-label="Hub settings">

@@ -1,0 +1,114 @@
+/**
+ * PID autotune: the controller swings the boiler around its setpoint with the heater on and off
+ * (a relay test, a few minutes), measures the oscillation and proposes gains. They are shown next
+ * to the gains in force and only used once you save them.
+ */
+import type { AutotuneResult } from "@brewos/protocol/api";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useMachine } from "../../connection/machine-store.ts";
+import { hubApi } from "../../shared/hub-api.ts";
+import { useCommand } from "../../shared/use-command.ts";
+import { useHubSettings } from "../../shared/use-hub-settings.ts";
+
+const OUTCOME: Record<string, string> = {
+  aborted: "it was stopped (a shot, a fault or a mode change)",
+  timeout: "the boiler did not settle into a swing in time",
+  no_oscillation: "the temperature did not swing enough to measure",
+};
+
+export function Autotune() {
+  const [boiler, setBoiler] = useState<"brew" | "steam">("brew");
+  const [startedAt, setStartedAt] = useState(0);
+  const pushed = useMachine((s) => s.autotune);
+  const stored = useQuery({ queryKey: ["autotune"], queryFn: hubApi.autotune });
+  const keys = useQuery({ queryKey: ["controller-keys"], queryFn: hubApi.controllerKeys });
+  const { run, busy, error } = useCommand();
+  const { save, saving, status } = useHubSettings();
+  const client = useQueryClient();
+  const newest = (a: AutotuneResult | null | undefined, b: AutotuneResult | null | undefined) =>
+    !a ? b : !b ? a : a.at_ms >= b.at_ms ? a : b;
+  const result = newest(pushed?.boiler === boiler ? pushed : null, stored.data?.[boiler]);
+  const running = startedAt > 0 && (!result || result.at_ms < startedAt);
+  const current = (k: string) => keys.data?.keys.find((x) => x.name === `${boiler}_${k}_milli`)?.value;
+  return (
+    <div className="autotune">
+      <h3>Autotune</h3>
+      <div className="row wrap">
+        <label>
+          Boiler
+          <select value={boiler} onChange={(e) => setBoiler(e.target.value as "brew" | "steam")} disabled={running}>
+            <option value="brew">brew</option>
+            <option value="steam">steam</option>
+          </select>
+        </label>
+        <button
+          type="button"
+          disabled={busy || running}
+          onClick={async () => {
+            const t = Date.now();
+            const r = await run({ type: "start_autotune", boiler });
+            if (r.ok) setStartedAt(t);
+          }}
+        >
+          Start autotune
+        </button>
+      </div>
+      <p role="status" className={error ? "error" : "muted small"}>
+        {error ?? (running ? "Running: the boiler's temperature swings around its setpoint for a few minutes. Keep the machine idle." : "")}
+      </p>
+      {result && !running && (
+        <div>
+          {result.status === "ok" ? (
+            <>
+              <table className="phases">
+                <caption className="sr-only">Proposed gains for the {boiler} boiler</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Gain</th>
+                    <th scope="col">Proposed</th>
+                    <th scope="col">In force</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {(["kp", "ki", "kd"] as const).map((g) => (
+                    <tr key={g}>
+                      <td>{g.toUpperCase()}</td>
+                      <td>{(result[`${g}_milli`] / 1000).toFixed(1)}</td>
+                      <td>{current(g) === undefined ? "–" : ((current(g) as number) / 1000).toFixed(1)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p className="muted small">
+                Measured swing: {result.amplitude_c.toFixed(2)} °C every {result.period_s.toFixed(0)} s.
+              </p>
+              <button
+                type="button"
+                className="primary"
+                disabled={saving}
+                onClick={() =>
+                  save(
+                    {
+                      controller: {
+                        [`${boiler}_kp_milli`]: result.kp_milli,
+                        [`${boiler}_ki_milli`]: result.ki_milli,
+                        [`${boiler}_kd_milli`]: result.kd_milli,
+                      },
+                    },
+                    { onSuccess: () => void client.invalidateQueries({ queryKey: ["controller-keys"] }) },
+                  )
+                }
+              >
+                Save these gains
+              </button>{" "}
+              <span role="status">{status}</span>
+            </>
+          ) : (
+            <p className="error">No gains this time: {OUTCOME[result.status] ?? result.status}.</p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
