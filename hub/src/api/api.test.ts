@@ -152,6 +152,13 @@ describe("hub API on the simulator", () => {
     watcher.close();
     const cleared = (await (await patch(shot.id, JSON.stringify({ rating: null }))).json()) as Record<string, unknown>;
     expect(cleared).toMatchObject({ rating: null, notes: "sweet, a little sour" });
+    const weighed = (await (await patch(shot.id, JSON.stringify({ dose_g: 18.2, yield_g: 39.5 }))).json()) as Record<string, unknown>;
+    expect(weighed).toMatchObject({ dose_g: 18.2, yield_g: 39.5 }); // weighed on a kitchen scale
+    const vis = (await (await fetch(`${base}/api/shots/${shot.id}/export?format=visualizer`)).json()) as {
+      meta: { in: number; out: number };
+    };
+    expect(vis.meta).toMatchObject({ in: 18.2, out: 39.5 });
+    expect((await patch(shot.id, JSON.stringify({ yield_g: -3 }))).status).toBe(400);
 
     const bad = await patch(shot.id, JSON.stringify({ rating: 9, colour: "red" }));
     expect(bad.status).toBe(400);

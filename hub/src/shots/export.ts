@@ -71,7 +71,7 @@ export function exportVisualizer(shot: ShotRecord, samples: readonly Sample[], a
     profile: { title: shot.profile_json ? ((JSON.parse(shot.profile_json) as { name?: string }).name ?? "BrewOS profile") : "BrewOS" },
     meta: {
       in: shot.dose_g,
-      out: shot.final_weight_g,
+      out: shot.yield_g ?? shot.settled_weight_g ?? shot.final_weight_g,
       time: shot.duration_ms === null ? null : round(shot.duration_ms / 1000, 1),
       bean: { brand: shot.beans ?? "", type: "", notes: "" },
       grinder: { model: "", setting: shot.grind ?? "" },

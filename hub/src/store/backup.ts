@@ -31,6 +31,7 @@ const ShotRow = z.strictObject({
   mean_brew_c: z.number().nullable(),
   /** Absent in backups made before the hub measured it. */
   settled_weight_g: z.number().nullable().default(null),
+  yield_g: z.number().nullable().default(null),
   sample_count: z.int().min(0),
   rating: z.int().min(1).max(5).nullable(),
   notes: z.string().nullable(),

@@ -62,4 +62,6 @@ export const MIGRATIONS: readonly string[] = [
   // 5: people's own profiles, and what the hub put in each controller slot (restored after restarts)
   `CREATE TABLE profiles (id TEXT PRIMARY KEY, json TEXT NOT NULL, updated_at_ms INTEGER NOT NULL) STRICT;
    CREATE TABLE profile_slots (slot INTEGER PRIMARY KEY CHECK (slot BETWEEN 1 AND 8), json TEXT NOT NULL) STRICT;`,
+  // 6: the yield a person entered (a shot without a scale, or weighed elsewhere)
+  "ALTER TABLE shots ADD COLUMN yield_g REAL;",
 ];

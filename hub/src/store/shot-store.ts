@@ -33,12 +33,14 @@ export type { ShotRecord, ShotStatus };
 
 /** The fields of a shot a person edits; null clears one. */
 export interface ShotAnnotations {
+  dose_g?: number | null;
+  yield_g?: number | null;
   rating?: number | null;
   notes?: string | null;
   beans?: string | null;
   grind?: string | null;
 }
-const ANNOTATIONS: readonly (keyof ShotAnnotations)[] = ["rating", "notes", "beans", "grind"];
+const ANNOTATIONS: readonly (keyof ShotAnnotations)[] = ["dose_g", "yield_g", "rating", "notes", "beans", "grind"];
 
 export interface Retention {
   /** Keep shots newer than this many days (0 = no age limit). */
@@ -50,7 +52,7 @@ export interface Retention {
 type Row = Omit<ShotRecord, "end_flags"> & { end_flags: string };
 
 const COLUMNS =
-  "id, server_seq, status, started_at_ms, shot_token, source, profile_slot, profile_json, dose_g, target_g, duration_ms, stop_reason, end_flags, volume_ml, final_weight_g, max_pressure_bar, mean_brew_c, settled_weight_g, sample_count, rating, notes, beans, grind, updated_at_ms";
+  "id, server_seq, status, started_at_ms, shot_token, source, profile_slot, profile_json, dose_g, target_g, duration_ms, stop_reason, end_flags, volume_ml, final_weight_g, max_pressure_bar, mean_brew_c, settled_weight_g, yield_g, sample_count, rating, notes, beans, grind, updated_at_ms";
 
 function toRecord(r: Row): ShotRecord {
   return { ...r, end_flags: JSON.parse(r.end_flags) as string[] };
@@ -117,7 +119,7 @@ export class ShotStore {
   }
 
   /**
-   * Edit what a person adds to a shot (rating, notes, beans, grind). Each edited field gets a new
+   * Edit what a person adds to a shot (dose, yield, rating, notes, beans, grind). Each edited field gets a new
    * clock (hub ms) and the row a new server_seq, so the sync issue can merge per field.
    */
   annotate(id: string, patch: ShotAnnotations): ShotRecord | null {

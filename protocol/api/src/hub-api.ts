@@ -59,6 +59,8 @@ export interface ShotRecord {
   mean_brew_c: number | null;
   /** Cup weight once it settled after the shot (drips included); null without a scale. */
   settled_weight_g: number | null;
+  /** The yield a person entered; when set it is the shot's yield. */
+  yield_g: number | null;
   sample_count: number;
   rating: number | null;
   notes: string | null;

@@ -39,9 +39,9 @@ export function dateTime(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
-/** What ended up in the cup: the settled weight when the scale measured it, else the weight at the stop. */
-export function yieldG(s: { settled_weight_g: number | null; final_weight_g: number | null }): number | null {
-  return s.settled_weight_g ?? s.final_weight_g;
+/** What ended up in the cup: what the person entered, else the settled weight the scale measured, else the weight at the stop. */
+export function yieldG(s: { yield_g: number | null; settled_weight_g: number | null; final_weight_g: number | null }): number | null {
+  return s.yield_g ?? s.settled_weight_g ?? s.final_weight_g;
 }
 
 /** Machine states and stop reasons as words. */

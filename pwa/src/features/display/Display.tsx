@@ -3,15 +3,21 @@
  * with arrow keys and Enter (a rotary encoder sends those) as well as touch. Shows the state, brew
  * temperature, the shot timer and weight while brewing, and the last shot's summary.
  */
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { sendCommand, useMachine } from "../../connection/machine-store.ts";
 import { grams, minutesSeconds, STATE_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
+import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 
 export default function Display() {
   const s = useMachine((x) => x.snapshot);
   const status = useMachine((x) => x.status);
-  const last = useMachine((x) => x.lastShot);
+  const pushed = useMachine((x) => x.lastShot);
+  // The last shot: as the hub announced it while this screen was up, else the newest on record.
+  const newest = useQuery({ queryKey: ["latest-shot"], queryFn: () => hubApi.shots(1), refetchInterval: 60_000 });
+  const stored = newest.data?.shots[0] ?? null;
+  const last = pushed && (!stored || pushed.started_at_ms >= stored.started_at_ms) ? pushed : stored;
   const unit = usePreferences((p) => p.unit);
   const actions = useRef<(HTMLButtonElement | null)[]>([]);
   const [focus, setFocus] = useState(0);

@@ -38,18 +38,29 @@ function Annotations({ shot }: { shot: ShotRecord }) {
   const [beans, setBeans] = useState(shot.beans ?? "");
   const [grind, setGrind] = useState(shot.grind ?? "");
   const [rating, setRating] = useState(shot.rating ?? 0);
+  const [dose, setDose] = useState(shot.dose_g === null ? "" : String(shot.dose_g));
+  const [cup, setCup] = useState(shot.yield_g === null ? "" : String(shot.yield_g));
   const [state, setState] = useState<{ kind: "idle" | "saving" | "saved" | "error"; text?: string }>({ kind: "idle" });
   useEffect(() => {
     setNotes(shot.notes ?? "");
     setBeans(shot.beans ?? "");
     setGrind(shot.grind ?? "");
     setRating(shot.rating ?? 0);
-  }, [shot.notes, shot.beans, shot.grind, shot.rating]);
+    setDose(shot.dose_g === null ? "" : String(shot.dose_g));
+    setCup(shot.yield_g === null ? "" : String(shot.yield_g));
+  }, [shot.notes, shot.beans, shot.grind, shot.rating, shot.dose_g, shot.yield_g]);
   const save = async () => {
     setState({ kind: "saving" });
     try {
       const updated = await pendingEdits.track(
-        hubApi.annotate(shot.id, { notes: notes || null, beans: beans || null, grind: grind || null, rating: rating || null }),
+        hubApi.annotate(shot.id, {
+          notes: notes || null,
+          beans: beans || null,
+          grind: grind || null,
+          rating: rating || null,
+          dose_g: dose.trim() === "" ? null : Number(dose),
+          yield_g: cup.trim() === "" ? null : Number(cup),
+        }),
       );
       await putShot(updated);
       setState({ kind: "saved" });
@@ -91,6 +102,23 @@ function Annotations({ shot }: { shot: ShotRecord }) {
         <label>
           Grind
           <input value={grind} maxLength={100} onChange={(e) => setGrind(e.target.value)} />
+        </label>
+        <label>
+          Dose (g)
+          <input type="number" inputMode="decimal" step={0.1} min={1} max={100} value={dose} onChange={(e) => setDose(e.target.value)} />
+        </label>
+        <label>
+          Yield (g{shot.settled_weight_g !== null ? `, scale said ${shot.settled_weight_g}` : ""})
+          <input
+            type="number"
+            inputMode="decimal"
+            step={0.1}
+            min={0}
+            max={1000}
+            value={cup}
+            placeholder={String(yieldG({ ...shot, yield_g: null }) ?? "")}
+            onChange={(e) => setCup(e.target.value)}
+          />
         </label>
       </div>
       <label>
