@@ -14,6 +14,7 @@ import { MachineModel } from "./machine/machine-state.ts";
 import { ProfileLibrary } from "./machine/profile-library.ts";
 import { loadBundledProfiles, ProfileSlots } from "./machine/profiles.ts";
 import { Scheduler } from "./machine/scheduler.ts";
+import { MqttBridge } from "./mqtt/mqtt-bridge.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
 import { ScaleBridge } from "./scale/scale-bridge.ts";
 import { ScaleConnection } from "./scale/scale-connection.ts";
@@ -21,6 +22,7 @@ import { Settings } from "./settings/settings.ts";
 import { EnergyMeter } from "./stats/energy-meter.ts";
 import { Statistics } from "./stats/statistics.ts";
 import { openDatabase } from "./store/db.ts";
+import { deviceId } from "./store/device-id.ts";
 import { ShotRecorder } from "./store/shot-recorder.ts";
 import { type ShotRecord, ShotStore } from "./store/shot-store.ts";
 
@@ -51,6 +53,9 @@ export class Hub {
   readonly profiles: ProfileSlots;
   readonly profileLibrary: ProfileLibrary;
   readonly autotune = new AutotuneResults();
+  /** This hub's stable id (MQTT topics, Home Assistant unique ids). */
+  readonly deviceId: string;
+  readonly mqtt: MqttBridge;
   readonly scale: ScaleConnection | null;
   readonly scaleBridge: ScaleBridge | null;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
@@ -63,6 +68,7 @@ export class Hub {
     this.db = openDatabase(join(o.dataDir, "hub.sqlite"));
     this.shots = new ShotStore(this.db);
     this.interruptedAtStart = this.shots.markInterrupted();
+    this.deviceId = deviceId(this.db);
     const speed = o.speed ?? 1;
     let control: MachineControl | null = null;
     this.link = new ControllerLink({
@@ -79,7 +85,11 @@ export class Hub {
     this.scale = o.scale ? new ScaleConnection({ connect: o.scale, ...(o.log ? { log: o.log } : {}) }) : null;
     this.scaleBridge = this.scale ? new ScaleBridge(this.scale, this.link, speed) : null;
     const bridge = this.scaleBridge;
-    control = new MachineControl(this.link, bridge ? () => bridge.beforeShot() : undefined);
+    control = new MachineControl(this.link, bridge ? () => bridge.beforeShot() : undefined, async (id) => {
+      const p = this.profiles.bundled.find((x) => x.id === id) ?? this.profileLibrary.get(id);
+      if (!p) return { ok: false, code: "not_found", message: `no profile "${id}" (bundled or in the library)` };
+      return this.profiles.ensure(p);
+    });
     this.settings = new Settings(this.db, this.link, o.log);
     this.profiles = new ProfileSlots(
       this.link,
@@ -123,6 +133,7 @@ export class Hub {
       const shot = this.shots.setSettledWeight(token, grams);
       if (shot) this.shotChanged(shot);
     });
+    this.mqtt = new MqttBridge(this, this.deviceId, o.log);
     // Retention is applied as history grows, never while a shot is being recorded.
     this.recorder.onRecorded(() => this.applyRetention());
   }
@@ -152,6 +163,7 @@ export class Hub {
     this.applyRetention();
     this.energyTimer = setInterval(() => this.energy.flush(), 60_000);
     this.scheduler.start();
+    this.mqtt.start();
   }
 
   private applyRetention(): void {
@@ -162,6 +174,7 @@ export class Hub {
   async stop(): Promise<void> {
     if (this.energyTimer) clearInterval(this.energyTimer);
     this.scheduler.stop();
+    await this.mqtt.stop();
     this.energy.flush();
     this.recorder.stop();
     this.scaleBridge?.stop();

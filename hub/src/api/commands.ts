@@ -35,6 +35,11 @@ export const ApiCommandSchema = z.discriminatedUnion("type", [
       .min(0)
       .max(messageDescriptor("shot_start").fields.find((f) => f.name === "profile_slot")?.max ?? 8)
       .default(0),
+    /** A bundled or library profile by id: the hub puts it in a slot first (instead of profile_slot). */
+    profile_id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/)
+      .optional(),
     dose_g: range("shot_start", "dose_dg", 10).optional(),
     target_g: range("shot_start", "target_weight_dg", 10).optional(),
     stop_time_s: range("shot_start", "stop_time_ms", 1000).optional(),

@@ -42,7 +42,14 @@ export function restRoutes(hub: Hub): Hono {
     }
     const status = db !== "ok" ? "failing" : link.state === "up" ? "ok" : "degraded";
     return c.json(
-      { status, db, link, scale: hub.scale?.health() ?? null, uptime_s: Math.round((Date.now() - hub.startedAt) / 1000) },
+      {
+        status,
+        db,
+        link,
+        scale: hub.scale?.health() ?? null,
+        mqtt: hub.mqtt.status,
+        uptime_s: Math.round((Date.now() - hub.startedAt) / 1000),
+      },
       db === "ok" ? 200 : 503,
     );
   });

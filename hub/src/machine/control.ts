@@ -48,10 +48,20 @@ export class MachineControl {
   private readonly intents = new Map<number, ShotIntent>();
   private readonly commandListeners = new Set<(c: ApiCommand) => void>();
 
-  /** `beforeShot` runs before each shot start (the scale bridge tares the scale there). */
+  /**
+   * `beforeShot` runs before each shot start (the scale bridge tares the scale there);
+   * `slotFor` puts a profile (by id) into a controller slot and says which.
+   */
   constructor(
     private readonly link: ControllerLink,
     private readonly beforeShot: () => Promise<void> = async () => {},
+    private readonly slotFor: (
+      profileId: string,
+    ) => Promise<{ ok: true; slot: number } | { ok: false; code: string; message: string }> = async (id) => ({
+      ok: false,
+      code: "not_found",
+      message: `no profile "${id}"`,
+    }),
   ) {}
 
   /** The desired state to stream now (the link reads it every keepalive). */
@@ -88,15 +98,21 @@ export class MachineControl {
           this.desired.flags = c.on ? this.desired.flags | DesiredFlags.eco : this.desired.flags & ~DesiredFlags.eco;
           return { ok: true };
         case "start_shot": {
+          let slot = c.profile_slot;
+          if (c.profile_id !== undefined) {
+            const r = await this.slotFor(c.profile_id);
+            if (!r.ok) return r;
+            slot = r.slot;
+          }
           await this.beforeShot();
           const token = this.nextToken;
           this.nextToken = (this.nextToken + 1) & 0x7fffffff;
-          this.intents.set(token, { profile_slot: c.profile_slot, dose_g: c.dose_g ?? null, target_g: c.target_g ?? null });
+          this.intents.set(token, { profile_slot: slot, dose_g: c.dose_g ?? null, target_g: c.target_g ?? null });
           if (this.intents.size > 64) this.intents.delete(this.intents.keys().next().value as number);
           const ack = await this.link.command({
             type: "shot_start",
             shot_token: token,
-            profile_slot: c.profile_slot,
+            profile_slot: slot,
             flags: c.require_scale ? 1 : 0,
             dose_dg: Math.round((c.dose_g ?? 0) * 10),
             target_weight_dg: Math.round((c.target_g ?? 0) * 10),

@@ -75,6 +75,13 @@ export class ProfileSlots {
     return { ok: true };
   }
 
+  /** Put `p` in a slot for a shot: the slot already holding it, else the last slot. */
+  async ensure(p: Profile): Promise<{ ok: true; slot: number } | { ok: false; code: string; message: string }> {
+    for (const [slot, q] of this.slots) if (JSON.stringify(q) === JSON.stringify(p)) return { ok: true, slot };
+    const r = await this.upload(PROFILE_SLOTS, p);
+    return r.ok ? { ok: true, slot: PROFILE_SLOTS } : r;
+  }
+
   /** After a (re)connect: put every remembered profile back. */
   async restoreAll(log?: (level: "info" | "warn", text: string) => void): Promise<void> {
     for (const [slot, p] of this.slots) {

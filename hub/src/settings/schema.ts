@@ -54,8 +54,37 @@ export const HubSettings = z.strictObject({
         .string()
         .regex(/^[A-Za-z0-9_/-]{1,64}$/, "letters, digits, _ - / only")
         .default("brewos"),
+      /** Home Assistant's discovery prefix. */
+      discovery_prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ - only")
+        .default("homeassistant"),
+      /** Empty: brewos_<device id>. */
+      client_id: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{0,64}$/, "letters, digits, _ - only")
+        .default(""),
+      tls: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          /** PEM file of the CA that signed the broker's certificate; empty: the system's CAs. */
+          ca_path: z.string().max(4096).default(""),
+          /** Check the broker's certificate and name (turn off only for a self-signed test broker). */
+          verify: z.boolean().default(true),
+        })
+        .default({ enabled: false, ca_path: "", verify: true }),
     })
-    .default({ enabled: false, host: "", port: 1883, username: "", password: "", topic_prefix: "brewos" }),
+    .default({
+      enabled: false,
+      host: "",
+      port: 1883,
+      username: "",
+      password: "",
+      topic_prefix: "brewos",
+      discovery_prefix: "homeassistant",
+      client_id: "",
+      tls: { enabled: false, ca_path: "", verify: true },
+    }),
   maintenance: z
     .strictObject({
       backflush_every_shots: z.int().min(1).max(10000).default(100),
@@ -87,7 +116,7 @@ export type HubSettings = z.infer<typeof HubSettings>;
 export const HubSettingsPatch = z.strictObject({
   machine_name: HubSettings.shape.machine_name.unwrap().optional(),
   retention: HubSettings.shape.retention.unwrap().partial().optional(),
-  mqtt: HubSettings.shape.mqtt.unwrap().partial().optional(),
+  mqtt: HubSettings.shape.mqtt.unwrap().extend({ tls: HubSettings.shape.mqtt.unwrap().shape.tls.unwrap().partial() }).partial().optional(),
   maintenance: HubSettings.shape.maintenance.unwrap().partial().optional(),
   https: z
     .strictObject({ cert_path: z.string().max(4096), key_path: z.string().max(4096) })

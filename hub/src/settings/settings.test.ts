@@ -61,6 +61,12 @@ describe("settings", () => {
     expect(form.keys.find((k) => k.name === "eco_timeout_s")).toMatchObject({ value: 600, source: "hub" });
     expect(form.keys.find((k) => k.name === "brew_heater_w")).toMatchObject({ value: 1200, source: "controller", min: 0, max: 3500 });
     expect(form.keys.some((k) => k.name === "machine_type")).toBe(false); // factory-only keys are not offered
+    // A partial patch changes only what it names: the broker address stays when only the password changes.
+    expect((await a.patch({ hub: { mqtt: { port: 1884, enabled: true } } })).status).toBe(200);
+    expect((await a.patch({ hub: { mqtt: { password: "another" }, maintenance: { descale_every_days: 90 } } })).status).toBe(200);
+    expect(a.hub.settings.hubSettings().mqtt).toMatchObject({ host: "127.0.0.1", port: 1884, enabled: true, password: "another" });
+    expect(a.hub.settings.hubSettings().maintenance).toMatchObject({ descale_every_days: 90, backflush_every_shots: 100 });
+    expect((await a.patch({ hub: { mqtt: { enabled: false, password: SECRET } } })).status).toBe(200);
     const weekdays = { id: 1, days: ["mon", "tue", "wed", "thu", "fri"], time: "06:30", action: "on" };
     expect((await a.patch({ hub: { schedules: [weekdays], auto_off: { minutes: 90 } } })).status).toBe(200);
     expect((await a.patch({ hub: { schedules: [{ ...weekdays, time: "6:30pm" }] } })).status).toBe(400);

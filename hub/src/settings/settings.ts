@@ -22,6 +22,7 @@ const ackName = enumNamer(AckResult);
 export class Settings {
   private hub: HubSettings;
   private readonly controller = new Map<string, number>();
+  private readonly changeListeners = new Set<(s: HubSettings) => void>();
 
   constructor(
     private readonly db: Database,
@@ -84,10 +85,13 @@ export class Settings {
     }
     const patch = parsed.data;
     const nextHub = structuredClone(this.hub) as unknown as Record<string, unknown>;
-    for (const [k, v] of Object.entries(patch.hub ?? {})) {
+    // Merge what was sent, not the parsed patch: parsing fills absent fields with their defaults,
+    // which would reset stored values the patch never mentioned.
+    const sent = ((input as { hub?: Record<string, unknown> }).hub ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(sent)) {
       if (v === undefined) continue;
-      // Sections merge field by field; lists (schedules) and plain values are replaced whole.
-      nextHub[k] = typeof v === "object" && v !== null && !Array.isArray(v) ? { ...(nextHub[k] as object), ...v } : v;
+      // Sections merge field by field (nested sections too); lists (schedules) and plain values are replaced whole.
+      nextHub[k] = merge(nextHub[k], v);
     }
     const hubOk = HubSettings.safeParse(nextHub);
     if (!hubOk.success) return { ok: false, code: "invalid_settings", message: hubOk.error.issues[0]?.message ?? "invalid" };
@@ -128,7 +132,14 @@ export class Settings {
     })();
     this.hub = hubOk.data;
     for (const [k, v] of ctl) this.controller.set(k, v);
+    for (const l of this.changeListeners) l(this.hub);
     return { ok: true, pushed: live };
+  }
+
+  /** Called after hub settings were saved (the MQTT bridge reconnects with new broker settings). */
+  onHubChange(listener: (s: HubSettings) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Push every stored controller value (call when the link comes up). */
@@ -154,4 +165,14 @@ export class Settings {
       return { ok: false, code: "link_down", message: `controller.${name}: ${(e as Error).message}` };
     }
   }
+}
+
+const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `patch` over `base`, object by object; anything else in `patch` replaces. */
+function merge(base: unknown, patch: unknown): unknown {
+  if (!plain(base) || !plain(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) out[k] = merge(base[k], v);
+  return out;
 }

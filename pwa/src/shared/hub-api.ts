@@ -47,9 +47,6 @@ export const hubApi = {
     hubFetch<ShotRecord>(`/api/shots/${id}`, { method: "PATCH", body: JSON.stringify(patch) }),
   exportUrl: (id: string, format: "json" | "csv" | "visualizer") => `${currentHubUrl()}/api/shots/${id}/export?format=${format}`,
   profiles: () => hubFetch<{ bundled: Profile[]; custom: Profile[]; slots: Record<string, { id: string; name: string }> }>("/api/profiles"),
-  /** Put a bundled or library profile into a controller slot. */
-  loadProfile: (slot: number, from: { bundled: string } | { custom: string }) =>
-    hubFetch<{ ok: true; slot: number }>(`/api/profiles/${slot}`, { method: "PUT", body: JSON.stringify(from) }),
   saveProfile: (p: Profile) =>
     hubFetch<{ ok: true; profile: Profile }>(`/api/profiles/library/${p.id}`, { method: "PUT", body: JSON.stringify(p) }),
   deleteProfile: (id: string) => hubFetch<{ ok: true }>(`/api/profiles/library/${id}`, { method: "DELETE" }),

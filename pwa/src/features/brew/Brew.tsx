@@ -7,7 +7,7 @@ import { useState } from "react";
 import { Link } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
 import { grams, STOP_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
-import { HubError, hubApi } from "../../shared/hub-api.ts";
+import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { ShotChart } from "../../shared/ShotChart.tsx";
 import { useCommand } from "../../shared/use-command.ts";
@@ -62,36 +62,18 @@ export default function Brew() {
   const lastShot = useMachine((x) => x.lastShot);
   const profiles = useQuery({ queryKey: ["profiles"], queryFn: hubApi.profiles });
   const { run, busy, error } = useCommand();
-  const [prepError, setPrepError] = useState<string | null>(null);
   const brewing = s?.brewing ?? false;
   const all = [...(profiles.data?.custom ?? []), ...(profiles.data?.bundled ?? [])];
   const chosen = all.find((p) => p.id === f.profile);
-  const isCustom = (profiles.data?.custom ?? []).some((p) => p.id === f.profile);
   const phaseName = s?.shot_phase !== null && s?.shot_phase !== undefined ? chosen?.phases[s.shot_phase]?.name : undefined;
   const ratio = f.dose > 0 ? f.target / f.dose : 0;
 
   const start = async () => {
-    setPrepError(null);
     f.remember();
-    let slot = 0;
-    if (f.profile !== MACHINE_DEFAULT) {
-      // Use the slot that already holds this profile, else load it into the last slot.
-      const slots = profiles.data?.slots ?? {};
-      const found = Object.entries(slots).find(([, p]) => p.id === f.profile);
-      slot = found ? Number(found[0]) : 8;
-      if (!found) {
-        try {
-          await hubApi.loadProfile(slot, isCustom ? { custom: f.profile } : { bundled: f.profile });
-          await profiles.refetch();
-        } catch (e) {
-          setPrepError(e instanceof HubError ? `Cannot load that profile: ${e.message}` : String(e));
-          return;
-        }
-      }
-    }
+    // The hub puts the chosen profile into a controller slot (reusing one that holds it) and starts.
     await run({
       type: "start_shot",
-      profile_slot: slot,
+      ...(f.profile !== MACHINE_DEFAULT ? { profile_id: f.profile } : {}),
       dose_g: f.dose,
       target_g: f.target > 0 ? f.target : undefined,
       require_scale: false,
@@ -159,9 +141,9 @@ export default function Brew() {
             <span className="muted">No scale: the shot stops on the profile or time instead.</span>
           )}
         </div>
-        {(error || prepError) && (
+        {error && (
           <p className="error" role="alert">
-            {prepError ?? error}
+            {error}
           </p>
         )}
       </section>

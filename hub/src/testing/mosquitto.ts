@@ -1,0 +1,126 @@
+/**
+ * Test helper: a real Mosquitto broker on 127.0.0.1 on a port of its own, with a password file,
+ * optionally TLS with a certificate authority made for the test (openssl). `restart()` stops and
+ * starts the same broker on the same port (a broker restart as people see one).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { closedPort } from "./hub-on-disk.ts";
+
+export interface Broker {
+  port: number;
+  /** The CA certificate (PEM path) clients must trust; with TLS only. */
+  caPath: string | null;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function run(argv: string[]): void {
+  const r = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`${argv[0]} failed: ${r.stderr.toString()}`);
+}
+
+function makeCerts(dir: string): { ca: string; cert: string; key: string } {
+  const f = (n: string) => join(dir, n);
+  run([
+    "openssl",
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    f("ca.key"),
+    "-out",
+    f("ca.crt"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=BrewOS test CA",
+  ]);
+  run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=127.0.0.1"]);
+  writeFileSync(f("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  run([
+    "openssl",
+    "x509",
+    "-req",
+    "-in",
+    f("server.csr"),
+    "-CA",
+    f("ca.crt"),
+    "-CAkey",
+    f("ca.key"),
+    "-CAcreateserial",
+    "-out",
+    f("server.crt"),
+    "-days",
+    "2",
+    "-extfile",
+    f("san.ext"),
+  ]);
+  return { ca: f("ca.crt"), cert: f("server.crt"), key: f("server.key") };
+}
+
+export async function startMosquitto(o: { users: Record<string, string>; tls?: boolean }): Promise<Broker> {
+  const dir = mkdtempSync(join(tmpdir(), "brewos-mosquitto-"));
+  const port = await closedPort();
+  const passwd = join(dir, "passwd");
+  writeFileSync(passwd, "");
+  for (const [u, p] of Object.entries(o.users)) run(["mosquitto_passwd", "-b", passwd, u, p]);
+  const certs = o.tls ? makeCerts(dir) : null;
+  const conf = join(dir, "mosquitto.conf");
+  writeFileSync(
+    conf,
+    [
+      // Keep root when started as root (CI): the test's files are in a private temp folder.
+      ...(process.getuid?.() === 0 ? ["user root"] : []),
+      "per_listener_settings false",
+      "persistence false",
+      "log_dest stderr",
+      "log_type error",
+      `listener ${port} 127.0.0.1`,
+      "allow_anonymous false",
+      `password_file ${passwd}`,
+      ...(certs ? [`cafile ${certs.ca}`, `certfile ${certs.cert}`, `keyfile ${certs.key}`] : []),
+      "",
+    ].join("\n"),
+  );
+  let proc: ReturnType<typeof Bun.spawn> | null = null;
+  const up = async () => {
+    proc = Bun.spawn(["mosquitto", "-c", conf], { stdout: "ignore", stderr: "pipe" });
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const s = Bun.connect({
+          hostname: "127.0.0.1",
+          port,
+          socket: { open: (sock) => (sock.end(), resolve(true)), error: () => resolve(false), data: () => {}, close: () => {} },
+        }).catch(() => resolve(false));
+        void s;
+      });
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`mosquitto did not listen on 127.0.0.1:${port}`);
+      await Bun.sleep(50);
+    }
+  };
+  const down = async () => {
+    if (!proc) return;
+    proc.kill();
+    await proc.exited;
+    proc = null;
+  };
+  await up();
+  return {
+    port,
+    caPath: certs?.ca ?? null,
+    restart: async () => {
+      await down();
+      await up();
+    },
+    stop: async () => {
+      await down();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
