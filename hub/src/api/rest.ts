@@ -56,7 +56,7 @@ export function restRoutes(hub: Hub): Hono {
 
   api.get("/info", (c) =>
     c.json({
-      hub: { name: "BrewOS hub", version: HUB_VERSION_TEXT },
+      hub: { name: "BrewOS hub", version: HUB_VERSION_TEXT, device_id: hub.deviceId },
       protocol: { major: PROTOCOL_VERSION_MAJOR, minor: PROTOCOL_VERSION_MINOR },
       controller: hub.link.health().controller,
       interrupted_shots_at_start: hub.interruptedAtStart,

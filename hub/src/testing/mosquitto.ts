@@ -91,14 +91,13 @@ export async function startMosquitto(o: { users: Record<string, string>; tls?: b
     proc = Bun.spawn(["mosquitto", "-c", conf], { stdout: "ignore", stderr: "pipe" });
     const deadline = Date.now() + 5000;
     for (;;) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const s = Bun.connect({
-          hostname: "127.0.0.1",
-          port,
-          socket: { open: (sock) => (sock.end(), resolve(true)), error: () => resolve(false), data: () => {}, close: () => {} },
-        }).catch(() => resolve(false));
-        void s;
-      });
+      const ok = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data: () => {} } }).then(
+        (sock) => {
+          sock.end();
+          return true;
+        },
+        () => false,
+      );
       if (ok) return;
       if (Date.now() > deadline) throw new Error(`mosquitto did not listen on 127.0.0.1:${port}`);
       await Bun.sleep(50);

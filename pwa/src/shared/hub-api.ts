@@ -54,6 +54,8 @@ export const hubApi = {
   settings: () => hubFetch<SettingsView>("/api/settings"),
   patchSettings: (patch: { hub?: Record<string, unknown>; controller?: Record<string, number> }) =>
     hubFetch<{ ok: true; settings: SettingsView }>("/api/settings", { method: "PATCH", body: JSON.stringify(patch) }),
+  health: () =>
+    hubFetch<{ status: string; mqtt: { state: string; broker: string | null; last_error: string | null } | null }>("/api/health"),
   controllerKeys: () => hubFetch<{ keys: ControllerKey[] }>("/api/settings/controller"),
   autotune: () => hubFetch<{ brew: AutotuneResult | null; steam: AutotuneResult | null }>("/api/autotune"),
   maintenanceDone: (kind: string) => hubFetch<{ ok: true }>("/api/maintenance", { method: "POST", body: JSON.stringify({ kind }) }),

@@ -114,7 +114,17 @@ function HeatingStrategy() {
 function HubSection() {
   const { settings, save, saving, issues, status } = useHubSettings();
   const [name, setName] = useState("");
-  const [mqtt, setMqtt] = useState({ enabled: false, host: "", port: 1883, username: "", topic_prefix: "brewos" });
+  const [mqtt, setMqtt] = useState({
+    enabled: false,
+    host: "",
+    port: 1883,
+    username: "",
+    topic_prefix: "brewos",
+    discovery_prefix: "homeassistant",
+    client_id: "",
+    tls: { enabled: false, ca_path: "", verify: true },
+  });
+  const health = useQuery({ queryKey: ["health"], queryFn: hubApi.health, refetchInterval: 5000 });
   const [password, setPassword] = useState("");
   const [maint, setMaint] = useState({
     backflush_every_shots: 100,
@@ -139,6 +149,9 @@ function HubSection() {
       port: Number(m.port),
       username: String(m.username),
       topic_prefix: String(m.topic_prefix),
+      discovery_prefix: String(m.discovery_prefix ?? "homeassistant"),
+      client_id: String(m.client_id ?? ""),
+      tls: { enabled: false, ca_path: "", verify: true, ...(m.tls as object) },
     });
     setMaint({ ...h.maintenance });
     setKeepDays(Number(h.retention.keep_days));
@@ -206,7 +219,49 @@ function HubSection() {
           <input value={mqtt.topic_prefix} onChange={(e) => setMqtt({ ...mqtt, topic_prefix: e.target.value })} />
           {field("mqtt.topic_prefix")}
         </label>
+        <label>
+          Discovery prefix
+          <input value={mqtt.discovery_prefix} onChange={(e) => setMqtt({ ...mqtt, discovery_prefix: e.target.value })} />
+          {field("mqtt.discovery_prefix")}
+        </label>
+        <label>
+          Client id (empty: automatic)
+          <input value={mqtt.client_id} onChange={(e) => setMqtt({ ...mqtt, client_id: e.target.value })} />
+          {field("mqtt.client_id")}
+        </label>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={mqtt.tls.enabled}
+            onChange={(e) => setMqtt({ ...mqtt, tls: { ...mqtt.tls, enabled: e.target.checked } })}
+          />
+          TLS
+        </label>
+        <label>
+          CA certificate file on the hub (empty: public CAs)
+          <input
+            value={mqtt.tls.ca_path}
+            disabled={!mqtt.tls.enabled}
+            onChange={(e) => setMqtt({ ...mqtt, tls: { ...mqtt.tls, ca_path: e.target.value } })}
+          />
+          {field("mqtt.tls.ca_path")}
+        </label>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={mqtt.tls.verify}
+            disabled={!mqtt.tls.enabled}
+            onChange={(e) => setMqtt({ ...mqtt, tls: { ...mqtt.tls, verify: e.target.checked } })}
+          />
+          Check the broker's certificate
+        </label>
       </div>
+      <p className="small" role="status">
+        Broker:{" "}
+        {health.data?.mqtt
+          ? `${health.data.mqtt.state}${health.data.mqtt.last_error ? ` — ${health.data.mqtt.last_error}` : ""}`
+          : "unknown"}
+      </p>
       <h3>Maintenance reminders</h3>
       <div className="form-grid">
         {(
