@@ -4,6 +4,7 @@
  * and again by the hub); the hub (name, MQTT with a write-only password, maintenance reminders,
  * history retention). Statistics and schedules are one tap away.
  */
+import { MachineType } from "@brewos/protocol/uart";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link } from "../../app/router.tsx";
@@ -83,6 +84,21 @@ function MachineSettings() {
         </span>
       </div>
     </form>
+  );
+}
+
+const MACHINE_TYPES = new Map(Object.entries(MachineType).map(([name, id]) => [id as number, name.replaceAll("_", " ")]));
+
+/** What the controller says it drives; set with the firmware, not here. */
+function MachineIdentity() {
+  const info = useQuery({ queryKey: ["info"], queryFn: hubApi.info });
+  const c = info.data?.controller as { machine_type?: number; fw_major?: number; fw_minor?: number; fw_patch?: number } | null | undefined;
+  if (!c) return <p className="muted small">{info.error ? "The hub cannot be reached." : "The controller has not said hello yet."}</p>;
+  return (
+    <p className="small">
+      Machine type: <strong>{MACHINE_TYPES.get(c.machine_type ?? 0) ?? `type ${c.machine_type}`}</strong> (set by the controller's firmware)
+      · firmware {c.fw_major}.{c.fw_minor}.{c.fw_patch}
+    </p>
   );
 }
 
@@ -321,6 +337,7 @@ export default function Settings() {
       </section>
       <section className="card" aria-label="Machine">
         <h2>Machine</h2>
+        <MachineIdentity />
         <HeatingStrategy />
         <Autotune />
         <MachineSettings />
