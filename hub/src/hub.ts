@@ -5,6 +5,7 @@
 import type { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { Hlc } from "@brewos/protocol/sync";
 import { CONFIG_KEYS, ConfigKey } from "@brewos/protocol/uart";
 import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
@@ -25,6 +26,7 @@ import { openDatabase } from "./store/db.ts";
 import { deviceId } from "./store/device-id.ts";
 import { ShotRecorder } from "./store/shot-recorder.ts";
 import { type ShotRecord, ShotStore } from "./store/shot-store.ts";
+import { SyncService } from "./sync/sync-service.ts";
 
 export const HUB_VERSION = { major: 0, minor: 1, patch: 0 };
 export const HUB_VERSION_TEXT = `${HUB_VERSION.major}.${HUB_VERSION.minor}.${HUB_VERSION.patch}`;
@@ -53,8 +55,11 @@ export class Hub {
   readonly profiles: ProfileSlots;
   readonly profileLibrary: ProfileLibrary;
   readonly autotune = new AutotuneResults();
-  /** This hub's stable id (MQTT topics, Home Assistant unique ids). */
+  /** This hub's stable id (MQTT topics, Home Assistant unique ids, sync). */
   readonly deviceId: string;
+  /** The hub's hybrid logical clock (edits made on the hub, and every clock phones send). */
+  readonly clock: Hlc;
+  readonly sync: SyncService;
   readonly mqtt: MqttBridge;
   readonly scale: ScaleConnection | null;
   readonly scaleBridge: ScaleBridge | null;
@@ -66,9 +71,12 @@ export class Hub {
   constructor(o: HubOptions) {
     mkdirSync(o.dataDir, { recursive: true });
     this.db = openDatabase(join(o.dataDir, "hub.sqlite"));
-    this.shots = new ShotStore(this.db);
-    this.interruptedAtStart = this.shots.markInterrupted();
     this.deviceId = deviceId(this.db);
+    const lastClock = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'hlc'").get()?.value ?? null;
+    this.clock = new Hlc(`0000${this.deviceId}`, lastClock);
+    this.shots = new ShotStore(this.db, Date.now, () => this.clock.send());
+    this.sync = new SyncService(this.db, this.shots, this.clock, this.deviceId);
+    this.interruptedAtStart = this.shots.markInterrupted();
     const speed = o.speed ?? 1;
     let control: MachineControl | null = null;
     this.link = new ControllerLink({

@@ -64,4 +64,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE profile_slots (slot INTEGER PRIMARY KEY CHECK (slot BETWEEN 1 AND 8), json TEXT NOT NULL) STRICT;`,
   // 6: the yield a person entered (a shot without a scale, or weighed elsewhere)
   "ALTER TABLE shots ADD COLUMN yield_g REAL;",
+  // 7: sync — each phone's last applied mutation (exactly-once pushes), the tombstone horizon
+  `CREATE TABLE sync_clients (node_id TEXT PRIMARY KEY, last_mutation_id INTEGER NOT NULL, last_seen_at_ms INTEGER NOT NULL) STRICT;
+   INSERT INTO meta (key, value) VALUES ('tombstone_horizon_seq', '0');
+   CREATE INDEX shots_by_seq ON shots (server_seq);`,
 ];

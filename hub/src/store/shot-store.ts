@@ -59,9 +59,11 @@ function toRecord(r: Row): ShotRecord {
 }
 
 export class ShotStore {
+  /** `stamp` gives the clock for a person's edit (the hub's hybrid logical clock; default: milliseconds). */
   constructor(
     private readonly db: Database,
     private readonly now: () => number = Date.now,
+    private readonly stamp: () => string | number = () => now(),
   ) {}
 
   /** Next global change number; call inside a write transaction. */
@@ -130,8 +132,8 @@ export class ShotStore {
         .get({ id });
       if (!row || fields.length === 0) return;
       const now = this.now();
-      const clocks = JSON.parse(row.field_clocks) as Record<string, number>;
-      for (const f of fields) clocks[f] = now;
+      const clocks = JSON.parse(row.field_clocks) as Record<string, string | number>;
+      for (const f of fields) clocks[f] = this.stamp();
       const sets = fields.map((f) => `${f} = $${f}`).join(", ");
       const values: Record<string, string | number | null> = { id, seq: this.nextServerSeq(), now, clocks: JSON.stringify(clocks) };
       for (const f of fields) values[f] = patch[f] ?? null;

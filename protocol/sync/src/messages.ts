@@ -1,0 +1,101 @@
+/**
+ * @module The sync conversation between a phone (or tab leader) and the hub, carried on the hub's
+ * `/ws` beside commands (and later through the relay unchanged). Every message has `type` and
+ * `v` (this format's version). Validated at both ends with these schemas.
+ *
+ *   phone → hub: sync_hello {node_id, schema_version, cursor}
+ *                sync_push {mutations: [{mutation_id, shot_id, fields, create?}]}   (outbox order, ≤ 100)
+ *                sync_pull {since, limit}
+ *   hub → phone: sync_welcome {hub_id, seq} | sync_reset {reason}
+ *                sync_ack {last_mutation_id, rejected: [{mutation_id, code, message}]}
+ *                sync_changes {rows, cursor, has_more}
+ *                sync_poke {seq}                                                   (something changed: pull)
+ */
+import { z } from "zod";
+import { HLC_LENGTH } from "./hlc.ts";
+
+export const SYNC_VERSION = 1;
+/** Schema versions of the shot row this hub can sync with. */
+export const SYNC_SCHEMAS = [1] as const;
+export const MAX_PUSH = 100;
+export const MAX_PULL = 1000;
+
+const hlc = z.string().length(HLC_LENGTH);
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, "a UUIDv7");
+const edit = <T extends z.ZodType>(value: T) => z.tuple([value, hlc]);
+
+export const FieldEditsSchema = z
+  .strictObject({
+    notes: edit(z.string().max(4000).nullable()),
+    rating: edit(z.int().min(1).max(5).nullable()),
+    beans: edit(z.string().max(200).nullable()),
+    grind: edit(z.string().max(100).nullable()),
+    dose_g: edit(z.number().min(1).max(100).nullable()),
+    yield_g: edit(z.number().min(0).max(1000).nullable()),
+    deleted: edit(z.boolean()),
+  })
+  .partial();
+
+/** The immutable core of a shot logged by hand on a phone (no machine telemetry). */
+export const ManualShotSchema = z.strictObject({
+  started_at_ms: z.int().min(0),
+  duration_ms: z.int().min(0).max(600_000).nullable(),
+});
+
+export const SyncClientMessage = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("sync_hello"),
+    v: z.literal(SYNC_VERSION),
+    node_id: z.string().regex(/^[0-9a-f]{16}$/),
+    schema_version: z.int(),
+    cursor: z.int().min(0),
+  }),
+  z.strictObject({
+    type: z.literal("sync_push"),
+    v: z.literal(SYNC_VERSION),
+    mutations: z
+      .array(z.strictObject({ mutation_id: z.int().min(1), shot_id: uuid, fields: FieldEditsSchema, create: ManualShotSchema.optional() }))
+      .min(1)
+      .max(MAX_PUSH),
+  }),
+  z.strictObject({ type: z.literal("sync_pull"), v: z.literal(SYNC_VERSION), since: z.int().min(0), limit: z.int().min(1).max(MAX_PULL) }),
+]);
+export type SyncClientMessage = z.infer<typeof SyncClientMessage>;
+
+/** A shot row as it syncs: the immutable core, then every editable field with its clock. */
+export interface SyncRow {
+  id: string;
+  server_seq: number;
+  status: string;
+  source: string;
+  started_at_ms: number;
+  duration_ms: number | null;
+  stop_reason: string | null;
+  profile_slot: number | null;
+  profile_name: string | null;
+  target_g: number | null;
+  final_weight_g: number | null;
+  settled_weight_g: number | null;
+  volume_ml: number | null;
+  max_pressure_bar: number | null;
+  mean_brew_c: number | null;
+  sample_count: number;
+  values: {
+    notes: string | null;
+    rating: number | null;
+    beans: string | null;
+    grind: string | null;
+    dose_g: number | null;
+    yield_g: number | null;
+    deleted: boolean;
+  };
+  clocks: Partial<Record<"notes" | "rating" | "beans" | "grind" | "dose_g" | "yield_g" | "deleted", string>>;
+}
+
+export type SyncServerMessage =
+  | { type: "sync_welcome"; v: 1; hub_id: string; seq: number }
+  | { type: "sync_reset"; v: 1; reason: "schema" | "behind_horizon"; message: string }
+  | { type: "sync_ack"; v: 1; last_mutation_id: number; rejected: { mutation_id: number; code: string; message: string }[] }
+  | { type: "sync_changes"; v: 1; rows: SyncRow[]; cursor: number; has_more: boolean }
+  | { type: "sync_poke"; v: 1; seq: number }
+  | { type: "sync_error"; v: 1; code: string; message: string };
