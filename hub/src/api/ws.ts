@@ -85,28 +85,28 @@ export class WsFanout {
 
   /** Sync (docs/api/sync.md): hello, push, pull; other devices are poked when rows change. */
   private syncMessage(ws: WSContext, raw: unknown): void {
+    this.reply(ws, this.syncAnswer(ws, raw));
+  }
+
+  private syncAnswer(ws: WSContext, raw: unknown): object {
     const parsed = SyncClientMessage.safeParse(raw);
     if (!parsed.success) {
       const i = parsed.error.issues[0];
-      return this.reply(ws, {
-        type: "sync_error",
-        v: 1,
-        code: "invalid_sync_message",
-        message: `${i?.path.join(".") || "(message)"}: ${i?.message}`,
-      });
+      return { type: "sync_error", v: 1, code: "invalid_sync_message", message: `${i?.path.join(".") || "(message)"}: ${i?.message}` };
     }
     const m = parsed.data;
     if (m.type === "sync_hello") {
       const answer = this.hub.sync.hello(m.node_id, m.schema_version, m.cursor);
       if (answer.type === "sync_welcome") this.syncing.set(key(ws), m.node_id);
-      return this.reply(ws, answer);
+      return answer;
     }
     const node = this.syncing.get(key(ws));
-    if (!node) return this.reply(ws, { type: "sync_error", v: 1, code: "no_hello", message: "send sync_hello first" });
-    if (m.type === "sync_pull") return this.reply(ws, this.hub.sync.pull(m.since, m.limit));
+    if (!node) return { type: "sync_error", v: 1, code: "no_hello", message: "send sync_hello first" };
+    if (m.type === "sync_pull") return this.hub.sync.pull(m.since, m.limit);
     const r = this.hub.sync.push(node, m.mutations);
-    this.reply(ws, r.ack); // committed before it is answered; others hear of it after
-    if (r.changed) this.poke(key(ws));
+    // Committed before it is answered; the other devices hear of it right after the answer.
+    if (r.changed) queueMicrotask(() => this.poke(key(ws)));
+    return r.ack;
   }
 
   private poke(except: unknown): void {

@@ -6,8 +6,8 @@
  */
 import type { Database } from "bun:sqlite";
 import type { ShotRecord, ShotStatus } from "@brewos/protocol/api";
+import { uuidv7 } from "@brewos/protocol/sync";
 import { decodeSamples, encodeSamples, type Sample } from "./samples-codec.ts";
-import { uuidv7 } from "./uuidv7.ts";
 
 export interface ShotBegin {
   started_at_ms: number;

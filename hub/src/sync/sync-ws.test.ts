@@ -4,8 +4,7 @@
  * with sync_error and change nothing.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { formatHlc } from "@brewos/protocol/sync";
-import { uuidv7 } from "../store/uuidv7.ts";
+import { formatHlc, uuidv7 } from "@brewos/protocol/sync";
 import { hubOnDisk } from "../testing/hub-on-disk.ts";
 
 let h: Awaited<ReturnType<typeof hubOnDisk>>;

@@ -8,11 +8,10 @@
  */
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
-import { type EditableField, formatHlc, Hlc, type SyncServerMessage } from "@brewos/protocol/sync";
+import { type EditableField, formatHlc, Hlc, type SyncServerMessage, uuidv7 } from "@brewos/protocol/sync";
 import fc from "fast-check";
 import { MIGRATIONS } from "../store/migrations.ts";
 import { ShotStore } from "../store/shot-store.ts";
-import { uuidv7 } from "../store/uuidv7.ts";
 import { SyncService } from "./sync-service.ts";
 import { Phone } from "./testing/phone.ts";
 

@@ -2,3 +2,4 @@
 export * from "./hlc.ts";
 export * from "./merge.ts";
 export * from "./messages.ts";
+export * from "./uuidv7.ts";
