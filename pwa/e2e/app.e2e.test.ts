@@ -115,7 +115,12 @@ describe("the app in Chromium on the simulator", () => {
     await page.getByText("Saved", { exact: true }).waitFor({ timeout: 5000 });
     await snap(page, "shot-detail-phone");
     await checkAxe(page, "shot detail");
-    const shots = (await (await fetch(`${hub.base}/api/shots?limit=1`)).json()) as { shots: Record<string, unknown>[] };
+    // Saved on the phone at once; sync carries it to the hub.
+    let shots = { shots: [] as Record<string, unknown>[] };
+    for (let i = 0; i < 100 && shots.shots[0]?.rating !== 4; i++) {
+      shots = (await (await fetch(`${hub.base}/api/shots?limit=1`)).json()) as typeof shots;
+      if (shots.shots[0]?.rating !== 4) await Bun.sleep(50);
+    }
     expect(shots.shots[0]).toMatchObject({
       rating: 4,
       beans: "Kenya AA",

@@ -4,7 +4,7 @@
  * the problem; the socket stays open.
  */
 
-import { SyncClientMessage } from "@brewos/protocol/sync";
+import { SyncClientMessage } from "@brewos/protocol/sync/messages";
 import type { WSContext } from "hono/ws";
 import type { Hub } from "../hub.ts";
 import { parseCommand } from "./commands.ts";

@@ -37,6 +37,7 @@ interface DbRow {
   started_at_ms: number;
   duration_ms: number | null;
   stop_reason: string | null;
+  end_flags: string;
   profile_slot: number | null;
   profile_json: string | null;
   target_g: number | null;
@@ -57,7 +58,7 @@ interface DbRow {
 }
 
 const COLUMNS =
-  "id, server_seq, status, source, started_at_ms, duration_ms, stop_reason, profile_slot, profile_json, target_g, final_weight_g, settled_weight_g, volume_ml, max_pressure_bar, mean_brew_c, sample_count, notes, rating, beans, grind, dose_g, yield_g, deleted, field_clocks";
+  "id, server_seq, status, source, started_at_ms, duration_ms, stop_reason, end_flags, profile_slot, profile_json, target_g, final_weight_g, settled_weight_g, volume_ml, max_pressure_bar, mean_brew_c, sample_count, notes, rating, beans, grind, dose_g, yield_g, deleted, field_clocks";
 
 /** Clocks written before sync existed were plain milliseconds: read them as the oldest clock of that millisecond. */
 export function readClocks(json: string): FieldClocks {
@@ -86,6 +87,7 @@ function toSyncRow(r: DbRow): SyncRow {
     started_at_ms: r.started_at_ms,
     duration_ms: r.duration_ms,
     stop_reason: r.stop_reason,
+    end_flags: JSON.parse(r.end_flags) as string[],
     profile_slot: r.profile_slot,
     profile_name: profileName,
     target_g: r.target_g,

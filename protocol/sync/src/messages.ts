@@ -13,12 +13,7 @@
  */
 import { z } from "zod";
 import { HLC_LENGTH } from "./hlc.ts";
-
-export const SYNC_VERSION = 1;
-/** Schema versions of the shot row this hub can sync with. */
-export const SYNC_SCHEMAS = [1] as const;
-export const MAX_PUSH = 100;
-export const MAX_PULL = 1000;
+import { MAX_PULL, MAX_PUSH, SYNC_VERSION } from "./types.ts";
 
 const hlc = z.string().length(HLC_LENGTH);
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, "a UUIDv7");
@@ -61,41 +56,3 @@ export const SyncClientMessage = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("sync_pull"), v: z.literal(SYNC_VERSION), since: z.int().min(0), limit: z.int().min(1).max(MAX_PULL) }),
 ]);
 export type SyncClientMessage = z.infer<typeof SyncClientMessage>;
-
-/** A shot row as it syncs: the immutable core, then every editable field with its clock. */
-export interface SyncRow {
-  id: string;
-  server_seq: number;
-  status: string;
-  source: string;
-  started_at_ms: number;
-  duration_ms: number | null;
-  stop_reason: string | null;
-  profile_slot: number | null;
-  profile_name: string | null;
-  target_g: number | null;
-  final_weight_g: number | null;
-  settled_weight_g: number | null;
-  volume_ml: number | null;
-  max_pressure_bar: number | null;
-  mean_brew_c: number | null;
-  sample_count: number;
-  values: {
-    notes: string | null;
-    rating: number | null;
-    beans: string | null;
-    grind: string | null;
-    dose_g: number | null;
-    yield_g: number | null;
-    deleted: boolean;
-  };
-  clocks: Partial<Record<"notes" | "rating" | "beans" | "grind" | "dose_g" | "yield_g" | "deleted", string>>;
-}
-
-export type SyncServerMessage =
-  | { type: "sync_welcome"; v: 1; hub_id: string; seq: number }
-  | { type: "sync_reset"; v: 1; reason: "schema" | "behind_horizon"; message: string }
-  | { type: "sync_ack"; v: 1; last_mutation_id: number; rejected: { mutation_id: number; code: string; message: string }[] }
-  | { type: "sync_changes"; v: 1; rows: SyncRow[]; cursor: number; has_more: boolean }
-  | { type: "sync_poke"; v: 1; seq: number }
-  | { type: "sync_error"; v: 1; code: string; message: string };

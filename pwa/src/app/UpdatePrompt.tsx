@@ -1,19 +1,27 @@
 /**
  * A new app version is offered, never applied on its own: "New version — reload". While edits are
- * still being saved to the hub, the reload waits (an update must not lose them).
+ * still waiting in the outbox for the hub, the reload waits (an update must not lose them).
  */
 
 import { useRegisterSW } from "virtual:pwa-register/react";
 import { useEffect, useState } from "react";
-import { pendingEdits } from "../shared/pending-edits.ts";
 
 export function UpdatePrompt() {
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     updateServiceWorker,
   } = useRegisterSW({ immediate: true });
-  const [busy, setBusy] = useState(pendingEdits.count());
-  useEffect(() => pendingEdits.subscribe(setBusy), []);
+  // Edits still in the outbox have not reached the hub: a reload now must wait for them.
+  const [busy, setBusy] = useState(0);
+  useEffect(() => {
+    if (!needRefresh) return;
+    let stop = () => {};
+    void Promise.all([import("dexie"), import("../data/db.ts")]).then(([{ liveQuery }, { db }]) => {
+      const sub = liveQuery(() => db.outbox.count()).subscribe({ next: setBusy });
+      stop = () => sub.unsubscribe();
+    });
+    return () => stop();
+  }, [needRefresh]);
   if (!needRefresh) return null;
   return (
     <aside className="update" aria-label="App update">

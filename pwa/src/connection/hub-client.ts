@@ -5,6 +5,7 @@
  * or a timeout. It holds no React state: the machine store subscribes to it.
  */
 import type { AutotuneResult, MachineSnapshot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
+import type { SyncServerMessage } from "@brewos/protocol/sync";
 import type { HubSocket, HubTransport } from "./transport.ts";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting";
@@ -23,6 +24,8 @@ export interface HubClientEvents {
   onShot(shot: ShotRecord): void;
   /** The controller proposed PID gains after an autotune. */
   onAutotune?(result: AutotuneResult): void;
+  /** Sync messages (sync_*), for this install's sync engine. */
+  onSync?(message: SyncServerMessage): void;
 }
 
 export interface HubClientOptions {
@@ -65,6 +68,13 @@ export class HubClient {
 
   get describe(): string {
     return this.transport.describe;
+  }
+
+  /** Send any message (sync); false when there is no socket. */
+  send(message: object): boolean {
+    if (!this.socket || this.lastRx === 0) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
   }
 
   /** Send a command; resolves with the hub's result (or a timeout / not-connected failure). */
@@ -122,6 +132,10 @@ export class HubClient {
       m = JSON.parse(text) as WsServerMessage;
     } catch {
       return; // not ours; the hub only sends JSON
+    }
+    if (typeof m.type === "string" && m.type.startsWith("sync_")) {
+      this.events.onSync?.(m as unknown as SyncServerMessage);
+      return;
     }
     switch (m.type) {
       case "snapshot":

@@ -27,6 +27,9 @@ export interface MachineStore {
   receivedAt: number;
   trace: ShotTrace;
   lastShot: ShotRecord | null;
+  /** This install's sync with the hub (only the leading tab reports it). */
+  syncStatus: "idle" | "syncing" | "synced" | "offline" | "error";
+  syncDetail: string | null;
   /** The newest autotune result pushed by the hub while this app was open. */
   autotune: AutotuneResult | null;
   client: HubClient | null;
@@ -42,6 +45,8 @@ export const useMachine = create<MachineStore>(() => ({
   trace: emptyTrace(null),
   lastShot: null,
   autotune: null,
+  syncStatus: "idle",
+  syncDetail: null,
   client: null,
 }));
 

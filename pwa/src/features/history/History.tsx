@@ -1,38 +1,27 @@
 /**
- * Shot history from the phone's copy (works offline), refreshed from the hub when it is reachable
- * and whenever the hub announces a new shot. Filters: text (beans, notes, grind), minimum rating,
- * how the shot ended.
+ * Shot history from this device's own log (IndexedDB): it opens with no network, and the sync with
+ * the hub fills it in and carries edits both ways. Filters: text (beans, notes, grind), minimum
+ * rating, how the shot ended. Shots can also be logged by hand here (no machine needed).
  */
-import type { ShotRecord } from "@brewos/protocol/api";
 import { useLiveQuery } from "dexie-react-hooks";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { Link } from "../../app/router.tsx";
-import { dateTime, grams, STOP_WORDS, seconds, yieldG } from "../../shared/format.ts";
-import { HubError } from "../../shared/hub-api.ts";
-import { historyDb, putShot, refreshFromHub } from "./shot-cache.ts";
+import { useMachine } from "../../connection/machine-store.ts";
+import { db, type LocalShot } from "../../data/db.ts";
+import { yieldOf } from "../../data/samples.ts";
+import { dateTime, grams, STOP_WORDS, seconds } from "../../shared/format.ts";
+import { ManualShotForm } from "./ManualShotForm.tsx";
 import { VirtualList } from "./VirtualList.tsx";
 
 const ROW_PX = 72;
 
-export function useHistoryRefresh(): string | null {
-  const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    const refresh = () =>
-      refreshFromHub().then(
-        () => setProblem(null),
-        (e) => setProblem(e instanceof HubError ? e.message : String(e)),
-      );
-    void refresh();
-    const onShot = (e: Event) => void putShot((e as CustomEvent<ShotRecord>).detail);
-    window.addEventListener("brewos:shot-recorded", onShot);
-    window.addEventListener("online", refresh);
-    return () => {
-      window.removeEventListener("brewos:shot-recorded", onShot);
-      window.removeEventListener("online", refresh);
-    };
-  }, []);
-  return problem;
-}
+const SYNC_WORDS = {
+  idle: "Not synced yet",
+  syncing: "Syncing with the hub…",
+  synced: "In sync with the hub",
+  offline: "Offline: changes are kept on this device and sync when the hub is back",
+  error: "Sync problem",
+};
 
 function Stars({ n }: { n: number | null }) {
   if (!n) return null;
@@ -44,41 +33,59 @@ function Stars({ n }: { n: number | null }) {
   );
 }
 
-function Row({ s }: { s: ShotRecord }) {
+function Row({ s }: { s: LocalShot }) {
   return (
     <Link href={`/history/${s.id}`} className="shot-row">
       <span className="when">{dateTime(s.started_at_ms)}</span>
       <span className="what">
-        {grams(yieldG(s))} · {seconds((s.duration_ms ?? 0) / 1000, 0)}
-        {s.dose_g ? ` · ${s.dose_g} g in` : ""}
+        {grams(yieldOf(s))} · {seconds((s.duration_ms ?? 0) / 1000, 0)}
+        {s.values.dose_g ? ` · ${s.values.dose_g} g in` : ""}
         {s.status === "interrupted" ? " · interrupted" : ""}
+        {s.source === "manual" ? " · by hand" : ""}
       </span>
       <span className="muted small">
-        {[s.beans, STOP_WORDS[s.stop_reason ?? ""]].filter(Boolean).join(" · ")} <Stars n={s.rating} />
+        {[s.values.beans, STOP_WORDS[s.stop_reason ?? ""]].filter(Boolean).join(" · ")} <Stars n={s.values.rating} />
       </span>
     </Link>
   );
 }
 
 export default function History() {
-  const problem = useHistoryRefresh();
-  const all = useLiveQuery(() => historyDb.shots.orderBy("started_at_ms").reverse().toArray(), []);
+  const all = useLiveQuery(
+    () =>
+      db.shots
+        .orderBy("started_at_ms")
+        .reverse()
+        .filter((s) => !s.values.deleted)
+        .toArray(),
+    [],
+  );
+  const pending = useLiveQuery(() => db.outbox.count(), [], 0);
+  const syncStatus = useMachine((m) => m.syncStatus);
+  const syncDetail = useMachine((m) => m.syncDetail);
   const [text, setText] = useState("");
   const [minRating, setMinRating] = useState(0);
   const [ending, setEnding] = useState("");
+  const [logging, setLogging] = useState(false);
   const shots = useMemo(() => {
     const q = text.trim().toLowerCase();
     return (all ?? []).filter(
       (s) =>
-        (!q || [s.beans, s.notes, s.grind].some((v) => v?.toLowerCase().includes(q))) &&
-        (minRating === 0 || (s.rating ?? 0) >= minRating) &&
+        (!q || [s.values.beans, s.values.notes, s.values.grind].some((v) => v?.toLowerCase().includes(q))) &&
+        (minRating === 0 || (s.values.rating ?? 0) >= minRating) &&
         (!ending || s.stop_reason === ending),
     );
   }, [all, text, minRating, ending]);
   return (
     <div className="stack">
       <section className="card" aria-label="Filters">
-        <h1>History</h1>
+        <div className="row between">
+          <h1>History</h1>
+          <button type="button" onClick={() => setLogging(!logging)} aria-expanded={logging}>
+            Log a shot
+          </button>
+        </div>
+        {logging && <ManualShotForm onDone={() => setLogging(false)} />}
         <div className="form-grid">
           <label>
             Search
@@ -107,12 +114,16 @@ export default function History() {
             </select>
           </label>
         </div>
-        {problem && <p className="muted small">Showing the shots saved on this device ({problem}).</p>}
+        <p className="muted small" role="status">
+          {SYNC_WORDS[syncStatus]}
+          {syncStatus === "error" && syncDetail ? `: ${syncDetail}` : ""}
+          {pending > 0 ? ` · ${pending} change${pending > 1 ? "s" : ""} waiting for the hub` : ""}
+        </p>
         <p className="muted small" aria-live="polite">
           {all === undefined ? "Loading…" : `${shots.length} of ${all.length} shots`}
         </p>
       </section>
-      {all !== undefined && all.length === 0 && <p className="muted">No shots yet. Pull one on the Brew screen.</p>}
+      {all !== undefined && all.length === 0 && <p className="muted">No shots yet. Pull one on the Brew screen, or log one by hand.</p>}
       <VirtualList items={shots} rowHeight={ROW_PX} keyOf={(s) => s.id} render={(s) => <Row s={s} />} label="Shots, newest first" />
     </div>
   );

@@ -1,18 +1,20 @@
 /**
- * One shot: its chart, summary and how it ended; notes, rating, beans and grind to edit; another
- * shot to compare on the same chart; export as JSON, CSV or for visualizer.coffee.
+ * One shot: its chart, summary and how it ended; notes, rating, beans, grind, dose and yield to
+ * edit (saved on this device at once, carried to the hub by sync); delete and undo; another shot
+ * to compare on the same chart; export as JSON, CSV or for visualizer.coffee.
  */
-import type { SampleRow, ShotRecord } from "@brewos/protocol/api";
+import type { SampleRow } from "@brewos/protocol/api";
 import { useQuery } from "@tanstack/react-query";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useEffect, useState } from "react";
 import { Link } from "../../app/router.tsx";
-import { dateTime, grams, STOP_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
-import { HubError, hubApi } from "../../shared/hub-api.ts";
-import { pendingEdits } from "../../shared/pending-edits.ts";
+import { getSync } from "../../connection/connect.ts";
+import { db, type LocalShot } from "../../data/db.ts";
+import { samplesFor, yieldOf } from "../../data/samples.ts";
+import { dateTime, grams, STOP_WORDS, seconds, temp } from "../../shared/format.ts";
+import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { ShotChart, type ShotSeries } from "../../shared/ShotChart.tsx";
-import { historyDb, putShot, samplesFor } from "./shot-cache.ts";
 
 function series(rows: SampleRow[]): ShotSeries {
   return {
@@ -24,50 +26,53 @@ function series(rows: SampleRow[]): ShotSeries {
   };
 }
 
-function useShotSeries(id: string | null) {
+function useShotSeries(id: string | null, hasSamples: boolean) {
   return useQuery({
     queryKey: ["samples", id],
     queryFn: () => samplesFor(id as string).then(series),
-    enabled: id !== null,
+    enabled: id !== null && hasSamples,
     staleTime: Number.POSITIVE_INFINITY,
   });
 }
 
-function Annotations({ shot }: { shot: ShotRecord }) {
-  const [notes, setNotes] = useState(shot.notes ?? "");
-  const [beans, setBeans] = useState(shot.beans ?? "");
-  const [grind, setGrind] = useState(shot.grind ?? "");
-  const [rating, setRating] = useState(shot.rating ?? 0);
-  const [dose, setDose] = useState(shot.dose_g === null ? "" : String(shot.dose_g));
-  const [cup, setCup] = useState(shot.yield_g === null ? "" : String(shot.yield_g));
-  const [state, setState] = useState<{ kind: "idle" | "saving" | "saved" | "error"; text?: string }>({ kind: "idle" });
+const text = (v: number | null) => (v === null ? "" : String(v));
+const num = (s: string): number | null => (s.trim() === "" ? null : Number(s));
+
+function Annotations({ shot }: { shot: LocalShot }) {
+  const v = shot.values;
+  const [notes, setNotes] = useState(v.notes ?? "");
+  const [beans, setBeans] = useState(v.beans ?? "");
+  const [grind, setGrind] = useState(v.grind ?? "");
+  const [rating, setRating] = useState(v.rating ?? 0);
+  const [dose, setDose] = useState(text(v.dose_g));
+  const [cup, setCup] = useState(text(v.yield_g));
+  const [state, setState] = useState<string | null>(null);
+  const waiting = useLiveQuery(() => db.outbox.where("shot_id").equals(shot.id).count(), [shot.id], 0);
   useEffect(() => {
-    setNotes(shot.notes ?? "");
-    setBeans(shot.beans ?? "");
-    setGrind(shot.grind ?? "");
-    setRating(shot.rating ?? 0);
-    setDose(shot.dose_g === null ? "" : String(shot.dose_g));
-    setCup(shot.yield_g === null ? "" : String(shot.yield_g));
-  }, [shot.notes, shot.beans, shot.grind, shot.rating, shot.dose_g, shot.yield_g]);
+    setNotes(v.notes ?? "");
+    setBeans(v.beans ?? "");
+    setGrind(v.grind ?? "");
+    setRating(v.rating ?? 0);
+    setDose(text(v.dose_g));
+    setCup(text(v.yield_g));
+  }, [v.notes, v.beans, v.grind, v.rating, v.dose_g, v.yield_g]);
   const save = async () => {
-    setState({ kind: "saving" });
+    const d = num(dose);
+    const y = num(cup);
+    if (d !== null && (d < 1 || d > 100)) return setState("Not saved: dose is 1 to 100 g");
+    if (y !== null && (y < 0 || y > 1000)) return setState("Not saved: yield is 0 to 1000 g");
     try {
-      const updated = await pendingEdits.track(
-        hubApi.annotate(shot.id, {
-          notes: notes || null,
-          beans: beans || null,
-          grind: grind || null,
-          rating: rating || null,
-          dose_g: dose.trim() === "" ? null : Number(dose),
-          yield_g: cup.trim() === "" ? null : Number(cup),
-        }),
-      );
-      await putShot(updated);
-      setState({ kind: "saved" });
+      await (await getSync()).edit(shot.id, {
+        notes: notes || null,
+        beans: beans || null,
+        grind: grind || null,
+        rating: rating || null,
+        dose_g: d,
+        yield_g: y,
+      });
+      setState("Saved");
     } catch (e) {
-      const why =
-        e instanceof HubError ? (e.issues.length ? e.issues.map((i) => `${i.path}: ${i.message}`).join("; ") : e.message) : String(e);
-      setState({ kind: "error", text: `Not saved: ${why}` });
+      setState(`Not saved: ${(e as Error).message}`);
     }
   };
   return (
@@ -109,28 +114,22 @@ function Annotations({ shot }: { shot: ShotRecord }) {
         </label>
         <label>
           Yield (g{shot.settled_weight_g !== null ? `, scale said ${shot.settled_weight_g}` : ""})
-          <input
-            type="number"
-            inputMode="decimal"
-            step={0.1}
-            min={0}
-            max={1000}
-            value={cup}
-            placeholder={String(yieldG({ ...shot, yield_g: null }) ?? "")}
-            onChange={(e) => setCup(e.target.value)}
-          />
+          <input type="number" inputMode="decimal" step={0.1} min={0} max={1000} value={cup} onChange={(e) => setCup(e.target.value)} />
         </label>
       </div>
       <label>
         Notes
         <textarea value={notes} maxLength={4000} rows={3} onChange={(e) => setNotes(e.target.value)} />
       </label>
-      <div className="row">
-        <button type="submit" className="primary" disabled={state.kind === "saving"}>
+      <div className="row wrap">
+        <button type="submit" className="primary">
           Save
         </button>
-        <span aria-live="polite" className={state.kind === "error" ? "error" : "muted"}>
-          {state.kind === "saving" ? "Saving…" : state.kind === "saved" ? "Saved" : state.text}
+        <span role="status" className={state?.startsWith("Not") ? "error" : "muted"}>
+          {state}
+        </span>
+        <span className="muted small">
+          {waiting > 0 ? "on this device; reaches the hub when it can" : state === "Saved" ? "and on the hub" : ""}
         </span>
       </div>
     </form>
@@ -139,24 +138,24 @@ function Annotations({ shot }: { shot: ShotRecord }) {
 
 export default function ShotDetail({ id }: { id: string }) {
   const unit = usePreferences((p) => p.unit);
-  const cached = useLiveQuery(() => historyDb.shots.get(id), [id]);
-  const fromHub = useQuery({ queryKey: ["shot", id], queryFn: () => hubApi.shot(id), enabled: cached === undefined });
-  const shot = cached ?? fromHub.data;
-  const recent = useLiveQuery(() => historyDb.shots.orderBy("started_at_ms").reverse().limit(50).toArray(), []);
+  const shot = useLiveQuery(() => db.shots.get(id), [id], null as LocalShot | null | undefined);
+  const recent = useLiveQuery(
+    () =>
+      db.shots
+        .orderBy("started_at_ms")
+        .reverse()
+        .filter((s) => !s.values.deleted)
+        .limit(50)
+        .toArray(),
+    [],
+  );
   const [compareId, setCompareId] = useState<string>("");
-  const samples = useShotSeries(shot ? id : null);
-  const other = useShotSeries(compareId || null);
-  if (!shot) {
-    return (
-      <p className="muted">
-        {fromHub.error
-          ? `This shot is not on this device and the hub cannot be reached (${(fromHub.error as Error).message}).`
-          : "Loading…"}
-      </p>
-    );
-  }
-  const cup = yieldG(shot);
-  const ratio = shot.dose_g && cup ? `1:${(cup / shot.dose_g).toFixed(1)}` : "–";
+  const samples = useShotSeries(shot ? id : null, (shot?.sample_count ?? 0) > 0);
+  const other = useShotSeries(compareId || null, true);
+  if (shot === null) return <p className="muted">Loading…</p>;
+  if (!shot) return <p className="muted">This shot is not on this device (yet). It arrives with the next sync.</p>;
+  const cup = yieldOf(shot);
+  const ratio = shot.values.dose_g && cup ? `1:${(cup / shot.values.dose_g).toFixed(1)}` : "–";
   return (
     <div className="stack">
       <p>
@@ -164,10 +163,18 @@ export default function ShotDetail({ id }: { id: string }) {
       </p>
       <section className="card" aria-label="Shot">
         <h1>{dateTime(shot.started_at_ms)}</h1>
+        {shot.values.deleted && (
+          <p className="error" role="status">
+            Deleted.{" "}
+            <button type="button" onClick={() => void getSync().then((e) => e.edit(shot.id, { deleted: false }))}>
+              Undo
+            </button>
+          </p>
+        )}
         <dl className="numbers">
           <div>
             <dt>Yield</dt>
-            <dd className="big">{grams(yieldG(shot))}</dd>
+            <dd className="big">{grams(cup)}</dd>
           </div>
           <div>
             <dt>Time</dt>
@@ -175,7 +182,7 @@ export default function ShotDetail({ id }: { id: string }) {
           </div>
           <div>
             <dt>Dose</dt>
-            <dd className="big">{grams(shot.dose_g)}</dd>
+            <dd className="big">{grams(shot.values.dose_g)}</dd>
           </div>
           <div>
             <dt>Ratio</dt>
@@ -191,11 +198,16 @@ export default function ShotDetail({ id }: { id: string }) {
           </div>
         </dl>
         <p>
-          Ended: <strong>{STOP_WORDS[shot.stop_reason ?? ""] ?? shot.stop_reason ?? shot.status}</strong>
+          Ended:{" "}
+          <strong>
+            {shot.source === "manual" ? "logged by hand" : (STOP_WORDS[shot.stop_reason ?? ""] ?? shot.stop_reason ?? shot.status)}
+          </strong>
           {shot.end_flags.includes("weight_lost") ? " (the scale dropped out during the shot)" : ""}
           {shot.status === "interrupted" ? " — the hub stopped mid-shot; what was recorded is kept" : ""}
         </p>
-        {samples.data ? (
+        {shot.sample_count === 0 ? (
+          <p className="muted">No curves: {shot.source === "manual" ? "this shot was logged by hand." : "nothing was recorded."}</p>
+        ) : samples.data ? (
           <ShotChart
             shot={samples.data}
             {...(other.data ? { compare: other.data } : {})}
@@ -204,7 +216,7 @@ export default function ShotDetail({ id }: { id: string }) {
         ) : (
           <p className="muted">
             {samples.error
-              ? `Chart unavailable offline until it was opened once online (${(samples.error as Error).message}).`
+              ? `The chart needs the hub the first time it is opened (${(samples.error as Error).message}).`
               : "Loading chart…"}
           </p>
         )}
@@ -213,10 +225,10 @@ export default function ShotDetail({ id }: { id: string }) {
           <select value={compareId} onChange={(e) => setCompareId(e.target.value)}>
             <option value="">no other shot</option>
             {recent
-              ?.filter((s) => s.id !== id)
+              ?.filter((s) => s.id !== id && s.sample_count > 0)
               .map((s) => (
                 <option key={s.id} value={s.id}>
-                  {dateTime(s.started_at_ms)} · {grams(yieldG(s))}
+                  {dateTime(s.started_at_ms)} · {grams(yieldOf(s))}
                 </option>
               ))}
           </select>
@@ -232,6 +244,11 @@ export default function ShotDetail({ id }: { id: string }) {
           <a href={hubApi.exportUrl(id, "visualizer")} download>
             Visualizer
           </a>
+          {!shot.values.deleted && (
+            <button type="button" className="quiet" onClick={() => void getSync().then((e) => e.edit(shot.id, { deleted: true }))}>
+              Delete shot
+            </button>
+          )}
         </p>
       </section>
       <Annotations shot={shot} />

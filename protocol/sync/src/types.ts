@@ -1,0 +1,50 @@
+/**
+ * @module Sync shapes and limits without the validators (the app's first screen must not carry
+ * zod): the row as it syncs, the hub's messages, and the protocol constants. The schemas that
+ * check incoming messages are in messages.ts.
+ */
+
+export const SYNC_VERSION = 1;
+/** Schema versions of the shot row this hub can sync with. */
+export const SYNC_SCHEMAS = [1] as const;
+export const MAX_PUSH = 100;
+export const MAX_PULL = 1000;
+
+/** A shot row as it syncs: the immutable core, then every editable field with its clock. */
+export interface SyncRow {
+  id: string;
+  server_seq: number;
+  status: string;
+  source: string;
+  started_at_ms: number;
+  duration_ms: number | null;
+  stop_reason: string | null;
+  end_flags: string[];
+  profile_slot: number | null;
+  profile_name: string | null;
+  target_g: number | null;
+  final_weight_g: number | null;
+  settled_weight_g: number | null;
+  volume_ml: number | null;
+  max_pressure_bar: number | null;
+  mean_brew_c: number | null;
+  sample_count: number;
+  values: {
+    notes: string | null;
+    rating: number | null;
+    beans: string | null;
+    grind: string | null;
+    dose_g: number | null;
+    yield_g: number | null;
+    deleted: boolean;
+  };
+  clocks: Partial<Record<"notes" | "rating" | "beans" | "grind" | "dose_g" | "yield_g" | "deleted", string>>;
+}
+
+export type SyncServerMessage =
+  | { type: "sync_welcome"; v: 1; hub_id: string; seq: number }
+  | { type: "sync_reset"; v: 1; reason: "schema" | "behind_horizon"; message: string }
+  | { type: "sync_ack"; v: 1; last_mutation_id: number; rejected: { mutation_id: number; code: string; message: string }[] }
+  | { type: "sync_changes"; v: 1; rows: SyncRow[]; cursor: number; has_more: boolean }
+  | { type: "sync_poke"; v: 1; seq: number }
+  | { type: "sync_error"; v: 1; code: string; message: string };
