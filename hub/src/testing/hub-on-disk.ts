@@ -29,6 +29,8 @@ export interface TestHubOptions extends HubServerOptions {
   dataDir?: string;
   speed?: number;
   log?: (level: "info" | "warn", text: string) => void;
+  /** Listen on this port (a hub restarted on the same address); default: any free port. */
+  port?: number;
 }
 
 async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattConnector) {
@@ -43,7 +45,7 @@ async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattC
   });
   const server = createHubServer(hub, o);
   hub.start();
-  const http = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
+  const http = Bun.serve({ port: o.port ?? 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
   const stop = async () => {
     server.fanout.stop();
     await http.stop(true);

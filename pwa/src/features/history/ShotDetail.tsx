@@ -61,15 +61,12 @@ function Annotations({ shot }: { shot: LocalShot }) {
     const y = num(cup);
     if (d !== null && (d < 1 || d > 100)) return setState("Not saved: dose is 1 to 100 g");
     if (y !== null && (y < 0 || y > 1000)) return setState("Not saved: yield is 0 to 1000 g");
+    // Only the fields this person changed get a new clock, so a concurrent edit of another field
+    // on another phone is kept (per-field last writer wins).
+    const next = { notes: notes || null, beans: beans || null, grind: grind || null, rating: rating || null, dose_g: d, yield_g: y };
+    const changed = Object.fromEntries(Object.entries(next).filter(([k, val]) => v[k as keyof typeof v] !== val));
     try {
-      await (await getSync()).edit(shot.id, {
-        notes: notes || null,
-        beans: beans || null,
-        grind: grind || null,
-        rating: rating || null,
-        dose_g: d,
-        yield_g: y,
-      });
+      if (Object.keys(changed).length > 0) await (await getSync()).edit(shot.id, changed);
       setState("Saved");
     } catch (e) {
       setState(`Not saved: ${(e as Error).message}`);
