@@ -130,6 +130,11 @@ export class SyncEngine {
     return id;
   }
 
+  /** Push what waits in the outbox now (after an import). */
+  kick(): void {
+    void this.push();
+  }
+
   /** The socket to the hub is up (this tab leads): say hello. */
   async connectedToHub(): Promise<void> {
     this.connected = true;

@@ -10,6 +10,7 @@ import { useMachine } from "../../connection/machine-store.ts";
 import { db, type LocalShot } from "../../data/db.ts";
 import { yieldOf } from "../../data/samples.ts";
 import { dateTime, grams, STOP_WORDS, seconds } from "../../shared/format.ts";
+import { BackupButtons } from "./BackupButtons.tsx";
 import { ManualShotForm } from "./ManualShotForm.tsx";
 import { VirtualList } from "./VirtualList.tsx";
 
@@ -86,6 +87,7 @@ export default function History() {
           </button>
         </div>
         {logging && <ManualShotForm onDone={() => setLogging(false)} />}
+        <BackupButtons />
         <div className="form-grid">
           <label>
             Search

@@ -1,0 +1,63 @@
+/** Export this device's shot log (JSON backup or CSV) and merge a backup back in. */
+import { useState } from "react";
+import { getSync } from "../../connection/connect.ts";
+import { db } from "../../data/db.ts";
+
+function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function BackupButtons() {
+  const [message, setMessage] = useState<string | null>(null);
+  const day = new Date().toISOString().slice(0, 10);
+  return (
+    <div className="row wrap">
+      <button
+        type="button"
+        className="quiet"
+        onClick={async () =>
+          download(
+            `brewos-shots-${day}.json`,
+            "application/json",
+            JSON.stringify(await (await import("../../data/backup.ts")).exportJson(db)),
+          )
+        }
+      >
+        Export backup
+      </button>
+      <button
+        type="button"
+        className="quiet"
+        onClick={async () => download(`brewos-shots-${day}.csv`, "text/csv", await (await import("../../data/backup.ts")).exportCsv(db))}
+      >
+        Export CSV
+      </button>
+      <label className="file">
+        Import a backup
+        <input
+          type="file"
+          accept="application/json,.json"
+          onChange={async (e) => {
+            const f = e.target.files?.[0];
+            if (!f) return;
+            const r = await (await import("../../data/backup.ts")).importJson(db, await f.text());
+            setMessage(
+              r.ok ? `Imported: ${r.added} new, ${r.updated} updated, ${r.unchanged} already here.` : `Not imported: ${r.message}`,
+            );
+            if (r.ok) void getSync().then((s) => s.kick());
+          }}
+        />
+      </label>
+      {message && (
+        <span role="status" className="small">
+          {message}
+        </span>
+      )}
+    </div>
+  );
+}
