@@ -29,6 +29,8 @@ import { type ShotRecord, ShotStore } from "./store/shot-store.ts";
 import { SyncService } from "./sync/sync-service.ts";
 
 export const HUB_VERSION = { major: 0, minor: 1, patch: 0 };
+/** How long a deleted shot is kept as a tombstone for phones that were away. */
+export const TOMBSTONE_DAYS = 90;
 export const HUB_VERSION_TEXT = `${HUB_VERSION.major}.${HUB_VERSION.minor}.${HUB_VERSION.patch}`;
 
 export interface HubOptions {
@@ -64,11 +66,14 @@ export class Hub {
   readonly scale: ScaleConnection | null;
   readonly scaleBridge: ScaleBridge | null;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
+  private tombstoneTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly log: HubOptions["log"];
   private readonly shotUpdateListeners = new Set<(shot: ShotRecord) => void>();
   readonly startedAt = Date.now();
   readonly interruptedAtStart: number;
 
   constructor(o: HubOptions) {
+    this.log = o.log;
     mkdirSync(o.dataDir, { recursive: true });
     this.db = openDatabase(join(o.dataDir, "hub.sqlite"));
     this.deviceId = deviceId(this.db);
@@ -170,6 +175,13 @@ export class Hub {
     }
     this.applyRetention();
     this.energyTimer = setInterval(() => this.energy.flush(), 60_000);
+    // Deleted shots stay as tombstones for 90 days so every phone hears of the delete; then they go.
+    const collect = () => {
+      const n = this.sync.collectTombstones(Date.now() - TOMBSTONE_DAYS * 86_400_000);
+      if (n > 0) this.log?.("info", `sync: ${n} deleted shot(s) older than ${TOMBSTONE_DAYS} days removed`);
+    };
+    collect();
+    this.tombstoneTimer = setInterval(collect, 6 * 3_600_000);
     this.scheduler.start();
     this.mqtt.start();
   }
@@ -181,6 +193,7 @@ export class Hub {
 
   async stop(): Promise<void> {
     if (this.energyTimer) clearInterval(this.energyTimer);
+    if (this.tombstoneTimer) clearInterval(this.tombstoneTimer);
     this.scheduler.stop();
     await this.mqtt.stop();
     this.energy.flush();

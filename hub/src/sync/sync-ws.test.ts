@@ -119,3 +119,43 @@ test("hello, push, poke, pull over /ws; bad messages get sync_error", async () =
   while (h.server.fanout.clientCount > 0 && Date.now() < deadline) await Bun.sleep(10);
   expect(h.server.fanout.clientCount).toBe(0); // closed sockets are forgotten
 }, 20000);
+
+test("a hub that starts collects tombstones older than 90 days; phones behind them are told to reset", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "brewos-gc-"));
+  try {
+    const first = await hubOnDisk({ dataDir: dir });
+    const id = first.hub.shots.begin({
+      started_at_ms: Date.now() - 200 * 86_400_000,
+      shot_token: 9,
+      source: "command",
+      profile_slot: 0,
+      profile_json: null,
+      dose_g: 18,
+      target_g: 36,
+    });
+    first.hub.shots.finish(id, [], {
+      duration_ms: 28000,
+      stop_reason: "weight",
+      end_flags: [],
+      volume_ml: 45,
+      final_weight_g: 36,
+      max_pressure_bar: 9,
+      mean_brew_c: 93,
+    });
+    // Deleted by a phone 100 days ago.
+    const old = formatHlc({ millis: Date.now() - 100 * 86_400_000, counter: 0, node: "1111111111111111" });
+    first.hub.sync.push("1111111111111111", [{ mutation_id: 1, shot_id: id, fields: { deleted: [true, old] } }]);
+    const seqAtDelete = first.hub.sync.seq();
+    await first.stop();
+    const again = await hubOnDisk({ dataDir: dir });
+    expect(again.hub.db.query("SELECT COUNT(*) AS n FROM shots").get()).toEqual({ n: 0 });
+    expect(again.hub.sync.horizon()).toBe(seqAtDelete);
+    expect(again.hub.sync.hello("2222222222222222", 1, 1)).toMatchObject({ type: "sync_reset", reason: "behind_horizon" });
+    await again.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
