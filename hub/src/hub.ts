@@ -129,7 +129,7 @@ export class Hub {
     }));
     this.statistics = new Statistics(this.db, this.energy, () => this.settings.hubSettings().maintenance);
     this.link.onMessage((m) => {
-      this.model.handle(m);
+      this.model.handle(m, this.link.lastRxMs);
       this.recorder.handle(m);
       if (m.type === "telemetry") this.energy.handle(m);
       this.autotune.handle(m);
@@ -170,7 +170,7 @@ export class Hub {
     if (this.scale) {
       const scale = this.scale;
       scale.onChange((d) => this.model.setScale(d !== null, null));
-      scale.onReading((r) => this.model.setScale(true, r.grams));
+      scale.onReading((r) => this.model.setScale(true, r.grams, r.rx_ms));
       scale.start();
     }
     this.applyRetention();

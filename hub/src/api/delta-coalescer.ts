@@ -11,6 +11,8 @@ export interface PacedDelta {
   from_seq: number;
   seq: number;
   changes: Partial<MachineSnapshotFields>;
+  /** Arrival of the newest input merged into this delta. */
+  rx_ms: number;
 }
 
 export class DeltaCoalescer {
@@ -28,8 +30,9 @@ export class DeltaCoalescer {
     if (this.pending) {
       Object.assign(this.pending.changes, d.changes);
       this.pending.seq = d.seq;
+      this.pending.rx_ms = Math.max(this.pending.rx_ms, d.rx_ms);
     } else {
-      this.pending = { type: "delta", from_seq: d.seq, seq: d.seq, changes: { ...d.changes } };
+      this.pending = { type: "delta", from_seq: d.seq, seq: d.seq, changes: { ...d.changes }, rx_ms: d.rx_ms };
     }
     const now = Date.now();
     if (this.isBrewing() || "brewing" in d.changes || now - this.lastSentMs >= this.idleMs) this.flush();

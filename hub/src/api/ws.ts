@@ -23,7 +23,7 @@ export class WsFanout {
 
   constructor(private readonly hub: Hub) {
     this.coalescer = new DeltaCoalescer(
-      (d) => this.broadcast({ ...d, rx_ms: Math.round(hub.link.lastRxMs * 1000) / 1000 }),
+      (d) => this.broadcast({ ...d, rx_ms: Math.round(d.rx_ms * 1000) / 1000 }),
       () => hub.model.brewing,
     );
     this.unsubscribe.push(hub.model.onDelta((d) => this.coalescer.push(d)));

@@ -22,7 +22,12 @@ export type { MachineSnapshot, MachineSnapshotFields };
 export interface MachineDelta {
   seq: number;
   changes: Partial<MachineSnapshotFields>;
+  /** When the input behind this change arrived at the hub (ms since the epoch, sub-ms precision). */
+  rx_ms: number;
 }
+
+/** Wall-clock now with sub-millisecond precision (the link's clock). */
+const nowMs = () => performance.timeOrigin + performance.now();
 
 const stateName = enumNamer(MachineStateCode);
 const alarmName = enumNamer(AlarmCode);
@@ -82,16 +87,17 @@ export class MachineModel {
   }
 
   setLink(up: boolean): void {
-    this.apply({ link: up ? "up" : "down" });
+    this.apply({ link: up ? "up" : "down" }, nowMs());
   }
 
   /** The scale's latest reading (null grams: no scale). */
-  setScale(connected: boolean, grams: number | null): void {
-    this.apply({ scale_connected: connected, weight_g: connected ? grams : null });
+  setScale(connected: boolean, grams: number | null, rxMs: number = nowMs()): void {
+    this.apply({ scale_connected: connected, weight_g: connected ? grams : null }, rxMs);
   }
 
   /** Feed every message from the controller. */
-  handle(m: UartMessage): void {
+  handle(m: UartMessage, rxMs: number = nowMs()): void {
+    this.rxMs = rxMs;
     switch (m.type) {
       case "telemetry":
         this.telemetry(m);
@@ -142,7 +148,9 @@ export class MachineModel {
     });
   }
 
-  private apply(next: Partial<MachineSnapshotFields>): void {
+  private rxMs = 0;
+
+  private apply(next: Partial<MachineSnapshotFields>, rxMs: number = this.rxMs): void {
     const changes: Partial<MachineSnapshotFields> = {};
     let any = false;
     for (const [k, v] of Object.entries(next) as [keyof MachineSnapshotFields, unknown][]) {
@@ -154,7 +162,7 @@ export class MachineModel {
     Object.assign(this.fields, next);
     if (!any) return;
     this.seq++;
-    const delta: MachineDelta = { seq: this.seq, changes };
+    const delta: MachineDelta = { seq: this.seq, changes, rx_ms: rxMs };
     for (const l of this.listeners) l(delta);
   }
 }

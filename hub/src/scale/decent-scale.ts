@@ -41,7 +41,7 @@ export class DecentScale implements ScaleDriver {
 
   constructor(
     private readonly link: GattLink,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.timeOrigin + performance.now(),
   ) {
     link.write(DECENT_COMMAND_CHAR, encodeDecentCommand({ kind: "led", on: true }));
     this.heartbeat = setInterval(() => link.write(DECENT_COMMAND_CHAR, encodeDecentCommand({ kind: "heartbeat" })), HEARTBEAT_MS);
