@@ -9,6 +9,7 @@
  * first sync <= 5 s, incremental 100 edits <= 300 ms.
  */
 import { hubOnDisk } from "../../hub/src/testing/hub-on-disk.ts";
+import { recordShot } from "../../hub/src/testing/shots.ts";
 import { APP_DIR, launch, requireBuiltApp } from "../../pwa/e2e/browser.ts";
 
 const SHOTS = Number(process.env.SHOTS ?? 10_000);
@@ -20,23 +21,10 @@ try {
   const t0 = performance.now();
   h.hub.db.transaction(() => {
     for (let i = 0; i < SHOTS; i++) {
-      const id = h.hub.shots.begin({
+      const id = recordShot(h.hub.shots, {
         started_at_ms: Date.now() - (SHOTS - i) * 600_000,
         shot_token: i + 1,
-        source: "command",
-        profile_slot: 0,
-        profile_json: null,
-        dose_g: 18,
-        target_g: 36,
-      });
-      h.hub.shots.finish(id, [], {
-        duration_ms: 28_000,
-        stop_reason: "weight",
-        end_flags: [],
-        volume_ml: 45,
         final_weight_g: 36 + (i % 7) / 10,
-        max_pressure_bar: 9,
-        mean_brew_c: 93,
       });
       if (i % 2 === 0) h.hub.sync.editLocal(id, { notes: `lot ${i % 40}, sweet`, rating: 1 + (i % 5), beans: `Lot ${i % 40}` });
       ids.push(id);

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closedPort, hubOnDisk } from "../../hub/src/testing/hub-on-disk.ts";
+import { recordShot } from "../../hub/src/testing/shots.ts";
 import { APP_DIR, launch, requireBuiltApp } from "./browser.ts";
 
 let dir = "";
@@ -31,23 +32,10 @@ function seed(n: number): string[] {
   const ids: string[] = [];
   const h = hub as NonNullable<typeof hub>;
   for (let i = 0; i < n; i++) {
-    const id = h.hub.shots.begin({
+    const id = recordShot(h.hub.shots, {
       started_at_ms: Date.now() - (n - i) * 3_600_000,
       shot_token: i + 1,
-      source: "command",
-      profile_slot: 0,
-      profile_json: null,
-      dose_g: 18,
-      target_g: 36,
-    });
-    h.hub.shots.finish(id, [], {
       duration_ms: 28_000 + i * 1000,
-      stop_reason: "weight",
-      end_flags: [],
-      volume_ml: 45,
-      final_weight_g: 36,
-      max_pressure_bar: 9,
-      mean_brew_c: 93,
     });
     ids.push(id);
   }

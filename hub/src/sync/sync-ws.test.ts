@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { formatHlc, uuidv7 } from "@brewos/protocol/sync";
 import { hubOnDisk } from "../testing/hub-on-disk.ts";
+import { recordShot } from "../testing/shots.ts";
 
 let h: Awaited<ReturnType<typeof hubOnDisk>>;
 beforeAll(async () => {
@@ -39,24 +40,7 @@ class Socket {
 }
 
 test("hello, push, poke, pull over /ws; bad messages get sync_error", async () => {
-  const id = h.hub.shots.begin({
-    started_at_ms: Date.now() - 60_000,
-    shot_token: 1,
-    source: "command",
-    profile_slot: 0,
-    profile_json: null,
-    dose_g: 18,
-    target_g: 36,
-  });
-  h.hub.shots.finish(id, [], {
-    duration_ms: 28000,
-    stop_reason: "weight",
-    end_flags: [],
-    volume_ml: 45,
-    final_weight_g: 36,
-    max_pressure_bar: 9,
-    mean_brew_c: 93,
-  });
+  const id = recordShot(h.hub.shots, { started_at_ms: Date.now() - 60_000, shot_token: 1 });
   const url = `${h.base.replace("http", "ws")}/ws`;
   const a = new Socket(url);
   const b = new Socket(url);
@@ -127,24 +111,7 @@ test("a hub that starts collects tombstones older than 90 days; phones behind th
   const dir = mkdtempSync(join(tmpdir(), "brewos-gc-"));
   try {
     const first = await hubOnDisk({ dataDir: dir });
-    const id = first.hub.shots.begin({
-      started_at_ms: Date.now() - 200 * 86_400_000,
-      shot_token: 9,
-      source: "command",
-      profile_slot: 0,
-      profile_json: null,
-      dose_g: 18,
-      target_g: 36,
-    });
-    first.hub.shots.finish(id, [], {
-      duration_ms: 28000,
-      stop_reason: "weight",
-      end_flags: [],
-      volume_ml: 45,
-      final_weight_g: 36,
-      max_pressure_bar: 9,
-      mean_brew_c: 93,
-    });
+    const id = recordShot(first.hub.shots, { started_at_ms: Date.now() - 200 * 86_400_000, shot_token: 9 });
     // Deleted by a phone 100 days ago.
     const old = formatHlc({ millis: Date.now() - 100 * 86_400_000, counter: 0, node: "1111111111111111" });
     first.hub.sync.push("1111111111111111", [{ mutation_id: 1, shot_id: id, fields: { deleted: [true, old] } }]);

@@ -12,6 +12,7 @@ import { type EditableField, formatHlc, Hlc, type SyncServerMessage, uuidv7 } fr
 import fc from "fast-check";
 import { MIGRATIONS } from "../store/migrations.ts";
 import { ShotStore } from "../store/shot-store.ts";
+import { recordShot } from "../testing/shots.ts";
 import { SyncService } from "./sync-service.ts";
 import { Phone } from "./testing/phone.ts";
 
@@ -26,24 +27,7 @@ function hubAt(now: () => number) {
 }
 
 function machineShot(shots: ShotStore, at: number): string {
-  const id = shots.begin({
-    started_at_ms: at,
-    shot_token: at % 100000,
-    source: "command",
-    profile_slot: 0,
-    profile_json: null,
-    dose_g: 18,
-    target_g: 36,
-  });
-  shots.finish(id, [], {
-    duration_ms: 28000,
-    stop_reason: "weight",
-    end_flags: [],
-    volume_ml: 45,
-    final_weight_g: 36,
-    max_pressure_bar: 9,
-    mean_brew_c: 93,
-  });
+  const id = recordShot(shots, { started_at_ms: at, shot_token: at % 100000 });
   return id;
 }
 

@@ -12,6 +12,7 @@ import Dexie from "dexie";
 import { MIGRATIONS } from "../../../hub/src/store/migrations.ts";
 import { ShotStore } from "../../../hub/src/store/shot-store.ts";
 import { SyncService } from "../../../hub/src/sync/sync-service.ts";
+import { recordShot } from "../../../hub/src/testing/shots.ts";
 import { type BrewosDb, openDb } from "./db.ts";
 import { SyncEngine } from "./sync-engine.ts";
 
@@ -102,24 +103,7 @@ test("a shot logged offline is on the device at once, reaches the hub, and comes
 
 test("a machine shot edited on the hub reaches the phone; a newer edit still in the outbox survives the older hub value", async () => {
   const h = hub();
-  const id = h.shots.begin({
-    started_at_ms: Date.now() - 60_000,
-    shot_token: 1,
-    source: "command",
-    profile_slot: 0,
-    profile_json: null,
-    dose_g: 18,
-    target_g: 36,
-  });
-  h.shots.finish(id, [], {
-    duration_ms: 28_000,
-    stop_reason: "weight",
-    end_flags: [],
-    volume_ml: 45,
-    final_weight_g: 36,
-    max_pressure_bar: 9,
-    mean_brew_c: 93,
-  });
+  const id = recordShot(h.shots, { started_at_ms: Date.now() - 60_000, shot_token: 1 });
   const a = phone("sync-c", h);
   await a.connect();
   await Bun.sleep(50);
