@@ -9,15 +9,11 @@ import type { ShotRecord, ShotStatus } from "@brewos/protocol/api";
 import { uuidv7 } from "@brewos/protocol/sync";
 import { decodeSamples, encodeSamples, type Sample } from "./samples-codec.ts";
 
-export interface ShotBegin {
-  started_at_ms: number;
-  shot_token: number;
-  source: string;
-  profile_slot: number | null;
-  profile_json: string | null;
-  dose_g: number | null;
-  target_g: number | null;
-}
+/** What is known when a shot starts. */
+export type ShotBegin = Pick<
+  ShotRecord,
+  "started_at_ms" | "shot_token" | "source" | "profile_slot" | "profile_json" | "dose_g" | "target_g"
+>;
 
 export interface ShotSummary {
   duration_ms: number;
