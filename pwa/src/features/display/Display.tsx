@@ -3,6 +3,7 @@
  * with arrow keys and Enter (a rotary encoder sends those) as well as touch. Shows the state, brew
  * temperature, the shot timer and weight while brewing, and the last shot's summary.
  */
+import "./display.css";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { sendCommand, useMachine } from "../../connection/machine-store.ts";
