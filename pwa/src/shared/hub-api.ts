@@ -41,10 +41,7 @@ export async function hubFetch<T>(path: string, init?: RequestInit): Promise<T> 
 export const hubApi = {
   shots: (limit: number, before?: string) =>
     hubFetch<{ shots: ShotRecord[]; next: string | null }>(`/api/shots?limit=${limit}${before ? `&before=${before}` : ""}`),
-  shot: (id: string) => hubFetch<ShotRecord>(`/api/shots/${id}`),
   samples: (id: string) => hubFetch<{ shot_id: string; samples: SampleRow[] }>(`/api/shots/${id}/samples`),
-  annotate: (id: string, patch: Partial<Pick<ShotRecord, "dose_g" | "yield_g" | "rating" | "notes" | "beans" | "grind">>) =>
-    hubFetch<ShotRecord>(`/api/shots/${id}`, { method: "PATCH", body: JSON.stringify(patch) }),
   exportUrl: (id: string, format: "json" | "csv" | "visualizer") => `${currentHubUrl()}/api/shots/${id}/export?format=${format}`,
   profiles: () => hubFetch<{ bundled: Profile[]; custom: Profile[]; slots: Record<string, { id: string; name: string }> }>("/api/profiles"),
   saveProfile: (p: Profile) =>
