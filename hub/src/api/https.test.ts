@@ -1,18 +1,18 @@
 /**
- * The hub process over HTTPS with a self-signed certificate made by openssl for 127.0.0.1, and the
+ * The hub process over HTTPS with a certificate for 127.0.0.1 signed by a test CA (openssl), and the
  * clear refusals when the certificate is half-given or unreadable.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeTestCerts } from "../testing/certs.ts";
 import { closedPort } from "../testing/hub-on-disk.ts";
 
 const MAIN = join(import.meta.dir, "..", "main.ts");
 const dir = mkdtempSync(join(tmpdir(), "brewos-tls-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const cert = join(dir, "cert.pem");
-const key = join(dir, "key.pem");
+const { ca, cert, key } = makeTestCerts(dir);
 
 function hub(args: string[]) {
   return Bun.spawn([process.execPath, MAIN, "--data", join(dir, "data"), "--host", "127.0.0.1", "--mdns", "off", ...args], {
@@ -23,30 +23,6 @@ function hub(args: string[]) {
 
 describe("HTTPS", () => {
   test("with a certificate and key the hub serves https, and says so", async () => {
-    const made = Bun.spawnSync(
-      [
-        "openssl",
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "2",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      {
-        stderr: "pipe",
-      },
-    );
-    expect(made.exitCode).toBe(0);
     const port = await closedPort();
     const tcp = await closedPort(); // no machine: the hub serves its API with the link down
     const p = hub(["--tcp", `127.0.0.1:${tcp}`, "--port", String(port), "--tls-cert", cert, "--tls-key", key]);
@@ -55,7 +31,7 @@ describe("HTTPS", () => {
       let out = "";
       while (!out.includes("listening")) out += new TextDecoder().decode((await reader.read()).value);
       expect(out).toContain(`https://127.0.0.1:${port}`);
-      const r = await fetch(`https://127.0.0.1:${port}/api/health`, { tls: { ca: await Bun.file(cert).text() } });
+      const r = await fetch(`https://127.0.0.1:${port}/api/health`, { tls: { ca: await Bun.file(ca).text() } });
       expect(r.status).toBe(200);
       expect(((await r.json()) as { status: string }).status).toBe("degraded"); // no controller
     } finally {

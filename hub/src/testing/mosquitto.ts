@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeTestCerts } from "./certs.ts";
 import { closedPort } from "./hub-on-disk.ts";
 
 export interface Broker {
@@ -21,54 +22,13 @@ function run(argv: string[]): void {
   if (r.exitCode !== 0) throw new Error(`${argv[0]} failed: ${r.stderr.toString()}`);
 }
 
-function makeCerts(dir: string): { ca: string; cert: string; key: string } {
-  const f = (n: string) => join(dir, n);
-  run([
-    "openssl",
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    f("ca.key"),
-    "-out",
-    f("ca.crt"),
-    "-days",
-    "2",
-    "-subj",
-    "/CN=BrewOS test CA",
-  ]);
-  run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=127.0.0.1"]);
-  writeFileSync(f("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  run([
-    "openssl",
-    "x509",
-    "-req",
-    "-in",
-    f("server.csr"),
-    "-CA",
-    f("ca.crt"),
-    "-CAkey",
-    f("ca.key"),
-    "-CAcreateserial",
-    "-out",
-    f("server.crt"),
-    "-days",
-    "2",
-    "-extfile",
-    f("san.ext"),
-  ]);
-  return { ca: f("ca.crt"), cert: f("server.crt"), key: f("server.key") };
-}
-
 export async function startMosquitto(o: { users: Record<string, string>; tls?: boolean }): Promise<Broker> {
   const dir = mkdtempSync(join(tmpdir(), "brewos-mosquitto-"));
   const port = await closedPort();
   const passwd = join(dir, "passwd");
   writeFileSync(passwd, "");
   for (const [u, p] of Object.entries(o.users)) run(["mosquitto_passwd", "-b", passwd, u, p]);
-  const certs = o.tls ? makeCerts(dir) : null;
+  const certs = o.tls ? makeTestCerts(dir) : null;
   const conf = join(dir, "mosquitto.conf");
   writeFileSync(
     conf,
