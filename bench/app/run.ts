@@ -130,7 +130,7 @@ try {
         max_pressure_bar: 9,
         mean_brew_c: 93,
       });
-      if (i % 3 === 0) hub.hub.shots.annotate(id, { beans: `Lot ${i % 40}`, rating: 1 + (i % 5) });
+      if (i % 3 === 0) hub.hub.sync.editLocal(id, { beans: `Lot ${i % 40}`, rating: 1 + (i % 5) });
     }
   })();
   const seedS = (performance.now() - t0Seed) / 1000;

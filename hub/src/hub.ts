@@ -79,7 +79,7 @@ export class Hub {
     this.deviceId = deviceId(this.db);
     const lastClock = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'hlc'").get()?.value ?? null;
     this.clock = new Hlc(`0000${this.deviceId}`, lastClock);
-    this.shots = new ShotStore(this.db, Date.now, () => this.clock.send());
+    this.shots = new ShotStore(this.db);
     this.sync = new SyncService(this.db, this.shots, this.clock, this.deviceId);
     this.interruptedAtStart = this.shots.markInterrupted();
     const speed = o.speed ?? 1;

@@ -13,7 +13,6 @@ import { Settings } from "../settings/settings.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
 import { MAINTENANCE_KINDS, type MaintenanceKind } from "../stats/statistics.ts";
 import { exportBackup, importBackup } from "../store/backup.ts";
-import type { ShotAnnotations } from "../store/shot-store.ts";
 import { parseCommand, parseWith, ShotAnnotationsSchema } from "./commands.ts";
 import { apiError, statusForRefusal } from "./errors.ts";
 
@@ -203,7 +202,9 @@ export function restRoutes(hub: Hub): Hono {
     if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
     const parsed = parseWith(ShotAnnotationsSchema, body, "invalid_annotations", "annotations");
     if (!parsed.ok) return apiError(c, 400, parsed.code, parsed.message, parsed.issues);
-    const shot = hub.shots.annotate(id, parsed.value as ShotAnnotations);
+    // The same write as a phone's edit: the merge rule, the hub's clock, a new server_seq.
+    hub.sync.editLocal(id, parsed.value);
+    const shot = hub.shots.get(id);
     if (!shot) return apiError(c, 404, "not_found", `no shot ${id}`);
     hub.shotChanged(shot);
     return c.json(shot);

@@ -27,17 +27,6 @@ export interface ShotSummary {
 
 export type { ShotRecord, ShotStatus };
 
-/** The fields of a shot a person edits; null clears one. */
-export interface ShotAnnotations {
-  dose_g?: number | null;
-  yield_g?: number | null;
-  rating?: number | null;
-  notes?: string | null;
-  beans?: string | null;
-  grind?: string | null;
-}
-const ANNOTATIONS: readonly (keyof ShotAnnotations)[] = ["dose_g", "yield_g", "rating", "notes", "beans", "grind"];
-
 export interface Retention {
   /** Keep shots newer than this many days (0 = no age limit). */
   keep_days: number;
@@ -59,7 +48,6 @@ export class ShotStore {
   constructor(
     private readonly db: Database,
     private readonly now: () => number = Date.now,
-    private readonly stamp: () => string | number = () => now(),
   ) {}
 
   /** Next global change number; call inside a write transaction. */
@@ -114,28 +102,6 @@ export class ShotStore {
     const r = this.get(id);
     if (!r) throw new Error(`shot ${id} vanished while finishing`);
     return r;
-  }
-
-  /**
-   * Edit what a person adds to a shot (dose, yield, rating, notes, beans, grind). Each edited field gets a new
-   * clock (hub ms) and the row a new server_seq, so the sync issue can merge per field.
-   */
-  annotate(id: string, patch: ShotAnnotations): ShotRecord | null {
-    const fields = (Object.keys(patch) as (keyof ShotAnnotations)[]).filter((k) => ANNOTATIONS.includes(k));
-    this.db.transaction(() => {
-      const row = this.db
-        .query<{ field_clocks: string }, { id: string }>("SELECT field_clocks FROM shots WHERE id = $id AND deleted = 0")
-        .get({ id });
-      if (!row || fields.length === 0) return;
-      const now = this.now();
-      const clocks = JSON.parse(row.field_clocks) as Record<string, string | number>;
-      for (const f of fields) clocks[f] = this.stamp();
-      const sets = fields.map((f) => `${f} = $${f}`).join(", ");
-      const values: Record<string, string | number | null> = { id, seq: this.nextServerSeq(), now, clocks: JSON.stringify(clocks) };
-      for (const f of fields) values[f] = patch[f] ?? null;
-      this.db.query(`UPDATE shots SET ${sets}, field_clocks = $clocks, server_seq = $seq, updated_at_ms = $now WHERE id = $id`).run(values);
-    })();
-    return this.get(id);
   }
 
   /** The cup weight after the shot settled (drips included), for the latest shot with this token. */

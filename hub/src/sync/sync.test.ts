@@ -22,7 +22,7 @@ function hubAt(now: () => number) {
   const db = new Database(":memory:", { strict: true });
   for (const m of MIGRATIONS) db.exec(m);
   const clock = new Hlc(HUB_NODE, null, now);
-  const shots = new ShotStore(db, now, () => clock.send());
+  const shots = new ShotStore(db, now);
   return { db, shots, sync: new SyncService(db, shots, clock, "aaaaaaaaaaaa", now) };
 }
 

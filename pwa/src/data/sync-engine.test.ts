@@ -28,7 +28,7 @@ function hub() {
   const sql = new Database(":memory:", { strict: true });
   for (const m of MIGRATIONS) sql.exec(m);
   const clock = new Hlc("0000aaaaaaaaaaaa");
-  const shots = new ShotStore(sql, Date.now, () => clock.send());
+  const shots = new ShotStore(sql);
   return { sql, shots, sync: new SyncService(sql, shots, clock, "aaaaaaaaaaaa") };
 }
 
