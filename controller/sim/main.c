@@ -2,6 +2,7 @@
  *   brewos-sim run --scenario FILE [--controller brewos|baseline]
  *   brewos-sim serve --machine PRESET|FILE.json --link stdio|pty|tcp:PORT [--speed N] [--scenario FILE]
  *                    [--scale tcp:PORT] */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,9 @@ static bool load_machine(const char *spec, plant_preset_t *out) {
 }
 
 int main(int argc, char **argv) {
+  /* A reader that went away (a closed stderr or link pipe) must not turn an argument error into a
+   * death by SIGPIPE: writes fail with EPIPE instead, and the exit status stays the documented one. */
+  signal(SIGPIPE, SIG_IGN);
   if (argc < 2) return usage();
   static scenario_t s;
   char err[512];

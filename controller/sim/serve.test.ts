@@ -209,8 +209,18 @@ describe("brewos-sim serve", () => {
   test("--scale: a bad value is refused with the usage; tcp:0 announces the port it got", async () => {
     for (const bad of ["tcp:", "tcp:x", "tcp:70000", "udp:1"]) {
       const p = Bun.spawn([SIM, "serve", "--machine", "dual_boiler", "--link", "stdio", "--scale", bad], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
-      expect(await p.exited).toBe(2);
-      expect(await new Response(p.stderr).text()).toContain("--scale tcp:PORT");
+      await p.stdin.end();
+      // Read the usage while waiting for the exit: an unread pipe must never decide the outcome.
+      const [status, usage, out] = await Promise.all([p.exited, new Response(p.stderr).text(), new Response(p.stdout).text()]);
+      expect({ bad, status, signal: p.signalCode }).toEqual({ bad, status: 2, signal: null });
+      expect(usage).toContain("--scale tcp:PORT");
+      expect(out).toBe("");
+    }
+    // The reader of its stderr gone before it writes the usage: still exit 2, not a death by SIGPIPE.
+    for (let i = 0; i < 20; i++) {
+      const p = Bun.spawn([SIM, "serve", "--machine", "dual_boiler", "--link", "stdio", "--scale", "tcp:x"], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+      await p.stderr.cancel();
+      expect({ status: await p.exited, signal: p.signalCode }).toEqual({ status: 2, signal: null });
     }
     const proc = Bun.spawn([SIM, "serve", "--machine", "dual_boiler", "--link", "stdio", "--scale", "tcp:0", "--speed", "50"], {
       stdin: "pipe",
@@ -218,9 +228,17 @@ describe("brewos-sim serve", () => {
       stderr: "pipe",
     });
     cleanups.push(() => proc.kill());
+    // Read stderr until the announcement is complete (a line may arrive in more than one chunk).
     const r = proc.stderr.getReader();
-    const first = new TextDecoder().decode((await r.read()).value);
-    const port = Number(/^scale: tcp 127\.0\.0\.1:(\d+)$/m.exec(first)?.[1]);
+    let announced = "";
+    let found: RegExpExecArray | null = null;
+    while (!found) {
+      const chunk = await r.read();
+      if (chunk.done) break;
+      announced += new TextDecoder().decode(chunk.value);
+      found = /^scale: tcp 127\.0\.0\.1:(\d+)$/m.exec(announced);
+    }
+    const port = Number(found?.[1]);
     expect(port).toBeGreaterThan(0);
     const lines = await new Promise<string[]>((resolve, reject) => {
       let text = "";
