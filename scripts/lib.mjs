@@ -26,3 +26,23 @@ export function must(cmd, args, opts) {
 
 /** Path of the bun binary installed by npm (devDependency), so no global install is needed. */
 export const bun = join(root, "node_modules", ".bin", "bun");
+
+/** The TypeScript test suites `npm test` runs with bun test: label, arguments, folder. Browser tests
+ * need the built app and Debian's chromium. */
+export const TS_SUITES = [
+  {
+    label: "TypeScript: bun test (protocol, controller simulator, hub, scripts)",
+    args: ["./protocol", "./controller", "./hub", "./relay", "./scripts", "./bench"],
+    cwd: root,
+  },
+  { label: "app: component tests (happy-dom)", args: ["src"], cwd: join(root, "pwa") },
+  { label: "app: browser end-to-end (Chromium, hub on the simulator)", args: ["./pwa/e2e"], cwd: root, browser: true },
+];
+
+/** The names of the failed tests in a bun test output ("(fail) describe > test"). */
+export function failedTests(out) {
+  return out
+    .split("\n")
+    .map((l) => /^\(fail\) (.+?)(?: \[[\d.]+m?s\])?$/.exec(l)?.[1])
+    .filter((n) => n !== undefined);
+}

@@ -2,7 +2,7 @@
 // with one plain line "N passed, N failed" (cmocka cases are counted one by one).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { bun, root, run } from "./lib.mjs";
+import { bun, root, run, TS_SUITES } from "./lib.mjs";
 
 const jobs = String(Math.max(2, Number(process.env.BREWOS_JOBS ?? 2)));
 let passed = 0;
@@ -80,15 +80,9 @@ function bunTest(label, args, cwd = root) {
   }
 }
 
-bunTest("TypeScript: bun test (protocol, controller simulator, hub, scripts)", [
-  "./protocol",
-  "./controller",
-  "./hub",
-  "./relay",
-  "./scripts",
-  "./bench",
-]);
-bunTest("app: component tests (happy-dom)", ["src"], join(root, "pwa"));
+const [core, components, browser] = TS_SUITES;
+bunTest(core.label, core.args, core.cwd);
+bunTest(components.label, components.args, components.cwd);
 
 console.log("== app: build (vite)");
 const app = run(join(root, "node_modules", ".bin", "vite"), ["build"], { echo: false, cwd: join(root, "pwa") });
@@ -101,7 +95,7 @@ if (app.status !== 0) {
   failed++;
   problems.push("chromium missing for the browser tests");
 } else {
-  bunTest("app: browser end-to-end (Chromium, hub on the simulator)", ["./pwa/e2e"]);
+  bunTest(browser.label, browser.args, browser.cwd);
 }
 
 if (problems.length > 0) console.log(`\nproblems: ${problems.join("; ")}`);

@@ -16,7 +16,7 @@ static int usage(void) {
           "usage:\n"
           "  brewos-sim run --scenario FILE.json [--controller brewos|baseline] [--trace SHOTS.csv]\n"
           "  brewos-sim serve --machine dual_boiler|single_boiler|heat_exchanger|FILE.json\n"
-          "                   --link stdio|pty|tcp:PORT [--speed N] [--scenario FILE.json] [--seed N]\n"
+          "                   --link stdio|pty|tcp:PORT (0 = any free port) [--speed N] [--scenario FILE.json] [--seed N]\n"
           "                   [--scale tcp:PORT]   (the virtual scale's load cell; 0 = any free port)\n");
   return 2;
 }
@@ -94,8 +94,10 @@ int main(int argc, char **argv) {
       o.link = LINK_PTY;
     else if (strncmp(link, "tcp:", 4) == 0) {
       o.link = LINK_TCP;
-      o.tcp_port = atoi(link + 4);
-      if (o.tcp_port <= 0 || o.tcp_port > 65535) return usage();
+      char *end;
+      long port = strtol(link + 4, &end, 10);
+      if (*end != '\0' || end == link + 4 || port < 0 || port > 65535) return usage();
+      o.tcp_port = (int)port; /* 0: any free port, announced on stdout */
     } else {
       return usage();
     }

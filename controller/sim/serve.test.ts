@@ -68,6 +68,23 @@ class Peer {
   }
 }
 
+/** Read a child's output until `re` matches (a line may arrive in several chunks) or it ends. */
+async function readUntil(stream: ReadableStream<Uint8Array>, re: RegExp): Promise<RegExpExecArray> {
+  const reader = stream.getReader();
+  let text = "";
+  try {
+    for (;;) {
+      const m = re.exec(text);
+      if (m) return m;
+      const chunk = await reader.read();
+      if (chunk.done) throw new Error(`output ended without ${re}: ${text}`);
+      text += new TextDecoder().decode(chunk.value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   // Last in, first out: readers close before the simulator they read from is stopped.
@@ -173,25 +190,19 @@ describe("brewos-sim serve", () => {
   }, 30000);
 
   test("over TCP on 127.0.0.1, and a second hub can connect after the first leaves", async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const proc = Bun.spawn([SIM, "serve", "--machine", "single_boiler", "--link", `tcp:${port}`, "--speed", "100"], {
+    // tcp:0: the OS picks the port and the simulator announces it once it listens.
+    const proc = Bun.spawn([SIM, "serve", "--machine", "single_boiler", "--link", "tcp:0", "--speed", "100"], {
+      stdin: "ignore",
       stdout: "pipe",
-      stderr: "pipe",
+      stderr: "ignore",
     });
     cleanups.push(() => proc.kill());
-    const connect = async (): Promise<Socket> => {
-      for (let i = 0; i < 100; i++) {
-        try {
-          return await new Promise<Socket>((resolve, reject) => {
-            const s = createConnection({ host: "127.0.0.1", port }, () => resolve(s));
-            s.once("error", reject);
-          });
-        } catch {
-          await Bun.sleep(50);
-        }
-      }
-      throw new Error("simulator did not listen");
-    };
+    const port = Number((await readUntil(proc.stdout, /^tcp: tcp 127\.0\.0\.1:(\d+)$/m))[1]);
+    const connect = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const s = createConnection({ host: "127.0.0.1", port }, () => resolve(s));
+        s.once("error", reject);
+      });
     const first = await connect();
     const peer = new Peer((b) => first.write(b));
     first.on("data", (d: Buffer) => peer.feed(new Uint8Array(d)));
@@ -228,17 +239,7 @@ describe("brewos-sim serve", () => {
       stderr: "pipe",
     });
     cleanups.push(() => proc.kill());
-    // Read stderr until the announcement is complete (a line may arrive in more than one chunk).
-    const r = proc.stderr.getReader();
-    let announced = "";
-    let found: RegExpExecArray | null = null;
-    while (!found) {
-      const chunk = await r.read();
-      if (chunk.done) break;
-      announced += new TextDecoder().decode(chunk.value);
-      found = /^scale: tcp 127\.0\.0\.1:(\d+)$/m.exec(announced);
-    }
-    const port = Number(found?.[1]);
+    const port = Number((await readUntil(proc.stderr, /^scale: tcp 127\.0\.0\.1:(\d+)$/m))[1]);
     expect(port).toBeGreaterThan(0);
     const lines = await new Promise<string[]>((resolve, reject) => {
       let text = "";

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { AckResult, decodeBlock, MachineMode, MachineState, type UartMessage } from "@brewos/protocol/uart";
 import { SIM_BINARY } from "../testing/hub-on-disk.ts";
+import { spawnTcpSim } from "../testing/tcp-sim.ts";
 import { ControllerLink, type DesiredState, LinkError } from "./controller-link.ts";
 import type { TransportFactory } from "./transport.ts";
 import { spawnedSimTransport } from "./transports/spawned-sim.ts";
@@ -50,18 +51,11 @@ async function until<T>(what: string, fn: () => T | undefined | false, ms = 2000
   }
 }
 
-function spawnTcpSim(machine: string): { port: number; stop: () => Promise<void> } {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const proc = Bun.spawn([SIM, "serve", "--machine", machine, "--link", `tcp:${port}`, "--speed", String(SPEED)], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const stop = async () => {
-    proc.kill();
-    await proc.exited;
-  };
-  cleanups.push(stop);
-  return { port, stop };
+/** A simulator on a port the OS picked, stopped after the test. */
+async function tcpSim(machine: string): Promise<{ port: number }> {
+  const sim = await spawnTcpSim(machine, SPEED);
+  cleanups.push(sim.stop);
+  return sim;
 }
 
 /** TCP proxy hub <-> simulator that can corrupt the next controller frame or drop the next ack. */
@@ -71,7 +65,7 @@ class FaultProxy {
   mute = false;
   dropNextAck = false;
   dropped = 0;
-  readonly port = 20000 + Math.floor(Math.random() * 20000);
+  port = 0;
   private server: Server;
   private sockets: Socket[] = [];
 
@@ -111,8 +105,15 @@ class FaultProxy {
       hub.on("error", end);
       sim.on("error", end);
     });
-    this.server.listen(this.port, "127.0.0.1");
     cleanups.push(() => this.close());
+  }
+
+  /** A proxy listening on a port the OS picked. */
+  static async listen(simPort: number): Promise<FaultProxy> {
+    const proxy = new FaultProxy(simPort);
+    await new Promise<void>((resolve) => proxy.server.listen(0, "127.0.0.1", () => resolve()));
+    proxy.port = (proxy.server.address() as { port: number }).port;
+    return proxy;
   }
 
   close(): Promise<void> {
@@ -164,9 +165,8 @@ describe("controller link", () => {
   }, 30000);
 
   test("corrupted frames are counted and skipped; a lost ack is retried with the same seq and runs once", async () => {
-    const sim = spawnTcpSim("dual_boiler");
-    await Bun.sleep(200);
-    const proxy = new FaultProxy(sim.port);
+    const sim = await tcpSim("dual_boiler");
+    const proxy = await FaultProxy.listen(sim.port);
     const l = link(tcpTransport("127.0.0.1", proxy.port));
     const got = collect(l);
     l.start();
@@ -195,9 +195,8 @@ describe("controller link", () => {
   }, 60000);
 
   test("an open but silent link is declared dead and reconnected", async () => {
-    const sim = spawnTcpSim("dual_boiler");
-    await Bun.sleep(200);
-    const proxy = new FaultProxy(sim.port);
+    const sim = await tcpSim("dual_boiler");
+    const proxy = await FaultProxy.listen(sim.port);
     const l = link(tcpTransport("127.0.0.1", proxy.port), 50, 500);
     l.start();
     await l.whenUp(10000);

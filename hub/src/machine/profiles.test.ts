@@ -57,10 +57,11 @@ describe("profiles through the hub", () => {
 
     // The controller restarts (a new simulator): the hub puts slot 1 back, so a shot on it is accepted.
     const pid = Number(hub.link.health().transport?.match(/pid (\d+)/)?.[1]);
+    const restores = hub.profiles.restores;
     process.kill(pid, "SIGKILL");
-    await Bun.sleep(300);
-    await hub.link.whenUp(10000);
-    await Bun.sleep(500); // the restore runs after the config push
+    const until = Date.now() + 15000; // the restore runs after the reconnect and the config push
+    while (hub.profiles.restores === restores && Date.now() < until) await Bun.sleep(20);
+    expect(hub.profiles.restores).toBe(restores + 1);
     const again = await command({ type: "start_shot", profile_slot: 1, dose_g: 18, stop_time_s: 5 });
     expect(again.status).toBe(200);
   }, 60000);
@@ -106,7 +107,9 @@ describe("profiles through the hub", () => {
       };
       expect(after.custom.map((p) => p.id)).toEqual(["my-ramp"]);
       expect(after.slots["5"]?.id).toBe("my-ramp");
-      await Bun.sleep(500); // the restore runs after the config push
+      const until = Date.now() + 15000; // the restore runs after the config push
+      while (b.hub.profiles.restores === 0 && Date.now() < until) await Bun.sleep(20);
+      expect(b.hub.profiles.restores).toBe(1);
       await b.hub.control.run({ type: "set_mode", mode: "brew" });
       const deadline = Date.now() + 20000;
       while (!b.hub.model.snapshot().ready && Date.now() < deadline) await Bun.sleep(20);

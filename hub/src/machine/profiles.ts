@@ -26,6 +26,8 @@ export function loadBundledProfiles(dir: string): Profile[] {
 
 export class ProfileSlots {
   private readonly slots = new Map<number, Profile>();
+  /** How many times every remembered slot has been put back after a (re)connect. */
+  restores = 0;
 
   constructor(
     private readonly link: ControllerLink,
@@ -88,5 +90,6 @@ export class ProfileSlots {
       const r = await this.upload(slot, p);
       if (!r.ok) log?.("warn", `profile slot ${slot}: ${r.message}`);
     }
+    this.restores++;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import type { MachineSnapshot } from "@brewos/protocol/api";
+import { eventually } from "../testing/eventually.ts";
 import { HubClient } from "./hub-client.ts";
 import type { HubSocketEvents, HubTransport } from "./transport.ts";
 
@@ -78,14 +79,12 @@ test("a silent socket is pinged, then closed and reopened; a closed one reconnec
   t.last.events.onOpen();
   t.last.events.onMessage(JSON.stringify({ type: "snapshot", state: snapshot(1), link: "up" }));
   now = 1150;
-  await Bun.sleep(600); // the watch runs every 500 ms
-  expect(t.last.sent).toContain('{"type":"resync"}');
+  // The watch runs every 500 ms of real time: wait for what it does, bounded.
+  await eventually(() => expect(t.last.sent).toContain('{"type":"resync"}'), 3000);
   now = 1400;
-  await Bun.sleep(900);
+  await eventually(() => expect(t.sockets.length).toBe(2), 3000); // reopened
   expect(t.sockets[0]?.closed).toBe(true);
   expect(statuses).toContain("reconnecting");
-  expect(t.sockets.length).toBe(2); // reopened
   t.last.events.onClose("refused");
-  await Bun.sleep(700);
-  expect(t.sockets.length).toBe(3);
+  await eventually(() => expect(t.sockets.length).toBe(3), 3000);
 });

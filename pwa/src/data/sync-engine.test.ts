@@ -13,6 +13,7 @@ import { MIGRATIONS } from "../../../hub/src/store/migrations.ts";
 import { ShotStore } from "../../../hub/src/store/shot-store.ts";
 import { SyncService } from "../../../hub/src/sync/sync-service.ts";
 import { recordShot } from "../../../hub/src/testing/shots.ts";
+import { eventually } from "../testing/eventually.ts";
 import { type BrewosDb, openDb } from "./db.ts";
 import { SyncEngine } from "./sync-engine.ts";
 
@@ -72,11 +73,9 @@ function phone(name: string, h: ReturnType<typeof hub>) {
   };
 }
 
+/** Wait until the outbox has drained (every edit pushed and acknowledged). */
 async function settle(db: BrewosDb): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await Bun.sleep(5);
-    if ((await db.outbox.count()) === 0) return;
-  }
+  await eventually(async () => expect(await db.outbox.count()).toBe(0));
 }
 
 test("a shot logged offline is on the device at once, reaches the hub, and comes back to another phone", async () => {
@@ -97,8 +96,7 @@ test("a shot logged offline is on the device at once, reaches the hub, and comes
   await settle(a.db);
   expect(h.shots.get(id)).toMatchObject({ source: "manual", notes: "café, borrowed scale", dose_g: 18, yield_g: 40, rating: 4 });
   await b.connect();
-  await Bun.sleep(50);
-  expect((await b.db.shots.get(id))?.values).toMatchObject({ notes: "café, borrowed scale", rating: 4 });
+  await eventually(async () => expect((await b.db.shots.get(id))?.values).toMatchObject({ notes: "café, borrowed scale", rating: 4 }));
 });
 
 test("a machine shot edited on the hub reaches the phone; a newer edit still in the outbox survives the older hub value", async () => {
@@ -106,17 +104,17 @@ test("a machine shot edited on the hub reaches the phone; a newer edit still in 
   const id = recordShot(h.shots, { started_at_ms: Date.now() - 60_000, shot_token: 1 });
   const a = phone("sync-c", h);
   await a.connect();
-  await Bun.sleep(50);
-  expect((await a.db.shots.get(id))?.values.dose_g).toBe(18); // the machine's dose, never edited
+  await eventually(async () => expect((await a.db.shots.get(id))?.values.dose_g).toBe(18)); // the machine's dose, never edited
   h.sync.editLocal(id, { notes: "from the hub" });
   a.disconnect();
   await Bun.sleep(2);
   await a.engine.edit(id, { notes: "from the phone, later" }); // offline, newer
   await a.connect(); // pushes first, then pulls the hub's older value: the phone's stays
   await settle(a.db);
-  await Bun.sleep(50);
-  expect((await a.db.shots.get(id))?.values.notes).toBe("from the phone, later");
-  expect(h.shots.get(id)?.notes).toBe("from the phone, later");
+  await eventually(async () => {
+    expect((await a.db.shots.get(id))?.values.notes).toBe("from the phone, later");
+    expect(h.shots.get(id)?.notes).toBe("from the phone, later");
+  });
 });
 
 test("a reset from the hub clears the rows but keeps unsent edits", async () => {
@@ -127,9 +125,10 @@ test("a reset from the hub clears the rows but keeps unsent edits", async () => 
   h.sql.query("UPDATE meta SET value = '10' WHERE key = 'tombstone_horizon_seq'").run();
   await a.connect(); // cursor 5 < horizon 10: reset, then push and pull
   await settle(a.db);
-  await Bun.sleep(50);
-  expect(h.shots.get(id)?.notes).toBe("keep me");
-  expect((await a.db.shots.get(id))?.values.notes).toBe("keep me");
+  await eventually(async () => {
+    expect(h.shots.get(id)?.notes).toBe("keep me");
+    expect((await a.db.shots.get(id))?.values.notes).toBe("keep me");
+  });
 });
 
 test("the v1 cache upgrades to v2 with its shots kept (clocks empty until the first pull)", async () => {
