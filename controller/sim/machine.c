@@ -41,6 +41,15 @@ static void baseline_override(void *ctx, const ctl_inputs_t *in, bool *brew_on, 
   baseline_tick(&m->base, &m->ctl, in, brew_on, steam_on);
 }
 
+/* The watchdog scratch registers of the simulated board: kept across a reboot, not a power cycle. */
+static uint8_t scratch_trip;
+static void trip_store(uint8_t code) {
+  scratch_trip = code;
+}
+static uint8_t trip_recall(void) {
+  return scratch_trip;
+}
+
 static controller_hooks_t hooks_for(const plant_preset_t *pre, uint8_t reset_reason) {
   controller_hooks_t h;
   memset(&h, 0, sizeof h);
@@ -48,6 +57,17 @@ static controller_hooks_t hooks_for(const plant_preset_t *pre, uint8_t reset_rea
   h.persist_write = flash_write;
   h.reset_reason = reset_reason;
   h.capabilities = pre->capabilities;
+  /* The board is built for the sensors this machine has (the plant reads through the same parts). */
+  h.brew_ntc_factory = (ntc_params_t){.model = NTC_MODEL_BETA,
+                                      .r25_ohm = (float)pre->brew_ntc.r25_ohm,
+                                      .beta_k = (float)pre->brew_ntc.beta_k,
+                                      .pullup_ohm = (float)pre->brew_ntc.pullup_ohm};
+  h.steam_ntc_factory = (ntc_params_t){.model = NTC_MODEL_BETA,
+                                       .r25_ohm = (float)pre->steam_ntc.r25_ohm,
+                                       .beta_k = (float)pre->steam_ntc.beta_k,
+                                       .pullup_ohm = (float)pre->steam_ntc.pullup_ohm};
+  h.trip_store = trip_store;
+  h.trip_recall = trip_recall;
   h.selftest.ram = ram_region;
   h.selftest.ram_words = sizeof ram_region / sizeof ram_region[0];
   h.selftest.flash = image;
@@ -89,6 +109,7 @@ void sim_machine_init(sim_machine_t *m, const plant_preset_t *pre, double ambien
   image_crc = crc32_ieee(image, sizeof image, 0);
   flash_blank = true;
   memset(sim_flash, 0xFF, sizeof sim_flash);
+  scratch_trip = 0;
   plant_init(&m->plant, pre, ambient_c, seed, noise_c);
   m->use_baseline = baseline;
   baseline_init(&m->base);

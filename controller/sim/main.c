@@ -12,12 +12,13 @@
 #include "serve.h"
 
 static int usage(void) {
-  fprintf(stderr,
-          "usage:\n"
-          "  brewos-sim run --scenario FILE.json [--controller brewos|baseline] [--trace SHOTS.csv]\n"
-          "  brewos-sim serve --machine dual_boiler|single_boiler|heat_exchanger|FILE.json\n"
-          "                   --link stdio|pty|tcp:PORT (0 = any free port) [--speed N] [--scenario FILE.json] [--seed N]\n"
-          "                   [--scale tcp:PORT]   (the virtual scale's load cell; 0 = any free port)\n");
+  fprintf(
+      stderr,
+      "usage:\n"
+      "  brewos-sim run --scenario FILE.json [--controller brewos|baseline] [--trace SHOTS.csv]\n"
+      "  brewos-sim serve --machine dual_boiler|single_boiler|heat_exchanger|FILE.json\n"
+      "                   --link stdio|pty|tcp:PORT (0 = any free port) [--speed N] [--scenario FILE.json] [--seed N]\n"
+      "                   [--scale tcp:PORT]   (the virtual scale's load cell; 0 = any free port)\n");
   return 2;
 }
 

@@ -24,7 +24,9 @@ typedef struct {
   double end_flow_gs, settle_min, settle_max, last_reading;
   double running_flow_gs; /* cup flow on the last tick the shot ran */
   uint32_t clear_at_ms;   /* pending fault_clear after a clear_fault event */
-  uint32_t lever_up_ms;   /* pending lever release */
+  bool hub_saw_trip;      /* the hub dropped to standby on a trip; the owner turns on again after the clear */
+  uint8_t mode_before_trip;
+  uint32_t lever_up_ms; /* pending lever release */
   uint32_t token;
 } run_t;
 
@@ -144,6 +146,23 @@ static void apply_event(run_t *x, const scenario_t *s, const scenario_event_t *e
   (void)s;
 }
 
+/* As the hub does: a trip (telemetry state "safe") drops the desired mode to standby; once the trip
+ * is cleared the owner turns the machine on again, a fresh command the controller waits for. */
+static void hub_follow_trip(run_t *x) {
+  proto_desired_state_t *d = &x->hub.desired;
+  bool tripped = x->m.ctl.state.state == PROTO_MACHINE_STATE_SAFE;
+  if (tripped && !x->hub_saw_trip) {
+    x->hub_saw_trip = true;
+    x->mode_before_trip = d->mode;
+    d->mode = PROTO_MACHINE_MODE_STANDBY;
+    x->hub.next_desired_ms = x->m.now_ms;
+  } else if (!tripped && x->hub_saw_trip && !x->m.ctl.safety.latched) {
+    x->hub_saw_trip = false;
+    d->mode = x->mode_before_trip;
+    x->hub.next_desired_ms = x->m.now_ms + 1000u;
+  }
+}
+
 /* The hub's brew-by-weight duties for one tick: stream the scale, run a peer's stop rule, and
  * once the cup has settled (no reading moved > 0.1 g for 1 s, >= 2 s after the stop) report it. */
 static void scale_tick(run_t *x, report_t *r) {
@@ -239,6 +258,7 @@ bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
     sim_hub_tick(&x.hub, &x.m); /* hello first: the controller refuses commands before it */
     while (next < s->event_count && s->events[next].t_s * 1000.0 <= x.m.now_ms)
       apply_event(&x, s, &s->events[next++], r);
+    hub_follow_trip(&x);
     if (x.clear_at_ms && x.m.now_ms >= x.clear_at_ms) {
       proto_msg_t msg;
       memset(&msg, 0, sizeof msg);

@@ -47,19 +47,108 @@ static void clearing_is_refused_while_the_cause_persists_and_works_after(void **
   harness_run(&h, 100);
   assert_int_equal(harness_ack(&h, PROTO_MSG_FAULT_CLEAR, s1)->u.ack.result, PROTO_ACK_RESULT_REJECTED_STATE);
   assert_true(h.m.ctl.safety.latched);
+  assert_int_equal(harness_ack(&h, PROTO_MSG_FAULT_CLEAR, s1)->u.ack.detail, PROTO_ALARM_CODE_BREW_SENSOR_OPEN);
   plant_set_fault(&h.m.plant, FAULT_BREW_SENSOR_OPEN, false);
   harness_run(&h, 500);
   assert_true(h.m.ctl.safety.latched); /* no clear without a command, and no reboot needed */
+  uint16_t early = send_clear(PROTO_ALARM_CODE_NONE);
+  harness_run(&h, 100);
+  assert_int_equal(harness_ack(&h, PROTO_MSG_FAULT_CLEAR, early)->u.ack.result, PROTO_ACK_RESULT_RATE_LIMITED);
+  harness_run(&h, 2000);
   uint16_t s2 = send_clear(PROTO_ALARM_CODE_NONE);
   harness_run(&h, 2000);
   assert_int_equal(harness_ack(&h, PROTO_MSG_FAULT_CLEAR, s2)->u.ack.result, PROTO_ACK_RESULT_OK);
+  assert_int_equal(harness_ack(&h, PROTO_MSG_FAULT_CLEAR, s2)->u.ack.detail, 1); /* one alarm cleared */
   assert_false(h.m.ctl.safety.latched);
+  /* Cleared, but not heating: the hub still asks for brew, and that is not a fresh command. */
+  harness_run(&h, 3000);
+  assert_false(h.m.out.brew_heater_on || h.m.out.steam_heater_on);
+  assert_int_equal(controller_effective_mode(&h.m.ctl), PROTO_MACHINE_MODE_STANDBY);
+  h.desired.mode = PROTO_MACHINE_MODE_STANDBY; /* the owner turns it off and on again */
+  harness_run(&h, 500);
+  h.desired.mode = PROTO_MACHINE_MODE_BREW;
+  harness_run(&h, 2000);
   assert_true(h.m.out.heater_mains_enable);
   assert_true(h.m.ctl.state.state == PROTO_MACHINE_STATE_HEATING || h.m.ctl.state.state == PROTO_MACHINE_STATE_READY);
   bool logged = false;
   for (size_t i = 0; i < h.n; i++)
     logged |= h.got[i].type == PROTO_MSG_LOG && strstr(h.got[i].u.log.text, "fault clear");
   assert_true(logged);
+}
+
+static void clear_fault_spam_never_restarts_a_watch(void **state) {
+  (void)state;
+  /* A dead heater: the heating watch must still fire although a clear arrives every second. */
+  warm_up("dual_boiler", 1000);
+  plant_set_fault(&h.m.plant, FAULT_HEATER_DEAD, true);
+  uint32_t window_ms = (uint32_t)config_get(&h.m.ctl.cfg, PROTO_CONFIG_HEATING_WATCH_WINDOW_S) * 1000u;
+  bool tripped = false;
+  uint32_t waited = 0;
+  for (; waited < window_ms + 10000u && !tripped; waited += 1000) {
+    (void)send_clear(PROTO_ALARM_CODE_NONE);
+    harness_run(&h, 1000);
+    tripped = h.m.ctl.safety.alarms.active[PROTO_ALARM_CODE_BREW_HEATING_WATCH] ||
+              h.m.ctl.safety.alarms.active[PROTO_ALARM_CODE_STEAM_HEATING_WATCH];
+  }
+  assert_true(tripped);
+  assert_true(waited <= window_ms + 2000u);
+}
+
+static void a_restart_keeps_a_latched_trip_and_nothing_heats(void **state) {
+  (void)state;
+  warm_up("dual_boiler", 30000);
+  plant_set_fault(&h.m.plant, FAULT_BREW_SENSOR_OPEN, true);
+  harness_run(&h, 500);
+  assert_true(h.m.ctl.safety.latched);
+  plant_set_fault(&h.m.plant, FAULT_BREW_SENSOR_OPEN, false);
+  sim_machine_reboot(&h.m, PROTO_RESET_REASON_WATCHDOG);
+  harness_hello(&h, PROTO_VERSION_MAJOR);
+  harness_run(&h, 5000); /* the hub keeps sending brew mode */
+  assert_true(h.m.ctl.safety.latched);
+  assert_false(h.m.out.heater_mains_enable);
+  assert_false(h.m.out.brew_heater_on || h.m.out.steam_heater_on);
+  bool announced = false;
+  for (size_t i = 0; i < h.n; i++)
+    announced |= h.got[i].type == PROTO_MSG_ALARM && h.got[i].u.alarm.code == PROTO_ALARM_CODE_BREW_SENSOR_OPEN &&
+                 h.got[i].u.alarm.action == PROTO_ALARM_ACTION_RAISED;
+  assert_true(announced);
+}
+
+static void calibration_cannot_move_a_reading_far_from_the_sensor_curve(void **state) {
+  (void)state;
+  warm_up("dual_boiler", 1000);
+  assert_int_equal(controller_config_set(&h.m.ctl, PROTO_CONFIG_BREW_NTC_BETA_K, 6000), PROTO_ACK_RESULT_INVALID_FIELD);
+  assert_int_equal(controller_config_set(&h.m.ctl, PROTO_CONFIG_BREW_TEMP_OFFSET_CDEG, -1000),
+                   PROTO_ACK_RESULT_INVALID_FIELD);
+  assert_int_equal(controller_config_set(&h.m.ctl, PROTO_CONFIG_BREW_NTC_BETA_K, 4600),
+                   PROTO_ACK_RESULT_REJECTED_STATE);
+  assert_int_equal(controller_config_set(&h.m.ctl, PROTO_CONFIG_STEAM_NTC_PULLUP_OHM, 2400),
+                   PROTO_ACK_RESULT_REJECTED_STATE);
+  assert_int_equal(controller_config_set(&h.m.ctl, PROTO_CONFIG_BREW_NTC_R25_OHM, 100000),
+                   PROTO_ACK_RESULT_REJECTED_STATE);
+  /* A real trim is taken. */
+  assert_int_equal(controller_config_set(&h.m.ctl, PROTO_CONFIG_BREW_TEMP_OFFSET_CDEG, -300), PROTO_ACK_RESULT_OK);
+  assert_int_equal(controller_config_set(&h.m.ctl, PROTO_CONFIG_BREW_NTC_BETA_K, 3990), PROTO_ACK_RESULT_OK);
+}
+
+static void a_sensor_frozen_at_idle_trips_within_a_minute(void **state) {
+  (void)state;
+  warm_up("dual_boiler", 400000); /* at setpoint, no shot */
+  assert_false(h.m.ctl.safety.latched);
+  plant_set_fault(&h.m.plant, FAULT_SENSOR_STUCK, true);
+  uint32_t t = 0;
+  while (t < 120000 && !h.m.ctl.safety.alarms.active[PROTO_ALARM_CODE_SENSOR_STUCK]) {
+    harness_run(&h, 100);
+    t += 100;
+  }
+  assert_true(h.m.ctl.safety.alarms.active[PROTO_ALARM_CODE_SENSOR_STUCK]);
+  assert_true(t <= 60000);
+  assert_false(h.m.out.heater_mains_enable);
+  /* Still frozen: a clear is refused and names the stuck sensor. */
+  uint16_t s1 = send_clear(PROTO_ALARM_CODE_NONE);
+  harness_run(&h, 100);
+  assert_int_equal(harness_ack(&h, PROTO_MSG_FAULT_CLEAR, s1)->u.ack.result, PROTO_ACK_RESULT_REJECTED_STATE);
+  assert_int_equal(harness_ack(&h, PROTO_MSG_FAULT_CLEAR, s1)->u.ack.detail, PROTO_ALARM_CODE_SENSOR_STUCK);
 }
 
 static void the_pump_stops_the_same_tick_the_tank_reads_empty(void **state) {
@@ -151,6 +240,10 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(a_trip_drives_every_output_to_its_safe_default),
       cmocka_unit_test(clearing_is_refused_while_the_cause_persists_and_works_after),
+      cmocka_unit_test(clear_fault_spam_never_restarts_a_watch),
+      cmocka_unit_test(a_restart_keeps_a_latched_trip_and_nothing_heats),
+      cmocka_unit_test(calibration_cannot_move_a_reading_far_from_the_sensor_curve),
+      cmocka_unit_test(a_sensor_frozen_at_idle_trips_within_a_minute),
       cmocka_unit_test(the_pump_stops_the_same_tick_the_tank_reads_empty),
       cmocka_unit_test(link_loss_turns_heaters_off_and_recovery_resumes),
       cmocka_unit_test(a_new_hub_hears_every_active_alarm),

@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "test_helpers.h"
+#include "sensors/ntc_guard.h"
 #include "io/io.h"
 #include "sensors/ntc.h"
 #include "sensors/pressure.h"
@@ -108,8 +109,36 @@ static void still_sensor_with_its_heater_off_is_not_stuck(void **state) {
   temp_sensor_t s;
   temp_sensor_init(&s, &p, true);
   uint16_t still = adc_at(22.0f, &p);
-  for (uint32_t t = 0; t < 120000; t += 10) temp_sensor_sample(&s, still, t, 0);
+  /* A live sensor at rest: the temperature does not move, the converter's last bit does. */
+  for (uint32_t t = 0; t < 120000; t += 10) temp_sensor_sample(&s, (uint16_t)(still + (t / 10u % 7u == 0u)), t, 0);
   assert_int_equal(s.fault, TEMP_SENSOR_OK);
+}
+
+static void a_reading_frozen_to_the_count_is_stuck_even_with_the_heater_off(void **state) {
+  (void)state;
+  ntc_params_t p = beta50k();
+  temp_sensor_t s;
+  temp_sensor_init(&s, &p, true);
+  uint16_t frozen = adc_at(93.0f, &p);
+  uint32_t t = 10;
+  for (; t < TEMP_SENSOR_FROZEN_WINDOW_MS && s.fault == TEMP_SENSOR_OK; t += 10) temp_sensor_sample(&s, frozen, t, 0);
+  assert_int_equal(s.fault, TEMP_SENSOR_OK);
+  for (; t < TEMP_SENSOR_FROZEN_WINDOW_MS + 100u; t += 10) temp_sensor_sample(&s, frozen, t, 0);
+  assert_int_equal(s.fault, TEMP_SENSOR_STUCK);
+}
+
+static void limits_read_the_factory_curve_whatever_the_calibration(void **state) {
+  (void)state;
+  ntc_params_t p = beta50k();
+  temp_sensor_t s;
+  temp_sensor_init(&s, &p, true);
+  ntc_params_t cal = p;
+  cal.offset_c = -5.0f; /* reads 5 degC low */
+  s.ntc = cal;
+  for (uint32_t t = 0; t < 200; t += 10) temp_sensor_sample(&s, adc_at(130.0f, &p), t, 0);
+  assert_true(s.fast_c < 126.0f);
+  assert_true(fabsf(temp_sensor_limit_c(&s) - 130.0f) < 0.5f);
+  assert_true(ntc_calibration_deviation_c(&p, &cal, 130.0f) > 4.9f);
 }
 
 static void pressure_transducer_converts_and_flags_a_broken_wire(void **state) {
@@ -132,6 +161,8 @@ int main(void) {
       cmocka_unit_test(shorted_sensor_is_flagged_and_recovers_when_fixed),
       cmocka_unit_test(sensor_that_does_not_move_while_heated_is_stuck),
       cmocka_unit_test(still_sensor_with_its_heater_off_is_not_stuck),
+      cmocka_unit_test(a_reading_frozen_to_the_count_is_stuck_even_with_the_heater_off),
+      cmocka_unit_test(limits_read_the_factory_curve_whatever_the_calibration),
       cmocka_unit_test(pressure_transducer_converts_and_flags_a_broken_wire),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,18 +70,29 @@ static uint8_t on_shot_start(controller_t *c, const proto_shot_start_t *s, uint1
   return PROTO_ACK_RESULT_OK;
 }
 
+/* At most one fault_clear per CONTROLLER_CLEAR_INTERVAL_MS: a clear sent in a loop cannot keep any
+ * check from completing (no watch window is ever restarted by a clear anyway). */
+#define CONTROLLER_CLEAR_INTERVAL_MS 2000u
+
 static uint8_t on_fault_clear(controller_t *c, uint8_t code, uint16_t *detail) {
+  if (c->cleared_once && c->now_ms - c->last_clear_ms < CONTROLLER_CLEAR_INTERVAL_MS) {
+    *detail = (uint16_t)(CONTROLLER_CLEAR_INTERVAL_MS - (c->now_ms - c->last_clear_ms)); /* ms to wait */
+    controller_log(c, PROTO_LOG_LEVEL_WARN, "fault clear: refused, too soon after the last one");
+    return PROTO_ACK_RESULT_RATE_LIMITED;
+  }
+  c->cleared_once = true;
+  c->last_clear_ms = c->now_ms;
   safety_in_t si;
   controller_safety_in(c, &si);
-  uint8_t r = safety_clear(&c->safety, code, &si);
-  *detail = code;
+  uint8_t r = safety_clear(&c->safety, code, &si, detail);
   if (!c->safety.alarms.active[PROTO_ALARM_CODE_SENSOR_STUCK]) {
     if (c->brew_t.fault == TEMP_SENSOR_STUCK) c->brew_t.fault = TEMP_SENSOR_OK;
     if (c->steam_t.fault == TEMP_SENSOR_STUCK) c->steam_t.fault = TEMP_SENSOR_OK;
   }
   if (!c->safety.alarms.active[PROTO_ALARM_CODE_STEAM_FILL_TIMEOUT]) autofill_rearm(&c->autofill);
-  controller_log(c, r == PROTO_ACK_RESULT_OK ? PROTO_LOG_LEVEL_INFO : PROTO_LOG_LEVEL_WARN,
-                 r == PROTO_ACK_RESULT_OK ? "fault clear: done" : "fault clear: refused, cause still present");
+  controller_log(
+      c, r == PROTO_ACK_RESULT_OK ? PROTO_LOG_LEVEL_INFO : PROTO_LOG_LEVEL_WARN,
+      r == PROTO_ACK_RESULT_OK ? "fault clear: done" : "fault clear: refused, the alarm in detail is still there");
   return r;
 }
 
@@ -206,6 +217,7 @@ void controller_handle(controller_t *c, const proto_msg_t *m) {
           m->u.desired_state.brew_setpoint_cdeg != c->desired.brew_setpoint_cdeg) {
         c->activity_ms = c->now_ms;
       }
+      if (m->u.desired_state.mode == PROTO_MACHINE_MODE_STANDBY) c->await_standby = false;
       if (m->u.desired_state.heating_strategy != c->desired.heating_strategy) {
         c->desired = m->u.desired_state;
         controller_apply_config(c);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "controller_internal.h"
+#include "sensors/ntc_guard.h"
 
 static ntc_params_t ntc_from_config(const config_t *cfg, bool steam) {
   ntc_params_t p;
@@ -15,6 +16,43 @@ static ntc_params_t ntc_from_config(const config_t *cfg, bool steam) {
   p.offset_c =
       (float)config_get(cfg, steam ? PROTO_CONFIG_STEAM_TEMP_OFFSET_CDEG : PROTO_CONFIG_BREW_TEMP_OFFSET_CDEG) / 100.0f;
   return p;
+}
+
+/* The board's curve for a channel: the port's, or the table's defaults when the port gives none. */
+static ntc_params_t factory_ntc(const controller_hooks_t *h, bool steam) {
+  ntc_params_t p = steam ? h->steam_ntc_factory : h->brew_ntc_factory;
+  if (p.r25_ohm > 0.0f) {
+    p.model = NTC_MODEL_BETA;
+    p.offset_c = 0.0f;
+    return p;
+  }
+  config_t d;
+  config_defaults(&d);
+  return ntc_from_config(&d, steam);
+}
+
+static float channel_max_c(const config_t *cfg, bool steam) {
+  bool single = config_get(cfg, PROTO_CONFIG_MACHINE_TYPE) == PROTO_MACHINE_TYPE_SINGLE_BOILER;
+  bool steam_rated = steam || single;
+  return (float)config_get(cfg, steam_rated ? PROTO_CONFIG_STEAM_MAX_CDEG : PROTO_CONFIG_BREW_MAX_CDEG) / 100.0f;
+}
+
+/* Whether a channel's calibration keeps its readings within NTC_CAL_MAX_DEV_C of the board's curve. */
+static bool calibration_plausible(const controller_t *c, const config_t *cfg, bool steam) {
+  ntc_params_t f = factory_ntc(&c->hooks, steam);
+  ntc_params_t cal = ntc_from_config(cfg, steam);
+  return ntc_calibration_deviation_c(&f, &cal, channel_max_c(cfg, steam)) <= NTC_CAL_MAX_DEV_C;
+}
+
+/* Put a channel's calibration back on the board's curve (a saved set from before the guard). */
+static void reset_calibration(config_t *cfg, const ntc_params_t *f, bool steam) {
+  (void)config_set_in_range(cfg, steam ? PROTO_CONFIG_STEAM_NTC_R25_OHM : PROTO_CONFIG_BREW_NTC_R25_OHM,
+                            (int32_t)f->r25_ohm);
+  (void)config_set_in_range(cfg, steam ? PROTO_CONFIG_STEAM_NTC_BETA_K : PROTO_CONFIG_BREW_NTC_BETA_K,
+                            (int32_t)f->beta_k);
+  (void)config_set_in_range(cfg, steam ? PROTO_CONFIG_STEAM_NTC_PULLUP_OHM : PROTO_CONFIG_BREW_NTC_PULLUP_OHM,
+                            (int32_t)f->pullup_ohm);
+  (void)config_set_in_range(cfg, steam ? PROTO_CONFIG_STEAM_TEMP_OFFSET_CDEG : PROTO_CONFIG_BREW_TEMP_OFFSET_CDEG, 0);
 }
 
 void controller_apply_config(controller_t *c) {
@@ -56,10 +94,22 @@ void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t 
   c->persist.read = hooks->persist_read;
   c->persist.write = hooks->persist_write;
   int loaded = persist_load(&c->persist, &c->cfg);
+  bool recalibrated = false;
+  for (int steam = 0; steam <= 1; steam++) {
+    if (calibration_plausible(c, &c->cfg, steam != 0)) continue;
+    ntc_params_t f = factory_ntc(hooks, steam != 0);
+    reset_calibration(&c->cfg, &f, steam != 0);
+    recalibrated = true;
+  }
+  ntc_params_t brew_f = factory_ntc(hooks, false);
+  ntc_params_t steam_f = factory_ntc(hooks, true);
   ntc_params_t p = ntc_from_config(&c->cfg, false);
   temp_sensor_init(&c->brew_t, &p, true);
   temp_sensor_init(&c->steam_t, &p, true);
   temp_sensor_init(&c->group_t, &p, (hooks->capabilities & PROTO_CAPABILITIES_GROUP_SENSOR) != 0);
+  temp_sensor_set_factory(&c->brew_t, &brew_f);
+  temp_sensor_set_factory(&c->steam_t, &steam_f);
+  temp_sensor_set_factory(&c->group_t, &brew_f);
   pressure_init(&c->pressure, 0.1f, 0.9f, 16000.0f, (hooks->capabilities & PROTO_CAPABILITIES_PRESSURE_SENSOR) != 0);
   pressure_init(&c->boiler_pressure, 0.1f, 0.9f, 16000.0f, false);
   boilers_init(&c->boilers, &c->cfg);
@@ -86,14 +136,34 @@ void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t 
     (void)alarms_raise(&c->safety.alarms, PROTO_ALARM_CODE_WATCHDOG_RESET, 0, now_ms);
   }
   controller_send_hello(c);
-  if (loaded < 0 && c->persist.seq != 0) {
+  if ((loaded < 0 && c->persist.seq != 0) || (recalibrated && c->persist.seq != 0)) {
     (void)alarms_raise(&c->safety.alarms, PROTO_ALARM_CODE_CONFIG_INVALID, 0, now_ms);
   }
+  if (recalibrated) {
+    c->cfg_dirty = true;
+    c->cfg_changed_ms = now_ms;
+  }
+  /* A trip latched before the reset is still latched: nothing heats until it is cleared. */
+  uint8_t kept = hooks->trip_recall != NULL ? hooks->trip_recall() : PROTO_ALARM_CODE_NONE;
+  if (kept != PROTO_ALARM_CODE_NONE && kept < ALARM_CODE_COUNT &&
+      alarms_severity(kept) == PROTO_ALARM_SEVERITY_CRITICAL) {
+    safety_trip(&c->safety, kept, 0, now_ms);
+    c->await_standby = true;
+    controller_log(c, PROTO_LOG_LEVEL_WARN, "trip latched before the reset is still latched: clear it to heat");
+  }
+  c->was_latched = c->safety.latched;
 }
 
 uint8_t controller_config_set(controller_t *c, uint16_t key, int32_t value) {
-  uint8_t r = config_set(&c->cfg, key, value);
+  config_t next = c->cfg;
+  uint8_t r = config_set(&next, key, value);
+  if (r == PROTO_ACK_RESULT_OK && (!calibration_plausible(c, &next, false) || !calibration_plausible(c, &next, true))) {
+    controller_log(c, PROTO_LOG_LEVEL_WARN,
+                   "calibration refused: it moves a reading over 5 degC off the sensor's curve");
+    return PROTO_ACK_RESULT_REJECTED_STATE;
+  }
   if (r == PROTO_ACK_RESULT_OK) {
+    c->cfg = next;
     c->cfg_dirty = true;
     c->cfg_changed_ms = c->now_ms;
     controller_apply_config(c);
@@ -102,7 +172,7 @@ uint8_t controller_config_set(controller_t *c, uint16_t key, int32_t value) {
 }
 
 uint8_t controller_effective_mode(const controller_t *c) {
-  if (c->link_lost || !c->link.hub_ok) return PROTO_MACHINE_MODE_STANDBY;
+  if (c->link_lost || !c->link.hub_ok || c->await_standby) return PROTO_MACHINE_MODE_STANDBY;
   return c->desired.mode;
 }
 
@@ -251,6 +321,15 @@ static void control_10hz(controller_t *c) {
   (void)machine_state_step(&c->state, &si, now);
 }
 
+/* A new latch is stored so that a reset cannot forget it, and a clear forgets it. A trip also holds
+ * the machine in standby until the hub sends standby again: clearing never resumes heating by itself. */
+static void controller_track_trip(controller_t *c) {
+  if (c->safety.latched == c->was_latched) return;
+  c->was_latched = c->safety.latched;
+  if (c->safety.latched) c->await_standby = true;
+  if (c->hooks.trip_store != NULL) c->hooks.trip_store(c->safety.latched ? c->safety.trip_code : PROTO_ALARM_CODE_NONE);
+}
+
 void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out) {
   c->now_ms = in->now_ms;
   uint32_t now = c->now_ms;
@@ -344,6 +423,7 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
     safety_trip(&c->safety, st, 0, now);
     c->selftest_failed = true;
   }
+  controller_track_trip(c);
   if (c->safety.latched && c->shot.running) shot_stop(&c->shot, PROTO_STOP_REASON_SAFETY_TRIP, now);
   if (c->safety.latched) autotune_abort(&c->autotune);
 

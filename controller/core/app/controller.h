@@ -49,6 +49,13 @@ typedef struct {
   selftest_hooks_t selftest;
   uint8_t reset_reason;  /* proto_reset_reason_t */
   uint32_t capabilities; /* proto capabilities bits of this board */
+  /* The board's own NTC curves (part and pull-up fitted at build time); r25_ohm 0 = the table's
+   * defaults. Calibration may only move a reading a few degC away from these, and limits are also
+   * judged on them. */
+  ntc_params_t brew_ntc_factory, steam_ntc_factory;
+  /* A latched critical trip kept across a reset (RP2350: watchdog scratch registers; NULL: none). */
+  void (*trip_store)(uint8_t alarm_code);
+  uint8_t (*trip_recall)(void);
   /* Benchmark seam (NULL on every real board): replaces this tick's heater decisions before they
    * are accounted and checked, so the safety layer judges the heaters that were really driven. */
   void (*heater_override)(void *ctx, const ctl_inputs_t *in, bool *brew_on, bool *steam_on);
@@ -114,7 +121,11 @@ typedef struct {
   uint8_t last_state;
   uint8_t last_mode;
   bool steam_block;
-  bool tank_ok; /* raw, last tick */
+  bool tank_ok;           /* raw, last tick */
+  bool await_standby;     /* after a trip: no heating until the hub sends standby, then a heating mode */
+  uint32_t last_clear_ms; /* fault_clear rate limit */
+  bool cleared_once;
+  bool was_latched; /* latched at the end of the last tick (trip persistence) */
   /* config_get {key 0}: reports streamed a few per tick, then the ack */
   uint8_t dump_next; /* index + 1 of the next key to report, 0 when idle */
   proto_msg_t dump_cmd;

@@ -11,10 +11,10 @@ static const uint8_t enum_machine_state_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
 static const uint8_t enum_machine_mode_values[] = {0, 1, 2};
 static const uint8_t enum_heating_strategy_values[] = {0, 1, 2, 3};
 static const uint8_t enum_stop_reason_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-static const uint8_t enum_alarm_code_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25};
+static const uint8_t enum_alarm_code_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28};
 static const uint8_t enum_alarm_severity_values[] = {0, 1, 2, 3};
 static const uint8_t enum_alarm_action_values[] = {0, 1};
-static const uint8_t enum_ack_result_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+static const uint8_t enum_ack_result_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
 static const uint8_t enum_log_level_values[] = {0, 1, 2, 3};
 static const uint8_t enum_shot_source_values[] = {0, 1};
 static const uint8_t enum_phase_reason_values[] = {0, 1, 2, 3, 4, 5};
@@ -50,7 +50,7 @@ static const proto_field_desc_t fields_telemetry[] = {
     {"shot_time_ms", offsetof(proto_telemetry_t, shot_time_ms), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
     {"flags", offsetof(proto_telemetry_t, flags), 0, PROTO_WIRE_U16, 0, 0LL, 65535LL, NULL, 0},
     {"sensor_flags", offsetof(proto_telemetry_t, sensor_flags), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
-    {"active_alarm", offsetof(proto_telemetry_t, active_alarm), 0, PROTO_WIRE_U8, 0, 0LL, 25LL, enum_alarm_code_values, sizeof enum_alarm_code_values},
+    {"active_alarm", offsetof(proto_telemetry_t, active_alarm), 0, PROTO_WIRE_U8, 0, 0LL, 28LL, enum_alarm_code_values, sizeof enum_alarm_code_values},
 };
 static const proto_field_desc_t fields_shot_started[] = {
     {"shot_token", offsetof(proto_shot_started_t, shot_token), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
@@ -75,7 +75,7 @@ static const proto_field_desc_t fields_shot_ended[] = {
     {"mean_brew_temp_cdeg", offsetof(proto_shot_ended_t, mean_brew_temp_cdeg), 0, PROTO_WIRE_I16, 0, (-4000LL), 25000LL, NULL, 0},
 };
 static const proto_field_desc_t fields_alarm[] = {
-    {"code", offsetof(proto_alarm_t, code), 0, PROTO_WIRE_U8, 0, 0LL, 25LL, enum_alarm_code_values, sizeof enum_alarm_code_values},
+    {"code", offsetof(proto_alarm_t, code), 0, PROTO_WIRE_U8, 0, 0LL, 28LL, enum_alarm_code_values, sizeof enum_alarm_code_values},
     {"severity", offsetof(proto_alarm_t, severity), 0, PROTO_WIRE_U8, 0, 0LL, 3LL, enum_alarm_severity_values, sizeof enum_alarm_severity_values},
     {"action", offsetof(proto_alarm_t, action), 0, PROTO_WIRE_U8, 0, 0LL, 1LL, enum_alarm_action_values, sizeof enum_alarm_action_values},
     {"value", offsetof(proto_alarm_t, value), 0, PROTO_WIRE_I32, 0, (-2147483648LL), 2147483647LL, NULL, 0},
@@ -84,7 +84,7 @@ static const proto_field_desc_t fields_alarm[] = {
 static const proto_field_desc_t fields_ack[] = {
     {"acked_type", offsetof(proto_ack_t, acked_type), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
     {"acked_seq", offsetof(proto_ack_t, acked_seq), 0, PROTO_WIRE_U16, 0, 0LL, 65535LL, NULL, 0},
-    {"result", offsetof(proto_ack_t, result), 0, PROTO_WIRE_U8, 0, 0LL, 8LL, enum_ack_result_values, sizeof enum_ack_result_values},
+    {"result", offsetof(proto_ack_t, result), 0, PROTO_WIRE_U8, 0, 0LL, 9LL, enum_ack_result_values, sizeof enum_ack_result_values},
     {"detail", offsetof(proto_ack_t, detail), 0, PROTO_WIRE_U16, 0, 0LL, 65535LL, NULL, 0},
 };
 static const proto_field_desc_t fields_config_report[] = {
@@ -163,7 +163,7 @@ static const proto_field_desc_t fields_profile_chunk[] = {
     {"data", offsetof(proto_profile_chunk_t, data), offsetof(proto_profile_chunk_t, data_len), PROTO_WIRE_BYTES, 232, 0LL, 232LL, NULL, 0},
 };
 static const proto_field_desc_t fields_fault_clear[] = {
-    {"code", offsetof(proto_fault_clear_t, code), 0, PROTO_WIRE_U8, 0, 0LL, 25LL, enum_alarm_code_values, sizeof enum_alarm_code_values},
+    {"code", offsetof(proto_fault_clear_t, code), 0, PROTO_WIRE_U8, 0, 0LL, 28LL, enum_alarm_code_values, sizeof enum_alarm_code_values},
 };
 static const proto_field_desc_t fields_autotune_start[] = {
     {"boiler", offsetof(proto_autotune_start_t, boiler), 0, PROTO_WIRE_U8, 0, 0LL, 1LL, NULL, 0},
@@ -225,13 +225,13 @@ const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
     {"eco_setpoint_cdeg", 16, 5000, 9000, 8000},
     {"eco_timeout_s", 17, 0, 28800, 1800},
     {"brew_ntc_r25_ohm", 18, 1000, 200000, 50000},
-    {"brew_ntc_beta_k", 19, 2000, 6000, 4082},
+    {"brew_ntc_beta_k", 19, 3000, 4600, 4082},
     {"brew_ntc_pullup_ohm", 20, 100, 1000000, 3300},
-    {"brew_temp_offset_cdeg", 21, -1000, 1000, 0},
+    {"brew_temp_offset_cdeg", 21, -500, 500, 0},
     {"steam_ntc_r25_ohm", 22, 1000, 200000, 50000},
-    {"steam_ntc_beta_k", 23, 2000, 6000, 4082},
+    {"steam_ntc_beta_k", 23, 3000, 4600, 4082},
     {"steam_ntc_pullup_ohm", 24, 100, 1000000, 1200},
-    {"steam_temp_offset_cdeg", 25, -1000, 1000, 0},
+    {"steam_temp_offset_cdeg", 25, -500, 500, 0},
     {"pressure_zero_pmil", 26, 0, 500, 100},
     {"pressure_full_pmil", 27, 500, 1000, 900},
     {"pressure_full_mbar", 28, 1000, 30000, 16000},
@@ -366,6 +366,9 @@ const char *proto_alarm_code_name(uint8_t v) {
     case 23: return "over_pressure";
     case 24: return "watchdog_reset";
     case 25: return "pump_blocked";
+    case 26: return "brew_sensor_implausible";
+    case 27: return "steam_sensor_implausible";
+    case 28: return "scale_lost";
     default: return "unknown";
   }
 }
@@ -399,6 +402,7 @@ const char *proto_ack_result_name(uint8_t v) {
     case 6: return "not_ready";
     case 7: return "failed";
     case 8: return "out_of_order";
+    case 9: return "rate_limited";
     default: return "unknown";
   }
 }

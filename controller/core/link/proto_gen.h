@@ -8,7 +8,7 @@
 #include "proto_types.h"
 
 #define PROTO_VERSION_MAJOR 1u
-#define PROTO_VERSION_MINOR 1u
+#define PROTO_VERSION_MINOR 2u
 #define PROTO_MAX_PAYLOAD_BYTES 240u
 #define PROTO_HEADER_BYTES 4u
 #define PROTO_CRC_BYTES 2u
@@ -106,6 +106,9 @@ typedef enum {
   PROTO_ALARM_CODE_OVER_PRESSURE = 23,
   PROTO_ALARM_CODE_WATCHDOG_RESET = 24,
   PROTO_ALARM_CODE_PUMP_BLOCKED = 25,
+  PROTO_ALARM_CODE_BREW_SENSOR_IMPLAUSIBLE = 26,
+  PROTO_ALARM_CODE_STEAM_SENSOR_IMPLAUSIBLE = 27,
+  PROTO_ALARM_CODE_SCALE_LOST = 28,
 } proto_alarm_code_t;
 
 /* info/warning: no output change; fault: affected outputs off until cleared; critical: latched safety trip, all outputs safe. */
@@ -133,6 +136,7 @@ typedef enum {
   PROTO_ACK_RESULT_NOT_READY = 6,
   PROTO_ACK_RESULT_FAILED = 7,
   PROTO_ACK_RESULT_OUT_OF_ORDER = 8,
+  PROTO_ACK_RESULT_RATE_LIMITED = 9,
 } proto_ack_result_t;
 
 /* Severity of a forwarded log line. */
@@ -245,6 +249,7 @@ typedef enum {
 #define PROTO_SHOT_END_FLAGS_WEIGHT_LOST (1ul << 0)
 #define PROTO_SHOT_END_FLAGS_LINK_LOST (1ul << 1)
 #define PROTO_SHOT_END_FLAGS_PREINFUSED (1ul << 2)
+#define PROTO_SHOT_END_FLAGS_WEIGHT_FALLBACK (1ul << 3)
 
 /* State of the scale behind a weight sample. (8-bit mask) */
 #define PROTO_WEIGHT_FLAGS_STABLE (1ul << 0)

@@ -1,7 +1,10 @@
 /* Safety interlocks and the latched trip. */
 #include "safety.h"
 
+#include <math.h>
 #include <string.h>
+
+#include "sensors/ntc_guard.h"
 
 #define PUMP_REST_MS 2000u
 #define OVER_PRESSURE_MBAR 13500.0f
@@ -56,17 +59,23 @@ static int32_t cdeg(float c) {
   return (int32_t)(c * 100.0f);
 }
 
-static void check_sensor(safety_t *s, const temp_sensor_t *t, float max_c, uint8_t over, uint8_t open, uint8_t shorted,
-                         uint32_t now) {
+typedef struct {
+  uint8_t over, open, shorted, implausible;
+} sensor_codes_t;
+
+static void check_sensor(safety_t *s, const temp_sensor_t *t, float max_c, const sensor_codes_t *k, uint32_t now) {
   if (!t->fitted) return;
+  float limit_c = temp_sensor_limit_c(t);
   if (t->fault == TEMP_SENSOR_OPEN)
-    raise(s, open, cdeg(t->fast_c), now);
+    raise(s, k->open, cdeg(t->fast_c), now);
   else if (t->fault == TEMP_SENSOR_SHORT)
-    raise(s, shorted, cdeg(t->fast_c), now);
+    raise(s, k->shorted, cdeg(t->fast_c), now);
   else if (t->fault == TEMP_SENSOR_STUCK)
     raise(s, PROTO_ALARM_CODE_SENSOR_STUCK, cdeg(t->fast_c), now);
-  else if (t->fast_c >= max_c)
-    raise(s, over, cdeg(t->fast_c), now);
+  else if (limit_c >= max_c)
+    raise(s, k->over, cdeg(limit_c), now);
+  else if (fabsf(t->fast_c - t->factory_fast_c) > NTC_RUNTIME_MAX_DEV_C)
+    raise(s, k->implausible, cdeg(t->fast_c - t->factory_fast_c), now);
 }
 
 /* Heating must raise the temperature: over `window_ms` at >= min_duty the reading must rise `rise_c`. */
@@ -152,10 +161,12 @@ static void check_hydraulics(safety_t *s, const safety_in_t *in) {
 
 void safety_check(safety_t *s, const safety_in_t *in) {
   uint32_t now = in->now_ms;
-  check_sensor(s, in->brew, s->brew_max_c, PROTO_ALARM_CODE_BREW_OVER_TEMP, PROTO_ALARM_CODE_BREW_SENSOR_OPEN,
-               PROTO_ALARM_CODE_BREW_SENSOR_SHORT, now);
-  check_sensor(s, in->steam, s->steam_max_c, PROTO_ALARM_CODE_STEAM_OVER_TEMP, PROTO_ALARM_CODE_STEAM_SENSOR_OPEN,
-               PROTO_ALARM_CODE_STEAM_SENSOR_SHORT, now);
+  static const sensor_codes_t brew = {PROTO_ALARM_CODE_BREW_OVER_TEMP, PROTO_ALARM_CODE_BREW_SENSOR_OPEN,
+                                      PROTO_ALARM_CODE_BREW_SENSOR_SHORT, PROTO_ALARM_CODE_BREW_SENSOR_IMPLAUSIBLE};
+  static const sensor_codes_t steam = {PROTO_ALARM_CODE_STEAM_OVER_TEMP, PROTO_ALARM_CODE_STEAM_SENSOR_OPEN,
+                                       PROTO_ALARM_CODE_STEAM_SENSOR_SHORT, PROTO_ALARM_CODE_STEAM_SENSOR_IMPLAUSIBLE};
+  check_sensor(s, in->brew, s->brew_max_c, &brew, now);
+  check_sensor(s, in->steam, s->steam_max_c, &steam, now);
   if (in->group->fitted && in->group->fault != TEMP_SENSOR_OK) {
     raise(s, PROTO_ALARM_CODE_GROUP_SENSOR_FAULT, 0, now);
   }
@@ -184,11 +195,26 @@ static bool sensor_ok(const temp_sensor_t *t) {
   return !t->fitted || t->fault == TEMP_SENSOR_OK;
 }
 
+/* Gone only once the reading has moved: a stuck sensor whose raw value has not changed by a single
+ * count for the last few seconds is still stuck (a live NTC moves within a second). */
+#define STUCK_CLEAR_QUIET_MS 5000u
+static bool still_frozen(const temp_sensor_t *t, uint32_t now_ms) {
+  return t->fitted && t->fault == TEMP_SENSOR_STUCK && now_ms - t->frozen_since_ms >= STUCK_CLEAR_QUIET_MS;
+}
+
 /* Whether the condition behind `code` is still there. */
 static bool cause_present(const safety_t *s, uint8_t code, const safety_in_t *in) {
   switch (code) {
-    case PROTO_ALARM_CODE_BREW_OVER_TEMP: return in->brew->fast_c >= s->brew_max_c - OVER_TEMP_CLEAR_MARGIN_C;
-    case PROTO_ALARM_CODE_STEAM_OVER_TEMP: return in->steam->fast_c >= s->steam_max_c - OVER_TEMP_CLEAR_MARGIN_C;
+    case PROTO_ALARM_CODE_BREW_OVER_TEMP:
+      return temp_sensor_limit_c(in->brew) >= s->brew_max_c - OVER_TEMP_CLEAR_MARGIN_C;
+    case PROTO_ALARM_CODE_STEAM_OVER_TEMP:
+      return temp_sensor_limit_c(in->steam) >= s->steam_max_c - OVER_TEMP_CLEAR_MARGIN_C;
+    case PROTO_ALARM_CODE_BREW_SENSOR_IMPLAUSIBLE:
+      return fabsf(in->brew->fast_c - in->brew->factory_fast_c) > NTC_RUNTIME_MAX_DEV_C;
+    case PROTO_ALARM_CODE_STEAM_SENSOR_IMPLAUSIBLE:
+      return fabsf(in->steam->fast_c - in->steam->factory_fast_c) > NTC_RUNTIME_MAX_DEV_C;
+    case PROTO_ALARM_CODE_SENSOR_STUCK:
+      return still_frozen(in->brew, in->now_ms) || still_frozen(in->steam, in->now_ms);
     case PROTO_ALARM_CODE_BREW_SENSOR_OPEN:
     case PROTO_ALARM_CODE_BREW_SENSOR_SHORT: return !sensor_ok(in->brew);
     case PROTO_ALARM_CODE_STEAM_SENSOR_OPEN:
@@ -201,23 +227,46 @@ static bool cause_present(const safety_t *s, uint8_t code, const safety_in_t *in
   }
 }
 
-uint8_t safety_clear(safety_t *s, uint8_t code, const safety_in_t *in) {
+/* The critical alarm that keeps the trip latched (the first raised), NONE when there is none. */
+static uint8_t latching_code(const safety_t *s) {
+  if (s->alarms.active[s->trip_code] && alarms_severity(s->trip_code) == PROTO_ALARM_SEVERITY_CRITICAL)
+    return s->trip_code;
+  for (uint8_t c = 1; c < ALARM_CODE_COUNT; c++) {
+    if (s->alarms.active[c] && alarms_severity(c) == PROTO_ALARM_SEVERITY_CRITICAL) return c;
+  }
+  return PROTO_ALARM_CODE_NONE;
+}
+
+uint8_t safety_clear(safety_t *s, uint8_t code, const safety_in_t *in, uint16_t *detail) {
   uint32_t now = in->now_ms;
+  *detail = 0;
+  if (code >= ALARM_CODE_COUNT) return PROTO_ACK_RESULT_INVALID_FIELD;
   if (code != PROTO_ALARM_CODE_NONE) {
-    if (code >= ALARM_CODE_COUNT) return PROTO_ACK_RESULT_INVALID_FIELD;
-    if (!s->alarms.active[code]) return PROTO_ACK_RESULT_OK;
-    if (cause_present(s, code, in)) return PROTO_ACK_RESULT_REJECTED_STATE;
-    (void)alarms_clear(&s->alarms, code, now);
+    if (s->alarms.active[code] && cause_present(s, code, in)) {
+      *detail = code;
+      return PROTO_ACK_RESULT_REJECTED_STATE;
+    }
+    if (s->alarms.active[code]) {
+      (void)alarms_clear(&s->alarms, code, now);
+      *detail = code;
+    }
   } else {
     for (uint8_t c = 1; c < ALARM_CODE_COUNT; c++) {
-      if (s->alarms.active[c] && !cause_present(s, c, in)) (void)alarms_clear(&s->alarms, c, now);
+      if (s->alarms.active[c] && !cause_present(s, c, in)) {
+        (void)alarms_clear(&s->alarms, c, now);
+        (*detail)++;
+      }
     }
   }
-  /* Re-arm the watch detectors from scratch (the controller re-arms stuck-sensor detection). */
-  s->brew_watch.samples = s->steam_watch.samples = 0;
-  s->brew_runaway.samples = s->steam_runaway.samples = 0;
-  s->latched = alarms_any(&s->alarms, PROTO_ALARM_SEVERITY_CRITICAL);
-  return (code == PROTO_ALARM_CODE_NONE && s->latched) ? PROTO_ACK_RESULT_REJECTED_STATE : PROTO_ACK_RESULT_OK;
+  /* Watch windows keep running: a clear re-arms nothing, so a clear in a loop cannot hide a fault. */
+  uint8_t still = latching_code(s);
+  s->latched = still != PROTO_ALARM_CODE_NONE;
+  if (s->latched) {
+    s->trip_code = still;
+    *detail = still;
+    return PROTO_ACK_RESULT_REJECTED_STATE;
+  }
+  return PROTO_ACK_RESULT_OK;
 }
 
 bool safety_heaters_allowed(const safety_t *s) {

@@ -3,7 +3,10 @@
  * Detection deadlines (tick = 10 ms):
  *   over-temperature     <= 30 ms after the sensor crosses the limit (median of 3 raw samples)
  *   sensor open/short    <= 110 ms (10 consecutive rail samples)
- *   sensor stuck         a 30 s window at >= 50 % applied duty with the reading within 1 LSB
+ *   sensor stuck         a 30 s window at >= 50 % applied duty with the reading within 1 LSB, or
+ *                        45 s at any duty with the raw reading exactly constant (frozen at idle)
+ *   over-temperature is judged on the hotter of the calibrated and the factory-curve readings;
+ *   sensor implausible   the two readings more than 6 degC apart (a calibration the guard refused)
  *   heating watch        heating_watch_window_s at >= 50 % duty without heating_watch_rise_cdeg
  *   thermal runaway      20 s at >= 90 % duty without +1 degC, once the boiler had been ready
  *   heater stuck on      heater commanded off, reading +2 degC above its value 5 s after switch-off
@@ -79,9 +82,10 @@ void safety_apply_config(safety_t *s, const config_t *cfg);
 void safety_trip(safety_t *s, uint8_t code, int32_t value, uint32_t now_ms);
 /* Run every check for this tick. */
 void safety_check(safety_t *s, const safety_in_t *in);
-/* Clear `code` (NONE = every alarm whose cause is gone). Returns a proto_ack_result_t:
- * rejected_state when the cause of a requested alarm persists. */
-uint8_t safety_clear(safety_t *s, uint8_t code, const safety_in_t *in);
+/* Clear `code` (NONE = every alarm whose cause is verifiably gone). Never restarts a running watch.
+ * Returns a proto_ack_result_t with `detail`: ok -> the code cleared (NONE: how many were cleared);
+ * rejected_state -> the alarm whose cause persists or that keeps the trip latched. */
+uint8_t safety_clear(safety_t *s, uint8_t code, const safety_in_t *in, uint16_t *detail);
 /* Force outputs to what the active alarms allow. */
 void safety_apply(const safety_t *s, ctl_outputs_t *out);
 /* Whether heaters, the pump, and the steam heater may be driven at all. */

@@ -43,8 +43,9 @@ const A: Record<string, AlarmAdvice> = {
     action: "The heater or its relay may have failed, or the boiler is empty. Check, then clear the fault.",
   },
   thermal_runaway: {
-    title: "Temperature rising with the heater off",
-    action: "Mains power to the heaters was cut. Switch off and have the relay checked before using the machine.",
+    title: "Boiler stopped answering its heater",
+    action:
+      "The heater ran at full power without the temperature rising. The sensor may have come loose from the boiler or the element failed. Switch off and check both before using the machine.",
   },
   heater_stuck_on: {
     title: "Heater relay stuck on",
@@ -53,8 +54,9 @@ const A: Record<string, AlarmAdvice> = {
   water_empty: { title: "Water tank empty", action: "Refill the tank, then clear the fault." },
   steam_fill_timeout: { title: "Steam boiler did not fill", action: "Check the tank and the fill valve, then clear the fault." },
   pump_max_run: {
-    title: "Pump ran too long",
-    action: "The pump was stopped to protect it. Check for a leak or an empty tank, then clear the fault.",
+    title: "Pump reached its run-time limit",
+    action:
+      "A shot or a fill kept the pump running longer than its limit allows, so it was stopped. Give every shot a stop (weight, volume or time); if no shot was running, check the tank and the fill valve. Then clear the fault.",
   },
   link_loss: {
     title: "Controller lost the hub",
@@ -90,6 +92,20 @@ const A: Record<string, AlarmAdvice> = {
   pump_blocked: {
     title: "No water flow",
     action: "The pump was stopped. Check the tank, the inlet and for a choked puck, then clear the fault.",
+  },
+  brew_sensor_implausible: {
+    title: "Brew temperature reading cannot be trusted",
+    action:
+      "The sensor's reading does not match what the heater delivered, or the calibration moves it far from the sensor's curve. Check the sensor sits in its well and undo recent calibration changes, then clear the fault.",
+  },
+  steam_sensor_implausible: {
+    title: "Steam temperature reading cannot be trusted",
+    action:
+      "The sensor's reading does not match what the heater delivered, or the calibration moves it far from the sensor's curve. Check the sensor sits in its well and undo recent calibration changes, then clear the fault.",
+  },
+  scale_lost: {
+    title: "The scale went silent during the shot",
+    action: "The shot finished on the volume that matched its remaining weight. Check the scale's battery and that it stays in range.",
   },
 };
 
