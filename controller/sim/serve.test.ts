@@ -4,7 +4,7 @@
  * build (npm test builds it first).
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { closeSync, createReadStream, existsSync, openSync, writeSync } from "node:fs";
+import { createReadStream, existsSync, openSync, writeSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
 import { join } from "node:path";
 import {
@@ -85,10 +85,10 @@ async function readUntil(stream: ReadableStream<Uint8Array>, re: RegExp): Promis
   }
 }
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  // Last in, first out: readers close before the simulator they read from is stopped.
-  for (const c of cleanups.splice(0).reverse()) c();
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  // Last in, first out, each finished before the next.
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 /** Drive a freshly served machine through hello, heat-up and a timed shot. */
@@ -162,20 +162,25 @@ describe("brewos-sim serve", () => {
       stdout: "pipe",
       stderr: "pipe",
     });
-    cleanups.push(() => proc.kill());
     const first = await proc.stdout.getReader().read();
     const path = new TextDecoder().decode(first.value).match(/pty: (\S+)/)?.[1];
     expect(path).toBeDefined();
     const fd = openSync(path as string, "r+");
-    const stream = createReadStream("", { fd, autoClose: false });
+    const stream = createReadStream("", { fd, autoClose: true }); // the stream owns the fd and closes it
     // EIO is how a PTY reports that the other side (the machine) went away: here, at cleanup.
     const unexpected: string[] = [];
     stream.on("error", (e: NodeJS.ErrnoException) => {
       if (e.code !== "EIO" && e.code !== "EBADF") unexpected.push(String(e.code));
     });
-    cleanups.push(() => {
+    // A read of the PTY may be in flight on a worker thread: closing the fd under it would let that
+    // read land on whatever next reuses the fd number (it once swallowed another child's stdout).
+    // So the machine goes first (the pending read ends with EIO), then the stream closes the fd.
+    cleanups.push(async () => {
+      const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
+      proc.kill();
+      await proc.exited;
       stream.destroy();
-      closeSync(fd);
+      await closed;
     });
     const peer = new Peer((b) => writeSync(fd, b));
     stream.on("data", (d) => peer.feed(new Uint8Array(d as Buffer)));

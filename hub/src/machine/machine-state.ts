@@ -36,6 +36,7 @@ const NO_PHASE = 255;
 function initial(): MachineSnapshotFields {
   return {
     link: "down",
+    stale: true,
     state: "init",
     ready: false,
     eta_ready_s: null,
@@ -86,8 +87,14 @@ export class MachineModel {
     return () => this.listeners.delete(listener);
   }
 
+  /** A lost link makes every live value stale: outputs unknown, never "ready" on old news. */
   setLink(up: boolean): void {
-    this.apply({ link: up ? "up" : "down" }, nowMs());
+    if (up) this.apply({ link: "up", stale: false }, nowMs());
+    else
+      this.apply(
+        { link: "down", stale: true, ready: false, eta_ready_s: null, brew_heater_pct: null, steam_heater_pct: null, pump_pct: null },
+        nowMs(),
+      );
   }
 
   /** The scale's latest reading (null grams: no scale). */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MachineState } from "@brewos/protocol/uart";
 import type { Hub } from "../hub.ts";
 import { hubOnSim } from "../testing/hub-on-disk.ts";
 
@@ -58,12 +59,19 @@ describe("profiles through the hub", () => {
     // The controller restarts (a new simulator): the hub puts slot 1 back, so a shot on it is accepted.
     const pid = Number(hub.link.health().transport?.match(/pid (\d+)/)?.[1]);
     const restores = hub.profiles.restores;
+    // The new controller answers not_ready until its sensors are primed: wait for its telemetry to leave init.
+    let primed = false;
+    const unwatch = hub.link.onMessage((m) => {
+      if (m.type === "telemetry" && m.state !== MachineState.init && hub.profiles.restores > restores) primed = true;
+    });
     process.kill(pid, "SIGKILL");
     const until = Date.now() + 15000; // the restore runs after the reconnect and the config push
     while (hub.profiles.restores === restores && Date.now() < until) await Bun.sleep(20);
     expect(hub.profiles.restores).toBe(restores + 1);
+    while (!primed && Date.now() < until) await Bun.sleep(20);
+    unwatch();
     const again = await command({ type: "start_shot", profile_slot: 1, dose_g: 18, stop_time_s: 5 });
-    expect(again.status).toBe(200);
+    expect({ status: again.status, body: await again.json() }).toMatchObject({ status: 200 });
   }, 60000);
 
   test("people's own profiles: saved in the library, validated, loaded into a slot, kept across a hub restart", async () => {

@@ -8,6 +8,8 @@
 export interface MachineSnapshot {
   seq: number;
   link: "up" | "down";
+  /** The link to the controller is down: every value below is the last one seen, not live. */
+  stale: boolean;
   state: string;
   ready: boolean;
   /** Machine-clock seconds until the brew boiler is at its setpoint; 0 when there; null when unknown. */
@@ -20,9 +22,10 @@ export interface MachineSnapshot {
   pressure_bar: number;
   flow_ml_s: number;
   shot_volume_ml: number;
-  brew_heater_pct: number;
-  steam_heater_pct: number;
-  pump_pct: number;
+  /** Heater and pump outputs; null while the link is down (unknown: the controller decides alone). */
+  brew_heater_pct: number | null;
+  steam_heater_pct: number | null;
+  pump_pct: number | null;
   brewing: boolean;
   shot_elapsed_s: number | null;
   shot_phase: number | null;

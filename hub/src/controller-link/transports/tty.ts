@@ -4,7 +4,7 @@
  * file stream and written with writeSync. EIO/EBADF on read is the far side going away (a USB
  * adapter unplugged, a PTY's master closed) and is reported as a close, never thrown.
  */
-import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
+import { createReadStream, openSync, writeSync } from "node:fs";
 import { once, type TransportFactory } from "../transport.ts";
 
 export const UART_BAUD = 921600;
@@ -25,7 +25,10 @@ export function ttyTransport(path: string, baud = UART_BAUD): TransportFactory {
     }
     const closed = once(events.onClose);
     let closing = false;
-    const stream = createReadStream("", { fd, autoClose: false, highWaterMark: 4096 });
+    // The stream owns the fd: it closes it once no read is pending, so a read still in flight can never
+    // land on a file that reused the number after a close of our own.
+    const stream = createReadStream("", { fd, autoClose: true, highWaterMark: 4096 });
+    const streamClosed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
     stream.on("data", (d) => {
       const b = d as Buffer;
       events.onData(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
@@ -49,11 +52,7 @@ export function ttyTransport(path: string, baud = UART_BAUD): TransportFactory {
       close: async () => {
         closing = true;
         stream.destroy();
-        try {
-          closeSync(fd);
-        } catch {
-          // already closed by the stream
-        }
+        await streamClosed;
       },
     };
   };

@@ -12,6 +12,7 @@ afterEach(cleanup);
 const base: MachineSnapshot = {
   seq: 5,
   link: "up",
+  stale: false,
   state: "heating",
   ready: false,
   eta_ready_s: 95,
