@@ -22,9 +22,10 @@ typedef struct {
   bool peer_stopped, was_running, awaiting_settle;
   uint32_t stop_ms, settle_window_ms;
   double end_flow_gs, settle_min, settle_max, last_reading;
-  double running_flow_gs; /* cup flow on the last tick the shot ran */
-  uint32_t clear_at_ms;   /* pending fault_clear after a clear_fault event */
-  bool hub_saw_trip;      /* the hub dropped to standby on a trip; the owner turns on again after the clear */
+  double running_flow_gs;                                 /* cup flow on the last tick the shot ran */
+  uint32_t clear_at_ms;                                   /* pending fault_clear after a clear_fault event */
+  uint32_t press_next_ms, press_until_ms, press_every_ms; /* pending presses of "clear fault" */
+  bool hub_saw_trip; /* the hub dropped to standby on a trip; the owner turns on again after the clear */
   uint8_t mode_before_trip;
   uint32_t lever_up_ms; /* pending lever release */
   uint32_t token;
@@ -96,7 +97,8 @@ static void do_shot(run_t *x, const scenario_event_t *e, report_t *r) {
   s->dose_dg = (uint16_t)(e->dose_g * 10.0);
   s->stop_time_ms = (uint32_t)(e->stop_time_s * 1000.0);
   s->stop_volume_ul = (uint32_t)(e->stop_volume_ml * 1000.0);
-  if (e->target_g > 0 && e->bbw == BBW_PREDICTIVE) s->target_weight_dg = (uint16_t)(e->target_g * 10.0);
+  if (e->target_g > 0 && (e->bbw == BBW_PREDICTIVE || !e->has_scale))
+    s->target_weight_dg = (uint16_t)(e->target_g * 10.0);
   sim_hub_send(&x->hub, &x->m, &msg);
 }
 
@@ -131,6 +133,17 @@ static void apply_event(run_t *x, const scenario_t *s, const scenario_event_t *e
     case EV_LINK_LOSS:
       x->hub.link_down_until_ms = x->m.now_ms + (uint32_t)(e->for_s * 1000.0);
       report_link_loss(r, x->m.now_ms);
+      break;
+    case EV_PRESS_CLEAR:
+      x->press_next_ms = x->m.now_ms == 0 ? 1u : x->m.now_ms;
+      x->press_every_ms = (uint32_t)(e->every_s * 1000.0);
+      x->press_until_ms = x->m.now_ms + (uint32_t)(e->for_s * 1000.0);
+      break;
+    case EV_RESTART:
+      sim_machine_reboot(&x->m, PROTO_RESET_REASON_WATCHDOG);
+      x->hub.hello_sent = false;
+      x->hub.next_desired_ms = x->m.now_ms;
+      report_fault_injected(r, x->m.now_ms);
       break;
     case EV_AUTOTUNE: {
       proto_msg_t msg;
@@ -180,7 +193,7 @@ static void scale_tick(run_t *x, report_t *r) {
   scale_record(&x->scale, x->m.plant.hyd.cup_g);
   double g;
   double t = x->m.now_ms / 1000.0;
-  if (scale_poll(&x->scale, t, &g)) {
+  if (scale_poll(&x->scale, t, &g) && !x->m.plant.fault[FAULT_SCALE_LOST]) {
     x->last_reading = g;
     proto_msg_t w;
     memset(&w, 0, sizeof w);
@@ -259,6 +272,14 @@ bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
     while (next < s->event_count && s->events[next].t_s * 1000.0 <= x.m.now_ms)
       apply_event(&x, s, &s->events[next++], r);
     hub_follow_trip(&x);
+    if (x.press_next_ms && x.m.now_ms >= x.press_next_ms) {
+      proto_msg_t msg;
+      memset(&msg, 0, sizeof msg);
+      msg.type = PROTO_MSG_FAULT_CLEAR;
+      sim_hub_send(&x.hub, &x.m, &msg);
+      bool again = x.press_every_ms > 0 && x.m.now_ms + x.press_every_ms <= x.press_until_ms;
+      x.press_next_ms = again ? x.m.now_ms + x.press_every_ms : 0;
+    }
     if (x.clear_at_ms && x.m.now_ms >= x.clear_at_ms) {
       proto_msg_t msg;
       memset(&msg, 0, sizeof msg);

@@ -14,7 +14,7 @@
 
 static const char *const FAULTS[FAULT_KIND_COUNT] = {
     "none",        "brew_sensor_open", "brew_sensor_short", "steam_sensor_open", "sensor_stuck", "heater_stuck_on",
-    "heater_dead", "water_empty",      "pump_blocked"};
+    "heater_dead", "water_empty",      "pump_blocked",      "scale_lost"};
 
 const char *scenario_fault_name(plant_fault_t f) {
   return f < FAULT_KIND_COUNT ? FAULTS[f] : "unknown";
@@ -184,8 +184,8 @@ static void parse_config(ctx_t *c, const cJSON *cfg, scenario_event_t *e, const 
 static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i) {
   char where[32];
   snprintf(where, sizeof where, "events[%zu]", i);
-  static const char *const kinds[] = {"power_on",    "power_off", "set",      "shot", "fault",
-                                      "clear_fault", "link_loss", "autotune", NULL};
+  static const char *const kinds[] = {"power_on",  "power_off", "set",         "shot",    "fault", "clear_fault",
+                                      "link_loss", "autotune",  "press_clear", "restart", NULL};
   if (!cJSON_IsObject(j)) {
     fail(c, "scenario: %s must be an object", where);
     return;
@@ -201,7 +201,9 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
   }
   int kind = enum_value(c, j, "do", where, kinds);
   if (kind < 0) {
-    fail(c, "scenario: %s.do must be one of power_on, power_off, set, shot, fault, clear_fault, link_loss, autotune",
+    fail(c,
+         "scenario: %s.do must be one of power_on, power_off, set, shot, fault, clear_fault, link_loss, autotune, "
+         "press_clear, restart",
          where);
     return;
   }
@@ -213,6 +215,7 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
   static const char *const k_fault[] = {"t_s", "do", "kind", NULL};
   static const char *const k_link[] = {"t_s", "do", "for_s", NULL};
   static const char *const k_tune[] = {"t_s", "do", "boiler", "setpoint_c", "amplitude_pmil", NULL};
+  static const char *const k_press[] = {"t_s", "do", "every_s", "for_s", NULL};
   static const char *const modes[] = {"standby", "brew", "steam", NULL};
   static const char *const strategies[] = {"brew_only", "sequential", "parallel", "staggered", NULL};
   switch (e->kind) {
@@ -280,10 +283,7 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
       }
       /* A profile's own stops apply; otherwise a basic shot stops at 30 s (60 s when weighed). */
       if (!e->has_profile && e->stop_time_s == 0 && e->stop_volume_ml == 0) e->stop_time_s = e->target_g > 0 ? 60 : 30;
-      if (e->target_g > 0 && !e->has_scale) {
-        fail(c, "scenario: %s has target_g but no scale", where);
-        return;
-      }
+      /* target_g without a scale: the controller is given the target and no weight ever arrives. */
       break;
     }
     case EV_FAULT:
@@ -292,11 +292,11 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
       int f = enum_value(
           c, j, "kind", where,
           (const char *const[]){"none", "brew_sensor_open", "brew_sensor_short", "steam_sensor_open", "sensor_stuck",
-                                "heater_stuck_on", "heater_dead", "water_empty", "pump_blocked", NULL});
+                                "heater_stuck_on", "heater_dead", "water_empty", "pump_blocked", "scale_lost", NULL});
       if (f <= 0) {
         fail(c,
              "scenario: %s.kind must be one of brew_sensor_open, brew_sensor_short, steam_sensor_open, sensor_stuck, "
-             "heater_stuck_on, heater_dead, water_empty, pump_blocked",
+             "heater_stuck_on, heater_dead, water_empty, pump_blocked, scale_lost",
              where);
         return;
       }
@@ -308,6 +308,12 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
       e->for_s = num(c, j, "for_s", where, NAN, 0.01, 3600);
       if (isnan(e->for_s)) fail(c, "scenario: %s needs for_s", where);
       break;
+    case EV_PRESS_CLEAR:
+      if (!only_keys(c, j, where, k_press)) return;
+      e->every_s = num(c, j, "every_s", where, 0, 0.01, 3600);
+      e->for_s = num(c, j, "for_s", where, 0, 0, 1e6);
+      break;
+    case EV_RESTART: only_keys(c, j, where, k_plain); break;
     case EV_AUTOTUNE:
       if (!only_keys(c, j, where, k_tune)) return;
       e->boiler = (int)num(c, j, "boiler", where, 0, 0, 1);

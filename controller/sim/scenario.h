@@ -24,6 +24,8 @@ typedef enum {
   EV_CLEAR_FAULT,
   EV_LINK_LOSS,
   EV_AUTOTUNE,
+  EV_PRESS_CLEAR, /* the owner presses "clear fault" (a fault_clear), once or every every_s for for_s */
+  EV_RESTART,     /* the controller resets (watchdog); the hub says hello again */
 } scenario_event_kind_t;
 
 typedef struct {
@@ -51,8 +53,9 @@ typedef struct {
   bool backflush;
   /* fault / clear_fault */
   plant_fault_t fault;
-  /* link_loss */
+  /* link_loss, press_clear */
   double for_s;
+  double every_s; /* press_clear: 0 = once */
   /* autotune */
   int boiler;
   double setpoint_c, amplitude_pmil;

@@ -97,6 +97,7 @@ static void scale_stream_tick(scale_stream_t *s, const sim_machine_t *m) {
   scale_record(&s->model, m->plant.hyd.cup_g);
   double g;
   if (!scale_poll(&s->model, (double)m->now_ms / 1000.0, &g) || s->client_fd < 0) return;
+  if (m->plant.fault[FAULT_SCALE_LOST]) return; /* the scale went silent: nothing more to send */
   char line[64];
   int n = snprintf(line, sizeof line, "w %llu %.1f\n", (unsigned long long)m->now_ms, g);
   if (write(s->client_fd, line, (size_t)n) < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {

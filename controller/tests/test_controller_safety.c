@@ -151,6 +151,37 @@ static void a_sensor_frozen_at_idle_trips_within_a_minute(void **state) {
   assert_int_equal(harness_ack(&h, PROTO_MSG_FAULT_CLEAR, s1)->u.ack.detail, PROTO_ALARM_CODE_SENSOR_STUCK);
 }
 
+/* Every calibration key at the edges of its table range, set while the machine is hot and asked
+ * for its hottest setpoints: refused or harmless, the true water stays within its limit + 2 degC. */
+static void every_calibration_key_at_its_limits_keeps_the_water_within_its_limit(void **state) {
+  (void)state;
+  static const uint16_t keys[] = {PROTO_CONFIG_BREW_NTC_R25_OHM,     PROTO_CONFIG_BREW_NTC_BETA_K,
+                                  PROTO_CONFIG_BREW_NTC_PULLUP_OHM,  PROTO_CONFIG_BREW_TEMP_OFFSET_CDEG,
+                                  PROTO_CONFIG_STEAM_NTC_R25_OHM,    PROTO_CONFIG_STEAM_NTC_BETA_K,
+                                  PROTO_CONFIG_STEAM_NTC_PULLUP_OHM, PROTO_CONFIG_STEAM_TEMP_OFFSET_CDEG};
+  for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+    const proto_config_key_desc_t *d = proto_config_key(keys[k]);
+    const int32_t edges[] = {d->min, d->max};
+    for (size_t e = 0; e < 2; e++) {
+      warm_up("dual_boiler", 300000);
+      h.desired.brew_setpoint_cdeg = 10500;
+      h.desired.steam_setpoint_cdeg = 16000;
+      (void)controller_config_set(&h.m.ctl, PROTO_CONFIG_BREW_MAX_CDEG, 10000);
+      (void)controller_config_set(&h.m.ctl, PROTO_CONFIG_STEAM_MAX_CDEG, 14500);
+      uint8_t r = controller_config_set(&h.m.ctl, keys[k], edges[e]);
+      double brew_peak = 0, steam_peak = 0;
+      for (int i = 0; i < 300; i++) {
+        harness_run(&h, 1000);
+        if (h.m.plant.brew.water_c > brew_peak) brew_peak = h.m.plant.brew.water_c;
+        if (h.m.plant.steam.water_c > steam_peak) steam_peak = h.m.plant.steam.water_c;
+      }
+      if (brew_peak > 102.0 || steam_peak > 147.0)
+        fail_msg("%s = %d (%s): brew %.1f degC / 100, steam %.1f degC / 145", d->name, edges[e],
+                 proto_ack_result_name(r), brew_peak, steam_peak);
+    }
+  }
+}
+
 static void the_pump_stops_the_same_tick_the_tank_reads_empty(void **state) {
   (void)state;
   warm_up("single_boiler", 200000);
@@ -244,6 +275,7 @@ int main(void) {
       cmocka_unit_test(a_restart_keeps_a_latched_trip_and_nothing_heats),
       cmocka_unit_test(calibration_cannot_move_a_reading_far_from_the_sensor_curve),
       cmocka_unit_test(a_sensor_frozen_at_idle_trips_within_a_minute),
+      cmocka_unit_test(every_calibration_key_at_its_limits_keeps_the_water_within_its_limit),
       cmocka_unit_test(the_pump_stops_the_same_tick_the_tank_reads_empty),
       cmocka_unit_test(link_loss_turns_heaters_off_and_recovery_resumes),
       cmocka_unit_test(a_new_hub_hears_every_active_alarm),

@@ -71,6 +71,87 @@ static void expect_trip(const char *file, uint8_t code, uint32_t deadline_ms) {
   if (alarms_severity(code) == PROTO_ALARM_SEVERITY_CRITICAL) assert_false(heated_while_tripped(t));
 }
 
+/* Safety scenarios (controller/sim/scenarios/safety): the true water never exceeds the limit in
+ * force + 2 degC, nothing heats after a critical trip, and each names what it caught. */
+static void expect_limits_held(const char *file) {
+  load_and_run(file);
+  if (!isnan(r.brew_true_peak_c) && r.brew_true_peak_c > r.brew_limit_c + 2.0)
+    fail_msg("%s: brew water %.1f degC against a %.1f degC limit", file, r.brew_true_peak_c, r.brew_limit_c);
+  if (!isnan(r.steam_true_peak_c) && r.steam_true_peak_c > r.steam_limit_c + 2.0)
+    fail_msg("%s: steam water %.1f degC against a %.1f degC limit", file, r.steam_true_peak_c, r.steam_limit_c);
+  for (size_t i = 0; i < r.trip_count; i++) {
+    if (alarms_severity(r.trips[i].code) == PROTO_ALARM_SEVERITY_CRITICAL && heated_while_tripped(&r.trips[i]))
+      fail_msg("%s: a heater ran after the %s trip", file, proto_alarm_code_name(r.trips[i].code));
+  }
+}
+
+static void a_calibration_that_reads_low_cannot_boil_the_brew_water(void **state) {
+  (void)state;
+  expect_limits_held("safety/miscal_hot_reads_low.json");
+  assert_true(r.rejected_commands >= 1); /* Beta 4600 moves the reading too far: refused */
+  assert_non_null(trip(PROTO_ALARM_CODE_BREW_OVER_TEMP));
+  report_free(&r);
+  expect_limits_held("safety/miscal_cold_reads_low.json");
+  assert_true(r.rejected_commands >= 3);
+  assert_non_null(trip(PROTO_ALARM_CODE_BREW_OVER_TEMP));
+  report_free(&r);
+}
+
+static void clear_fault_pressed_every_second_disarms_nothing(void **state) {
+  (void)state;
+  expect_limits_held("safety/clear_spam_heatup.json");
+  const trip_rec_t *t = trip(PROTO_ALARM_CODE_BREW_HEATING_WATCH);
+  assert_non_null(t);
+  assert_true(t->trip_ms - t->cause_ms <= 62000u); /* its 60 s window ran to the end */
+  assert_true(r.final_latched);                    /* the repeat is held: no loop of heating windows */
+  report_free(&r);
+  expect_limits_held("safety/clear_spam_latched.json");
+  assert_non_null(trip(PROTO_ALARM_CODE_STEAM_OVER_TEMP));
+  report_free(&r);
+}
+
+static void a_restart_with_a_latched_trip_keeps_the_heaters_off(void **state) {
+  (void)state;
+  expect_limits_held("safety/restart_latched.json");
+  assert_true(r.trip_count >= 2); /* the trip, and the same trip restored after the reset */
+  assert_int_equal(r.trips[1].code, PROTO_ALARM_CODE_BREW_SENSOR_OPEN);
+  assert_int_equal(r.final_state, PROTO_MACHINE_STATE_READY); /* cleared by the owner, then on again */
+  report_free(&r);
+}
+
+static void a_sensor_frozen_at_idle_is_caught_within_60_s(void **state) {
+  (void)state;
+  expect_trip("safety/idle_freeze.json", PROTO_ALARM_CODE_SENSOR_STUCK, 60000);
+  report_free(&r);
+}
+
+static void a_scale_lost_mid_shot_still_ends_within_15_percent(void **state) {
+  (void)state;
+  expect_limits_held("safety/scale_lost_mid_shot.json");
+  assert_int_equal(r.shot_count, 3);
+  for (size_t i = 0; i < r.shot_count; i++) {
+    const shot_rec_t *sh = &r.shots[i];
+    if (fabs(sh->cup_g - 36.0) > 0.15 * 36.0) fail_msg("shot %zu: %.1f g in the cup for 36 g", i, sh->cup_g);
+    assert_int_equal(sh->stop_reason, PROTO_STOP_REASON_VOLUME);
+    assert_true(sh->flags & PROTO_SHOT_END_FLAGS_WEIGHT_FALLBACK);
+  }
+  report_free(&r);
+}
+
+static void without_a_scale_every_shot_still_has_a_stop(void **state) {
+  (void)state;
+  expect_limits_held("safety/no_scale_profiles.json");
+  assert_int_equal(r.shot_count, 8);
+  for (size_t i = 0; i < r.shot_count; i++) {
+    const shot_rec_t *sh = &r.shots[i];
+    if (sh->stop_reason == PROTO_STOP_REASON_PUMP_MAX_TIME || sh->cup_g > 1.15 * 36.0 || sh->duration_s > 60.0)
+      fail_msg("shot %zu: %s after %.1f s with %.1f g", i, proto_stop_reason_name(sh->stop_reason), sh->duration_s,
+               sh->cup_g);
+  }
+  assert_null(trip(PROTO_ALARM_CODE_PUMP_MAX_RUN));
+  report_free(&r);
+}
+
 static void brew_sensor_open_trips_within_500_ms(void **state) {
   (void)state;
   expect_trip("faults/brew_sensor_open.json", PROTO_ALARM_CODE_BREW_SENSOR_OPEN, 500);
@@ -276,6 +357,12 @@ int main(void) {
       cmocka_unit_test(autotune_gains_are_at_least_as_good_as_the_defaults),
       cmocka_unit_test(pressure_profiles_track_their_targets),
       cmocka_unit_test(unknown_scenario_keys_are_rejected_with_their_place),
+      cmocka_unit_test(a_calibration_that_reads_low_cannot_boil_the_brew_water),
+      cmocka_unit_test(clear_fault_pressed_every_second_disarms_nothing),
+      cmocka_unit_test(a_restart_with_a_latched_trip_keeps_the_heaters_off),
+      cmocka_unit_test(a_sensor_frozen_at_idle_is_caught_within_60_s),
+      cmocka_unit_test(a_scale_lost_mid_shot_still_ends_within_15_percent),
+      cmocka_unit_test(without_a_scale_every_shot_still_has_a_stop),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,8 @@ uint8_t controller_may_brew(const controller_t *c, uint16_t *detail) {
 
 void controller_start_shot(controller_t *c, const shot_request_t *req) {
   c->weight_stop_off = false;
+  c->shot_wet = false;
+  (void)alarms_clear(&c->safety.alarms, PROTO_ALARM_CODE_SCALE_LOST, c->now_ms); /* a new shot, a new chance */
   bbw_clear(&c->bbw); /* flow before the shot means nothing for this one */
   autofill_tick(&c->autofill, c->now_ms, true, true, false, &c->steam_block, &c->fill_open, &c->pump_pmil);
   const profile_t *p = req->slot >= 1 && req->slot <= PROFILE_SLOTS && c->profile_loaded[req->slot - 1u]

@@ -159,7 +159,7 @@ uint8_t controller_config_set(controller_t *c, uint16_t key, int32_t value) {
   uint8_t r = config_set(&next, key, value);
   if (r == PROTO_ACK_RESULT_OK && (!calibration_plausible(c, &next, false) || !calibration_plausible(c, &next, true))) {
     controller_log(c, PROTO_LOG_LEVEL_WARN,
-                   "calibration refused: it moves a reading over 5 degC off the sensor's curve");
+                   "calibration refused: it moves a reading over 5.5 degC off the sensor's curve");
     return PROTO_ACK_RESULT_REJECTED_STATE;
   }
   if (r == PROTO_ACK_RESULT_OK) {
@@ -250,12 +250,30 @@ static void check_weight_stop(controller_t *c) {
   uint32_t now = c->now_ms;
   bool started_late = now - s->start_ms < 2000u; /* the hub starts streaming with the shot */
   if (c->weight_link_lost || (!bbw_fresh(&c->bbw, now) && !started_late)) {
+    /* At once: the weight still to come becomes its volume, so the cup ends near its target. */
     c->weight_stop_off = true;
     s->end_flags |= PROTO_SHOT_END_FLAGS_WEIGHT_LOST;
-    controller_log(c, PROTO_LOG_LEVEL_WARN, "weight samples stopped: weight stop off, time and volume limits remain");
+    float target_g = (float)s->req.target_weight_dg / 10.0f;
+    float stop_lag = (float)config_get(&c->cfg, PROTO_CONFIG_BBW_STOP_LAG_MS) / 1000.0f;
+    float drip = (float)config_get(&c->cfg, PROTO_CONFIG_BBW_DRIP_MS) / 1000.0f;
+    /* What is in the cup now (the last reading carried forward over its age and the scale's lag),
+     * and what will still drip in after the pump stops. */
+    float cup_g = c->shot_wet ? bbw_predict_final_g(&c->bbw, now, 0.0f, 0.0f, s->req.slot) : 0.0f;
+    float after_stop_g = c->shot_wet ? c->bbw.flow_g_s * (stop_lag + drip) : 0.0f;
+    float dose_g = s->req.dose_dg > 0 ? (float)s->req.dose_dg / 10.0f : SHOT_DEFAULT_DOSE_G;
+    float wet_ml =
+        c->wet_volume_ml > 0.0f ? c->wet_volume_ml : SHOT_WET_HEADSPACE_ML + SHOT_PUCK_RETENTION_ML_PER_G * dose_g;
+    shot_fall_back_to_volume(s, target_g - cup_g - after_stop_g, wet_ml, c->shot_wet);
+    (void)alarms_raise(&c->safety.alarms, PROTO_ALARM_CODE_SCALE_LOST, (int32_t)(cup_g * 10.0f), now);
+    controller_log(c, PROTO_LOG_LEVEL_WARN, "scale silent: the weight still to come is now a volume stop");
     return;
   }
   if (!bbw_fresh(&c->bbw, now)) return;
+  if (!c->shot_wet && bbw_weight_g(&c->bbw) >= 1.0f) {
+    /* The first drops: learn how much must be pumped before water reaches the cup at all. */
+    c->shot_wet = true;
+    c->wet_volume_ml = s->volume_ml - bbw_predict_final_g(&c->bbw, now, 0.0f, 0.0f, s->req.slot) * SHOT_ML_PER_CUP_G;
+  }
   float target = (float)s->req.target_weight_dg / 10.0f;
   float stop_lag = (float)config_get(&c->cfg, PROTO_CONFIG_BBW_STOP_LAG_MS) / 1000.0f;
   float drip = (float)config_get(&c->cfg, PROTO_CONFIG_BBW_DRIP_MS) / 1000.0f;

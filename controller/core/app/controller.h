@@ -84,6 +84,8 @@ typedef struct {
   uint16_t upload_len;
   uint8_t upload_slot, upload_next;
   bool weight_stop_off;       /* weight stops disabled for this shot (samples stopped) */
+  bool shot_wet;              /* this shot's cup has started to fill (a weighed reading >= 1 g) */
+  float wet_volume_ml;        /* pumped volume at the first drop, measured on the last weighed shot; 0: not yet */
   uint32_t weight_shot_token; /* last shot stopped by weight, for shot_settled */
   uint8_t weight_shot_slot;
   uint16_t weight_shot_target_dg;

@@ -48,7 +48,10 @@ void safety_trip(safety_t *s, uint8_t code, int32_t value, uint32_t now_ms) {
   s->latched = true;
 }
 
+static void note_watch_trip(safety_t *s, uint8_t code, uint32_t now);
+
 static void raise(safety_t *s, uint8_t code, int32_t value, uint32_t now_ms) {
+  if (!s->alarms.active[code]) note_watch_trip(s, code, now_ms);
   if (alarms_severity(code) == PROTO_ALARM_SEVERITY_CRITICAL)
     safety_trip(s, code, value, now_ms);
   else
@@ -202,8 +205,32 @@ static bool still_frozen(const temp_sensor_t *t, uint32_t now_ms) {
   return t->fitted && t->fault == TEMP_SENSOR_STUCK && now_ms - t->frozen_since_ms >= STUCK_CLEAR_QUIET_MS;
 }
 
+/* The heating checks whose cause cannot be seen without heating again: index in the repeat table. */
+static int watch_index(uint8_t code) {
+  switch (code) {
+    case PROTO_ALARM_CODE_BREW_HEATING_WATCH: return 0;
+    case PROTO_ALARM_CODE_STEAM_HEATING_WATCH: return 1;
+    case PROTO_ALARM_CODE_THERMAL_RUNAWAY: return 2;
+    default: return -1;
+  }
+}
+
+/* A repeat of a heating trip soon after its clear holds it (see safety_t). */
+static void note_watch_trip(safety_t *s, uint8_t code, uint32_t now) {
+  int i = watch_index(code);
+  if (i < 0 || !s->watch_cleared[i] || now - s->watch_cleared_ms[i] >= SAFETY_REPEAT_WINDOW_MS) return;
+  s->watch_held[i] = true;
+  s->watch_held_ms[i] = now;
+}
+
+static bool watch_held(const safety_t *s, uint8_t code, uint32_t now) {
+  int i = watch_index(code);
+  return i >= 0 && s->watch_held[i] && now - s->watch_held_ms[i] < SAFETY_REPEAT_WINDOW_MS;
+}
+
 /* Whether the condition behind `code` is still there. */
 static bool cause_present(const safety_t *s, uint8_t code, const safety_in_t *in) {
+  if (watch_held(s, code, in->now_ms)) return true;
   switch (code) {
     case PROTO_ALARM_CODE_BREW_OVER_TEMP:
       return temp_sensor_limit_c(in->brew) >= s->brew_max_c - OVER_TEMP_CLEAR_MARGIN_C;
@@ -237,6 +264,14 @@ static uint8_t latching_code(const safety_t *s) {
   return PROTO_ALARM_CODE_NONE;
 }
 
+static void clear_one(safety_t *s, uint8_t code, uint32_t now) {
+  (void)alarms_clear(&s->alarms, code, now);
+  int i = watch_index(code);
+  if (i < 0) return;
+  s->watch_cleared[i] = true;
+  s->watch_cleared_ms[i] = now;
+}
+
 uint8_t safety_clear(safety_t *s, uint8_t code, const safety_in_t *in, uint16_t *detail) {
   uint32_t now = in->now_ms;
   *detail = 0;
@@ -247,13 +282,13 @@ uint8_t safety_clear(safety_t *s, uint8_t code, const safety_in_t *in, uint16_t 
       return PROTO_ACK_RESULT_REJECTED_STATE;
     }
     if (s->alarms.active[code]) {
-      (void)alarms_clear(&s->alarms, code, now);
+      clear_one(s, code, now);
       *detail = code;
     }
   } else {
     for (uint8_t c = 1; c < ALARM_CODE_COUNT; c++) {
       if (s->alarms.active[c] && !cause_present(s, c, in)) {
-        (void)alarms_clear(&s->alarms, c, now);
+        clear_one(s, c, now);
         (*detail)++;
       }
     }

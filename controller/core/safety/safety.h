@@ -74,7 +74,13 @@ typedef struct {
   bool tank_raw_ok;
   uint32_t tank_empty_since_ms;
   bool tank_was_empty;
+  /* A heating watch or runaway that trips again within SAFETY_REPEAT_WINDOW_MS of being cleared is
+   * not clearable until that much time has passed: one more window of heating, never a loop of them. */
+  uint32_t watch_cleared_ms[3], watch_held_ms[3];
+  bool watch_cleared[3], watch_held[3];
 } safety_t;
+
+#define SAFETY_REPEAT_WINDOW_MS 1800000u
 
 void safety_init(safety_t *s, const config_t *cfg);
 void safety_apply_config(safety_t *s, const config_t *cfg);

@@ -8,7 +8,7 @@
 #include "ntc.h"
 
 /* degC: the widest trim a calibration may apply (a few degC of part tolerance and thermowell). */
-#define NTC_CAL_MAX_DEV_C 5.0f
+#define NTC_CAL_MAX_DEV_C 5.5f
 /* degC: a reading that disagrees with the factory curve by more than this at run time is implausible. */
 #define NTC_RUNTIME_MAX_DEV_C (NTC_CAL_MAX_DEV_C + 1.0f)
 /* degC above the limit up to which the deviation is checked. */

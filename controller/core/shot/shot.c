@@ -36,6 +36,7 @@ void shot_start(shot_t *s, const shot_request_t *req, const profile_t *profile, 
     if (s->req.stop_time_ms == 0) s->req.stop_time_ms = (uint32_t)profile->max_time_ds * 100u;
     if (s->req.stop_volume_ul == 0) s->req.stop_volume_ul = (uint32_t)profile->max_volume_ml * 1000u;
   }
+  s->cap_ml = shot_volume_cap_ml(&s->req);
   s->start_ms = now_ms;
   s->phase_start_ms = now_ms;
   s->phase_index = 0;
@@ -62,6 +63,29 @@ void shot_start(shot_t *s, const shot_request_t *req, const profile_t *profile, 
     s->phase = SHOT_PHASE_POUR;
   if (s->phase == SHOT_PHASE_PREINFUSE) s->end_flags |= PROTO_SHOT_END_FLAGS_PREINFUSED;
   s->ev.started = true;
+}
+
+static float dose_g_of(const shot_request_t *req) {
+  return req->dose_dg > 0 ? (float)req->dose_dg / 10.0f : SHOT_DEFAULT_DOSE_G;
+}
+
+float shot_volume_cap_ml(const shot_request_t *req) {
+  if (req->flags & PROTO_SHOT_FLAGS_BACKFLUSH) return 0.0f;
+  float dose = dose_g_of(req);
+  float yield = req->target_weight_dg > 0 ? (float)req->target_weight_dg / 10.0f : SHOT_DEFAULT_RATIO * dose;
+  float cap = SHOT_CAP_MARGIN * (yield + SHOT_PUCK_RETENTION_ML_PER_G * dose) + SHOT_CAP_HEADSPACE_ML;
+  /* An explicit volume stop is the owner's cap; the derived one never cuts it short. */
+  float own = (float)req->stop_volume_ul / 1000.0f;
+  return own > cap ? own : cap;
+}
+
+void shot_fall_back_to_volume(shot_t *s, float remaining_g, float wet_ml, bool dripping) {
+  if (!s->running) return;
+  if (remaining_g < 0.0f) remaining_g = 0.0f;
+  float from_ml = dripping || s->volume_ml > wet_ml ? s->volume_ml : wet_ml;
+  uint32_t stop_ul = (uint32_t)((from_ml + remaining_g * SHOT_ML_PER_CUP_G) * 1000.0f);
+  if (s->req.stop_volume_ul == 0 || stop_ul < s->req.stop_volume_ul) s->req.stop_volume_ul = stop_ul;
+  s->end_flags |= PROTO_SHOT_END_FLAGS_WEIGHT_FALLBACK;
 }
 
 void shot_stop(shot_t *s, uint8_t reason, uint32_t now_ms) {
@@ -118,6 +142,8 @@ static void shot_check_stops(shot_t *s, uint32_t now) {
   if (s->req.stop_time_ms > 0 && elapsed >= s->req.stop_time_ms)
     shot_stop(s, PROTO_STOP_REASON_TIME, now);
   else if (s->req.stop_volume_ul > 0 && s->volume_ml * 1000.0f >= (float)s->req.stop_volume_ul) {
+    shot_stop(s, PROTO_STOP_REASON_VOLUME, now);
+  } else if (s->cap_ml > 0.0f && s->volume_ml >= s->cap_ml) {
     shot_stop(s, PROTO_STOP_REASON_VOLUME, now);
   }
 }

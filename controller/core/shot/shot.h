@@ -14,6 +14,20 @@
 #define SHOT_COUNTED_MIN_MS 15000u /* shots at least this long count toward cleaning */
 #define SHOT_BACKFLUSH_ON_MS 10000u
 #define SHOT_BACKFLUSH_OFF_MS 10000u
+/* Every shot ends by volume at the latest. Without a volume stop of its own, a shot is capped at
+ * SHOT_CAP_MARGIN x (its yield + what the puck holds) + the headspace: the yield is its weight target,
+ * or SHOT_DEFAULT_RATIO x the dose (SHOT_DEFAULT_DOSE_G when none is given). 36 g from 18 g: 101 ml;
+ * no target: 121 ml. Backflushing (blind basket, nothing reaches a cup) is exempt. */
+#define SHOT_DEFAULT_DOSE_G 18.0f
+#define SHOT_DEFAULT_RATIO 2.5f
+#define SHOT_PUCK_RETENTION_ML_PER_G 1.2f
+#define SHOT_CAP_MARGIN 1.6f
+#define SHOT_CAP_HEADSPACE_ML 15.0f
+/* ml of pumped water per gram in the cup once the puck is saturated (steam and drips lose a little). */
+#define SHOT_ML_PER_CUP_G 1.036f
+/* ml pumped before the first drop reaches the cup, until a weighed shot has measured it: the group's
+ * headspace and line compliance, plus what the puck soaks up per gram of dose. */
+#define SHOT_WET_HEADSPACE_ML 35.0f
 
 typedef enum {
   SHOT_PHASE_PREINFUSE,
@@ -47,6 +61,7 @@ typedef struct {
   uint32_t phase_start_ms;
   uint8_t flush_cycles_done;
   float volume_ml;
+  float cap_ml; /* the volume cap in force (0: none, a backflush) */
   float inflow_at_start_ml;
   float fill_flow_ml_s; /* flow seen while the pump ran during the fill */
   bool filled;          /* back-pressure reached: no more pulsing in this shot */
@@ -100,6 +115,12 @@ void shot_apply_config(shot_t *s, const config_t *cfg);
 void shot_start(shot_t *s, const shot_request_t *req, const profile_t *profile, uint32_t now_ms);
 /* End the running shot with `reason` (proto_stop_reason_t). */
 void shot_stop(shot_t *s, uint8_t reason, uint32_t now_ms);
+/* The volume cap of a shot asked for with `req` (ml), 0 for a backflush. */
+float shot_volume_cap_ml(const shot_request_t *req);
+/* The weight target can no longer be watched (scale lost or never there): stop on the volume that
+ * matches the `remaining_g` still to come. Before the first drop (`dripping` false) the water still
+ * needs `wet_ml` of pumped volume to reach the cup at all. */
+void shot_fall_back_to_volume(shot_t *s, float remaining_g, float wet_ml, bool dripping);
 /* Advance one tick; writes the pump demand and the valve state. */
 void shot_tick(shot_t *s, const shot_in_t *in, uint16_t *pump_pmil, bool *valve_open);
 /* Whether a shot ended less than `ms` ago (heating checks give the boiler time to recover). */

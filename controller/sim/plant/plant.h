@@ -49,6 +49,7 @@ typedef enum {
   FAULT_HEATER_DEAD,
   FAULT_WATER_EMPTY,
   FAULT_PUMP_BLOCKED,
+  FAULT_SCALE_LOST, /* the scale under the cup goes silent (battery, range): no more readings */
   FAULT_KIND_COUNT
 } plant_fault_t;
 
