@@ -18,7 +18,8 @@ static int usage(void) {
       "  brewos-sim run --scenario FILE.json [--controller brewos|baseline] [--trace SHOTS.csv]\n"
       "  brewos-sim serve --machine dual_boiler|single_boiler|heat_exchanger|FILE.json\n"
       "                   --link stdio|pty|tcp:PORT (0 = any free port) [--speed N] [--scenario FILE.json] [--seed N]\n"
-      "                   [--scale tcp:PORT]   (the virtual scale's load cell; 0 = any free port)\n");
+      "                   [--scale tcp:PORT]   (the virtual scale's load cell; 0 = any free port)\n"
+          "                   [--peaks FILE]       (true water peaks as JSON, every simulated second)\n");
   return 2;
 }
 
@@ -88,7 +89,7 @@ int main(int argc, char **argv) {
     if (!machine || !link) return usage();
     static plant_preset_t pre;
     if (!load_machine(machine, &pre)) return 2;
-    serve_opts_t o = {LINK_STDIO, 0, 1.0, scenario ? &s : NULL, 22.0, 0.05, 1, -1};
+    serve_opts_t o = {LINK_STDIO, 0, 1.0, scenario ? &s : NULL, 22.0, 0.05, 1, -1, arg(argc, argv, "--peaks")};
     if (strcmp(link, "stdio") == 0)
       o.link = LINK_STDIO;
     else if (strcmp(link, "pty") == 0)

@@ -20,7 +20,7 @@ void report_init(report_t *r, const sim_machine_t *m, double setpoint_c, double 
   r->steady_to_s = steady_to_s;
   r->w_min = r->s_min = 1e9;
   r->w_max = r->s_max = -1e9;
-  r->brew_true_peak_c = r->steam_true_peak_c = r->brew_limit_c = r->steam_limit_c = NAN;
+  true_peaks_init(&r->peaks);
 }
 
 void report_free(report_t *r) {
@@ -61,20 +61,9 @@ static double controller_reading(const sim_machine_t *m) {
                                                                           : m->ctl.brew_t.value_c;
 }
 
-static void track_peak(double water_c, double limit_c, bool fitted, double *peak_c, double *at_limit_c) {
-  if (!fitted) return;
-  if (isnan(*peak_c) || water_c > *peak_c) {
-    *peak_c = water_c;
-    *at_limit_c = limit_c;
-  }
-}
-
 void report_sample(report_t *r, const sim_machine_t *m) {
   double t = m->now_ms / 1000.0;
-  track_peak(m->plant.brew.water_c, m->ctl.safety.brew_max_c, m->ctl.brew_t.fitted, &r->brew_true_peak_c,
-             &r->brew_limit_c);
-  track_peak(m->plant.steam.water_c, m->ctl.safety.steam_max_c, m->ctl.steam_t.fitted, &r->steam_true_peak_c,
-             &r->steam_limit_c);
+  true_peaks_sample(&r->peaks, m);
   double water = plant_controlled_water_c(&m->plant);
   double sensor = plant_controlled_sensor_c(&m->plant);
   if (!isnan(r->power_on_s) && isnan(r->heatup_s) && sensor >= r->setpoint_c - 1.0) {
@@ -340,10 +329,10 @@ void report_print(const report_t *r, const char *name, const char *machine, bool
   add_num(o, "rejected_commands", (double)r->rejected_commands);
   add_num(o, "shots_not_recorded", (double)r->shots_not_recorded);
   add_num(o, "pump_dry_s", r->pump_dry_s);
-  add_num(o, "brew_true_peak_c", r->brew_true_peak_c);
-  add_num(o, "steam_true_peak_c", r->steam_true_peak_c);
-  add_num(o, "brew_limit_c", r->brew_limit_c);
-  add_num(o, "steam_limit_c", r->steam_limit_c);
+  add_num(o, "brew_true_peak_c", r->peaks.brew_c);
+  add_num(o, "steam_true_peak_c", r->peaks.steam_c);
+  add_num(o, "brew_limit_c", r->peaks.brew_limit_c);
+  add_num(o, "steam_limit_c", r->peaks.steam_limit_c);
   cJSON_AddStringToObject(o, "final_state", proto_machine_state_name(r->final_state));
   add_num(o, "sim_s", r->sim_s);
   add_num(o, "wall_s", r->wall_s);

@@ -8,6 +8,7 @@
 
 #include "link/proto_gen.h"
 #include "machine.h"
+#include "true_peaks.h"
 
 #define REPORT_MAX_SHOTS 64
 #define REPORT_MAX_TRIPS 16
@@ -71,9 +72,7 @@ typedef struct {
   uint32_t shots_not_recorded; /* beyond REPORT_MAX_SHOTS: reported, never silently dropped */
   double wall_s, sim_s;
   double pump_dry_s; /* the pump ran with an empty tank (must stay 0) */
-  /* The true water of each boiler at its hottest over the whole run, and the limit in force then
-   * (NaN for a boiler the machine does not have). */
-  double brew_true_peak_c, steam_true_peak_c, brew_limit_c, steam_limit_c;
+  true_peaks_t peaks; /* the true water of each boiler at its hottest over the whole run */
   uint8_t final_state;
   bool final_latched;
 } report_t;

@@ -19,6 +19,7 @@
 #include "link/proto_gen.h"
 #include "machine.h"
 #include "scale.h"
+#include "true_peaks.h"
 
 static volatile sig_atomic_t stop_requested;
 static void on_signal(int sig) {
@@ -74,6 +75,16 @@ static int listen_tcp(int port, const char *label, FILE *announce) {
   fprintf(announce, "%s: tcp 127.0.0.1:%d\n", label, ntohs(a.sin_port));
   fflush(announce);
   return s;
+}
+
+/* Replace `path` with the peaks so far (written aside, then renamed: a reader never sees half). */
+static void write_peaks(const char *path, const true_peaks_t *p) {
+  char tmp[1024];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (f == NULL) return;
+  true_peaks_write_json(p, f);
+  if (fclose(f) == 0) rename(tmp, path);
 }
 
 /* How long the cup stays on the scale after a shot before the barista takes it away. */
@@ -140,6 +151,8 @@ int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
   uint64_t cup_away_ms = 0;
   size_t next_event = 0;
   uint8_t buf[4096];
+  true_peaks_t peaks;
+  true_peaks_init(&peaks);
   while (!stop_requested) {
     if (listen_fd >= 0 && in_fd < 0) {
       int c = accept(listen_fd, NULL, NULL);
@@ -180,6 +193,8 @@ int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
     }
     bool was_running = m.ctl.shot.running;
     sim_machine_tick(&m);
+    true_peaks_sample(&peaks, &m);
+    if (o->peaks_path && m.now_ms % 1000u == 0u) write_peaks(o->peaks_path, &peaks);
     if (was_running && !m.ctl.shot.running) {
       m.plant.hyd.has_puck = false;
       cup_away_ms = m.now_ms + CUP_KEPT_MS;

@@ -75,10 +75,11 @@ static void expect_trip(const char *file, uint8_t code, uint32_t deadline_ms) {
  * force + 2 degC, nothing heats after a critical trip, and each names what it caught. */
 static void expect_limits_held(const char *file) {
   load_and_run(file);
-  if (!isnan(r.brew_true_peak_c) && r.brew_true_peak_c > r.brew_limit_c + 2.0)
-    fail_msg("%s: brew water %.1f degC against a %.1f degC limit", file, r.brew_true_peak_c, r.brew_limit_c);
-  if (!isnan(r.steam_true_peak_c) && r.steam_true_peak_c > r.steam_limit_c + 2.0)
-    fail_msg("%s: steam water %.1f degC against a %.1f degC limit", file, r.steam_true_peak_c, r.steam_limit_c);
+  const true_peaks_t *p = &r.peaks;
+  if (!isnan(p->brew_c) && p->brew_c > p->brew_limit_c + 2.0)
+    fail_msg("%s: brew water %.1f degC against a %.1f degC limit", file, p->brew_c, p->brew_limit_c);
+  if (!isnan(p->steam_c) && p->steam_c > p->steam_limit_c + 2.0)
+    fail_msg("%s: steam water %.1f degC against a %.1f degC limit", file, p->steam_c, p->steam_limit_c);
   for (size_t i = 0; i < r.trip_count; i++) {
     if (alarms_severity(r.trips[i].code) == PROTO_ALARM_SEVERITY_CRITICAL && heated_while_tripped(&r.trips[i]))
       fail_msg("%s: a heater ran after the %s trip", file, proto_alarm_code_name(r.trips[i].code));

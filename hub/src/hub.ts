@@ -6,7 +6,7 @@ import type { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Hlc } from "@brewos/protocol/sync";
-import { CONFIG_KEYS, ConfigKey } from "@brewos/protocol/uart";
+import { AlarmAction, AlarmSeverity, CONFIG_KEYS, ConfigKey } from "@brewos/protocol/uart";
 import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { AutotuneResults } from "./machine/autotune.ts";
@@ -132,6 +132,9 @@ export class Hub {
       this.model.handle(m, this.link.lastRxMs);
       this.recorder.handle(m);
       if (m.type === "telemetry") this.energy.handle(m);
+      if (m.type === "alarm" && m.action === AlarmAction.raised && m.severity === AlarmSeverity.critical) {
+        this.control.standbyAfterTrip();
+      }
       this.autotune.handle(m);
     });
     this.scheduler = new Scheduler({

@@ -41,9 +41,10 @@ export const ApiCommandSchema = z.discriminatedUnion("type", [
       .regex(/^[a-z0-9][a-z0-9-]{0,63}$/)
       .optional(),
     dose_g: range("shot_start", "dose_dg", 10).optional(),
-    target_g: range("shot_start", "target_weight_dg", 10).optional(),
-    stop_time_s: range("shot_start", "stop_time_ms", 1000).optional(),
-    stop_volume_ml: range("shot_start", "stop_volume_ul", 1000).optional(),
+    // A stop is absent or a real one: values that would round to "no stop" on the wire are refused.
+    target_g: range("shot_start", "target_weight_dg", 10).min(1).optional(),
+    stop_time_s: range("shot_start", "stop_time_ms", 1000).min(1).optional(),
+    stop_volume_ml: range("shot_start", "stop_volume_ul", 1000).min(5).optional(),
     require_scale: z.boolean().default(false),
   }),
   z.strictObject({ type: z.literal("stop_shot") }),

@@ -28,6 +28,7 @@ const ACK_MESSAGES: Record<string, string> = {
   not_ready: "the machine is not ready yet",
   failed: "the machine tried and failed",
   out_of_order: "the machine received the pieces out of order; send it again",
+  rate_limited: "asked again too soon; wait a moment and try again",
 };
 
 export function fromAck(a: AckMessage, what: string): CommandOutcome {
@@ -63,6 +64,14 @@ export class MachineControl {
       message: `no profile "${id}"`,
     }),
   ) {}
+
+  /**
+   * The controller latched a safety trip: ask for standby from now on, so that clearing the trip
+   * never resumes heating by itself — the owner turns the machine on again (a fresh command).
+   */
+  standbyAfterTrip(): void {
+    this.desired.mode = MachineMode.standby;
+  }
 
   /** The desired state to stream now (the link reads it every keepalive). */
   current(): DesiredState {

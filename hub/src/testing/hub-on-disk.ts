@@ -61,8 +61,8 @@ export async function hubOnDisk(o: TestHubOptions = {}) {
 }
 
 /** A hub on a spawned simulator (`machine`: a preset name or a machine JSON file), link up; with `scale`, its virtual scale too. */
-export async function hubOnSim(machine: string, o: TestHubOptions & { speed: number; scale?: boolean }) {
-  const sim = { binary: SIM_BINARY, machine, speed: o.speed };
+export async function hubOnSim(machine: string, o: TestHubOptions & { speed: number; scale?: boolean; simArgs?: string[] }) {
+  const sim = { binary: SIM_BINARY, machine, speed: o.speed, ...(o.simArgs ? { args: o.simArgs } : {}) };
   const withScale = o.scale ? simulatorWithScale(sim) : null;
   const h = await serveHub(withScale?.open ?? spawnedSimTransport(sim), o, withScale?.scale);
   await h.hub.link.whenUp(10000);

@@ -61,9 +61,14 @@ export function spawnedSimTransport(o: SpawnedSimOptions): TransportFactory {
     return {
       describe: `simulator ${o.machine} x${o.speed} (pid ${proc.pid})`,
       write: (bytes) => {
+        // A simulator that just died makes the write or the flush fail later (EPIPE): swallow that
+        // here, the exit is reported by the stdout loop.
+        const ignore = (r: unknown) => {
+          if (r instanceof Promise) r.catch(() => {});
+        };
         try {
-          proc.stdin.write(bytes);
-          proc.stdin.flush();
+          ignore(proc.stdin.write(bytes));
+          ignore(proc.stdin.flush());
         } catch {
           // the exit is reported by the stdout loop
         }
