@@ -19,7 +19,7 @@ static int usage(void) {
       "  brewos-sim serve --machine dual_boiler|single_boiler|heat_exchanger|FILE.json\n"
       "                   --link stdio|pty|tcp:PORT (0 = any free port) [--speed N] [--scenario FILE.json] [--seed N]\n"
       "                   [--scale tcp:PORT]   (the virtual scale's load cell; 0 = any free port)\n"
-          "                   [--peaks FILE]       (true water peaks as JSON, every simulated second)\n");
+      "                   [--peaks FILE]       (true water peaks as JSON, every simulated second)\n");
   return 2;
 }
 

@@ -71,7 +71,7 @@ typedef struct {
   uint32_t rejected_commands;
   uint32_t shots_not_recorded; /* beyond REPORT_MAX_SHOTS: reported, never silently dropped */
   double wall_s, sim_s;
-  double pump_dry_s; /* the pump ran with an empty tank (must stay 0) */
+  double pump_dry_s;  /* the pump ran with an empty tank (must stay 0) */
   true_peaks_t peaks; /* the true water of each boiler at its hottest over the whole run */
   uint8_t final_state;
   bool final_latched;

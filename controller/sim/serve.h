@@ -15,7 +15,7 @@ typedef struct {
   double ambient_c;
   double noise_c;
   uint64_t seed;
-  int scale_port; /* >= 0: stream the virtual scale's load cell on 127.0.0.1:scale_port (0: any free port) */
+  int scale_port;         /* >= 0: stream the virtual scale's load cell on 127.0.0.1:scale_port (0: any free port) */
   const char *peaks_path; /* optional: the true water peaks as JSON, rewritten every simulated second */
 } serve_opts_t;
 
