@@ -8,8 +8,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import fc from "fast-check";
 import { CONFIG_KEYS } from "@brewos/protocol/uart";
+import fc from "fast-check";
 import { hubOnSim } from "../testing/hub-on-disk.ts";
 
 const SPEED = 100;
