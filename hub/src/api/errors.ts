@@ -20,5 +20,6 @@ export function apiError(
 export function statusForRefusal(code: string): ContentfulStatusCode {
   if (code === "link_down" || code === "no_ack" || code === "stopped") return 503;
   if (code === "invalid_field") return 422;
+  if (code === "rate_limited") return 429;
   return 409;
 }
