@@ -52,8 +52,8 @@ static const plant_preset_t DUAL = {
     .config = {CFG(MACHINE_TYPE, 1), CFG(BREW_HEATER_W, 1200), CFG(STEAM_HEATER_W, 1400), CFG(MAINS_VOLTAGE_V, 230),
                CFG(MAINS_CURRENT_LIMIT_MA, 16000), CFG(BREW_NTC_R25_OHM, 50000), CFG(BREW_NTC_BETA_K, 3950),
                CFG(BREW_NTC_PULLUP_OHM, 3300), CFG(STEAM_NTC_R25_OHM, 50000), CFG(STEAM_NTC_BETA_K, 3950),
-               CFG(STEAM_NTC_PULLUP_OHM, 1200)},
-    .config_count = 11,
+               CFG(STEAM_NTC_PULLUP_OHM, 1200), CFG(BREW_BOILER_J_PER_K, 3970), CFG(STEAM_BOILER_J_PER_K, 6530)},
+    .config_count = 13,
 };
 
 static const plant_preset_t SINGLE = {
@@ -96,8 +96,8 @@ static const plant_preset_t SINGLE = {
     .config = {CFG(MACHINE_TYPE, 2), CFG(BREW_HEATER_W, 1000), CFG(STEAM_HEATER_W, 0), CFG(MAINS_VOLTAGE_V, 230),
                CFG(MAINS_CURRENT_LIMIT_MA, 10000), CFG(BREW_NTC_R25_OHM, 10000), CFG(BREW_NTC_BETA_K, 3950),
                CFG(BREW_NTC_PULLUP_OHM, 3300), CFG(BREW_KP_MILLI, 400000), CFG(BREW_KI_MILLI, 3000),
-               CFG(BREW_KD_MILLI, 1600000)},
-    .config_count = 11,
+               CFG(BREW_KD_MILLI, 1600000), CFG(BREW_BOILER_J_PER_K, 1710)},
+    .config_count = 12,
 };
 
 static const plant_preset_t HX = {
@@ -143,8 +143,8 @@ static const plant_preset_t HX = {
                     CAP(AUTOTUNE) | CAP(CONFIG_PERSISTENCE),
     .config = {CFG(MACHINE_TYPE, 3), CFG(BREW_HEATER_W, 0), CFG(STEAM_HEATER_W, 1400), CFG(MAINS_VOLTAGE_V, 230),
                CFG(MAINS_CURRENT_LIMIT_MA, 10000), CFG(STEAM_NTC_R25_OHM, 10000), CFG(STEAM_NTC_BETA_K, 3950),
-               CFG(STEAM_NTC_PULLUP_OHM, 1000)},
-    .config_count = 8,
+               CFG(STEAM_NTC_PULLUP_OHM, 1000), CFG(STEAM_BOILER_J_PER_K, 6580)},
+    .config_count = 9,
 };
 
 const char *const PRESET_NAMES[] = {"dual_boiler", "single_boiler", "heat_exchanger", NULL};

@@ -14,7 +14,7 @@
 
 static const char *const FAULTS[FAULT_KIND_COUNT] = {
     "none",        "brew_sensor_open", "brew_sensor_short", "steam_sensor_open", "sensor_stuck", "heater_stuck_on",
-    "heater_dead", "water_empty",      "pump_blocked",      "scale_lost"};
+    "heater_dead", "water_empty",      "pump_blocked",      "scale_lost",        "sensor_loose"};
 
 const char *scenario_fault_name(plant_fault_t f) {
   return f < FAULT_KIND_COUNT ? FAULTS[f] : "unknown";
@@ -289,14 +289,14 @@ static void parse_event(ctx_t *c, const cJSON *j, scenario_event_t *e, size_t i)
     case EV_FAULT:
     case EV_CLEAR_FAULT: {
       if (!only_keys(c, j, where, k_fault)) return;
-      int f = enum_value(
-          c, j, "kind", where,
-          (const char *const[]){"none", "brew_sensor_open", "brew_sensor_short", "steam_sensor_open", "sensor_stuck",
-                                "heater_stuck_on", "heater_dead", "water_empty", "pump_blocked", "scale_lost", NULL});
+      int f = enum_value(c, j, "kind", where,
+                         (const char *const[]){"none", "brew_sensor_open", "brew_sensor_short", "steam_sensor_open",
+                                               "sensor_stuck", "heater_stuck_on", "heater_dead", "water_empty",
+                                               "pump_blocked", "scale_lost", "sensor_loose", NULL});
       if (f <= 0) {
         fail(c,
              "scenario: %s.kind must be one of brew_sensor_open, brew_sensor_short, steam_sensor_open, sensor_stuck, "
-             "heater_stuck_on, heater_dead, water_empty, pump_blocked, scale_lost",
+             "heater_stuck_on, heater_dead, water_empty, pump_blocked, scale_lost, sensor_loose",
              where);
         return;
       }

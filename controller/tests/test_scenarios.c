@@ -126,6 +126,15 @@ static void a_sensor_frozen_at_idle_is_caught_within_60_s(void **state) {
   report_free(&r);
 }
 
+static void a_sensor_loose_in_its_well_is_caught_by_the_energy_balance(void **state) {
+  (void)state;
+  /* The reading still rises (a quarter of the truth), so the heating watch alone would let the
+   * boiler run on: the heat delivered says the boiler must be far hotter than it reads. */
+  expect_trip("safety/sensor_loose.json", PROTO_ALARM_CODE_BREW_SENSOR_IMPLAUSIBLE, 70000);
+  assert_true(r.peaks.brew_c < 60.0);
+  report_free(&r);
+}
+
 static void a_scale_lost_mid_shot_still_ends_within_15_percent(void **state) {
   (void)state;
   expect_limits_held("safety/scale_lost_mid_shot.json");
@@ -362,6 +371,7 @@ int main(void) {
       cmocka_unit_test(clear_fault_pressed_every_second_disarms_nothing),
       cmocka_unit_test(a_restart_with_a_latched_trip_keeps_the_heaters_off),
       cmocka_unit_test(a_sensor_frozen_at_idle_is_caught_within_60_s),
+      cmocka_unit_test(a_sensor_loose_in_its_well_is_caught_by_the_energy_balance),
       cmocka_unit_test(a_scale_lost_mid_shot_still_ends_within_15_percent),
       cmocka_unit_test(without_a_scale_every_shot_still_has_a_stop),
   };

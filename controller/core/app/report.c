@@ -20,6 +20,8 @@ void controller_safety_in(const controller_t *c, safety_in_t *in) {
   in->steam_duty_pmil = c->steam_applied;
   in->brew_stable = c->brew_stable;
   in->steam_stable = c->steam_stable;
+  in->brew_heating = c->boilers.brew.enabled;
+  in->steam_heating = c->boilers.steam.enabled;
   in->shot_active = shot_recent(&c->shot, c->now_ms, CONTROLLER_HEAT_CHECK_GRACE_MS) || c->fill_open || c->steam_block;
   in->pump_on = c->pump_pmil > 0;
   in->tank_ok = c->tank_ok;

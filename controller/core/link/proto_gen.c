@@ -261,6 +261,8 @@ const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
     {"pump_q9_ul_s", 52, 0, 40000, 4250},
     {"pump_max_mbar", 53, 9500, 30000, 15000},
     {"line_compliance_ul_bar", 54, 100, 20000, 1400},
+    {"brew_boiler_j_per_k", 55, 500, 50000, 8000},
+    {"steam_boiler_j_per_k", 56, 500, 50000, 8000},
 };
 
 const char *proto_machine_type_name(uint8_t v) {

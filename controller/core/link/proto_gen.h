@@ -13,7 +13,7 @@
 #define PROTO_HEADER_BYTES 4u
 #define PROTO_CRC_BYTES 2u
 #define PROTO_MESSAGE_COUNT 23u
-#define PROTO_CONFIG_KEY_COUNT 54u
+#define PROTO_CONFIG_KEY_COUNT 56u
 
 /* Boiler layout of the machine. */
 typedef enum {
@@ -311,6 +311,8 @@ typedef enum {
   PROTO_CONFIG_PUMP_Q9_UL_S = 52, /* uL/s at 9 bar, full power (pump model) */
   PROTO_CONFIG_PUMP_MAX_MBAR = 53, /* mbar where the pump's flow reaches 0 (pump model) */
   PROTO_CONFIG_LINE_COMPLIANCE_UL_BAR = 54, /* uL per bar the line and group take as pressure rises */
+  PROTO_CONFIG_BREW_BOILER_J_PER_K = 55, /* J/K of the boiler (water, shell, element), for the energy-balance watch */
+  PROTO_CONFIG_STEAM_BOILER_J_PER_K = 56, /* J/K of the boiler (water, shell, element), for the energy-balance watch */
 } proto_config_key_t;
 
 typedef enum {

@@ -22,6 +22,13 @@
 #define STUCK_ON_SETTLE_MS 5000u
 #define STUCK_ON_RISE_C 2.0f
 #define OVER_TEMP_CLEAR_MARGIN_C 5.0f
+#define ENERGY_WINDOW_MS 60000u
+#define ENERGY_MIN_DUTY_PMIL 500u
+#define ENERGY_MIN_EXPECTED_C 4.0f /* below this the window says too little to judge */
+#define ENERGY_LOW_FRACTION 0.35f  /* element, water and thermowell lag; losses: never below this */
+#define ENERGY_HIGH_FRACTION 2.5f
+#define ENERGY_HIGH_MARGIN_C 1.5f
+#define TICK_S 0.01f
 
 void safety_apply_config(safety_t *s, const config_t *cfg) {
   /* A single boiler is one steam-rated vessel measured by its "brew" NTC: its limit is the steam
@@ -32,6 +39,10 @@ void safety_apply_config(safety_t *s, const config_t *cfg) {
   s->watch_rise_c = (float)config_get(cfg, PROTO_CONFIG_HEATING_WATCH_RISE_CDEG) / 100.0f;
   s->watch_window_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_HEATING_WATCH_WINDOW_S) * 1000u;
   s->pump_max_ms = (uint32_t)config_get(cfg, PROTO_CONFIG_PUMP_MAX_RUN_S) * 1000u;
+  s->brew_heater_w = (float)config_get(cfg, PROTO_CONFIG_BREW_HEATER_W);
+  s->steam_heater_w = (float)config_get(cfg, PROTO_CONFIG_STEAM_HEATER_W);
+  s->brew_j_per_k = (float)config_get(cfg, PROTO_CONFIG_BREW_BOILER_J_PER_K);
+  s->steam_j_per_k = (float)config_get(cfg, PROTO_CONFIG_STEAM_BOILER_J_PER_K);
 }
 
 void safety_init(safety_t *s, const config_t *cfg) {
@@ -100,6 +111,34 @@ static void check_window(safety_t *s, heat_window_t *w, const temp_sensor_t *t, 
   float rise = t->value_c - w->start_c;
   if (mean >= min_duty && rise < rise_c) raise(s, code, cdeg(rise), now);
   w->samples = 0;
+}
+
+/* While a boiler heats up, its reading must follow the heat put in: a sensor loose in its well (or
+ * a reading bent by a bad calibration) rises far slower, or faster, than the boiler can. */
+static void check_energy(safety_t *s, energy_window_t *w, const temp_sensor_t *t, uint16_t duty, float heater_w,
+                         float j_per_k, bool armed, uint8_t code, uint32_t now) {
+  if (!armed || !t->fitted || t->fault != TEMP_SENSOR_OK || heater_w <= 0.0f || j_per_k <= 0.0f) {
+    w->samples = 0;
+    return;
+  }
+  if (w->samples == 0) {
+    w->start_ms = now;
+    w->start_c = t->value_c;
+    w->energy_j = 0.0f;
+    w->duty_sum = 0;
+  }
+  w->energy_j += heater_w * (float)duty / 1000.0f * TICK_S;
+  w->duty_sum += duty;
+  w->samples++;
+  if (now - w->start_ms < ENERGY_WINDOW_MS) return;
+  float expected_c = w->energy_j / j_per_k;
+  float rise_c = t->value_c - w->start_c;
+  uint32_t mean = w->duty_sum / w->samples;
+  w->samples = 0;
+  if (mean < ENERGY_MIN_DUTY_PMIL || expected_c < ENERGY_MIN_EXPECTED_C) return;
+  if (rise_c < ENERGY_LOW_FRACTION * expected_c || rise_c > ENERGY_HIGH_FRACTION * expected_c + ENERGY_HIGH_MARGIN_C) {
+    raise(s, code, cdeg(rise_c), now);
+  }
 }
 
 /* A heater commanded off must not keep heating its boiler (welded SSR). */
@@ -182,6 +221,10 @@ void safety_check(safety_t *s, const safety_in_t *in) {
                RUNAWAY_RISE_C, watch && in->brew_stable, PROTO_ALARM_CODE_THERMAL_RUNAWAY, now);
   check_window(s, &s->steam_runaway, in->steam, in->steam_duty_pmil, RUNAWAY_WINDOW_MS, RUNAWAY_MIN_DUTY_PMIL,
                RUNAWAY_RISE_C, watch && in->steam_stable, PROTO_ALARM_CODE_THERMAL_RUNAWAY, now);
+  check_energy(s, &s->brew_energy, in->brew, in->brew_duty_pmil, s->brew_heater_w, s->brew_j_per_k,
+               watch && in->brew_heating && !in->brew_stable, PROTO_ALARM_CODE_BREW_SENSOR_IMPLAUSIBLE, now);
+  check_energy(s, &s->steam_energy, in->steam, in->steam_duty_pmil, s->steam_heater_w, s->steam_j_per_k,
+               watch && in->steam_heating && !in->steam_stable, PROTO_ALARM_CODE_STEAM_SENSOR_IMPLAUSIBLE, now);
   check_stuck_on(s, &s->brew_stuck_on, in->brew, in->brew_duty_pmil, now);
   check_stuck_on(s, &s->steam_stuck_on, in->steam, in->steam_duty_pmil, now);
   check_hydraulics(s, in);

@@ -6,7 +6,9 @@
  *   sensor stuck         a 30 s window at >= 50 % applied duty with the reading within 1 LSB, or
  *                        45 s at any duty with the raw reading exactly constant (frozen at idle)
  *   over-temperature is judged on the hotter of the calibrated and the factory-curve readings;
- *   sensor implausible   the two readings more than 6 degC apart (a calibration the guard refused)
+ *   sensor implausible   the two readings more than 6.5 degC apart (a calibration the guard refused),
+ *                        or, heating up, a 60 s window at >= 50 % duty whose rise is under 35 % or
+ *                        over 250 % (+1.5 degC) of the heat delivered / the boiler's heat capacity
  *   heating watch        heating_watch_window_s at >= 50 % duty without heating_watch_rise_cdeg
  *   thermal runaway      20 s at >= 90 % duty without +1 degC, once the boiler had been ready
  *   heater stuck on      heater commanded off, reading +2 degC above its value 5 s after switch-off
@@ -35,6 +37,15 @@ typedef struct {
   uint32_t samples;
 } heat_window_t;
 
+/* Energy balance during heat-up: the heat delivered over a window, and what the reading did. */
+typedef struct {
+  uint32_t start_ms;
+  float start_c;
+  float energy_j;
+  uint32_t duty_sum;
+  uint32_t samples;
+} energy_window_t;
+
 typedef struct {
   bool off;
   uint32_t off_since_ms;
@@ -48,6 +59,7 @@ typedef struct {
   const pressure_sensor_t *pressure;
   uint16_t brew_duty_pmil, steam_duty_pmil; /* commanded by the loops this tick */
   bool brew_stable, steam_stable;           /* the boiler has been ready since power-on */
+  bool brew_heating, steam_heating;         /* the boiler's loop is on (a mode that heats it) */
   bool shot_active;                         /* shot running or ended less than 60 s ago */
   bool pump_on;
   bool tank_ok;       /* raw switch; debounced here for the alarm */
@@ -66,6 +78,8 @@ typedef struct {
   uint32_t watch_window_ms;
   uint32_t pump_max_ms;
   heat_window_t brew_watch, steam_watch, brew_runaway, steam_runaway;
+  energy_window_t brew_energy, steam_energy;
+  float brew_heater_w, steam_heater_w, brew_j_per_k, steam_j_per_k;
   stuck_on_t brew_stuck_on, steam_stuck_on;
   uint32_t pump_on_since_ms;
   uint32_t pump_off_since_ms;

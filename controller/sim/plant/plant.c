@@ -27,6 +27,10 @@ void plant_set_fault(plant_t *p, plant_fault_t f, bool on) {
   if (f == FAULT_WATER_EMPTY && on) p->tank_ml = 0.0;
   if (f == FAULT_WATER_EMPTY && !on) p->tank_ml = p->pre.tank_ml;
   if (f == FAULT_PUMP_BLOCKED) p->hyd.blocked = on;
+  if (f == FAULT_SENSOR_LOOSE) {
+    boiler_t *b = p->pre.machine_type == PROTO_MACHINE_TYPE_HEAT_EXCHANGER ? &p->steam : &p->brew;
+    b->sensor_coupling = on ? 0.25 : 1.0;
+  }
   p->fault[f] = on;
 }
 

@@ -49,7 +49,8 @@ typedef enum {
   FAULT_HEATER_DEAD,
   FAULT_WATER_EMPTY,
   FAULT_PUMP_BLOCKED,
-  FAULT_SCALE_LOST, /* the scale under the cup goes silent (battery, range): no more readings */
+  FAULT_SCALE_LOST,   /* the scale under the cup goes silent (battery, range): no more readings */
+  FAULT_SENSOR_LOOSE, /* the controlled boiler's NTC slips out of its well: it sees a quarter of the rise */
   FAULT_KIND_COUNT
 } plant_fault_t;
 

@@ -5,6 +5,7 @@ void boiler_init(boiler_t *b, const boiler_params_t *p, double ambient_c) {
   b->p = *p;
   b->element_c = b->water_c = b->metal_c = b->sensor_c = ambient_c;
   b->energy_in_j = 0.0;
+  b->sensor_coupling = 1.0;
 }
 
 double boiler_capacity_j_per_k(const boiler_params_t *p) {
@@ -23,6 +24,7 @@ void boiler_step(boiler_t *b, double on, double draw_g_s, double inlet_c, double
   b->element_c += (q_heater - q_ew) / p->element_j_per_k * dt_s;
   b->water_c += (q_ew - q_wm - q_draw + extra_w) / c_water * dt_s;
   b->metal_c += (q_wm - q_loss) / p->metal_j_per_k * dt_s;
-  b->sensor_c += (b->water_c - b->sensor_c) / p->sensor_tau_s * dt_s;
+  double seen_c = ambient_c + b->sensor_coupling * (b->water_c - ambient_c);
+  b->sensor_c += (seen_c - b->sensor_c) / p->sensor_tau_s * dt_s;
   b->energy_in_j += q_heater * dt_s;
 }

@@ -20,7 +20,8 @@ typedef struct {
 typedef struct {
   boiler_params_t p;
   double element_c, water_c, metal_c, sensor_c;
-  double energy_in_j; /* heater energy delivered since start */
+  double sensor_coupling; /* share of the water's rise above ambient the sensor sees (1: seated in its well) */
+  double energy_in_j;     /* heater energy delivered since start */
 } boiler_t;
 
 #define WATER_J_PER_KG_K 4186.0

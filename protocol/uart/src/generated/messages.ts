@@ -335,6 +335,8 @@ export const CONFIG_KEYS = [
   { name: "pump_q9_ul_s", id: 52, unit: "uL/s at 9 bar, full power (pump model)", min: 0, max: 40000, default: 4250 },
   { name: "pump_max_mbar", id: 53, unit: "mbar where the pump's flow reaches 0 (pump model)", min: 9500, max: 30000, default: 15000 },
   { name: "line_compliance_ul_bar", id: 54, unit: "uL per bar the line and group take as pressure rises", min: 100, max: 20000, default: 1400 },
+  { name: "brew_boiler_j_per_k", id: 55, unit: "J/K of the boiler (water, shell, element), for the energy-balance watch", min: 500, max: 50000, default: 8000 },
+  { name: "steam_boiler_j_per_k", id: 56, unit: "J/K of the boiler (water, shell, element), for the energy-balance watch", min: 500, max: 50000, default: 8000 },
 ] as const;
 export const ConfigKey = {
   machine_type: 1,
@@ -391,6 +393,8 @@ export const ConfigKey = {
   pump_q9_ul_s: 52,
   pump_max_mbar: 53,
   line_compliance_ul_bar: 54,
+  brew_boiler_j_per_k: 55,
+  steam_boiler_j_per_k: 56,
 } as const;
 
 /** Sent at boot, every 5 s until a hub_hello arrives, and in answer to each hub_hello. Layout frozen across major versions. */

@@ -19,15 +19,16 @@ const GROUPS: [string, RegExp][] = [
   ["Power and mains", /(heater_w|mains_|duty_cap|ssr_min)/],
   ["Brewing", /(preinfusion|bbw_|valve_release|pump_max_run|steam_auto_return|backflush|cleaning|brew_count|feedforward|fill_heat)/],
   ["PID", /_k[pid]_milli$/],
-  ["Sensors", /(ntc|pressure_|flow_meter|heating_watch)/],
+  ["Sensors", /(ntc|pressure_|flow_meter|heating_watch|boiler_j_per_k)/],
   ["Pump model", /(pump_q|pump_max_mbar|line_compliance)/],
   ["Heat exchanger and steam", /(hx_|steam_fill)/],
 ];
 
 function label(name: string): string {
   const words = name
-    .replace(/_(cdeg|cdeg_s|ms|s|w|v|ma|ohm|k|pmil|mbar|milli|shots|ul_s|ul_bar|pmil_per_mls)$/, "")
+    .replace(/_(cdeg|cdeg_s|ms|s|w|v|ma|ohm|k|pmil|mbar|milli|shots|ul_s|ul_bar|pmil_per_mls|j_per_k)$/, "")
     .replaceAll("_", " ")
+    .replace(/ boiler$/, " boiler heat capacity")
     .replace(/\bntc\b/, "NTC")
     .replace(/\bhx\b/, "HX")
     .replace(/\bbbw\b/, "brew-by-weight")
@@ -38,6 +39,7 @@ function label(name: string): string {
 export function view(key: ControllerKey): KeyView {
   if (key.unit === "cdegC") return { key, label: label(key.name), unit: "°C", scale: 100, step: 0.1 };
   if (key.unit === "cdegC/s") return { key, label: label(key.name), unit: "°C/s", scale: 100, step: 0.1 };
+  if (key.unit.startsWith("J/K")) return { key, label: label(key.name), unit: "J/K", scale: 1, step: 10 };
   if (key.unit === "bool") return { key, label: label(key.name), unit: "", scale: 1, step: 1 };
   return { key, label: label(key.name), unit: key.unit, scale: 1, step: 1 };
 }
