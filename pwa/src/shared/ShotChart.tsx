@@ -77,7 +77,8 @@ export function ShotChart({
 
   useEffect(() => {
     const el = box.current;
-    if (!el) return;
+    // No 2D canvas (disabled, or a DOM without one): the numbers around the chart still show.
+    if (!el || !document.createElement("canvas").getContext("2d")) return;
     const css = getComputedStyle(document.documentElement);
     const ink = css.getPropertyValue("--muted").trim() || "#888";
     const axis = (scale: string, side: 1 | 3, unit: string): uPlot.Axis => ({

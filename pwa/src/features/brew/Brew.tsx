@@ -1,6 +1,7 @@
 /**
- * Brewing: choose a profile, dose and target weight (the ratio is shown), start and stop, and watch
- * the shot live: timer, phase, pressure, flow, weight and temperature at the telemetry rate.
+ * Brewing: choose a profile, dose, target weight (the ratio is shown) and a time limit, see how the
+ * shot will stop before starting it, start and stop, and watch the shot live: timer, phase,
+ * pressure, flow, weight and temperature at the telemetry rate.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -15,12 +16,28 @@ import { useCommand } from "../../shared/use-command.ts";
 const MACHINE_DEFAULT = "";
 
 function useBrewForm() {
-  const saved = JSON.parse(localStorage.getItem("brewos.brew") ?? "{}") as { profile?: string; dose?: number; target?: number };
+  const saved = JSON.parse(localStorage.getItem("brewos.brew") ?? "{}") as {
+    profile?: string;
+    dose?: number;
+    target?: number;
+    timeLimit?: number;
+  };
   const [profile, setProfile] = useState(saved.profile ?? MACHINE_DEFAULT);
   const [dose, setDose] = useState(saved.dose ?? 18);
   const [target, setTarget] = useState(saved.target ?? 36);
-  const remember = () => localStorage.setItem("brewos.brew", JSON.stringify({ profile, dose, target }));
-  return { profile, setProfile, dose, setDose, target, setTarget, remember };
+  const [timeLimit, setTimeLimit] = useState(saved.timeLimit ?? 0);
+  const remember = () => localStorage.setItem("brewos.brew", JSON.stringify({ profile, dose, target, timeLimit }));
+  return { profile, setProfile, dose, setDose, target, setTarget, timeLimit, setTimeLimit, remember };
+}
+
+/** How the next shot will end, in words, before it starts (the controller enforces the same). */
+function stopWords(target: number, timeLimit: number, scale: boolean): string {
+  const time = timeLimit >= 1 ? `, or at ${timeLimit} s` : "";
+  if (target >= 1 && scale) return `Stops at ${target} g on the scale${time}.`;
+  if (target >= 1) return `No scale: stops on the volume that makes ${target} g in the cup${time}.`;
+  return timeLimit >= 1
+    ? `Stops at ${timeLimit} s (or the profile's own end).`
+    : "Stops at the profile's end, or at the machine's volume limit for this dose.";
 }
 
 function LiveNumbers() {
@@ -75,7 +92,8 @@ export default function Brew() {
       type: "start_shot",
       ...(f.profile !== MACHINE_DEFAULT ? { profile_id: f.profile } : {}),
       dose_g: f.dose,
-      target_g: f.target > 0 ? f.target : undefined,
+      target_g: f.target >= 1 ? f.target : undefined,
+      stop_time_s: f.timeLimit >= 1 ? f.timeLimit : undefined,
       require_scale: false,
     });
   };
@@ -122,6 +140,19 @@ export default function Brew() {
               onChange={(e) => f.setTarget(Number(e.target.value))}
             />
           </label>
+          <label>
+            Time limit (s, 0 = none)
+            <input
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={120}
+              step={1}
+              value={f.timeLimit}
+              disabled={brewing}
+              onChange={(e) => f.setTimeLimit(Number(e.target.value))}
+            />
+          </label>
           <p className="ratio" aria-live="polite">
             Ratio 1:{ratio.toFixed(1)}
           </p>
@@ -137,10 +168,13 @@ export default function Brew() {
             </button>
           )}
           {!brewing && s && !s.ready && <span className="muted">Waits for the machine to be ready.</span>}
-          {s && !s.scale_connected && f.target > 0 && !brewing && (
-            <span className="muted">No scale: the shot stops on the profile or time instead.</span>
-          )}
+          {s && !brewing && <span className="muted">{stopWords(f.target, f.timeLimit, s.scale_connected)}</span>}
         </div>
+        {s?.alarm === "scale_lost" && (
+          <p className="error" role="alert">
+            The scale went silent: this shot finishes on the volume of the weight still to come.
+          </p>
+        )}
         {error && (
           <p className="error" role="alert">
             {error}

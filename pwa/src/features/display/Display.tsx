@@ -63,7 +63,9 @@ export default function Display() {
   return (
     <main className="display" aria-label="Machine display">
       <div className="display-face">
-        <p className={`display-state ${s.ready ? "ready" : ""}`}>{s.alarm ? "Fault" : (STATE_WORDS[s.state] ?? s.state)}</p>
+        <p className={`display-state ${s.ready ? "ready" : ""}`}>
+          {s.alarm === "scale_lost" ? "Scale lost: on volume" : s.alarm ? "Fault" : (STATE_WORDS[s.state] ?? s.state)}
+        </p>
         {s.brewing ? (
           <>
             <p className="display-main">
