@@ -35,4 +35,9 @@ void hal_link_write(const uint8_t *buf, size_t len);
 bool hal_persist_read(uint8_t slot, uint8_t *buf, size_t len);
 bool hal_persist_write(uint8_t slot, const uint8_t *buf, size_t len);
 
+/* A latched critical trip kept across a reset (not across a power cut): store the alarm code
+ * (0: none), and read it back at boot (0 when nothing valid is stored). */
+void hal_trip_store(uint8_t alarm_code);
+uint8_t hal_trip_recall(void);
+
 #endif

@@ -12,6 +12,14 @@
 /* Analog inputs (ADC channel = pin - 26), ratiometric to the 3.3 V ADC reference. */
 #define BOARD_PIN_BREW_NTC 26u
 #define BOARD_PIN_STEAM_NTC 27u
+/* The NTC parts and pull-ups this board is built for: the factory curves the controller judges its
+ * limits on and bounds every calibration by (core/sensors/ntc_guard.h). 50 kOhm, B 3950 K. */
+#define BOARD_BREW_NTC_R25_OHM 50000.0f
+#define BOARD_BREW_NTC_BETA_K 3950.0f
+#define BOARD_BREW_NTC_PULLUP_OHM 3300.0f
+#define BOARD_STEAM_NTC_R25_OHM 50000.0f
+#define BOARD_STEAM_NTC_BETA_K 3950.0f
+#define BOARD_STEAM_NTC_PULLUP_OHM 1200.0f
 #define BOARD_PIN_PRESSURE 28u
 
 /* Outputs, active high. The mains relay feeds both heater SSRs and opens on any trip. */

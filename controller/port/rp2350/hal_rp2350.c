@@ -132,3 +132,20 @@ bool hal_persist_write(uint8_t slot, const uint8_t *buf, size_t len) {
   if (flash_safe_execute(write_sector, &job, 100) != PICO_OK) return false;
   return memcmp((const void *)(XIP_BASE + job.offset), buf, len) == 0; /* read back */
 }
+
+/* Watchdog scratch registers 0 and 1 (4-7 belong to the SDK's reboot logic) hold the latched trip:
+ * the code mixed with a magic value and its complement, so power-on zeros never read as a trip.
+ * They survive watchdog and software resets, and are cleared by a power cut. */
+#define TRIP_SCRATCH_MAGIC 0x54524900u /* "TRI" + code */
+
+void hal_trip_store(uint8_t alarm_code) {
+  uint32_t word = TRIP_SCRATCH_MAGIC | alarm_code;
+  watchdog_hw->scratch[0] = word;
+  watchdog_hw->scratch[1] = ~word;
+}
+
+uint8_t hal_trip_recall(void) {
+  uint32_t word = watchdog_hw->scratch[0];
+  if (word != ~watchdog_hw->scratch[1] || (word & 0xFFFFFF00u) != TRIP_SCRATCH_MAGIC) return 0;
+  return (uint8_t)(word & 0xFFu);
+}

@@ -36,6 +36,16 @@ int main(void) {
   hooks.persist_write = hal_persist_write;
   hooks.reset_reason = reset_reason;
   hooks.capabilities = BOARD_CAPABILITIES;
+  hooks.brew_ntc_factory = (ntc_params_t){.model = NTC_MODEL_BETA,
+                                          .r25_ohm = BOARD_BREW_NTC_R25_OHM,
+                                          .beta_k = BOARD_BREW_NTC_BETA_K,
+                                          .pullup_ohm = BOARD_BREW_NTC_PULLUP_OHM};
+  hooks.steam_ntc_factory = (ntc_params_t){.model = NTC_MODEL_BETA,
+                                           .r25_ohm = BOARD_STEAM_NTC_R25_OHM,
+                                           .beta_k = BOARD_STEAM_NTC_BETA_K,
+                                           .pullup_ohm = BOARD_STEAM_NTC_PULLUP_OHM};
+  hooks.trip_store = hal_trip_store;
+  hooks.trip_recall = hal_trip_recall;
   /* Class-B style tests: march over the controller's own state (core 0 only, no IRQ touches it),
    * CRC of the running image against its value at boot (boot integrity is the bootrom's signed-image
    * check), system clock against the frequency counter, canary at the stack limit. */
