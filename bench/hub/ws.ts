@@ -97,7 +97,11 @@ try {
   await Bun.sleep(500);
   const before = procStat(hub.pid);
   const t0 = performance.now();
-  const r = await fetch(`${base}/api/commands`, { method: "POST", body: JSON.stringify({ type: "start_shot", stop_time_s: SHOT_S }) });
+  const r = await fetch(`${base}/api/commands`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type: "start_shot", stop_time_s: SHOT_S }),
+  });
   if (!r.ok) throw new Error(`start_shot: ${await r.text()}`);
   for (;;) {
     await Bun.sleep(250);

@@ -3,7 +3,7 @@
  * wired once. The HTTP/WebSocket layer and main.ts take a Hub; tests build one on the simulator.
  */
 import type { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Hlc } from "@brewos/protocol/sync";
 import { AlarmAction, AlarmSeverity, CONFIG_KEYS, ConfigKey } from "@brewos/protocol/uart";
@@ -19,6 +19,7 @@ import { MqttBridge } from "./mqtt/mqtt-bridge.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
 import { ScaleBridge } from "./scale/scale-bridge.ts";
 import { ScaleConnection } from "./scale/scale-connection.ts";
+import { SecretBox } from "./settings/secret-box.ts";
 import { Settings } from "./settings/settings.ts";
 import { EnergyMeter } from "./stats/energy-meter.ts";
 import { Statistics } from "./stats/statistics.ts";
@@ -74,7 +75,9 @@ export class Hub {
 
   constructor(o: HubOptions) {
     this.log = o.log;
-    mkdirSync(o.dataDir, { recursive: true });
+    // The data folder and every file in it are the hub user's alone (history, notes, secrets).
+    mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(o.dataDir, 0o700);
     this.db = openDatabase(join(o.dataDir, "hub.sqlite"));
     this.deviceId = deviceId(this.db);
     const lastClock = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'hlc'").get()?.value ?? null;
@@ -103,7 +106,7 @@ export class Hub {
       if (!p) return { ok: false, code: "not_found", message: `no profile "${id}" (bundled or in the library)` };
       return this.profiles.ensure(p);
     });
-    this.settings = new Settings(this.db, this.link, o.log);
+    this.settings = new Settings(this.db, this.link, o.log, SecretBox.inFolder(o.dataDir));
     this.profiles = new ProfileSlots(
       this.link,
       loadBundledProfiles(join(import.meta.dir, "..", "..", "protocol", "profile", "bundled")),

@@ -111,12 +111,24 @@ describe("hub API on the simulator", () => {
     };
     expect(stats.shots).toMatchObject({ total: 1, today: 1 }); // fed by the recorder, not a counter of its own
     expect(stats.energy.today_wh).toBeGreaterThan(10); // a cold dual boiler heated to ready
-    const maint = await fetch(`${base}/api/maintenance`, { method: "POST", body: JSON.stringify({ kind: "backflush" }) });
+    const maint = await fetch(`${base}/api/maintenance`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "backflush" }),
+    });
     expect(((await maint.json()) as { maintenance: { kind: string; shots_since: number }[] }).maintenance[0]).toMatchObject({
       kind: "backflush",
       shots_since: 0,
     });
-    expect((await fetch(`${base}/api/maintenance`, { method: "POST", body: JSON.stringify({ kind: "polish" }) })).status).toBe(400);
+    expect(
+      (
+        await fetch(`${base}/api/maintenance`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ kind: "polish" }),
+        })
+      ).status,
+    ).toBe(400);
 
     const list = (await (await fetch(`${base}/api/shots?limit=10`)).json()) as { shots: { id: string }[] };
     expect(list.shots[0]?.id).toBe(shot.id as string);
@@ -136,7 +148,8 @@ describe("hub API on the simulator", () => {
   test("a shot's notes, rating, beans and grind are edited with PATCH; bad edits are refused field by field", async () => {
     const list = (await (await fetch(`${base}/api/shots?limit=1`)).json()) as { shots: { id: string; server_seq: number }[] };
     const shot = list.shots[0] as { id: string; server_seq: number };
-    const patch = (id: string, body: string) => fetch(`${base}/api/shots/${id}`, { method: "PATCH", body });
+    const patch = (id: string, body: string) =>
+      fetch(`${base}/api/shots/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body });
     const watcher = new Client(`${base.replace("http", "ws")}/ws`); // another phone, watching
     await watcher.opened;
     const ok = await patch(shot.id, JSON.stringify({ notes: "sweet, a little sour", rating: 4, beans: "Kenya AA" }));
@@ -201,7 +214,11 @@ describe("hub API on the simulator", () => {
     expect((await fetch(`${base}/api/shots/x/export?format=pdf`)).status).toBe(400);
     expect((await fetch(`${base}/api/nothing-here`)).status).toBe(404);
     // This machine's pump is on/off: a pressure profile is refused by the controller, with the reason.
-    const profile = await fetch(`${base}/api/profiles/1`, { method: "PUT", body: JSON.stringify({ bundled: "classic-9bar" }) });
+    const profile = await fetch(`${base}/api/profiles/1`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ bundled: "classic-9bar" }),
+    });
     expect(profile.status).toBe(409);
     expect(((await profile.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "unsupported" });
     const health = (await (await fetch(`${base}/api/health`)).json()) as { status: string; link: { state: string; crc_errors: number } };

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { upgradeWebSocket, websocket } from "hono/bun";
 import type { Hub } from "../hub.ts";
+import { type CrossSiteOptions, crossSiteGuard } from "./cross-site.ts";
 import { apiError } from "./errors.ts";
 import { restRoutes } from "./rest.ts";
 import { StaticApp } from "./static-app.ts";
@@ -13,7 +14,7 @@ export interface HubServer {
   fanout: WsFanout;
 }
 
-export interface HubServerOptions {
+export interface HubServerOptions extends CrossSiteOptions {
   /** Folder of the built app (pwa/dist). */
   appDir?: string;
 }
@@ -22,6 +23,7 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   const fanout = new WsFanout(hub);
   const site = o.appDir ? new StaticApp(o.appDir) : null;
   const app = new Hono();
+  app.use("*", crossSiteGuard(o));
   app.route("/api", restRoutes(hub));
   app.get(
     "/ws",

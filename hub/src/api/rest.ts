@@ -94,7 +94,8 @@ export function restRoutes(hub: Hub): Hono {
     const body = await jsonBody(c);
     if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
     const r = await hub.settings.apply(body);
-    if (!r.ok) return apiError(c, r.code === "invalid_settings" ? 400 : statusForRefusal(r.code), r.code, r.message, r.issues);
+    const badInput = r.ok ? false : r.code === "invalid_settings" || r.code === "secret_required";
+    if (!r.ok) return apiError(c, badInput ? 400 : statusForRefusal(r.code), r.code, r.message, r.issues);
     return c.json({ ok: true, pushed_to_controller: r.pushed ?? false, settings: hub.settings.view() });
   });
 
@@ -162,7 +163,9 @@ export function restRoutes(hub: Hub): Hono {
     if (!check.ok) return apiError(c, 400, "invalid_backup", `settings: ${check.message}`);
     const r = importBackup(hub.db, body, () => hub.shots.nextServerSeq());
     if (!r.ok) return apiError(c, 400, r.code, r.message);
-    const applied = patch ? await hub.settings.apply(patch) : { ok: true as const };
+    // A backup never carries secrets: if it points MQTT at another broker, the stored password is
+    // forgotten rather than sent there.
+    const applied = patch ? await hub.settings.apply(patch, { newDestination: "forget" }) : { ok: true as const };
     return c.json({ ...r, settings_restored: applied.ok, ...(applied.ok ? {} : { settings_error: applied.message }) });
   });
 

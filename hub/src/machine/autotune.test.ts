@@ -54,6 +54,7 @@ test("a brew-boiler autotune proposes gains; they reach the apps and, once saved
 
   const save = await fetch(`${base}/api/settings`, {
     method: "PATCH",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({ controller: { brew_kp_milli: r?.kp_milli, brew_ki_milli: r?.ki_milli, brew_kd_milli: r?.kd_milli } }),
   });
   expect(save.status).toBe(200);

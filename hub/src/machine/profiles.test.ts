@@ -29,8 +29,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const put = (slot: number | string, body: unknown) => fetch(`${base}/api/profiles/${slot}`, { method: "PUT", body: JSON.stringify(body) });
-const command = (body: unknown) => fetch(`${base}/api/commands`, { method: "POST", body: JSON.stringify(body) });
+const put = (slot: number | string, body: unknown) =>
+  fetch(`${base}/api/profiles/${slot}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const command = (body: unknown) =>
+  fetch(`${base}/api/commands`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 describe("profiles through the hub", () => {
   test("upload, refuse bad ones, run a shot on the slot, restore after a controller restart", async () => {
@@ -103,9 +105,21 @@ describe("profiles through the hub", () => {
     const machine = join(dir, "gear-dual-boiler.json");
     const a = await hubOnSim(machine, { speed: SPEED, dataDir });
     const up = async (b: string, body: unknown) =>
-      fetch(`${b}/api/profiles/library/my-ramp`, { method: "PUT", body: JSON.stringify(body) });
+      fetch(`${b}/api/profiles/library/my-ramp`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     expect((await up(a.base, mine)).status).toBe(200);
-    expect((await fetch(`${a.base}/api/profiles/5`, { method: "PUT", body: JSON.stringify({ custom: "my-ramp" }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${a.base}/api/profiles/5`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ custom: "my-ramp" }),
+        })
+      ).status,
+    ).toBe(200);
     await a.stop();
     const b = await hubOnSim(machine, { speed: SPEED, dataDir });
     try {

@@ -84,6 +84,7 @@ describe("Home Assistant over Mosquitto (plain)", () => {
   test("a wrong password is refused and reported; the right one connects with discovery HA accepts, and the stale entity is cleared", async () => {
     const bad = await fetch(`${h.base}/api/settings`, {
       method: "PATCH",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({
         hub: { mqtt: { enabled: true, host: "127.0.0.1", port: broker.port, username: HUB_USER.name, password: "wrong" } },
       }),
@@ -97,6 +98,7 @@ describe("Home Assistant over Mosquitto (plain)", () => {
     const from = w.got.length;
     const ok = await fetch(`${h.base}/api/settings`, {
       method: "PATCH",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ hub: { mqtt: { password: HUB_USER.pass } } }),
     });
     expect(ok.status).toBe(200);
@@ -232,7 +234,11 @@ describe("Home Assistant over Mosquitto with TLS", () => {
     const h = await hubOnSim("dual_boiler", { speed: SPEED });
     try {
       const patch = (mqttPatch: Record<string, unknown>) =>
-        fetch(`${h.base}/api/settings`, { method: "PATCH", body: JSON.stringify({ hub: { mqtt: mqttPatch } }) });
+        fetch(`${h.base}/api/settings`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ hub: { mqtt: mqttPatch } }),
+        });
       // TLS on, but the broker's CA is not trusted: the certificate check fails and is reported.
       await patch({
         enabled: true,
@@ -247,7 +253,7 @@ describe("Home Assistant over Mosquitto with TLS", () => {
       expect(h.hub.mqtt.status.state).not.toBe("connected");
       expect(h.hub.mqtt.status.last_error).toMatch(/certificate/i);
       // With the CA file it connects over TLS.
-      await patch({ tls: { ca_path: broker.caPath } });
+      await patch({ tls: { ca_path: broker.caPath }, password: HUB_USER.pass }); // a new trust anchor is a new destination: the password again
       deadline = Date.now() + 10000;
       while (h.hub.mqtt.status.state !== "connected" && Date.now() < deadline) await Bun.sleep(20);
       expect(h.hub.mqtt.status).toMatchObject({ state: "connected", broker: `mqtts://127.0.0.1:${broker.port}` });

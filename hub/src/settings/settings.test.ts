@@ -4,7 +4,8 @@
  * never come back out.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigKey } from "@brewos/protocol/uart";
@@ -19,7 +20,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function startHub() {
   const h = await hubOnSim("dual_boiler", { speed: SPEED, dataDir: dir, log: (level, text) => logs.push(`${level} ${text}`) });
   const patch = (body: unknown) =>
-    fetch(`${h.base}/api/settings`, { method: "PATCH", body: typeof body === "string" ? body : JSON.stringify(body) });
+    fetch(`${h.base}/api/settings`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
   return { ...h, patch };
 }
 
@@ -62,7 +67,7 @@ describe("settings", () => {
     expect(form.keys.find((k) => k.name === "brew_heater_w")).toMatchObject({ value: 1200, source: "controller", min: 0, max: 3500 });
     expect(form.keys.some((k) => k.name === "machine_type")).toBe(false); // factory-only keys are not offered
     // A partial patch changes only what it names: the broker address stays when only the password changes.
-    expect((await a.patch({ hub: { mqtt: { port: 1884, enabled: true } } })).status).toBe(200);
+    expect((await a.patch({ hub: { mqtt: { port: 1884, enabled: true, password: SECRET } } })).status).toBe(200);
     expect((await a.patch({ hub: { mqtt: { password: "another" }, maintenance: { descale_every_days: 90 } } })).status).toBe(200);
     expect(a.hub.settings.hubSettings().mqtt).toMatchObject({ host: "127.0.0.1", port: 1884, enabled: true, password: "another" });
     expect(a.hub.settings.hubSettings().maintenance).toMatchObject({ descale_every_days: 90, backflush_every_shots: 100 });
@@ -103,5 +108,51 @@ describe("settings", () => {
     expect(b.hub.settings.hubSettings().mqtt.password).toBe(SECRET); // kept for the hub's own use
     await b.stop();
     expect(logs.join("\n")).not.toContain(SECRET);
+    // At rest: no file of the data folder holds the password in clear; every file is the hub's alone.
+    for (const f of readdirSync(dir)) {
+      const path = join(dir, f);
+      expect({ f, mode: statSync(path).mode & 0o777 }).toEqual({ f, mode: 0o600 });
+      expect(readFileSync(path).includes(Buffer.from(SECRET))).toBe(false);
+    }
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  }, 60000);
+
+  test("a new broker never gets the stored password: the change is refused until it is entered again", async () => {
+    const seen: Buffer[] = [];
+    const fake = createServer((sock) => sock.on("data", (d) => seen.push(Buffer.from(d))));
+    await new Promise<void>((r) => fake.listen(0, "127.0.0.1", () => r()));
+    const fakePort = (fake.address() as { port: number }).port;
+    // The broker the password was entered for (it takes the connection and never answers).
+    const first = createServer(() => {});
+    await new Promise<void>((r) => first.listen(0, "127.0.0.1", () => r()));
+    const firstPort = (first.address() as { port: number }).port;
+    const own = mkdtempSync(join(tmpdir(), "brewos-mqtt-dest-"));
+    const h = await hubOnSim("dual_boiler", { speed: SPEED, dataDir: own });
+    const patch = (body: unknown) =>
+      fetch(`${h.base}/api/settings`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    try {
+      expect(
+        (await patch({ hub: { mqtt: { enabled: true, host: "127.0.0.1", port: firstPort, username: "brewos", password: SECRET } } }))
+          .status,
+      ).toBe(200);
+      const moved = await patch({ hub: { mqtt: { port: fakePort } } });
+      expect(moved.status).toBe(400);
+      expect(((await moved.json()) as { error: { code: string } }).error.code).toBe("secret_required");
+      const renamed = await patch({ hub: { mqtt: { host: "localhost" } } });
+      expect(renamed.status).toBe(400);
+      await Bun.sleep(1500); // would the bridge have dialled the new broker anyway?
+      expect(Buffer.concat(seen).length).toBe(0);
+      // Entered again for the new broker: accepted, and only the new password is sent there.
+      expect((await patch({ hub: { mqtt: { port: fakePort, password: "for-the-new-broker" } } })).status).toBe(200);
+      const deadline = Date.now() + 10000;
+      while (!Buffer.concat(seen).includes(Buffer.from("for-the-new-broker")) && Date.now() < deadline) await Bun.sleep(20);
+      expect(Buffer.concat(seen).includes(Buffer.from("for-the-new-broker"))).toBe(true);
+      expect(Buffer.concat(seen).includes(Buffer.from(SECRET))).toBe(false);
+    } finally {
+      await h.stop();
+      fake.close();
+      first.close();
+      rmSync(own, { recursive: true, force: true });
+    }
   }, 60000);
 });

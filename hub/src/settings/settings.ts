@@ -8,6 +8,7 @@ import { AckResult, CONFIG_KEYS } from "@brewos/protocol/uart";
 import type { ControllerLink } from "../controller-link/controller-link.ts";
 import { enumNamer } from "../machine/enum-names.ts";
 import { HubSettings, SECRETS, SettingsPatch } from "./schema.ts";
+import type { SecretBox } from "./secret-box.ts";
 
 export type SettingsResult =
   | { ok: true; pushed?: boolean }
@@ -19,6 +20,11 @@ export type PublicHubSettings = Record<string, unknown>;
 const KEY_ID = new Map<string, number>(CONFIG_KEYS.map((k) => [k.name, k.id]));
 const ackName = enumNamer(AckResult);
 
+/** Where MQTT credentials would be sent. */
+function mqttDestination(h: HubSettings): string {
+  return JSON.stringify([h.mqtt.host.toLowerCase(), h.mqtt.port, h.mqtt.tls]);
+}
+
 export class Settings {
   private hub: HubSettings;
   private readonly controller = new Map<string, number>();
@@ -28,11 +34,22 @@ export class Settings {
     private readonly db: Database,
     private readonly link: ControllerLink,
     private readonly log?: (level: "info" | "warn", text: string) => void,
+    private readonly secrets?: SecretBox,
   ) {
     const sections: Record<string, unknown> = {};
     for (const r of db.query<{ scope: string; key: string; value: string }, []>("SELECT scope, key, value FROM settings").all()) {
       if (r.scope === "hub") sections[r.key] = JSON.parse(r.value);
       else this.controller.set(r.key, Number(r.value));
+    }
+    for (const [section, field] of SECRETS) {
+      const s = sections[section] as Record<string, unknown> | undefined;
+      if (!s || typeof s[field] !== "string" || !this.secrets) continue;
+      try {
+        s[field] = this.secrets.unseal(s[field] as string);
+      } catch {
+        this.log?.("warn", `the stored ${section}.${field} cannot be unsealed with this data folder's key; enter it again`);
+        s[field] = "";
+      }
     }
     const parsed = HubSettings.safeParse(sections);
     if (parsed.success) this.hub = parsed.data;
@@ -77,7 +94,13 @@ export class Settings {
     return { ok: false, code: "invalid_settings", message: `${i?.path.join(".") || "(settings)"}: ${i?.message}` };
   }
 
-  async apply(input: unknown): Promise<SettingsResult> {
+  /**
+   * `newDestination`: what to do with the stored MQTT password when a patch points MQTT at another
+   * broker (host, port or TLS) without giving the password again — "refuse" the patch (the API),
+   * or "forget" the password (a restored backup, which never carries secrets). A stored password
+   * is never sent to a broker it was not entered for.
+   */
+  async apply(input: unknown, o: { newDestination?: "refuse" | "forget" } = {}): Promise<SettingsResult> {
     const parsed = SettingsPatch.safeParse(input);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(settings)", message: i.message }));
@@ -95,6 +118,19 @@ export class Settings {
     }
     const hubOk = HubSettings.safeParse(nextHub);
     if (!hubOk.success) return { ok: false, code: "invalid_settings", message: hubOk.error.issues[0]?.message ?? "invalid" };
+    const sentPassword = (sent.mqtt as { password?: unknown } | undefined)?.password !== undefined;
+    if (this.hub.mqtt.password !== "" && !sentPassword && mqttDestination(hubOk.data) !== mqttDestination(this.hub)) {
+      if ((o.newDestination ?? "refuse") === "refuse") {
+        return {
+          ok: false,
+          code: "secret_required",
+          message:
+            "mqtt.password: the broker changed (host, port or TLS); enter its password again, the stored one is only sent to the broker it was entered for",
+          issues: [{ path: "hub.mqtt.password", message: "enter the password for the new broker" }],
+        };
+      }
+      hubOk.data.mqtt.password = "";
+    }
     const ctl = Object.entries(patch.controller ?? {}).filter((e): e is [string, number] => e[1] !== undefined);
 
     // The controller checks cross-field rules; push first, and undo what it took if it refuses one.
@@ -120,7 +156,7 @@ export class Settings {
           .query(
             "INSERT INTO settings (scope, key, value, updated_at_ms) VALUES ('hub', $k, $v, $now) ON CONFLICT (scope, key) DO UPDATE SET value = $v, updated_at_ms = $now",
           )
-          .run({ k, v: JSON.stringify(v), now });
+          .run({ k, v: JSON.stringify(this.sealed(k, v)), now });
       }
       for (const [k, v] of ctl) {
         this.db
@@ -134,6 +170,16 @@ export class Settings {
     for (const [k, v] of ctl) this.controller.set(k, v);
     for (const l of this.changeListeners) l(this.hub);
     return { ok: true, pushed: live };
+  }
+
+  /** A section as stored: its secrets sealed (never written in clear). */
+  private sealed(section: string, value: unknown): unknown {
+    const secret = SECRETS.find(([s]) => s === section);
+    if (!secret || !this.secrets || typeof value !== "object" || value === null) return value;
+    const copy = { ...(value as Record<string, unknown>) };
+    const field = secret[1];
+    if (typeof copy[field] === "string") copy[field] = this.secrets.seal(copy[field] as string);
+    return copy;
   }
 
   /** Called after hub settings were saved (the MQTT bridge reconnects with new broker settings). */

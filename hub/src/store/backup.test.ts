@@ -66,6 +66,7 @@ describe("backup", () => {
     expect(a.hub.profileLibrary.put("mine", mine).ok).toBe(true);
     const set = await fetch(`${a.base}/api/settings`, {
       method: "PATCH",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ hub: { machine_name: "Bench", mqtt: { password: "s3cret-pass" } } }),
     });
     expect(set.status).toBe(200);
@@ -76,7 +77,7 @@ describe("backup", () => {
     expect(backup.shots.map((s) => s.id)).toEqual(ids);
 
     const b = await hub();
-    const post = (body: string) => fetch(`${b.base}/api/backup`, { method: "POST", body });
+    const post = (body: string) => fetch(`${b.base}/api/backup`, { method: "POST", headers: { "content-type": "application/json" }, body });
     const cut = await post(text.slice(0, text.length / 2));
     expect(cut.status).toBe(400);
     expect(((await cut.json()) as { error: { code: string } }).error.code).toBe("invalid_backup");

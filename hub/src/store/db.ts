@@ -5,9 +5,15 @@
  * rather than written to.
  */
 import { Database } from "bun:sqlite";
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { MIGRATIONS } from "./migrations.ts";
 
 export function openDatabase(path: string): Database {
+  // 0600 before SQLite opens it: the -wal and -shm files it makes take the database file's mode.
+  if (path !== ":memory:") {
+    if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+    chmodSync(path, 0o600);
+  }
   const db = new Database(path, { create: true, strict: true });
   try {
     db.exec("PRAGMA busy_timeout = 5000");

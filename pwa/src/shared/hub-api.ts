@@ -20,7 +20,11 @@ export class HubError extends Error {
 export async function hubFetch<T>(path: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(`${currentHubUrl()}${path}`, init);
+    // A state change is always JSON: the hub refuses other bodies (forms and text/plain are how a
+    // page on another site would try to drive the machine).
+    const headers = new Headers(init?.headers);
+    if (init?.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
+    res = await fetch(`${currentHubUrl()}${path}`, { ...init, headers });
   } catch {
     throw new HubError("unreachable", "cannot reach the hub (is it on, and are you on its network?)");
   }

@@ -1,0 +1,111 @@
+/**
+ * A page on another site, a DNS-rebinding page and an HTML form try every state-changing route of a
+ * real hub on disk: each is refused with its reason and nothing changes. Same-origin JSON and
+ * non-browser clients (no Origin) still work.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Hub } from "../hub.ts";
+import { hubOnDisk } from "../testing/hub-on-disk.ts";
+import { hostAllowed, hostOnly } from "./cross-site.ts";
+
+let h: { hub: Hub; base: string; stop: () => Promise<void> };
+beforeAll(async () => {
+  h = await hubOnDisk();
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+const JSON_TYPE = { "content-type": "application/json" };
+const routes: [string, string, unknown][] = [
+  ["POST", "/api/commands", { type: "set_setpoints", brew_c: 105, steam_c: 160 }],
+  ["PATCH", "/api/settings", { hub: { machine_name: "pwned", retention: { keep_count: 1 } } }],
+  ["POST", "/api/backup", { settings: { hub: { machine_name: "pwned" } } }],
+  ["PUT", "/api/profiles/library/evil", { id: "evil", name: "Evil", phases: [] }],
+  ["POST", "/api/maintenance", { kind: "backflush" }],
+  ["PATCH", "/api/shots/00000000-0000-7000-8000-000000000000", { notes: "pwned" }],
+  ["DELETE", "/api/profiles/library/anything", undefined],
+];
+
+function send(method: string, path: string, body: unknown, headers: Record<string, string>) {
+  return fetch(`${h.base}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+}
+
+describe("no cross-site control", () => {
+  test("Host: IP literals, localhost and .local names pass; other names are refused (DNS rebinding)", () => {
+    expect(hostOnly("127.0.0.1:8080")).toBe("127.0.0.1");
+    expect(hostOnly("[::1]:8080")).toBe("::1");
+    expect(hostOnly("BrewOS.local")).toBe("brewos.local");
+    for (const ok of ["127.0.0.1", "192.168.1.20", "::1", "localhost", "brewos.local", "kitchen-espresso.local"])
+      expect(hostAllowed(ok)).toBe(true);
+    for (const bad of ["evil.example", "brewos.local.evil.example", "", "localhost.evil.example"]) expect(hostAllowed(bad)).toBe(false);
+    expect(hostAllowed("espresso.home.arpa", ["espresso.home.arpa"])).toBe(true);
+  });
+
+  test("the attack matrix: every route refused from another origin, by a rebinding Host, or as a form/text body", async () => {
+    const before = JSON.stringify(h.hub.settings.view());
+    const desired = JSON.stringify(h.hub.control.current());
+    const host = new URL(h.base).host;
+    const matrix: { route: string; attack: string; status: number; code: string }[] = [];
+    for (const [method, path, body] of routes) {
+      const attacks: [string, Record<string, string>][] = [
+        ["page on another origin", { ...JSON_TYPE, origin: "http://evil.example" }],
+        ["opaque origin (sandboxed frame)", { ...JSON_TYPE, origin: "null" }],
+        [
+          "DNS rebinding (Host of the attacker)",
+          { ...JSON_TYPE, host: `evil.example:${new URL(h.base).port}`, origin: `http://evil.example:${new URL(h.base).port}` },
+        ],
+      ];
+      if (method !== "DELETE") {
+        attacks.push(["text/plain simple POST", { "content-type": "text/plain", origin: `http://${host}` }]);
+        attacks.push(["HTML form, no Origin (old browser)", { "content-type": "application/x-www-form-urlencoded" }]);
+        attacks.push(["multipart form", { "content-type": "multipart/form-data; boundary=x" }]);
+      }
+      for (const [attack, headers] of attacks) {
+        const r = await send(method, path, body, headers);
+        const code = ((await r.json()) as { error?: { code: string } }).error?.code ?? "none";
+        matrix.push({ route: `${method} ${path.replace(/[0-9a-f-]{36}/, ":id")}`, attack, status: r.status, code });
+      }
+    }
+    console.log(
+      JSON.stringify(
+        matrix.map((m) => `${m.route} | ${m.attack} | ${m.status} ${m.code}`),
+        null,
+        1,
+      ),
+    );
+    for (const m of matrix) expect([403, 415, 421]).toContain(m.status);
+    // Reads through a rebinding name are refused too: the page would otherwise read the backup.
+    for (const path of ["/api/backup", "/api/shots", "/api/settings"]) {
+      const r = await send("GET", path, undefined, { host: `evil.example:${new URL(h.base).port}` });
+      expect({ path, status: r.status }).toEqual({ path, status: 421 });
+    }
+    expect(JSON.stringify(h.hub.settings.view())).toBe(before);
+    expect(JSON.stringify(h.hub.control.current())).toBe(desired);
+  });
+
+  test("a WebSocket from another origin or a rebinding name is refused; the hub's own origin connects", async () => {
+    const port = new URL(h.base).port;
+    const open = (headers: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers } as unknown as string[]);
+        ws.onopen = () => {
+          ws.close();
+          resolve("open");
+        };
+        ws.onerror = () => resolve("refused");
+      });
+    expect(await open({ origin: "http://evil.example" })).toBe("refused");
+    expect(await open({ host: `evil.example:${port}`, origin: `http://evil.example:${port}` })).toBe("refused");
+    expect(await open({ origin: `http://127.0.0.1:${port}` })).toBe("open");
+  });
+
+  test("the same origin with JSON, and a script with no Origin, still change settings", async () => {
+    const host = new URL(h.base).host;
+    const own = await send("PATCH", "/api/settings", { hub: { machine_name: "Kitchen" } }, { ...JSON_TYPE, origin: `http://${host}` });
+    expect(own.status).toBe(200);
+    const script = await send("PATCH", "/api/settings", { hub: { machine_name: "Kitchen 2" } }, JSON_TYPE);
+    expect(script.status).toBe(200);
+    expect(h.hub.settings.hubSettings().machine_name).toBe("Kitchen 2");
+  });
+});
