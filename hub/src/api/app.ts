@@ -23,7 +23,7 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   const fanout = new WsFanout(hub);
   const site = o.appDir ? new StaticApp(o.appDir) : null;
   const app = new Hono();
-  app.use("*", crossSiteGuard(o));
+  app.use("*", crossSiteGuard({ hostNames: o.hostNames ?? (() => hub.settings.hubSettings().host_names) }));
   app.route("/api", restRoutes(hub));
   app.get(
     "/ws",

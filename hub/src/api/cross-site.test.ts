@@ -108,4 +108,12 @@ describe("no cross-site control", () => {
     expect(script.status).toBe(200);
     expect(h.hub.settings.hubSettings().machine_name).toBe("Kitchen 2");
   });
+
+  test("a router's DNS name is answered once the owner adds it to host_names", async () => {
+    const port = new URL(h.base).port;
+    expect((await send("GET", "/api/state", undefined, { host: `brewos.lan:${port}` })).status).toBe(421);
+    expect((await send("PATCH", "/api/settings", { hub: { host_names: ["BrewOS.lan"] } }, JSON_TYPE)).status).toBe(200);
+    expect((await send("GET", "/api/state", undefined, { host: `brewos.lan:${port}` })).status).toBe(200);
+    expect((await send("PATCH", "/api/settings", { hub: { host_names: ["not a name"] } }, JSON_TYPE)).status).toBe(400);
+  });
 });

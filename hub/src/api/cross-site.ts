@@ -45,7 +45,12 @@ export function crossSiteGuard(o: CrossSiteOptions = {}): MiddlewareHandler {
     const hostHeader = c.req.header("host") ?? new URL(c.req.url).host;
     const host = hostOnly(hostHeader);
     if (!hostAllowed(host, o.hostNames?.() ?? [])) {
-      return apiError(c, 421, "wrong_host", `this hub does not answer to "${host}"; open it by its address or its .local name`);
+      return apiError(
+        c,
+        421,
+        "wrong_host",
+        `this hub does not answer to "${host}"; open it by its address or its .local name, or add the name to the hub setting host_names`,
+      );
     }
     const upgrade = (c.req.header("upgrade") ?? "").toLowerCase() === "websocket";
     const method = c.req.method.toUpperCase();

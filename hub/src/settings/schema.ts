@@ -101,6 +101,18 @@ export const HubSettings = z.strictObject({
   auto_off: z
     .strictObject({ enabled: z.boolean().default(true), minutes: z.int().min(5).max(480).default(60) })
     .default({ enabled: true, minutes: 60 }),
+  /** Other names the hub answers to besides its addresses, localhost and .local names (a router's
+   * DNS name like brewos.lan, a certificate's name); any other Host is refused (DNS rebinding). */
+  host_names: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "a DNS name like brewos.lan"),
+    )
+    .max(16)
+    .default([]),
   mdns: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -125,6 +137,7 @@ export const HubSettingsPatch = z.strictObject({
   schedules: Schedules.optional(),
   auto_off: HubSettings.shape.auto_off.unwrap().partial().optional(),
   mdns: HubSettings.shape.mdns.unwrap().partial().optional(),
+  host_names: HubSettings.shape.host_names.unwrap().optional(),
 });
 
 export const SettingsPatch = z.strictObject({ hub: HubSettingsPatch.optional(), controller: ControllerSettingsPatch.optional() });
