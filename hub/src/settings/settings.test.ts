@@ -48,8 +48,12 @@ describe("settings", () => {
     const factoryOnly = await a.patch({ controller: { machine_type: 2 } });
     expect(factoryOnly.status).toBe(400);
 
+    // MQTT sends no password without a user name: refused at the door, not a silent non-connection.
+    const noUser = await a.patch({ hub: { mqtt: { host: "127.0.0.1", password: SECRET } } });
+    expect(noUser.status).toBe(400);
+    expect(((await noUser.json()) as { error: { issues: { path: string }[] } }).error.issues[0]?.path).toBe("hub.mqtt.username");
     const ok = await a.patch({
-      hub: { machine_name: "Kitchen", mqtt: { host: "127.0.0.1", password: SECRET } },
+      hub: { machine_name: "Kitchen", mqtt: { host: "127.0.0.1", username: "brewos", password: SECRET } },
       controller: { eco_timeout_s: 600 },
     });
     expect(ok.status).toBe(200);

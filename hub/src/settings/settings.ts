@@ -118,6 +118,11 @@ export class Settings {
     }
     const hubOk = HubSettings.safeParse(nextHub);
     if (!hubOk.success) return { ok: false, code: "invalid_settings", message: hubOk.error.issues[0]?.message ?? "invalid" };
+    if (hubOk.data.mqtt.password !== "" && hubOk.data.mqtt.username === "") {
+      // MQTT carries a password only with a user name; mqtt.js would silently never connect.
+      const message = "mqtt.username: a password needs a user name (MQTT sends no password without one)";
+      return { ok: false, code: "invalid_settings", message, issues: [{ path: "hub.mqtt.username", message }] };
+    }
     const sentPassword = (sent.mqtt as { password?: unknown } | undefined)?.password !== undefined;
     if (this.hub.mqtt.password !== "" && !sentPassword && mqttDestination(hubOk.data) !== mqttDestination(this.hub)) {
       if ((o.newDestination ?? "refuse") === "refuse") {

@@ -67,7 +67,7 @@ describe("backup", () => {
     const set = await fetch(`${a.base}/api/settings`, {
       method: "PATCH",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ hub: { machine_name: "Bench", mqtt: { password: "s3cret-pass" } } }),
+      body: JSON.stringify({ hub: { machine_name: "Bench", mqtt: { username: "brewos", password: "s3cret-pass" } } }),
     });
     expect(set.status).toBe(200);
 
