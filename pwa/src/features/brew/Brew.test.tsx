@@ -1,9 +1,9 @@
 /** The Brew screen says how the next shot will stop before it starts, and warns when the scale goes silent mid-shot. */
 import { afterEach, expect, test } from "bun:test";
-import type { MachineSnapshot } from "@brewos/protocol/api";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render } from "@testing-library/react";
 import { useMachine } from "../../connection/machine-store.ts";
+import { machineSnapshot } from "../../testing/snapshot.ts";
 import Brew from "./Brew.tsx";
 
 afterEach(() => {
@@ -11,33 +11,7 @@ afterEach(() => {
   localStorage.removeItem("brewos.brew");
 });
 
-const ready: MachineSnapshot = {
-  seq: 9,
-  link: "up",
-  stale: false,
-  state: "ready",
-  ready: true,
-  eta_ready_s: 0,
-  brew_c: 93,
-  steam_c: 125,
-  group_c: 88,
-  brew_setpoint_c: 93,
-  steam_setpoint_c: 125,
-  pressure_bar: 0,
-  flow_ml_s: 0,
-  shot_volume_ml: 0,
-  brew_heater_pct: 4,
-  steam_heater_pct: 2,
-  pump_pct: 0,
-  brewing: false,
-  shot_elapsed_s: null,
-  shot_phase: null,
-  shot_token: null,
-  alarm: null,
-  flags: [],
-  weight_g: null,
-  scale_connected: false,
-};
+const ready = machineSnapshot({ state: "ready", ready: true, eta_ready_s: 0, brew_c: 93, steam_c: 125, group_c: 88, brew_heater_pct: 4 });
 
 function show() {
   const q = new QueryClient({ defaultOptions: { queries: { retry: false, enabled: false } } });

@@ -30,6 +30,33 @@ function useBrewForm() {
   return { profile, setProfile, dose, setDose, target, setTarget, timeLimit, setTimeLimit, remember };
 }
 
+/** One labelled number of the shot form. */
+function NumberField(p: {
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  value: number;
+  disabled: boolean;
+  onChange: (v: number) => void;
+}) {
+  return (
+    <label>
+      {p.label}
+      <input
+        type="number"
+        inputMode={p.step < 1 ? "decimal" : "numeric"}
+        min={p.min}
+        max={p.max}
+        step={p.step}
+        value={p.value}
+        disabled={p.disabled}
+        onChange={(e) => p.onChange(Number(e.target.value))}
+      />
+    </label>
+  );
+}
+
 /** How the next shot will end, in words, before it starts (the controller enforces the same). */
 function stopWords(target: number, timeLimit: number, scale: boolean): string {
   const time = timeLimit >= 1 ? `, or at ${timeLimit} s` : "";
@@ -114,45 +141,17 @@ export default function Brew() {
               ))}
             </select>
           </label>
-          <label>
-            Dose (g)
-            <input
-              type="number"
-              inputMode="decimal"
-              min={5}
-              max={30}
-              step={0.1}
-              value={f.dose}
-              disabled={brewing}
-              onChange={(e) => f.setDose(Number(e.target.value))}
-            />
-          </label>
-          <label>
-            Target weight (g)
-            <input
-              type="number"
-              inputMode="decimal"
-              min={0}
-              max={200}
-              step={0.5}
-              value={f.target}
-              disabled={brewing}
-              onChange={(e) => f.setTarget(Number(e.target.value))}
-            />
-          </label>
-          <label>
-            Time limit (s, 0 = none)
-            <input
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={120}
-              step={1}
-              value={f.timeLimit}
-              disabled={brewing}
-              onChange={(e) => f.setTimeLimit(Number(e.target.value))}
-            />
-          </label>
+          <NumberField label="Dose (g)" min={5} max={30} step={0.1} value={f.dose} disabled={brewing} onChange={f.setDose} />
+          <NumberField label="Target weight (g)" min={0} max={200} step={0.5} value={f.target} disabled={brewing} onChange={f.setTarget} />
+          <NumberField
+            label="Time limit (s, 0 = none)"
+            min={0}
+            max={120}
+            step={1}
+            value={f.timeLimit}
+            disabled={brewing}
+            onChange={f.setTimeLimit}
+          />
           <p className="ratio" aria-live="polite">
             Ratio 1:{ratio.toFixed(1)}
           </p>

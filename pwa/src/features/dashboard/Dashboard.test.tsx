@@ -1,41 +1,15 @@
 /** The dashboard from a machine snapshot: readiness, temperatures in the chosen unit, an alarm with what to do. */
 import { afterEach, expect, test } from "bun:test";
-import type { MachineSnapshot } from "@brewos/protocol/api";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, render } from "@testing-library/react";
 import { useMachine } from "../../connection/machine-store.ts";
 import { usePreferences } from "../../shared/preferences.ts";
+import { machineSnapshot } from "../../testing/snapshot.ts";
 import { Dashboard } from "./Dashboard.tsx";
 
 afterEach(cleanup);
 
-const base: MachineSnapshot = {
-  seq: 5,
-  link: "up",
-  stale: false,
-  state: "heating",
-  ready: false,
-  eta_ready_s: 95,
-  brew_c: 71.4,
-  steam_c: 60,
-  group_c: 40,
-  brew_setpoint_c: 93,
-  steam_setpoint_c: 125,
-  pressure_bar: 0,
-  flow_ml_s: 0,
-  shot_volume_ml: 0,
-  brew_heater_pct: 100,
-  steam_heater_pct: 0,
-  pump_pct: 0,
-  brewing: false,
-  shot_elapsed_s: null,
-  shot_phase: null,
-  shot_token: null,
-  alarm: null,
-  flags: [],
-  weight_g: null,
-  scale_connected: false,
-};
+const base = machineSnapshot();
 
 function show() {
   const q = new QueryClient({ defaultOptions: { queries: { retry: false, enabled: false } } });
