@@ -86,7 +86,11 @@ describe("profiles through the hub", () => {
       ],
     };
     const lib = (id: string, body: unknown, method = "PUT") =>
-      fetch(`${base}/api/profiles/library/${id}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      fetch(`${base}/api/profiles/library/${id}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     expect((await lib("my-ramp", mine)).status).toBe(200);
     const listed = (await (await fetch(`${base}/api/profiles`)).json()) as { custom: { id: string }[] };
     expect(listed.custom.map((p) => p.id)).toEqual(["my-ramp"]);
