@@ -18,7 +18,8 @@ static ntc_params_t ntc_from_config(const config_t *cfg, bool steam) {
   return p;
 }
 
-/* The board's curve for a channel: the port's, or the table's defaults when the port gives none. */
+/* The board's curve for a channel: the port's, or the table's defaults when the port gives none.
+ * Resolved once at init into c->hooks, so later checks read it directly. */
 static ntc_params_t factory_ntc(const controller_hooks_t *h, bool steam) {
   ntc_params_t p = steam ? h->steam_ntc_factory : h->brew_ntc_factory;
   if (p.r25_ohm > 0.0f) {
@@ -39,9 +40,9 @@ static float channel_max_c(const config_t *cfg, bool steam) {
 
 /* Whether a channel's calibration keeps its readings within NTC_CAL_MAX_DEV_C of the board's curve. */
 static bool calibration_plausible(const controller_t *c, const config_t *cfg, bool steam) {
-  ntc_params_t f = factory_ntc(&c->hooks, steam);
+  const ntc_params_t *f = steam ? &c->hooks.steam_ntc_factory : &c->hooks.brew_ntc_factory;
   ntc_params_t cal = ntc_from_config(cfg, steam);
-  return ntc_calibration_deviation_c(&f, &cal, channel_max_c(cfg, steam)) <= NTC_CAL_MAX_DEV_C;
+  return ntc_calibration_deviation_c(f, &cal, channel_max_c(cfg, steam)) <= NTC_CAL_MAX_DEV_C;
 }
 
 /* Put a channel's calibration back on the board's curve (a saved set from before the guard). */
@@ -91,25 +92,26 @@ void controller_apply_config(controller_t *c) {
 void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t now_ms) {
   memset(c, 0, sizeof *c);
   c->hooks = *hooks;
+  c->hooks.brew_ntc_factory = factory_ntc(hooks, false);
+  c->hooks.steam_ntc_factory = factory_ntc(hooks, true);
+  const ntc_params_t *brew_f = &c->hooks.brew_ntc_factory;
+  const ntc_params_t *steam_f = &c->hooks.steam_ntc_factory;
   c->persist.read = hooks->persist_read;
   c->persist.write = hooks->persist_write;
   int loaded = persist_load(&c->persist, &c->cfg);
   bool recalibrated = false;
   for (int steam = 0; steam <= 1; steam++) {
     if (calibration_plausible(c, &c->cfg, steam != 0)) continue;
-    ntc_params_t f = factory_ntc(hooks, steam != 0);
-    reset_calibration(&c->cfg, &f, steam != 0);
+    reset_calibration(&c->cfg, steam != 0 ? steam_f : brew_f, steam != 0);
     recalibrated = true;
   }
-  ntc_params_t brew_f = factory_ntc(hooks, false);
-  ntc_params_t steam_f = factory_ntc(hooks, true);
   ntc_params_t p = ntc_from_config(&c->cfg, false);
   temp_sensor_init(&c->brew_t, &p, true);
   temp_sensor_init(&c->steam_t, &p, true);
   temp_sensor_init(&c->group_t, &p, (hooks->capabilities & PROTO_CAPABILITIES_GROUP_SENSOR) != 0);
-  temp_sensor_set_factory(&c->brew_t, &brew_f);
-  temp_sensor_set_factory(&c->steam_t, &steam_f);
-  temp_sensor_set_factory(&c->group_t, &brew_f);
+  temp_sensor_set_factory(&c->brew_t, brew_f);
+  temp_sensor_set_factory(&c->steam_t, steam_f);
+  temp_sensor_set_factory(&c->group_t, brew_f);
   pressure_init(&c->pressure, 0.1f, 0.9f, 16000.0f, (hooks->capabilities & PROTO_CAPABILITIES_PRESSURE_SENSOR) != 0);
   pressure_init(&c->boiler_pressure, 0.1f, 0.9f, 16000.0f, false);
   boilers_init(&c->boilers, &c->cfg);
