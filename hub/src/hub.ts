@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Hlc } from "@brewos/protocol/sync";
 import { AlarmAction, AlarmSeverity, CONFIG_KEYS, ConfigKey } from "@brewos/protocol/uart";
+import { LocalAuth } from "./auth/local-auth.ts";
 import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { AutotuneResults } from "./machine/autotune.ts";
@@ -42,6 +43,8 @@ export interface HubOptions {
   /** How to reach the scale (the simulator's virtual scale, or a BLE scale); none: no scale. */
   scale?: GattConnector;
   log?: (level: "info" | "warn", text: string) => void;
+  /** How long a pairing code stays valid (default 10 minutes). */
+  pairingTtlMs?: number;
 }
 
 export class Hub {
@@ -63,6 +66,8 @@ export class Hub {
   /** The hub's hybrid logical clock (edits made on the hub, and every clock phones send). */
   readonly clock: Hlc;
   readonly sync: SyncService;
+  /** The hub's identity, paired apps, pairing and sign-in. */
+  readonly auth: LocalAuth;
   readonly mqtt: MqttBridge;
   readonly scale: ScaleConnection | null;
   readonly scaleBridge: ScaleBridge | null;
@@ -107,6 +112,13 @@ export class Hub {
       return this.profiles.ensure(p);
     });
     this.settings = new Settings(this.db, this.link, o.log, SecretBox.inFolder(o.dataDir));
+    this.auth = new LocalAuth({
+      dataDir: o.dataDir,
+      db: this.db,
+      openOnNetwork: () => this.settings.hubSettings().open_on_network,
+      ...(o.pairingTtlMs ? { pairingTtlMs: o.pairingTtlMs } : {}),
+      ...(o.log ? { log: o.log } : {}),
+    });
     this.profiles = new ProfileSlots(
       this.link,
       loadBundledProfiles(join(import.meta.dir, "..", "..", "protocol", "profile", "bundled")),

@@ -1,6 +1,8 @@
 /** @module The hub's HTTP surface: /api (REST) and /ws (live state), on Bun through Hono. */
 import { Hono } from "hono";
 import { upgradeWebSocket, websocket } from "hono/bun";
+import { LOOPBACK, requireCaller, trustedCaller } from "../auth/local-auth.ts";
+import { type AuthRoutesOptions, authRoutes } from "../auth/routes.ts";
 import type { Hub } from "../hub.ts";
 import { type CrossSiteOptions, crossSiteGuard } from "./cross-site.ts";
 import { apiError } from "./errors.ts";
@@ -14,9 +16,11 @@ export interface HubServer {
   fanout: WsFanout;
 }
 
-export interface HubServerOptions extends CrossSiteOptions {
+export interface HubServerOptions extends CrossSiteOptions, AuthRoutesOptions {
   /** Folder of the built app (pwa/dist). */
   appDir?: string;
+  /** Peer addresses trusted as the machine's own display (default: loopback). */
+  kioskAddresses?: readonly string[];
 }
 
 export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
@@ -24,14 +28,20 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   const site = o.appDir ? new StaticApp(o.appDir) : null;
   const app = new Hono();
   app.use("*", crossSiteGuard({ hostNames: o.hostNames ?? (() => hub.settings.hubSettings().host_names) }));
+  const kiosk = o.kioskAddresses ?? LOOPBACK;
+  app.use("/api/*", requireCaller(hub.auth, kiosk));
+  app.route("/api", authRoutes(hub.auth, o));
   app.route("/api", restRoutes(hub));
   app.get(
     "/ws",
-    upgradeWebSocket(() => ({
-      onOpen: (_e, ws) => fanout.open(ws),
-      onMessage: (e, ws) => void fanout.message(ws, e.data),
-      onClose: (_e, ws) => fanout.close(ws),
-    })),
+    upgradeWebSocket((c) => {
+      const caller = trustedCaller(c, hub.auth, kiosk);
+      return {
+        onOpen: (_e, ws) => fanout.open(ws, caller),
+        onMessage: (e, ws) => void fanout.message(ws, e.data),
+        onClose: (_e, ws) => fanout.close(ws),
+      };
+    }),
   );
   app.get("*", (c) => {
     const r = site?.serve(c);

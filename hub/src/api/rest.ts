@@ -55,10 +55,18 @@ export function restRoutes(hub: Hub): Hono {
 
   api.get("/info", (c) =>
     c.json({
-      hub: { name: "BrewOS hub", version: HUB_VERSION_TEXT, device_id: hub.deviceId },
+      ...(c.get("caller")
+        ? { controller: hub.link.health().controller, interrupted_shots_at_start: hub.interruptedAtStart, hub_id: hub.deviceId }
+        : {}),
+      hub: {
+        name: "BrewOS hub",
+        version: HUB_VERSION_TEXT,
+        device_id: hub.auth.identity.deviceId,
+        public_key: hub.auth.identity.publicKeyText,
+      },
+      /** How this request was let in: kiosk, open, app — or null (pair first). */
+      caller: c.get("caller")?.kind ?? null,
       protocol: { major: PROTOCOL_VERSION_MAJOR, minor: PROTOCOL_VERSION_MINOR },
-      controller: hub.link.health().controller,
-      interrupted_shots_at_start: hub.interruptedAtStart,
     }),
   );
 

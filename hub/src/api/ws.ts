@@ -1,21 +1,38 @@
 /**
- * @module The /ws stream (docs/api/websocket.md): a snapshot on connect, then paced deltas, shot
- * records as they are committed, and answers to commands. Bad input gets an error message naming
- * the problem; the socket stays open.
+ * @module The /ws stream (docs/api/websocket.md): a socket from a paired app first answers a
+ * signed challenge (the kiosk and an "open on my network" hub skip it); then a snapshot, paced
+ * deltas, shot records as they are committed, and answers to commands. Bad input gets an error
+ * message naming the problem; the socket stays open. Revoking an app closes its sockets at once.
  */
 
+import { WsAuthMessage } from "@brewos/protocol/auth";
 import { SyncClientMessage } from "@brewos/protocol/sync/messages";
 import type { WSContext } from "hono/ws";
+import type { Caller } from "../auth/local-auth.ts";
 import type { Hub } from "../hub.ts";
 import { parseCommand } from "./commands.ts";
 import { DeltaCoalescer, type PacedDelta } from "./delta-coalescer.ts";
 
 /** A sync push of 100 edits with long notes is the largest message a client sends. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** An unauthenticated socket must answer its challenge within this. */
+const AUTH_WAIT_MS = 15_000;
+/** Close codes (docs/api/websocket.md). */
+export const WS_CLOSE = { unauthenticated: 4401, revoked: 4403 } as const;
+
+interface Waiting {
+  ws: WSContext;
+  nonce: string;
+  timer: ReturnType<typeof setTimeout>;
+}
 
 export class WsFanout {
   /** Hono hands each event a new WSContext for the same socket: key by the socket underneath. */
   private readonly clients = new Map<unknown, WSContext>();
+  /** Who each admitted socket is. */
+  private readonly callers = new Map<unknown, Caller>();
+  /** Sockets that have not answered their challenge yet. */
+  private readonly waiting = new Map<unknown, Waiting>();
   /** Sockets that said sync_hello, with their install's node id. */
   private readonly syncing = new Map<unknown, string>();
   private readonly coalescer: DeltaCoalescer;
@@ -40,24 +57,98 @@ export class WsFanout {
       }),
     );
     this.unsubscribe.push(hub.autotune.onResult((result) => this.broadcast({ type: "autotune_result", result })));
+    this.unsubscribe.push(
+      hub.auth.apps.onRevoked((id) =>
+        this.closeWhere((c) => c.kind === "app" && c.appId === id, WS_CLOSE.revoked, "this app was removed from the machine"),
+      ),
+    );
+    this.unsubscribe.push(
+      hub.settings.onHubChange((s) => {
+        if (!s.open_on_network)
+          this.closeWhere(
+            (c) => c.kind === "open",
+            WS_CLOSE.unauthenticated,
+            "the machine is no longer open on the network; pair this app",
+          );
+      }),
+    );
   }
 
   get clientCount(): number {
     return this.clients.size;
   }
 
-  open(ws: WSContext): void {
+  /** A new socket: admitted at once when the caller is already known (kiosk, open hub), else challenged. */
+  open(ws: WSContext, caller: Caller | null): void {
+    if (caller) {
+      this.admit(ws, caller);
+      return;
+    }
+    const nonce = this.hub.auth.sessions.challenge();
+    const timer = setTimeout(() => {
+      this.waiting.delete(key(ws));
+      ws.close(WS_CLOSE.unauthenticated, "no answer to the sign-in challenge");
+    }, AUTH_WAIT_MS);
+    this.waiting.set(key(ws), { ws, nonce, timer });
+    ws.send(JSON.stringify({ type: "auth_challenge", nonce, device_id: this.hub.auth.identity.deviceId }));
+  }
+
+  private admit(ws: WSContext, caller: Caller): void {
     this.clients.set(key(ws), ws);
+    this.callers.set(key(ws), caller);
     this.coalescer.flush(); // the snapshot below already includes anything pending
     ws.send(JSON.stringify({ type: "snapshot", state: this.hub.model.snapshot(), link: this.hub.link.health().state }));
   }
 
   close(ws: WSContext): void {
+    const w = this.waiting.get(key(ws));
+    if (w) clearTimeout(w.timer);
+    this.waiting.delete(key(ws));
     this.clients.delete(key(ws));
+    this.callers.delete(key(ws));
     this.syncing.delete(key(ws));
   }
 
+  private closeWhere(match: (c: Caller) => boolean, code: number, reason: string): void {
+    for (const [k, c] of [...this.callers]) {
+      if (!match(c)) continue;
+      const ws = this.clients.get(k);
+      this.clients.delete(k);
+      this.callers.delete(k);
+      this.syncing.delete(k);
+      ws?.close(code, reason);
+    }
+  }
+
+  private authenticate(ws: WSContext, w: Waiting, text: string): void {
+    let m: unknown = null;
+    try {
+      m = JSON.parse(text);
+    } catch {
+      // answered below
+    }
+    const parsed = WsAuthMessage.safeParse(m);
+    clearTimeout(w.timer);
+    this.waiting.delete(key(ws));
+    if (parsed.success && this.hub.auth.sessions.proveFresh("ws", parsed.data.app_id, w.nonce, parsed.data.signature)) {
+      this.reply(ws, { type: "auth_ok", app_id: parsed.data.app_id });
+      this.admit(ws, { kind: "app", appId: parsed.data.app_id });
+      return;
+    }
+    this.reply(ws, {
+      type: "error",
+      code: "unauthenticated",
+      message: parsed.success
+        ? "this app is not paired with the machine (or was removed); pair it again"
+        : 'answer the challenge first: {"type":"auth","app_id":…,"signature":…}',
+    });
+    ws.close(WS_CLOSE.unauthenticated, "not signed in");
+  }
+
   async message(ws: WSContext, data: unknown): Promise<void> {
+    const w = this.waiting.get(key(ws));
+    if (w) return this.authenticate(ws, w, typeof data === "string" ? data : "");
+    if (!this.clients.has(key(ws))) return; // closed by a revocation; frames still in flight
     const text = typeof data === "string" ? data : null;
     if (text === null) return this.reply(ws, { type: "error", code: "invalid_message", message: "send JSON text frames" });
     if (text.length > MAX_MESSAGE_BYTES)
@@ -115,6 +206,7 @@ export class WsFanout {
   }
 
   stop(): void {
+    for (const w of this.waiting.values()) clearTimeout(w.timer);
     for (const u of this.unsubscribe) u();
     this.coalescer.stop();
   }

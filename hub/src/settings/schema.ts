@@ -113,6 +113,9 @@ export const HubSettings = z.strictObject({
     )
     .max(16)
     .default([]),
+  /** "Open on my network": any device on the LAN may use the API without pairing (the seed's
+   * behaviour). Off by default; cross-site protection holds either way. */
+  open_on_network: z.boolean().default(false),
   mdns: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -138,6 +141,7 @@ export const HubSettingsPatch = z.strictObject({
   auto_off: HubSettings.shape.auto_off.unwrap().partial().optional(),
   mdns: HubSettings.shape.mdns.unwrap().partial().optional(),
   host_names: HubSettings.shape.host_names.unwrap().optional(),
+  open_on_network: z.boolean().optional(),
 });
 
 export const SettingsPatch = z.strictObject({ hub: HubSettingsPatch.optional(), controller: ControllerSettingsPatch.optional() });

@@ -83,6 +83,8 @@ export class Settings {
     for (const [section, field] of SECRETS) {
       if (hub[section] && typeof hub[section] === "object") delete hub[section][`${field}_set`];
     }
+    // A restored backup never changes who may reach the machine.
+    delete hub.open_on_network;
     return { hub, controller: view.controller };
   }
 

@@ -68,4 +68,12 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE sync_clients (node_id TEXT PRIMARY KEY, last_mutation_id INTEGER NOT NULL, last_seen_at_ms INTEGER NOT NULL) STRICT;
    INSERT INTO meta (key, value) VALUES ('tombstone_horizon_seq', '0');
    CREATE INDEX shots_by_seq ON shots (server_seq);`,
+  // 8: apps paired with this hub (their Ed25519 public keys); the hub's own key is a file, not a row
+  `CREATE TABLE paired_apps (
+     id TEXT PRIMARY KEY,
+     public_key BLOB NOT NULL,
+     name TEXT NOT NULL,
+     paired_at_ms INTEGER NOT NULL,
+     last_seen_ms INTEGER NOT NULL
+   ) STRICT;`,
 ];

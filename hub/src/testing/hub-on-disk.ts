@@ -31,6 +31,9 @@ export interface TestHubOptions extends HubServerOptions {
   log?: (level: "info" | "warn", text: string) => void;
   /** Listen on this port (a hub restarted on the same address); default: any free port. */
   port?: number;
+  pairingTtlMs?: number;
+  /** Listen on this address (default 127.0.0.1; "::" takes IPv4 and IPv6). */
+  hostname?: string;
 }
 
 async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattConnector) {
@@ -42,10 +45,11 @@ async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattC
     ...(o.speed ? { speed: o.speed } : {}),
     ...(o.log ? { log: o.log } : {}),
     ...(scale ? { scale } : {}),
+    ...(o.pairingTtlMs ? { pairingTtlMs: o.pairingTtlMs } : {}),
   });
   const server = createHubServer(hub, o);
   hub.start();
-  const http = Bun.serve({ port: o.port ?? 0, hostname: "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
+  const http = Bun.serve({ port: o.port ?? 0, hostname: o.hostname ?? "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
   const stop = async () => {
     server.fanout.stop();
     await http.stop(true);
