@@ -159,7 +159,8 @@ describe("the app in Chromium on the simulator", () => {
 
     await page.getByRole("link", { name: "Statistics and maintenance" }).click();
     await page.getByRole("heading", { name: "Statistics" }).waitFor();
-    expect(await page.locator("dt:has-text('Shots in all') + dd").textContent()).toBe("1");
+    // The figures load after the heading: wait for them rather than reading the first render.
+    await page.locator("dt:has-text('Shots in all') + dd", { hasText: /^1$/ }).waitFor({ timeout: 10000 });
     await checkAxe(page, "statistics");
     await page.getByRole("button", { name: "Done now" }).first().click();
     await page.getByText("0 shots since the last one", { exact: false }).first().waitFor();
@@ -206,6 +207,8 @@ describe("the app in Chromium on the simulator", () => {
     await checkAxe(d, "display");
     await d.keyboard.press("ArrowRight");
     expect(await d.evaluate(() => document.activeElement?.textContent)).toBe("Brew");
+    await d.keyboard.press("ArrowRight");
+    expect(await d.evaluate(() => document.activeElement?.textContent)).toBe("Pair");
     await d.keyboard.press("ArrowRight");
     expect(await d.evaluate(() => document.activeElement?.textContent)).toBe("Off");
     await d.setViewportSize({ width: 390, height: 844 }); // a phone held as the display

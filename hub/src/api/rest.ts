@@ -101,6 +101,20 @@ export function restRoutes(hub: Hub): Hono {
   api.patch("/settings", async (c) => {
     const body = await jsonBody(c);
     if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
+    // A retention change that deletes shots now is applied only when the caller confirms it.
+    const retention = (body as { hub?: { retention?: object } } | null)?.hub?.retention;
+    if (retention && typeof retention === "object" && c.req.query("confirm") !== "delete_shots") {
+      const n = hub.shots.countPrunable({ ...hub.settings.hubSettings().retention, ...retention });
+      if (n > 0) {
+        return apiError(
+          c,
+          409,
+          "confirm_required",
+          `this keeps fewer shots: ${n} shot${n === 1 ? "" : "s"} in the history would be deleted for good. Send it again with ?confirm=delete_shots to go ahead.`,
+          [{ path: "hub.retention", message: `${n} shot(s) would be deleted` }],
+        );
+      }
+    }
     const r = await hub.settings.apply(body);
     const badInput = r.ok ? false : r.code === "invalid_settings" || r.code === "secret_required";
     if (!r.ok) return apiError(c, badInput ? 400 : statusForRefusal(r.code), r.code, r.message, r.issues);

@@ -5,7 +5,7 @@
  * message naming the problem; the socket stays open. Revoking an app closes its sockets at once.
  */
 
-import { WsAuthMessage } from "@brewos/protocol/auth";
+import { WsAuthMessage } from "@brewos/protocol/auth/messages";
 import { SyncClientMessage } from "@brewos/protocol/sync/messages";
 import type { WSContext } from "hono/ws";
 import type { Caller } from "../auth/local-auth.ts";

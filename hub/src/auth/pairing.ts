@@ -6,15 +6,8 @@
  * closes the window (single use); five wrong proofs close it too, and at most ten attempts a
  * minute are heard at all, so a typed code cannot be guessed in its lifetime.
  */
-import {
-  equalBytes,
-  fromBase64Url,
-  NONCE_BYTES,
-  type PairFinishRequest,
-  pairingMac,
-  toBase64Url,
-  typedCodeFrom,
-} from "@brewos/protocol/auth";
+import { equalBytes, fromBase64Url, NONCE_BYTES, pairingMac, toBase64Url, typedCodeFrom } from "@brewos/protocol/auth";
+import type { PairFinishRequest } from "@brewos/protocol/auth/messages";
 import type { HubIdentity } from "./identity.ts";
 import type { PairedApp, PairedApps } from "./paired-apps.ts";
 

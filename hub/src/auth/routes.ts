@@ -3,7 +3,8 @@
  * and trade its signature for a session token, and — for the kiosk or a paired app — show a
  * pairing code, list, rename and revoke paired apps.
  */
-import { PairBeginRequest, PairFinishRequest, pairingLink, SessionRequest } from "@brewos/protocol/auth";
+import { pairingLink } from "@brewos/protocol/auth";
+import { PairBeginRequest, PairFinishRequest, SessionRequest } from "@brewos/protocol/auth/messages";
 import { type Context, Hono } from "hono";
 import type { z } from "zod";
 import { apiError } from "../api/errors.ts";

@@ -164,6 +164,21 @@ export class ShotStore {
   }
 
   /** Drop shots outside the retention (never one still recording). Returns how many. */
+  /** How many shots `prune(r)` would delete now (asked before a retention change is applied). */
+  countPrunable(r: Retention): number {
+    if (r.keep_days <= 0 && r.keep_count <= 0) return 0;
+    const byAge = r.keep_days > 0 ? "started_at_ms < $cutoff" : "0";
+    const byCount =
+      r.keep_count > 0 ? "id NOT IN (SELECT id FROM shots WHERE deleted = 0 ORDER BY started_at_ms DESC, id DESC LIMIT $keep)" : "0";
+    return (
+      this.db
+        .query<{ n: number }, { cutoff: number; keep: number }>(
+          `SELECT COUNT(*) AS n FROM shots WHERE deleted = 0 AND status != 'recording' AND (${byAge} OR ${byCount})`,
+        )
+        .get({ cutoff: this.now() - r.keep_days * 86_400_000, keep: r.keep_count })?.n ?? 0
+    );
+  }
+
   prune(r: Retention): number {
     let n = 0;
     this.db.transaction(() => {

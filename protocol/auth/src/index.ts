@@ -3,5 +3,4 @@
 export * from "./client.ts";
 export * from "./encoding.ts";
 export * from "./keys.ts";
-export * from "./messages.ts";
 export * from "./pairing.ts";

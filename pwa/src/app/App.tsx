@@ -3,6 +3,7 @@
  * other than the dashboard load on demand, so the first screen's JavaScript stays small.
  */
 import { Suspense, useEffect } from "react";
+import { useMachine } from "../connection/machine-store.ts";
 import { Dashboard } from "../features/dashboard/Dashboard.tsx";
 import { usePreferences } from "../shared/preferences.ts";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
@@ -14,6 +15,7 @@ import {
   Display,
   History,
   Screen as Lazy,
+  Pair,
   ProfileEditor,
   Profiles,
   preloadRest,
@@ -40,6 +42,9 @@ function useTheme(): void {
 }
 
 function Screen({ path }: { path: string }) {
+  const pairing = useMachine((m) => m.pairing);
+  // The machine does not know this app: pairing comes first (the link from its QR code lands on /pair).
+  if (path === "/pair" || pairing === "needed") return <Lazy of={Pair} props={{}} />;
   if (path === "/") return <Dashboard />;
   if (path === "/brew") return <Lazy of={Brew} props={{}} />;
   if (path === "/history") return <Lazy of={History} props={{}} />;

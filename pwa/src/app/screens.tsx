@@ -45,8 +45,9 @@ export const ProfileEditor = lazyScreen(() => import("../features/profiles/Profi
 export const Display = lazyScreen(() => import("../features/display/Display.tsx"));
 export const Statistics = lazyScreen(() => import("../features/statistics/Statistics.tsx"));
 export const Schedules = lazyScreen(() => import("../features/schedules/Schedules.tsx"));
+export const Pair = lazyScreen(() => import("../features/pairing/Pair.tsx"));
 
-const ALL = [Brew, History, ShotDetail, Settings, Profiles, ProfileEditor, Display, Statistics, Schedules];
+const ALL = [Brew, History, ShotDetail, Settings, Profiles, ProfileEditor, Display, Statistics, Schedules, Pair];
 
 /** The screen a path opens (null: the dashboard, which is in the first bundle). */
 export function screenFor(path: string): LazyScreen<never> | null {
@@ -59,6 +60,7 @@ export function screenFor(path: string): LazyScreen<never> | null {
   if (path === "/display") return Display as LazyScreen<never>;
   if (path === "/statistics") return Statistics as LazyScreen<never>;
   if (path === "/schedules") return Schedules as LazyScreen<never>;
+  if (path === "/pair") return Pair as LazyScreen<never>;
   return null;
 }
 

@@ -3,7 +3,10 @@
  * in the tab that leads sync for this install (Web Locks), to the sync engine. The engine (and
  * IndexedDB) load after the first screen, so the dashboard's JavaScript stays small.
  */
+import { wsAuthAnswer } from "@brewos/protocol/auth";
 import type { SyncEngine } from "../data/sync-engine.ts";
+import { whenUnpaired } from "../shared/hub-api.ts";
+import { credentialsFor, forgetCredentials } from "./credentials.ts";
 import { HubClient } from "./hub-client.ts";
 import { applySnapshot, setLastShot, setStatus, useMachine } from "./machine-store.ts";
 import { type HubTransport, webSocketTransport } from "./transport.ts";
@@ -41,25 +44,46 @@ function leadSync(): void {
 }
 if (typeof window !== "undefined") leadSync();
 
+/** The hub refused this app: forget a key it no longer knows, and show the pairing screen. */
+function unpaired(hubUrl: string, reason: string, revoked: boolean): void {
+  if (revoked || credentialsFor(hubUrl)) forgetCredentials(hubUrl);
+  useMachine.setState({
+    pairing: "needed",
+    pairingDetail: revoked ? "This app was removed from the machine. Pair it again to use it." : reason,
+  });
+}
+
 export function connectTo(hubUrl: string, transport: HubTransport = webSocketTransport(hubUrl)): HubClient {
   useMachine.getState().client?.close();
   if (connected) void getSync().then((e) => e.disconnected());
   connected = false;
-  client = new HubClient(transport, {
-    onStatus: (s, detail) => {
-      setStatus(s, detail);
-      const up = s === "connected";
-      if (up && !connected && leader) void getSync().then((e) => e.connectedToHub());
-      if (!up && connected) void getSync().then((e) => e.disconnected());
-      connected = up;
+  whenUnpaired(() => unpaired(hubUrl, "this app is not paired with the machine", false));
+  client = new HubClient(
+    transport,
+    {
+      onUnpaired: (reason, revoked) => unpaired(hubUrl, reason, revoked),
+      onStatus: (s, detail) => {
+        if (s === "connected") useMachine.setState({ pairing: "paired", pairingDetail: null });
+        setStatus(s, detail);
+        const up = s === "connected";
+        if (up && !connected && leader) void getSync().then((e) => e.connectedToHub());
+        if (!up && connected) void getSync().then((e) => e.disconnected());
+        connected = up;
+      },
+      onSnapshot: applySnapshot,
+      onAutotune: (autotune) => useMachine.setState({ autotune }),
+      onShot: setLastShot,
+      onSync: (m) => {
+        if (leader) void getSync().then((e) => e.handle(m));
+      },
     },
-    onSnapshot: applySnapshot,
-    onAutotune: (autotune) => useMachine.setState({ autotune }),
-    onShot: setLastShot,
-    onSync: (m) => {
-      if (leader) void getSync().then((e) => e.handle(m));
+    {
+      answerChallenge: (challenge) => {
+        const c = credentialsFor(hubUrl);
+        return c ? wsAuthAnswer(c.keys, challenge) : null;
+      },
     },
-  });
+  );
   useMachine.setState({ client, snapshot: null });
   return client;
 }

@@ -26,13 +26,21 @@ export interface HubClientEvents {
   onAutotune?(result: AutotuneResult): void;
   /** Sync messages (sync_*), for this install's sync engine. */
   onSync?(message: SyncServerMessage): void;
+  /** The hub wants a paired app and this one is not (or no longer) paired; the client stops retrying. */
+  onUnpaired?(reason: string, revoked: boolean): void;
 }
+
+/** Close codes the hub uses when a socket is not signed in (4401) or its app was removed (4403). */
+const CLOSE_UNAUTHENTICATED = 4401;
+const CLOSE_REVOKED = 4403;
 
 export interface HubClientOptions {
   silenceMs?: number;
   answerMs?: number;
   commandTimeoutMs?: number;
   now?: () => number;
+  /** The signed answer to the hub's sign-in challenge; null when this app holds no key for it. */
+  answerChallenge?: (challenge: { nonce: string; device_id: string }) => object | null;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
@@ -52,6 +60,7 @@ export class HubClient {
   private readonly answerMs: number;
   private readonly commandTimeoutMs: number;
   private readonly now: () => number;
+  private readonly answerChallenge: HubClientOptions["answerChallenge"];
 
   constructor(
     private readonly transport: HubTransport,
@@ -62,6 +71,7 @@ export class HubClient {
     this.answerMs = o.answerMs ?? 3000;
     this.commandTimeoutMs = o.commandTimeoutMs ?? 10_000;
     this.now = o.now ?? Date.now;
+    this.answerChallenge = o.answerChallenge;
     this.watch = setInterval(() => this.checkSilence(), 500);
     this.open();
   }
@@ -109,12 +119,17 @@ export class HubClient {
         this.pingSent = 0;
       },
       onMessage: (text) => this.receive(text),
-      onClose: (reason) => {
+      onClose: (reason, code) => {
         if (this.socket !== socket) return;
         this.socket = null;
         this.lastRx = 0;
         this.failPending("the connection to the hub dropped");
         if (this.stopped) return;
+        if (code === CLOSE_UNAUTHENTICATED || code === CLOSE_REVOKED) {
+          this.stopped = true;
+          this.events.onUnpaired?.(reason, code === CLOSE_REVOKED);
+          return;
+        }
         this.events.onStatus("reconnecting", reason);
         const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 8000;
         this.attempt++;
@@ -132,6 +147,17 @@ export class HubClient {
       m = JSON.parse(text) as WsServerMessage;
     } catch {
       return; // not ours; the hub only sends JSON
+    }
+    if ((m as { type: string }).type === "auth_challenge") {
+      const answer = this.answerChallenge?.(m as unknown as { nonce: string; device_id: string }) ?? null;
+      if (answer) this.socket?.send(JSON.stringify(answer));
+      else {
+        this.stopped = true;
+        this.socket?.close();
+        this.socket = null;
+        this.events.onUnpaired?.("this app is not paired with the machine", false);
+      }
+      return;
     }
     if (typeof m.type === "string" && m.type.startsWith("sync_")) {
       this.events.onSync?.(m as unknown as SyncServerMessage);

@@ -33,6 +33,9 @@ export interface MachineStore {
   /** The newest autotune result pushed by the hub while this app was open. */
   autotune: AutotuneResult | null;
   client: HubClient | null;
+  /** Whether the hub let this app in: unknown until it answers; "needed" shows the pairing screen. */
+  pairing: "unknown" | "paired" | "needed";
+  pairingDetail: string | null;
 }
 
 const emptyTrace = (token: number | null): ShotTrace => ({ token, t: [], pressure: [], flow: [], weight: [], temp: [], version: 0 });
@@ -48,6 +51,8 @@ export const useMachine = create<MachineStore>(() => ({
   syncStatus: "idle",
   syncDetail: null,
   client: null,
+  pairing: "unknown",
+  pairingDetail: null,
 }));
 
 export function setStatus(status: ConnectionStatus, detail: string): void {

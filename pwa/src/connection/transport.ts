@@ -8,8 +8,8 @@
 export interface HubSocketEvents {
   onOpen(): void;
   onMessage(text: string): void;
-  /** Called once per socket, also when it never opened. */
-  onClose(reason: string): void;
+  /** Called once per socket, also when it never opened; `code` is the WebSocket close code when there is one. */
+  onClose(reason: string, code?: number): void;
 }
 
 export interface HubSocket {
@@ -31,14 +31,14 @@ export function webSocketTransport(baseUrl: string): HubTransport {
     open(events) {
       const ws = new WebSocket(url);
       let closed = false;
-      const close = (reason: string) => {
+      const close = (reason: string, code?: number) => {
         if (closed) return;
         closed = true;
-        events.onClose(reason);
+        events.onClose(reason, code);
       };
       ws.addEventListener("open", () => events.onOpen());
       ws.addEventListener("message", (e) => events.onMessage(String(e.data)));
-      ws.addEventListener("close", (e) => close(e.reason || `closed (${e.code})`));
+      ws.addEventListener("close", (e) => close(e.reason || `closed (${e.code})`, e.code));
       ws.addEventListener("error", () => close("cannot reach the hub"));
       return {
         send: (text) => {

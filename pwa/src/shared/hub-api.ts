@@ -4,6 +4,7 @@
  */
 import type { ApiErrorBody, ApiIssue, AutotuneResult, SampleRow, ShotRecord } from "@brewos/protocol/api";
 import type { Profile } from "@brewos/protocol/profile/src/types.ts";
+import { sessionToken } from "../connection/credentials.ts";
 import { currentHubUrl } from "../connection/hub-address.ts";
 
 export class HubError extends Error {
@@ -17,17 +18,40 @@ export class HubError extends Error {
   }
 }
 
-export async function hubFetch<T>(path: string, init?: RequestInit): Promise<T> {
+/** Called when the hub says this app is not (or no longer) paired. */
+let onUnpaired: (() => void) | null = null;
+export function whenUnpaired(listener: () => void): void {
+  onUnpaired = listener;
+}
+
+async function send(path: string, init: RequestInit | undefined, renew: boolean): Promise<Response> {
+  const hub = currentHubUrl();
+  // A state change is always JSON: the hub refuses other bodies (forms and text/plain are how a
+  // page on another site would try to drive the machine).
+  const headers = new Headers(init?.headers);
+  if (init?.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
+  const token = await sessionToken(hub, renew).catch(() => null);
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  return fetch(`${hub}${path}`, { ...init, headers });
+}
+
+/** A request to the hub with this app's session; a session the hub no longer knows is renewed once. */
+export async function hubRequest(path: string, init?: RequestInit): Promise<Response> {
   let res: Response;
   try {
-    // A state change is always JSON: the hub refuses other bodies (forms and text/plain are how a
-    // page on another site would try to drive the machine).
-    const headers = new Headers(init?.headers);
-    if (init?.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-    res = await fetch(`${currentHubUrl()}${path}`, { ...init, headers });
+    res = await send(path, init, false);
+    if (res.status === 401) {
+      res = await send(path, init, true);
+      if (res.status === 401) onUnpaired?.();
+    }
   } catch {
     throw new HubError("unreachable", "cannot reach the hub (is it on, and are you on its network?)");
   }
+  return res;
+}
+
+export async function hubFetch<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await hubRequest(path, init);
   const text = await res.text();
   let body: unknown = null;
   try {
@@ -42,25 +66,60 @@ export async function hubFetch<T>(path: string, init?: RequestInit): Promise<T> 
   return body as T;
 }
 
+/** Downloads a file from the hub with this app's session (a plain link cannot carry it). */
+export async function hubDownload(path: string, fallbackName: string): Promise<void> {
+  const res = await hubRequest(path);
+  if (!res.ok) throw new HubError("http", `the hub answered ${res.status}`, [], res.status);
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export const hubApi = {
   shots: (limit: number, before?: string) =>
     hubFetch<{ shots: ShotRecord[]; next: string | null }>(`/api/shots?limit=${limit}${before ? `&before=${before}` : ""}`),
   samples: (id: string) => hubFetch<{ shot_id: string; samples: SampleRow[] }>(`/api/shots/${id}/samples`),
-  exportUrl: (id: string, format: "json" | "csv" | "visualizer") => `${currentHubUrl()}/api/shots/${id}/export?format=${format}`,
+  exportShot: (id: string, format: "json" | "csv" | "visualizer") =>
+    hubDownload(`/api/shots/${id}/export?format=${format}`, `brewos-shot.${format === "csv" ? "csv" : "json"}`),
   profiles: () => hubFetch<{ bundled: Profile[]; custom: Profile[]; slots: Record<string, { id: string; name: string }> }>("/api/profiles"),
   saveProfile: (p: Profile) =>
     hubFetch<{ ok: true; profile: Profile }>(`/api/profiles/library/${p.id}`, { method: "PUT", body: JSON.stringify(p) }),
   deleteProfile: (id: string) => hubFetch<{ ok: true }>(`/api/profiles/library/${id}`, { method: "DELETE" }),
   statistics: () => hubFetch<Statistics>("/api/statistics"),
   settings: () => hubFetch<SettingsView>("/api/settings"),
-  patchSettings: (patch: { hub?: Record<string, unknown>; controller?: Record<string, number> }) =>
-    hubFetch<{ ok: true; settings: SettingsView }>("/api/settings", { method: "PATCH", body: JSON.stringify(patch) }),
+  patchSettings: (patch: { hub?: Record<string, unknown>; controller?: Record<string, number> }, confirmDelete = false) =>
+    hubFetch<{ ok: true; settings: SettingsView }>(`/api/settings${confirmDelete ? "?confirm=delete_shots" : ""}`, {
+      method: "PATCH",
+      body: JSON.stringify(patch),
+    }),
   health: () =>
     hubFetch<{ status: string; mqtt: { state: string; broker: string | null; last_error: string | null } | null }>("/api/health"),
   controllerKeys: () => hubFetch<{ keys: ControllerKey[] }>("/api/settings/controller"),
   autotune: () => hubFetch<{ brew: AutotuneResult | null; steam: AutotuneResult | null }>("/api/autotune"),
   maintenanceDone: (kind: string) => hubFetch<{ ok: true }>("/api/maintenance", { method: "POST", body: JSON.stringify({ kind }) }),
-  info: () => hubFetch<{ hub: { name: string; version: string }; controller: Record<string, unknown> | null }>("/api/info"),
+  info: () =>
+    hubFetch<{
+      hub: { name: string; version: string; device_id: string; public_key: string };
+      caller: "kiosk" | "open" | "app" | null;
+      controller?: Record<string, unknown> | null;
+    }>("/api/info"),
+  pairingCode: () =>
+    hubFetch<{ typed_code: string; link: string; expires_at_ms: number; device_id: string }>("/api/pairing/code", {
+      method: "POST",
+      body: "{}",
+    }),
+  closePairing: () => hubFetch<{ ok: true }>("/api/pairing/code", { method: "DELETE" }),
+  pairedApps: () =>
+    hubFetch<{ apps: { id: string; name: string; paired_at_ms: number; last_seen_ms: number; this_app: boolean }[] }>("/api/pairing/apps"),
+  revokeApp: (id: string) => hubFetch<{ ok: true }>(`/api/pairing/apps/${id}`, { method: "DELETE" }),
+  renameApp: (id: string, name: string) =>
+    hubFetch<{ ok: true }>(`/api/pairing/apps/${id}`, { method: "PATCH", body: JSON.stringify({ name }) }),
 };
 
 export interface Statistics {

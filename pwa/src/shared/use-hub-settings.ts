@@ -1,6 +1,8 @@
 /**
  * @module Read and change hub settings from any screen: the hub checks every field against its
- * ranges and its answer names each bad field, which forms show next to that field.
+ * ranges and its answer names each bad field, which forms show next to that field. A change that
+ * would delete shots (a shorter history) is sent again only after the person confirms the hub's
+ * count.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -12,7 +14,16 @@ export function useHubSettings() {
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<string | null>(null);
   const m = useMutation({
-    mutationFn: hubApi.patchSettings,
+    mutationFn: async (patch: Parameters<typeof hubApi.patchSettings>[0]) => {
+      try {
+        return await hubApi.patchSettings(patch);
+      } catch (e) {
+        if (!(e instanceof HubError) || e.code !== "confirm_required") throw e;
+        if (!window.confirm(e.message.replace(/ Send it again.*$/, " Delete them?")))
+          throw new HubError("cancelled", "nothing was deleted");
+        return hubApi.patchSettings(patch, true);
+      }
+    },
     onMutate: () => {
       setIssues({});
       setStatus("Saving…");
@@ -23,7 +34,8 @@ export function useHubSettings() {
       setStatus("Saved");
     },
     onError: (e) => {
-      if (e instanceof HubError && e.issues.length) {
+      if (e instanceof HubError && e.code === "cancelled") setStatus("Not saved: nothing was deleted");
+      else if (e instanceof HubError && e.issues.length && e.code !== "confirm_required") {
         setIssues(Object.fromEntries(e.issues.map((i) => [i.path, i.message])));
         setStatus("Not saved: fix the marked fields");
       } else setStatus(`Not saved: ${(e as Error).message}`);

@@ -10,6 +10,8 @@ import { sendCommand, useMachine } from "../../connection/machine-store.ts";
 import { grams, minutesSeconds, STATE_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
+import { PairedApps } from "../pairing/PairedApps.tsx";
+import { PairingCode } from "../pairing/PairingCode.tsx";
 
 export default function Display() {
   const s = useMachine((x) => x.snapshot);
@@ -23,6 +25,7 @@ export default function Display() {
   const actions = useRef<(HTMLButtonElement | null)[]>([]);
   const [focus, setFocus] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
+  const [panel, setPanel] = useState<"none" | "pair" | "phones">("none");
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -52,6 +55,30 @@ export default function Display() {
       </main>
     );
   }
+  if (panel !== "none") {
+    return (
+      <main className="display" aria-label="Machine display">
+        <div className="display-face display-panel">
+          {panel === "pair" ? (
+            <PairingCode compact onClose={() => setPanel("none")} />
+          ) : (
+            <>
+              <h2>Paired phones</h2>
+              <PairedApps />
+              <button type="button" onClick={() => setPanel("none")}>
+                Back
+              </button>
+            </>
+          )}
+          {panel === "pair" && (
+            <button type="button" className="quiet" onClick={() => setPanel("phones")}>
+              Paired phones
+            </button>
+          )}
+        </div>
+      </main>
+    );
+  }
   const on = s.state !== "idle";
   const buttons: { label: string; command: Record<string, unknown> }[] = s.brewing
     ? [{ label: "Stop", command: { type: "stop_shot" } }]
@@ -59,7 +86,7 @@ export default function Display() {
         { label: on ? "Off" : "On", command: { type: "set_mode", mode: on ? "standby" : "brew" } },
         ...(s.ready ? [{ label: "Brew", command: { type: "start_shot", profile_slot: 0, require_scale: false } }] : []),
       ];
-  actions.current.length = buttons.length;
+  actions.current.length = buttons.length + (s.brewing ? 0 : 1);
   return (
     <main className="display" aria-label="Machine display">
       <div className="display-face">
@@ -112,6 +139,19 @@ export default function Display() {
               {b.label}
             </button>
           ))}
+          {!s.brewing && (
+            <button
+              ref={(el) => {
+                actions.current[buttons.length] = el;
+              }}
+              type="button"
+              className="display-pair"
+              onFocus={() => setFocus(buttons.length)}
+              onClick={() => setPanel("pair")}
+            >
+              Pair
+            </button>
+          )}
         </div>
         {message && (
           <p className="display-error" role="alert">

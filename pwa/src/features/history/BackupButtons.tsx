@@ -44,7 +44,12 @@ export function BackupButtons() {
           accept="application/json,.json"
           onChange={async (e) => {
             const f = e.target.files?.[0];
+            e.target.value = "";
             if (!f) return;
+            const ok = window.confirm(
+              `Import ${f.name}? Shots in it are merged into this history; where a shot is in both, the later edit of each field wins — that can replace notes you made here.`,
+            );
+            if (!ok) return;
             const r = await (await import("../../data/backup.ts")).importJson(db, await f.text());
             setMessage(
               r.ok ? `Imported: ${r.added} new, ${r.updated} updated, ${r.unchanged} already here.` : `Not imported: ${r.message}`,

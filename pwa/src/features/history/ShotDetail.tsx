@@ -232,15 +232,16 @@ export default function ShotDetail({ id }: { id: string }) {
         </label>
         <p className="row wrap">
           Export:
-          <a href={hubApi.exportUrl(id, "json")} download>
-            JSON
-          </a>
-          <a href={hubApi.exportUrl(id, "csv")} download>
-            CSV
-          </a>
-          <a href={hubApi.exportUrl(id, "visualizer")} download>
-            Visualizer
-          </a>
+          {(["json", "csv", "visualizer"] as const).map((f) => (
+            <button
+              key={f}
+              type="button"
+              className="quiet"
+              onClick={() => void hubApi.exportShot(id, f).catch((e: Error) => alert(e.message))}
+            >
+              {f === "json" ? "JSON" : f === "csv" ? "CSV" : "Visualizer"}
+            </button>
+          ))}
           {!shot.values.deleted && (
             <button type="button" className="quiet" onClick={() => void getSync().then((e) => e.edit(shot.id, { deleted: true }))}>
               Delete shot

@@ -13,6 +13,8 @@ import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { useCommand } from "../../shared/use-command.ts";
 import { useHubSettings } from "../../shared/use-hub-settings.ts";
+import { PairedApps } from "../pairing/PairedApps.tsx";
+import { PairingCode } from "../pairing/PairingCode.tsx";
 import { Autotune } from "./Autotune.tsx";
 import { grouped, parseValue } from "./controller-keys.ts";
 
@@ -307,6 +309,47 @@ function HubSection() {
   );
 }
 
+/** Who may reach the machine: the paired phones, pairing another, and the "open on my network" switch. */
+function Access() {
+  const { settings, save, status } = useHubSettings();
+  const [pairing, setPairing] = useState(false);
+  const open = Boolean(settings?.hub.open_on_network);
+  return (
+    <>
+      <PairedApps />
+      {pairing ? (
+        <PairingCode onClose={() => setPairing(false)} />
+      ) : (
+        <button type="button" onClick={() => setPairing(true)}>
+          Pair another phone
+        </button>
+      )}
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={open}
+          disabled={!settings}
+          onChange={(e) => {
+            const on = e.target.checked;
+            const ok =
+              !on ||
+              window.confirm(
+                "Open the machine to every device on this network? Anyone on your Wi-Fi — guests, a smart TV, a compromised gadget — could then turn the heater on, change settings and read your history without pairing. Web pages on other sites stay blocked either way.",
+              );
+            if (ok) save({ hub: { open_on_network: on } });
+          }}
+        />
+        Open on my network (no pairing needed — not recommended)
+      </label>
+      {status && (
+        <span role="status" className="muted small">
+          {status}
+        </span>
+      )}
+    </>
+  );
+}
+
 export default function Settings() {
   const p = usePreferences();
   return (
@@ -345,6 +388,10 @@ export default function Settings() {
       <section className="card" aria-label="Hub settings">
         <h2>Hub</h2>
         <HubSection />
+      </section>
+      <section className="card" aria-label="Phones and access">
+        <h2>Phones and access</h2>
+        <Access />
       </section>
       <section className="card" aria-label="Which hub">
         <h2>Which hub</h2>

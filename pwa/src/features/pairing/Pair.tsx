@@ -1,0 +1,180 @@
+/**
+ * Pairing this app with the machine: opened by the QR code's link (the secret is in the link and
+ * is dropped from the address bar at once), or by typing the short code the display shows; the
+ * QR code can also be scanned here (camera on HTTPS, or a photo anywhere). Shown instead of the
+ * app whenever the machine does not know this app.
+ */
+import { keyPair, normaliseTypedCode, type PairingOffer, pairWithHub, parsePairingLink } from "@brewos/protocol/auth";
+import { useEffect, useRef, useState } from "react";
+import { navigate } from "../../app/router.tsx";
+import { connectTo } from "../../connection/connect.ts";
+import { saveCredentials } from "../../connection/credentials.ts";
+import { currentHubUrl, rememberMachine } from "../../connection/hub-address.ts";
+import { useMachine } from "../../connection/machine-store.ts";
+import { cameraAvailable, readQr, readQrFromFile } from "./qr.ts";
+
+/** A name people recognise in the machine's list ("Android phone", "iPhone", …). */
+export function guessDeviceName(ua: string): string {
+  if (/iPhone/.test(ua)) return "iPhone";
+  if (/iPad/.test(ua)) return "iPad";
+  if (/Android/.test(ua)) return /Mobile/.test(ua) ? "Android phone" : "Android tablet";
+  if (/Mac OS X/.test(ua)) return "Mac";
+  if (/Windows/.test(ua)) return "Windows PC";
+  if (/CrOS/.test(ua)) return "Chromebook";
+  return "Browser";
+}
+
+/** The offer in this page's address (the QR link), read once; the secret is then removed from the address bar. */
+function offerInAddress(): PairingOffer | null {
+  if (location.pathname !== "/pair" || !location.hash) return null;
+  const o = parsePairingLink(location.href);
+  history.replaceState(null, "", "/pair");
+  return o;
+}
+
+function Scanner({ onText, onError }: { onText: (t: string) => void; onError: (m: string) => void }) {
+  const video = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    let stream: MediaStream | null = null;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const tick = async () => {
+      if (stopped || !video.current) return;
+      const text = await readQr(video.current).catch(() => null);
+      if (text) onText(text);
+      else timer = setTimeout(() => void tick(), 300);
+    };
+    navigator.mediaDevices
+      .getUserMedia({ video: { facingMode: "environment" } })
+      .then(async (s) => {
+        stream = s;
+        if (!video.current || stopped) return;
+        video.current.srcObject = s;
+        await video.current.play();
+        void tick();
+      })
+      .catch((e: Error) => onError(`The camera could not start: ${e.message}`));
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      for (const t of stream?.getTracks() ?? []) t.stop();
+    };
+  }, [onText, onError]);
+  return <video ref={video} className="qr-scanner" muted playsInline aria-label="Camera view for the QR code" />;
+}
+
+export default function Pair() {
+  const [offer] = useState(offerInAddress);
+  const detail = useMachine((m) => m.pairingDetail);
+  const [name, setName] = useState(() => guessDeviceName(navigator.userAgent));
+  const [typed, setTyped] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [scanning, setScanning] = useState(false);
+
+  const pair = async (hubUrl: string, secret: string, via: "typed" | "qr", expectHubKey?: Uint8Array) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const keys = keyPair();
+      const r = await pairWithHub({
+        base: hubUrl,
+        keys,
+        name: name.trim() || "Phone",
+        secret,
+        via,
+        ...(expectHubKey ? { expectHubKey } : {}),
+      });
+      saveCredentials(hubUrl, { keys, appId: r.appId, deviceId: r.deviceId, hubPublicKey: r.hubPublicKey });
+      if (hubUrl !== currentHubUrl()) rememberMachine({ url: hubUrl, name: "BrewOS" });
+      useMachine.setState({ pairing: "unknown", pairingDetail: null });
+      connectTo(hubUrl);
+      navigate("/", true);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const scanned = (text: string) => {
+    setScanning(false);
+    const o = parsePairingLink(text);
+    if (!o) return setError("That QR code is not a BrewOS pairing code.");
+    // The hub answers only its own pages: pair here if this page is on it, else open the link there.
+    if (o.bases.includes(location.origin)) return void pair(location.origin, o.secret, "qr", o.hubPublicKey);
+    location.assign(text);
+  };
+
+  const fromLink = offer && offer.bases.includes(location.origin);
+  return (
+    <section className="pair" aria-labelledby="pair-title">
+      <h1 id="pair-title">Pair with your machine</h1>
+      {detail && <p className="notice">{detail}</p>}
+      <p>
+        Only phones and browsers you pair can see or control the machine.{" "}
+        {fromLink ? "This link came from the machine's QR code." : "On the machine's display, tap “Pair a phone”."}
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (fromLink && offer) return void pair(location.origin, offer.secret, "qr", offer.hubPublicKey);
+          const code = normaliseTypedCode(typed);
+          if (!code) return setError("The code has 8 letters and digits, like 7KQ2-M9XD.");
+          void pair(currentHubUrl(), code, "typed");
+        }}
+      >
+        <label>
+          Name this phone (shown on the machine)
+          <input value={name} maxLength={60} required onChange={(e) => setName(e.target.value)} />
+        </label>
+        {!fromLink && (
+          <label>
+            Code on the machine's display
+            <input
+              value={typed}
+              autoComplete="one-time-code"
+              autoCapitalize="characters"
+              spellCheck={false}
+              placeholder="7KQ2-M9XD"
+              onChange={(e) => setTyped(e.target.value)}
+            />
+          </label>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? "Pairing…" : "Pair"}
+        </button>
+      </form>
+      {!fromLink && (
+        <div className="row wrap">
+          {cameraAvailable() && (
+            <button type="button" className="quiet" onClick={() => setScanning((s) => !s)}>
+              {scanning ? "Stop the camera" : "Scan the QR code"}
+            </button>
+          )}
+          <label className="file">
+            Use a photo of the QR code
+            <input
+              type="file"
+              accept="image/*"
+              onChange={async (e) => {
+                const f = e.target.files?.[0];
+                e.target.value = "";
+                if (!f) return;
+                const text = await readQrFromFile(f).catch(() => null);
+                if (text) scanned(text);
+                else setError("No QR code found in that picture; try again closer, or type the code.");
+              }}
+            />
+          </label>
+        </div>
+      )}
+      {scanning && <Scanner onText={scanned} onError={setError} />}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * "Pair a phone": the hub's one-time pairing code as a QR code (scan it with the phone's camera:
+ * it opens this app on the machine and pairs) and as a short code to type. A new code replaces
+ * one that expired; the panel says when a phone paired, and withdraws the code when closed.
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { hubApi } from "../../shared/hub-api.ts";
+import { QrCode } from "./QrCode.tsx";
+
+export function PairingCode({ onClose, compact = false }: { onClose: () => void; compact?: boolean }) {
+  const client = useQueryClient();
+  const code = useQuery({ queryKey: ["pairing-code"], queryFn: hubApi.pairingCode, staleTime: 0, gcTime: 0 });
+  const apps = useQuery({ queryKey: ["paired-apps"], queryFn: hubApi.pairedApps, refetchInterval: 2000 });
+  const known = useRef<Set<string> | null>(null);
+  const [paired, setPaired] = useState<string | null>(null);
+  const [now, setNow] = useState(Date.now());
+
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      clearInterval(t);
+      void hubApi.closePairing().catch(() => {});
+    };
+  }, []);
+  useEffect(() => {
+    const ids = new Set(apps.data?.apps.map((a) => a.id) ?? []);
+    if (!apps.data) return;
+    if (known.current === null) known.current = ids;
+    const added = apps.data.apps.find((a) => !known.current?.has(a.id));
+    if (added) {
+      known.current = ids;
+      setPaired(added.name);
+    }
+  }, [apps.data]);
+  const expiresIn = code.data ? Math.max(0, Math.round((code.data.expires_at_ms - now) / 1000)) : 0;
+  useEffect(() => {
+    if (code.data && expiresIn === 0 && !paired) void client.invalidateQueries({ queryKey: ["pairing-code"] });
+  }, [code.data, expiresIn, paired, client]);
+
+  return (
+    <section className={`pairing-code ${compact ? "compact" : ""}`} aria-labelledby="pairing-title">
+      <h2 id="pairing-title">{paired ? "Paired" : "Pair a phone"}</h2>
+      {paired ? (
+        <p role="status">“{paired}” is paired with this machine.</p>
+      ) : code.error ? (
+        <p className="error">{(code.error as Error).message}</p>
+      ) : !code.data ? (
+        <p className="muted">Making a code…</p>
+      ) : (
+        <>
+          <QrCode text={code.data.link} label="Pairing QR code: scan it with the phone's camera" sizePx={compact ? 200 : 240} />
+          <p>Scan with the phone's camera, or open this machine's address in the phone's browser and type</p>
+          <p className="pairing-typed" data-testid="typed-code" aria-label={`Pairing code ${code.data.typed_code.split("").join(" ")}`}>
+            {code.data.typed_code}
+          </p>
+          <p className="muted small">
+            Works once, for {Math.floor(expiresIn / 60)}:{String(expiresIn % 60).padStart(2, "0")} more.
+          </p>
+        </>
+      )}
+      <button type="button" onClick={onClose}>
+        {paired ? "Done" : "Close"}
+      </button>
+    </section>
+  );
+}
