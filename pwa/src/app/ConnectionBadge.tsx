@@ -26,6 +26,7 @@ export function ConnectionBadge() {
   const receivedAt = useMachine((s) => s.receivedAt);
   const link = useMachine((s) => s.snapshot?.link);
   const online = useOnline();
+  const pairing = useMachine((s) => s.pairing);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -36,6 +37,9 @@ export function ConnectionBadge() {
   if (!online) {
     kind = "offline";
     text = "Offline";
+  } else if (pairing === "needed") {
+    kind = "warn";
+    text = "Not paired";
   } else if (status === "connected" && link === "down") {
     kind = "warn";
     text = "Hub up, machine not answering";

@@ -60,7 +60,15 @@ export default function Display() {
       <main className="display" aria-label="Machine display">
         <div className="display-face display-panel">
           {panel === "pair" ? (
-            <PairingCode compact onClose={() => setPanel("none")} />
+            <PairingCode
+              compact
+              onClose={() => setPanel("none")}
+              extra={
+                <button type="button" className="quiet" onClick={() => setPanel("phones")}>
+                  Paired phones
+                </button>
+              }
+            />
           ) : (
             <>
               <h2>Paired phones</h2>
@@ -69,11 +77,6 @@ export default function Display() {
                 Back
               </button>
             </>
-          )}
-          {panel === "pair" && (
-            <button type="button" className="quiet" onClick={() => setPanel("phones")}>
-              Paired phones
-            </button>
           )}
         </div>
       </main>

@@ -4,14 +4,15 @@
  * one that expired; the panel says when a phone paired, and withdraws the code when closed.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { hubApi } from "../../shared/hub-api.ts";
 import { QrCode } from "./QrCode.tsx";
 
-export function PairingCode({ onClose, compact = false }: { onClose: () => void; compact?: boolean }) {
+export function PairingCode({ onClose, compact = false, extra }: { onClose: () => void; compact?: boolean; extra?: ReactNode }) {
   const client = useQueryClient();
   const code = useQuery({ queryKey: ["pairing-code"], queryFn: hubApi.pairingCode, staleTime: 0, gcTime: 0 });
-  const apps = useQuery({ queryKey: ["paired-apps"], queryFn: hubApi.pairedApps, refetchInterval: 2000 });
+  // Its own query, never cached: the first answer is the list as it is when the panel opens.
+  const apps = useQuery({ queryKey: ["pairing-watch"], queryFn: hubApi.pairedApps, refetchInterval: 2000, staleTime: 0, gcTime: 0 });
   const known = useRef<Set<string> | null>(null);
   const [paired, setPaired] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
@@ -31,8 +32,9 @@ export function PairingCode({ onClose, compact = false }: { onClose: () => void;
     if (added) {
       known.current = ids;
       setPaired(added.name);
+      void client.invalidateQueries({ queryKey: ["paired-apps"] });
     }
-  }, [apps.data]);
+  }, [apps.data, client]);
   const expiresIn = code.data ? Math.max(0, Math.round((code.data.expires_at_ms - now) / 1000)) : 0;
   useEffect(() => {
     if (code.data && expiresIn === 0 && !paired) void client.invalidateQueries({ queryKey: ["pairing-code"] });
@@ -59,9 +61,12 @@ export function PairingCode({ onClose, compact = false }: { onClose: () => void;
           </p>
         </>
       )}
-      <button type="button" onClick={onClose}>
-        {paired ? "Done" : "Close"}
-      </button>
+      <div className="row pairing-actions">
+        <button type="button" onClick={onClose}>
+          {paired ? "Done" : "Close"}
+        </button>
+        {extra}
+      </div>
     </section>
   );
 }
