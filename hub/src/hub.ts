@@ -165,8 +165,16 @@ export class Hub {
       if (shot) this.shotChanged(shot);
     });
     this.mqtt = new MqttBridge(this, this.deviceId, o.log);
-    // Retention is applied as history grows, never while a shot is being recorded.
+    // Retention is applied as history grows, never while a shot is being recorded, and at once
+    // when the owner shortens it (the API asked them to confirm the count first).
     this.recorder.onRecorded(() => this.applyRetention());
+    let retention = JSON.stringify(this.settings.hubSettings().retention);
+    this.settings.onHubChange((s) => {
+      const next = JSON.stringify(s.retention);
+      if (next === retention) return;
+      retention = next;
+      if (!this.model.brewing) this.applyRetention();
+    });
   }
 
   /** A recorded shot changed after it was announced (its settled weight). */

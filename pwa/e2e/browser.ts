@@ -24,8 +24,9 @@ export function requireBuiltApp(): void {
   if (!existsSync(join(APP_DIR, "index.html"))) throw new Error("pwa/dist is missing: build the app first (npm run build -w pwa)");
 }
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+/** Debian's Chromium, headless; `extraArgs` add switches (a host-resolver map for attack tests). */
+export function launch(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Hub } from "../hub.ts";
 import { hubOnDisk } from "../testing/hub-on-disk.ts";
+import { recordShot } from "../testing/shots.ts";
 import { hostAllowed, hostOnly } from "./cross-site.ts";
 
 let h: { hub: Hub; base: string; stop: () => Promise<void> };
@@ -107,6 +108,34 @@ describe("no cross-site control", () => {
     const script = await send("PATCH", "/api/settings", { hub: { machine_name: "Kitchen 2" } }, JSON_TYPE);
     expect(script.status).toBe(200);
     expect(h.hub.settings.hubSettings().machine_name).toBe("Kitchen 2");
+  });
+
+  test("reads from another site are refused by the hub too (Origin, or the browser's Sec-Fetch-Site), not only hidden by the browser", async () => {
+    for (const path of ["/api/backup", "/api/shots", "/api/settings", "/api/state"]) {
+      expect((await fetch(`${h.base}${path}`, { headers: { origin: "http://evil.example" } })).status).toBe(403);
+      expect((await fetch(`${h.base}${path}`, { headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
+      expect((await fetch(`${h.base}${path}`, { headers: { "sec-fetch-site": "same-origin" } })).status).toBe(200);
+    }
+    // The app's pages may still be opened from a link on another site.
+    expect((await fetch(`${h.base}/`, { headers: { "sec-fetch-site": "cross-site" } })).status).not.toBe(403);
+  });
+
+  test("a shorter history that would delete shots needs ?confirm=delete_shots; nothing is deleted before", async () => {
+    const now = Date.now();
+    for (const [i, days] of [40, 50, 1].entries()) recordShot(h.hub.shots, { started_at_ms: now - days * 86_400_000, shot_token: 100 + i });
+    const patch = { method: "PATCH", headers: JSON_TYPE, body: JSON.stringify({ hub: { retention: { keep_days: 30 } } }) };
+    const refused = await fetch(`${h.base}/api/settings`, patch);
+    expect(refused.status).toBe(409);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("confirm_required");
+    expect(body.error.message).toContain("2 shots");
+    expect(h.hub.shots.list(500).length).toBe(3);
+    expect(h.hub.settings.hubSettings().retention.keep_days).toBe(0);
+    expect((await fetch(`${h.base}/api/settings?confirm=delete_shots`, patch)).status).toBe(200);
+    expect(h.hub.shots.list(500).length).toBe(1);
+    // Nothing to delete: no question asked.
+    const longer = { ...patch, body: JSON.stringify({ hub: { retention: { keep_days: 60 } } }) };
+    expect((await fetch(`${h.base}/api/settings`, longer)).status).toBe(200);
   });
 
   test("a router's DNS name is answered once the owner adds it to host_names", async () => {

@@ -2,7 +2,8 @@
  * @module No cross-site control: every request must name the hub by a name it answers to (DNS
  * rebinding gets a page's own name in Host), every state change must be a JSON body (HTML forms
  * and "simple" text/plain POSTs cannot send one without a CORS preflight, which the hub never
- * grants), and a browser's Origin on a state change or a /ws upgrade must be the hub's own.
+ * grants), and a browser's Origin on a state change, an API read or a /ws upgrade must be the
+ * hub's own (a browser's Sec-Fetch-Site saying another site sent it is refused on /api and /ws).
  * Non-browser clients (curl, scripts) send no Origin and pass the Origin rule, not the others.
  */
 import type { MiddlewareHandler } from "hono";
@@ -54,7 +55,14 @@ export function crossSiteGuard(o: CrossSiteOptions = {}): MiddlewareHandler {
     }
     const upgrade = (c.req.header("upgrade") ?? "").toLowerCase() === "websocket";
     const method = c.req.method.toUpperCase();
-    if (STATE_CHANGING.has(method) || upgrade) {
+    const api = c.req.path === "/ws" || c.req.path.startsWith("/api/");
+    // Reads too: the browser would hide the answer from another site's page, but the hub does not
+    // rely on that — a browser's own word that the request comes from another site is enough.
+    const site = c.req.header("sec-fetch-site");
+    if (api && (site === "cross-site" || site === "same-site")) {
+      return apiError(c, 403, "cross_origin", "requests from another site may not change, read or watch this machine");
+    }
+    if (STATE_CHANGING.has(method) || upgrade || api) {
       const origin = c.req.header("origin");
       if (origin !== undefined) {
         let ok = false;
@@ -63,7 +71,7 @@ export function crossSiteGuard(o: CrossSiteOptions = {}): MiddlewareHandler {
         } catch {
           ok = false;
         }
-        if (!ok) return apiError(c, 403, "cross_origin", `requests from ${origin} may not change or watch this machine`);
+        if (!ok) return apiError(c, 403, "cross_origin", `requests from ${origin} may not change, read or watch this machine`);
       }
     }
     if (NEEDS_JSON.has(method)) {

@@ -36,6 +36,15 @@ export interface TestHubOptions extends HubServerOptions {
   hostname?: string;
 }
 
+/** What the hub answered, request by request (attack tests read it). */
+export interface AnsweredRequest {
+  method: string;
+  path: string;
+  origin: string | null;
+  host: string | null;
+  status: number;
+}
+
 async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattConnector) {
   const own = o.dataDir === undefined;
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), "brewos-hub-"));
@@ -49,14 +58,33 @@ async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattC
   });
   const server = createHubServer(hub, o);
   hub.start();
-  const http = Bun.serve({ port: o.port ?? 0, hostname: o.hostname ?? "127.0.0.1", fetch: server.app.fetch, websocket: server.websocket });
+  const answered: AnsweredRequest[] = [];
+  const http = Bun.serve({
+    port: o.port ?? 0,
+    hostname: o.hostname ?? "127.0.0.1",
+    fetch: async (req, srv) => {
+      const res = await server.app.fetch(req, srv);
+      if (answered.length < 10_000) {
+        const u = new URL(req.url);
+        answered.push({
+          method: req.method,
+          path: u.pathname,
+          origin: req.headers.get("origin"),
+          host: req.headers.get("host"),
+          status: res.status,
+        });
+      }
+      return res;
+    },
+    websocket: server.websocket,
+  });
   const stop = async () => {
     server.fanout.stop();
     await http.stop(true);
     await hub.stop();
     if (own) rmSync(dir, { recursive: true, force: true });
   };
-  return { hub, server, base: `http://127.0.0.1:${http.port}`, stop };
+  return { hub, server, base: `http://127.0.0.1:${http.port}`, stop, answered };
 }
 
 /** A hub with no machine behind it. */
