@@ -11,6 +11,8 @@ import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { pairingLink } from "@brewos/protocol/auth";
+import qrcode from "qrcode-generator";
 import { createHubServer } from "./api/app.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { tcpTransport } from "./controller-link/transports/tcp.ts";
@@ -71,7 +73,20 @@ else if (a.tcp) {
 const log = (level: "info" | "warn", text: string) => console.log(`${new Date().toISOString()} ${level} ${text}`);
 const hub = new Hub({ open, dataDir: a.data as string, speed: onSim ? speed : 1, log, ...(scale ? { scale } : {}) });
 if (hub.interruptedAtStart > 0) log("warn", `${hub.interruptedAtStart} shot(s) were cut short by the last stop; kept as interrupted`);
-const server = createHubServer(hub, { appDir: a.app as string });
+// Where phones on the LAN reach this hub (the pairing QR code's link): its IPv4 addresses and,
+// when mDNS is on, its .local name. Read when a code is made, so the port is the one listened on.
+let scheme = "http";
+let listenPort = port;
+let advertised = false;
+function lanBases(): string[] {
+  const ips = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i && i.family === "IPv4" && !i.internal)
+    .map((i) => `${scheme}://${i?.address}:${listenPort}`);
+  const m = hub.settings.hubSettings().mdns;
+  return advertised ? [...ips, `${scheme}://${m.hostname}.local:${listenPort}`] : ips;
+}
+const server = createHubServer(hub, { appDir: a.app as string, bases: lanBases });
 // HTTPS when given a certificate and key (flags, or the `https` hub setting): a page served over
 // plain HTTP on the LAN is not a secure context, so browsers refuse the service worker, install
 // and Web Bluetooth there.
@@ -95,6 +110,8 @@ try {
   fail(`cannot listen on ${a.host}:${port}: ${(e as Error).message}`);
 }
 hub.start();
+scheme = tls ? "https" : "http";
+listenPort = http.port ?? port;
 
 // mDNS: on when the setting says so (default), except on the simulator unless --mdns is given,
 // so a demo on a laptop does not announce itself to the whole LAN.
@@ -116,12 +133,33 @@ if (mdnsCfg.enabled && (a.mdns === undefined ? !onSim : a.mdns === "on")) {
       txt: { path: "/", version: HUB_VERSION_TEXT },
     });
     mdns.start(log);
+    advertised = true;
   }
 }
 const shown = a.host === "0.0.0.0" ? "localhost" : a.host;
 console.log(
   `BrewOS hub listening on ${tls ? "https" : "http"}://${shown}:${http.port} (${onSim ? `simulator ${a.sim ?? "dual_boiler"} x${speed}` : a.serial ? `serial ${a.serial}` : `tcp ${a.tcp}`}, data in ${a.data})`,
 );
+
+// Pairing: the first phone pairs with the code printed here; later ones from the display or a paired phone.
+if (hub.auth.apps.count === 0) {
+  const code = hub.auth.pairing.open();
+  const first = lanBases()[0] ?? `${scheme}://localhost:${listenPort}`;
+  const link = pairingLink({
+    deviceId: hub.auth.identity.deviceId,
+    hubPublicKey: hub.auth.identity.publicKey,
+    secret: code.secret,
+    bases: lanBases().length ? lanBases() : [first],
+  });
+  const q = qrcode(0, "L");
+  q.addData(link);
+  q.make();
+  console.log(
+    `\nPair your phone: open ${first} on it and type the code ${code.typed}, or scan this QR code with its camera.\nThe code works once, for ${Math.round((code.expiresAtMs - Date.now()) / 60000)} minutes; the machine's display (/display → Pair) makes new ones.\n${q.createASCII(1, 2)}\n`,
+  );
+} else {
+  console.log(`${hub.auth.apps.count} phone(s) paired. Pair another from the display (/display → Pair) or a paired phone's Settings.`);
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
