@@ -7,13 +7,12 @@
  * the app from pwa/dist, mDNS per the setting except on the simulator. On the simulator the hub
  * also reads its virtual scale (with --tcp, give the simulator's `--scale tcp:PORT` as --sim-scale).
  */
-import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pairingLink } from "@brewos/protocol/auth";
 import qrcode from "qrcode-generator";
-import { createHubServer } from "./api/app.ts";
+import { BACKUP_BODY_LIMIT_BYTES, createHubServer } from "./api/app.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { tcpTransport } from "./controller-link/transports/tcp.ts";
 import { ttyTransport } from "./controller-link/transports/tty.ts";
@@ -22,6 +21,7 @@ import { MdnsAdvertiser } from "./net/mdns.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
 import { simulatorWithScale } from "./scale/simulator-scale.ts";
 import { virtualDecentScale } from "./scale/virtual-decent-scale.ts";
+import { checkHttpsFiles } from "./settings/resources.ts";
 
 const { values: a } = parseArgs({
   options: {
@@ -91,20 +91,29 @@ const server = createHubServer(hub, { appDir: a.app as string, bases: lanBases }
 // plain HTTP on the LAN is not a secure context, so browsers refuse the service worker, install
 // and Web Bluetooth there.
 const https = hub.settings.hubSettings().https;
-const certPath = a["tls-cert"] ?? https.cert_path;
-const keyPath = a["tls-key"] ?? https.key_path;
-if (Boolean(certPath) !== Boolean(keyPath)) fail("HTTPS needs both a certificate and a key");
+if (Boolean(a["tls-cert"]) !== Boolean(a["tls-key"])) fail("HTTPS needs both --tls-cert and --tls-key");
 let tls: { cert: string; key: string } | undefined;
-if (certPath && keyPath) {
-  try {
-    tls = { cert: readFileSync(certPath, "utf8"), key: readFileSync(keyPath, "utf8") };
-  } catch (e) {
-    fail(`cannot read the HTTPS certificate or key: ${(e as Error).message}`);
-  }
+if (a["tls-cert"] && a["tls-key"]) {
+  // Given on the command line: a bad pair is a mistake to fix now.
+  const r = checkHttpsFiles(a["tls-cert"], a["tls-key"]);
+  if (!r.ok) fail(r.message);
+  tls = { cert: r.cert, key: r.key };
+} else if (https.cert_path && https.key_path) {
+  // From the settings: a certificate that went bad turns HTTPS off alone; the app (over HTTP) says why.
+  const r = checkHttpsFiles(https.cert_path, https.key_path);
+  if (r.ok) tls = { cert: r.cert, key: r.key };
+  else hub.settings.problem("https", `${r.message}; serving plain HTTP until it is fixed`);
 }
 let http: ReturnType<typeof Bun.serve>;
 try {
-  http = Bun.serve({ port, hostname: a.host as string, fetch: server.app.fetch, websocket: server.websocket, ...(tls ? { tls } : {}) });
+  http = Bun.serve({
+    port,
+    hostname: a.host as string,
+    fetch: server.app.fetch,
+    websocket: server.websocket,
+    maxRequestBodySize: BACKUP_BODY_LIMIT_BYTES + 1024 * 1024,
+    ...(tls ? { tls } : {}),
+  });
 } catch (e) {
   await hub.stop();
   fail(`cannot listen on ${a.host}:${port}: ${(e as Error).message}`);

@@ -1,5 +1,6 @@
 /** @module The hub's HTTP surface: /api (REST) and /ws (live state), on Bun through Hono. */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { upgradeWebSocket, websocket } from "hono/bun";
 import { LOOPBACK, requireCaller, trustedCaller } from "../auth/local-auth.ts";
 import { type AuthRoutesOptions, authRoutes } from "../auth/routes.ts";
@@ -9,6 +10,10 @@ import { apiError } from "./errors.ts";
 import { restRoutes } from "./rest.ts";
 import { StaticApp } from "./static-app.ts";
 import { WsFanout } from "./ws.ts";
+
+/** Request body limits (docs/api/rest.md): a backup upload, and every other request. */
+export const BACKUP_BODY_LIMIT_BYTES = 512 * 1024 * 1024;
+export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface HubServer {
   app: Hono;
@@ -28,6 +33,14 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   const site = o.appDir ? new StaticApp(o.appDir) : null;
   const app = new Hono();
   app.use("*", crossSiteGuard({ hostNames: o.hostNames ?? (() => hub.settings.hubSettings().host_names) }));
+  const tooLarge = (limit: number) =>
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) => apiError(c, 413, "too_large", `the request body is larger than ${limit} bytes`),
+    });
+  const backupLimit = tooLarge(BACKUP_BODY_LIMIT_BYTES);
+  const otherLimit = tooLarge(BODY_LIMIT_BYTES);
+  app.use("/api/*", (c, next) => (c.req.method === "POST" && c.req.path === "/api/backup" ? backupLimit : otherLimit)(c, next));
   const kiosk = o.kioskAddresses ?? LOOPBACK;
   app.use("/api/*", requireCaller(hub.auth, kiosk));
   app.route("/api", authRoutes(hub.auth, o));
@@ -52,6 +65,10 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
       503,
     );
   });
-  app.onError((e, c) => apiError(c, 500, "internal", `the hub failed: ${e.message}`));
+  app.onError((e, c) => {
+    // A path or query with a broken %-escape cannot be decoded: the request's fault, not the hub's.
+    if (e instanceof URIError) return apiError(c, 400, "invalid_query", "the address has a broken %-escape");
+    return apiError(c, 500, "internal", `the hub failed: ${e.message}`);
+  });
   return { app, websocket, fanout };
 }

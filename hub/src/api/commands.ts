@@ -73,15 +73,4 @@ export function parseCommand(input: unknown): Parsed<ApiCommand> {
   return parseWith(ApiCommandSchema, input, "invalid_command", "command");
 }
 
-/** What a person may edit on a recorded shot. */
-export const ShotAnnotationsSchema = z
-  .object({
-    dose_g: z.number().min(1).max(100).nullable(),
-    yield_g: z.number().min(0).max(1000).nullable(),
-    rating: z.number().int().min(1).max(5).nullable(),
-    notes: z.string().max(4000).nullable(),
-    beans: z.string().max(200).nullable(),
-    grind: z.string().max(100).nullable(),
-  })
-  .partial()
-  .strict();
+export { ShotAnnotationsSchema } from "../shots/annotations.ts";

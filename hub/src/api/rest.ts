@@ -47,6 +47,8 @@ export function restRoutes(hub: Hub): Hono {
         link,
         scale: hub.scale?.health() ?? null,
         mqtt: hub.mqtt.status,
+        /** Stored settings the hub could not use as they are; each fell back alone (fix by saving it again). */
+        settings_problems: hub.settings.problems,
         uptime_s: Math.round((Date.now() - hub.startedAt) / 1000),
       },
       db === "ok" ? 200 : 503,
@@ -180,6 +182,11 @@ export function restRoutes(hub: Hub): Hono {
     const body = await jsonBody(c);
     if (body === NOT_JSON) return apiError(c, 400, "invalid_backup", "the upload is not JSON (cut short?)");
     const settings = (body as { settings?: { hub: Record<string, unknown>; controller: Record<string, number> } })?.settings;
+    const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+    if (!isObject(body)) return apiError(c, 400, "invalid_backup", "(backup): a BrewOS backup is a JSON object");
+    if (settings !== undefined && (!isObject(settings) || !isObject(settings.hub) || !isObject(settings.controller))) {
+      return apiError(c, 400, "invalid_backup", "settings: must be an object with hub and controller objects");
+    }
     const patch = settings ? Settings.patchFromView(settings) : null;
     const check = patch ? Settings.check(patch) : { ok: true as const };
     if (!check.ok) return apiError(c, 400, "invalid_backup", `settings: ${check.message}`);

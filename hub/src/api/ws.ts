@@ -14,7 +14,7 @@ import { parseCommand } from "./commands.ts";
 import { DeltaCoalescer, type PacedDelta } from "./delta-coalescer.ts";
 
 /** A sync push of 100 edits with long notes is the largest message a client sends. */
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** An unauthenticated socket must answer its challenge within this. */
 const AUTH_WAIT_MS = 15_000;
 /** Close codes (docs/api/websocket.md). */
@@ -151,13 +151,16 @@ export class WsFanout {
     if (!this.clients.has(key(ws))) return; // closed by a revocation; frames still in flight
     const text = typeof data === "string" ? data : null;
     if (text === null) return this.reply(ws, { type: "error", code: "invalid_message", message: "send JSON text frames" });
-    if (text.length > MAX_MESSAGE_BYTES)
+    if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES)
       return this.reply(ws, { type: "error", code: "too_large", message: `messages are at most ${MAX_MESSAGE_BYTES} bytes` });
     let msg: { type?: unknown; id?: unknown; command?: unknown };
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
       return this.reply(ws, { type: "error", code: "invalid_json", message: "the message is not JSON" });
+    }
+    if (msg?.id !== undefined && typeof msg.id !== "string" && typeof msg.id !== "number") {
+      return this.reply(ws, { type: "error", id: null, code: "invalid_message", message: "id must be a string or a number" });
     }
     const id = typeof msg?.id === "string" || typeof msg?.id === "number" ? msg.id : null;
     if (msg?.type === "resync") {

@@ -5,13 +5,13 @@
  * online; configs of entities that no longer exist are cleared), and commands on `…/set` topics
  * run through the same MachineControl as the app's, each answered on `<base>/result`.
  */
-import { readFileSync } from "node:fs";
 import { HeatingStrategy, MachineMode, MachineType } from "@brewos/protocol/uart";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { parseCommand } from "../api/commands.ts";
 import { Backoff } from "../controller-link/backoff.ts";
 import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
 import { enumNamer } from "../machine/enum-names.ts";
+import { checkCaFile } from "../settings/resources.ts";
 import type { HubSettings } from "../settings/schema.ts";
 import { availabilityTopic, discoveryConfigs, eventTopic, resultTopic, stateTopic, type Topics, topicsFor } from "./discovery.ts";
 import { type Action, ENTITY_BY_KEY, type StateDoc } from "./entities.ts";
@@ -109,13 +109,14 @@ export class MqttBridge {
     if (s.tls.enabled) {
       o.rejectUnauthorized = s.tls.verify;
       if (s.tls.ca_path) {
-        try {
-          o.ca = readFileSync(s.tls.ca_path);
-        } catch (e) {
-          this.status = { state: "off", broker: url, last_error: `cannot read the CA file ${s.tls.ca_path}: ${(e as Error).message}` };
-          this.log?.("warn", `mqtt: ${this.status.last_error}`);
+        const ca = checkCaFile(s.tls.ca_path);
+        if (!ca.ok) {
+          // A CA file that went missing or bad turns MQTT off alone, with the reason in /api/health.
+          this.status = { state: "off", broker: url, last_error: ca.message };
+          this.log?.("warn", `mqtt: ${ca.message}`);
           return;
         }
+        o.ca = ca.pem;
       }
     }
     this.status = { state: "connecting", broker: url, last_error: null };

@@ -1,6 +1,6 @@
 /** mDNS records built byte by byte and read back with an independent reader; nothing is sent. */
 import { describe, expect, test } from "bun:test";
-import { buildAnnouncement, type MdnsService, questionNames } from "./mdns.ts";
+import { buildAnnouncement, instanceLabel, MdnsAdvertiser, type MdnsService, questionNames } from "./mdns.ts";
 
 const service: MdnsService = {
   hostname: "brewos",
@@ -106,5 +106,28 @@ describe("mDNS advertisement", () => {
   test("bad names and addresses are refused", () => {
     expect(() => buildAnnouncement({ ...service, hostname: "x".repeat(64) })).toThrow(/1..63/);
     expect(() => buildAnnouncement({ ...service, ipv4: "300.1.1.1" })).toThrow(/IPv4/);
+  });
+});
+
+describe("machine names as instance labels", () => {
+  test("non-Latin and long names are cut at a character boundary to 63 bytes; the announcement builds", () => {
+    for (const machine of [
+      "☕".repeat(40),
+      "Кофемашина на кухне у окна, большая и красивая",
+      "家のエスプレッソマシン".repeat(3),
+      "é".repeat(40),
+      " \u0007 ",
+      "🙂".repeat(40),
+    ]) {
+      const label = instanceLabel(machine);
+      expect(new TextEncoder().encode(label).length).toBeLessThanOrEqual(63);
+      expect(label.length).toBeGreaterThan(0);
+      expect(label).not.toContain("\uFFFD");
+      expect(
+        () => new MdnsAdvertiser({ hostname: "brewos", instance: machine, port: 8080, ipv4: "192.168.1.20", https: false, txt: {} }),
+      ).not.toThrow();
+    }
+    expect(instanceLabel(" \u0007 ")).toBe("BrewOS");
+    expect(instanceLabel("Kitchen")).toBe("Kitchen");
   });
 });

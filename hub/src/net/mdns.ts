@@ -24,6 +24,25 @@ const CACHE_FLUSH = 0x8000;
 const HOST_TTL_S = 120;
 const SERVICE_TTL_S = 4500;
 
+/**
+ * A service instance name as one DNS label: UTF-8 is allowed there, but at most 63 bytes, so a
+ * long or non-Latin machine name is cut at a character boundary (never refused: it is a label
+ * for people browsing the network). Control characters become spaces; empty falls back.
+ */
+export function instanceLabel(text: string, fallback = "BrewOS"): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
+  let out = "";
+  let bytes = 0;
+  for (const ch of clean) {
+    const n = new TextEncoder().encode(ch).length;
+    if (bytes + n > 63) break;
+    out += ch;
+    bytes += n;
+  }
+  return out.trim() || fallback;
+}
+
 function name(labels: string[]): number[] {
   const out: number[] = [];
   for (const l of labels) {
@@ -99,7 +118,11 @@ export class MdnsAdvertiser {
   private readonly packet: Uint8Array;
   private readonly ours: Set<string>;
 
-  constructor(private readonly s: MdnsService) {
+  private readonly s: MdnsService;
+
+  constructor(service: MdnsService) {
+    this.s = { ...service, instance: instanceLabel(service.instance) };
+    const s = this.s;
     this.packet = buildAnnouncement(s);
     this.ours = new Set(
       [`${s.hostname}.local`, serviceType(s).join("."), [s.instance, ...serviceType(s)].join(".")].map((x) => x.toLowerCase()),

@@ -5,8 +5,10 @@
  */
 import type { Database } from "bun:sqlite";
 import { AckResult, CONFIG_KEYS } from "@brewos/protocol/uart";
+import type { z } from "zod";
 import type { ControllerLink } from "../controller-link/controller-link.ts";
 import { enumNamer } from "../machine/enum-names.ts";
+import { checkCaFile, checkHttpsFiles } from "./resources.ts";
 import { HubSettings, SECRETS, SettingsPatch } from "./schema.ts";
 import type { SecretBox } from "./secret-box.ts";
 
@@ -38,8 +40,17 @@ export class Settings {
   ) {
     const sections: Record<string, unknown> = {};
     for (const r of db.query<{ scope: string; key: string; value: string }, []>("SELECT scope, key, value FROM settings").all()) {
-      if (r.scope === "hub") sections[r.key] = JSON.parse(r.value);
-      else this.controller.set(r.key, Number(r.value));
+      if (r.scope === "controller") {
+        const v = Number(r.value);
+        if (Number.isInteger(v)) this.controller.set(r.key, v);
+        else this.problem(`controller.${r.key}`, `stored value "${r.value.slice(0, 40)}" is not a number; not pushed`);
+        continue;
+      }
+      try {
+        sections[r.key] = JSON.parse(r.value);
+      } catch {
+        this.problem(r.key, "stored value is damaged (not JSON); using defaults for this section until it is saved again");
+      }
     }
     for (const [section, field] of SECRETS) {
       const s = sections[section] as Record<string, unknown> | undefined;
@@ -47,17 +58,38 @@ export class Settings {
       try {
         s[field] = this.secrets.unseal(s[field] as string);
       } catch {
-        this.log?.("warn", `the stored ${section}.${field} cannot be unsealed with this data folder's key; enter it again`);
+        this.problem(`${section}.${field}`, "cannot be unsealed with this data folder's key; enter it again");
         s[field] = "";
       }
     }
-    const parsed = HubSettings.safeParse(sections);
-    if (parsed.success) this.hub = parsed.data;
-    else {
-      // Stored by an older hub with other limits: keep what still validates, default the rest.
-      this.log?.("warn", `stored hub settings did not validate (${parsed.error.issues[0]?.message}); using defaults where needed`);
-      this.hub = HubSettings.parse({});
+    // Each section on its own: one stored by an older hub with other limits, or damaged, falls back
+    // to its defaults alone (and is reported); the others — the MQTT password among them — stay.
+    const shape = HubSettings.shape as Record<string, z.ZodType>;
+    const good: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(sections)) {
+      const schema = shape[key];
+      if (!schema) {
+        this.problem(key, "not a setting of this hub version; ignored (kept on disk)");
+        continue;
+      }
+      const r = schema.safeParse(value);
+      if (r.success) good[key] = value;
+      else
+        this.problem(
+          key,
+          `stored value does not validate (${r.error.issues[0]?.path.join(".") || key}: ${r.error.issues[0]?.message}); using defaults for this section until it is saved again`,
+        );
     }
+    this.hub = HubSettings.parse(good);
+  }
+
+  /** Stored settings that could not be used as they are (shown in /api/health and the app). */
+  readonly problems: { setting: string; message: string }[] = [];
+
+  /** Report a stored setting that cannot be used (at start: a certificate that went bad). */
+  problem(setting: string, message: string): void {
+    this.problems.push({ setting, message });
+    this.log?.("warn", `settings: ${setting}: ${message}`);
   }
 
   /** The hub's settings for its own use (secrets included). */
@@ -125,6 +157,14 @@ export class Settings {
       const message = "mqtt.username: a password needs a user name (MQTT sends no password without one)";
       return { ok: false, code: "invalid_settings", message, issues: [{ path: "hub.mqtt.username", message }] };
     }
+    const files = checkNamedFiles(hubOk.data, sent);
+    if (files)
+      return {
+        ok: false,
+        code: "invalid_settings",
+        message: `${files.path}: ${files.message}`,
+        issues: [{ path: `hub.${files.path}`, message: files.message }],
+      };
     const sentPassword = (sent.mqtt as { password?: unknown } | undefined)?.password !== undefined;
     if (this.hub.mqtt.password !== "" && !sentPassword && mqttDestination(hubOk.data) !== mqttDestination(this.hub)) {
       if ((o.newDestination ?? "refuse") === "refuse") {
@@ -158,7 +198,10 @@ export class Settings {
     }
     const now = Date.now();
     this.db.transaction(() => {
+      // Only the sections this change touched: a section that fell back to its defaults at start
+      // keeps its stored value until the owner saves that section.
       for (const [k, v] of Object.entries(hubOk.data)) {
+        if (!(k in sent)) continue;
         this.db
           .query(
             "INSERT INTO settings (scope, key, value, updated_at_ms) VALUES ('hub', $k, $v, $now) ON CONFLICT (scope, key) DO UPDATE SET value = $v, updated_at_ms = $now",
@@ -175,6 +218,11 @@ export class Settings {
     })();
     this.hub = hubOk.data;
     for (const [k, v] of ctl) this.controller.set(k, v);
+    for (let i = this.problems.length - 1; i >= 0; i--) {
+      const p = this.problems[i] as { setting: string };
+      const section = p.setting.split(".")[0] as string;
+      if (section in sent || (section === "controller" && ctl.some(([n]) => p.setting === `controller.${n}`))) this.problems.splice(i, 1);
+    }
     for (const l of this.changeListeners) l(this.hub);
     return { ok: true, pushed: live };
   }
@@ -218,6 +266,19 @@ export class Settings {
       return { ok: false, code: "link_down", message: `controller.${name}: ${(e as Error).message}` };
     }
   }
+}
+
+/** Files named by the sections this change sends, read and parsed now (a bad one is refused, not found at the next start). */
+function checkNamedFiles(h: HubSettings, sent: Record<string, unknown>): { path: string; message: string } | null {
+  if ("mqtt" in sent && h.mqtt.tls.enabled && h.mqtt.tls.ca_path) {
+    const r = checkCaFile(h.mqtt.tls.ca_path);
+    if (!r.ok) return { path: "mqtt.tls.ca_path", message: r.message };
+  }
+  if ("https" in sent && h.https.cert_path && h.https.key_path) {
+    const r = checkHttpsFiles(h.https.cert_path, h.https.key_path);
+    if (!r.ok) return { path: "https.cert_path", message: r.message };
+  }
+  return null;
 }
 
 const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -7,10 +7,25 @@
 import type { Database } from "bun:sqlite";
 import { ProfileError, parseProfile } from "@brewos/protocol/profile";
 import { z } from "zod";
+import { ShotAnnotationsSchema } from "../shots/annotations.ts";
 import { decodeSamples } from "./samples-codec.ts";
 
 export const BACKUP_FORMAT = "brewos-hub-backup";
 export const BACKUP_VERSION = 1;
+
+/** A JSON text whose value passes `schema` (what the hub itself writes in that column). */
+const jsonText = (schema: z.ZodType, what: string) =>
+  z.string().refine(
+    (t) => {
+      try {
+        return schema.safeParse(JSON.parse(t)).success;
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be ${what} as JSON text` },
+  );
+const HLC_OR_MS = z.union([z.string().max(64), z.number()]);
 
 const ShotRow = z.strictObject({
   id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
@@ -19,25 +34,28 @@ const ShotRow = z.strictObject({
   shot_token: z.int(),
   source: z.string().max(32),
   profile_slot: z.int().nullable(),
-  profile_json: z.string().nullable(),
-  dose_g: z.number().nullable(),
-  target_g: z.number().nullable(),
+  profile_json: jsonText(z.record(z.string(), z.unknown()), "a profile object").nullable(),
+  // The same limits as a person's edit (PATCH /api/shots/:id, sync), so a backup can hold nothing
+  // the app could not have entered.
+  // (dose and target may also be 0–100 g / 0–500 g as the controller recorded them).
+  dose_g: z.number().min(0).max(100).nullable(),
+  target_g: z.number().min(0).max(500).nullable(),
   duration_ms: z.int().nullable(),
   stop_reason: z.string().max(64).nullable(),
-  end_flags: z.string(),
+  end_flags: jsonText(z.array(z.string().max(64)).max(32), "a list of flag names"),
   volume_ml: z.number().nullable(),
   final_weight_g: z.number().nullable(),
   max_pressure_bar: z.number().nullable(),
   mean_brew_c: z.number().nullable(),
   /** Absent in backups made before the hub measured it. */
   settled_weight_g: z.number().nullable().default(null),
-  yield_g: z.number().nullable().default(null),
+  yield_g: ShotAnnotationsSchema.shape.yield_g.unwrap().default(null),
   sample_count: z.int().min(0),
-  rating: z.int().min(1).max(5).nullable(),
-  notes: z.string().nullable(),
-  beans: z.string().nullable(),
-  grind: z.string().nullable(),
-  field_clocks: z.string(),
+  rating: ShotAnnotationsSchema.shape.rating.unwrap(),
+  notes: ShotAnnotationsSchema.shape.notes.unwrap(),
+  beans: ShotAnnotationsSchema.shape.beans.unwrap(),
+  grind: ShotAnnotationsSchema.shape.grind.unwrap(),
+  field_clocks: jsonText(z.record(z.string().max(32), HLC_OR_MS), "an object of field clocks"),
   updated_at_ms: z.int(),
   /** Sample chunks, base64, in order. */
   samples: z.array(z.base64()),

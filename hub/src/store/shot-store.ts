@@ -8,6 +8,7 @@ import type { Database } from "bun:sqlite";
 import type { ShotRecord, ShotStatus } from "@brewos/protocol/api";
 import { uuidv7 } from "@brewos/protocol/sync";
 import { decodeSamples, encodeSamples, type Sample } from "./samples-codec.ts";
+import { isStringList, storedJson } from "./stored-json.ts";
 
 /** What is known when a shot starts. */
 export type ShotBegin = Pick<
@@ -40,7 +41,7 @@ const COLUMNS =
   "id, server_seq, status, started_at_ms, shot_token, source, profile_slot, profile_json, dose_g, target_g, duration_ms, stop_reason, end_flags, volume_ml, final_weight_g, max_pressure_bar, mean_brew_c, settled_weight_g, yield_g, sample_count, rating, notes, beans, grind, updated_at_ms";
 
 function toRecord(r: Row): ShotRecord {
-  return { ...r, end_flags: JSON.parse(r.end_flags) as string[] };
+  return { ...r, end_flags: storedJson<string[]>(r.end_flags, [], isStringList) };
 }
 
 export class ShotStore {

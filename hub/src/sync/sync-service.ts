@@ -21,6 +21,7 @@ import {
   type SyncServerMessage,
 } from "@brewos/protocol/sync";
 import type { ShotStore } from "../store/shot-store.ts";
+import { isPlainObject, isStringList, storedJson } from "../store/stored-json.ts";
 
 interface Mutation {
   mutation_id: number;
@@ -62,7 +63,7 @@ const COLUMNS =
 
 /** Clocks written before sync existed were plain milliseconds: read them as the oldest clock of that millisecond. */
 export function readClocks(json: string): FieldClocks {
-  const raw = JSON.parse(json) as Record<string, string | number>;
+  const raw = storedJson<Record<string, string | number>>(json, {}, isPlainObject);
   const out: FieldClocks = {};
   for (const f of EDITABLE_FIELDS) {
     const v = raw[f];
@@ -73,12 +74,8 @@ export function readClocks(json: string): FieldClocks {
 }
 
 function toSyncRow(r: DbRow): SyncRow {
-  let profileName: string | null = null;
-  try {
-    profileName = r.profile_json ? ((JSON.parse(r.profile_json) as { name?: string }).name ?? null) : null;
-  } catch {
-    profileName = null;
-  }
+  const name = storedJson<{ name?: unknown }>(r.profile_json, {}, isPlainObject).name;
+  const profileName = typeof name === "string" ? name : null;
   return {
     id: r.id,
     server_seq: r.server_seq,
@@ -87,7 +84,7 @@ function toSyncRow(r: DbRow): SyncRow {
     started_at_ms: r.started_at_ms,
     duration_ms: r.duration_ms,
     stop_reason: r.stop_reason,
-    end_flags: JSON.parse(r.end_flags) as string[],
+    end_flags: storedJson<string[]>(r.end_flags, [], isStringList),
     profile_slot: r.profile_slot,
     profile_name: profileName,
     target_g: r.target_g,

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHubServer, type HubServerOptions } from "../api/app.ts";
+import { BACKUP_BODY_LIMIT_BYTES, createHubServer, type HubServerOptions } from "../api/app.ts";
 import type { TransportFactory } from "../controller-link/transport.ts";
 import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
 import { tcpTransport } from "../controller-link/transports/tcp.ts";
@@ -77,6 +77,7 @@ async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattC
       return res;
     },
     websocket: server.websocket,
+    maxRequestBodySize: BACKUP_BODY_LIMIT_BYTES + 1024 * 1024,
   });
   const stop = async () => {
     server.fanout.stop();
