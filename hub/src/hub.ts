@@ -28,6 +28,7 @@ import { openDatabase } from "./store/db.ts";
 import { deviceId } from "./store/device-id.ts";
 import { ShotRecorder } from "./store/shot-recorder.ts";
 import { type ShotRecord, ShotStore } from "./store/shot-store.ts";
+import { StorageHealth } from "./store/storage-health.ts";
 import { SyncService } from "./sync/sync-service.ts";
 
 export const HUB_VERSION = { major: 0, minor: 1, patch: 0 };
@@ -61,6 +62,8 @@ export class Hub {
   readonly profiles: ProfileSlots;
   readonly profileLibrary: ProfileLibrary;
   readonly autotune = new AutotuneResults();
+  /** Free space and failed writes of the data folder (a full disk never stops the machine). */
+  readonly storage: StorageHealth;
   /** This hub's stable id (MQTT topics, Home Assistant unique ids, sync). */
   readonly deviceId: string;
   /** The hub's hybrid logical clock (edits made on the hub, and every clock phones send). */
@@ -83,13 +86,14 @@ export class Hub {
     // The data folder and every file in it are the hub user's alone (history, notes, secrets).
     mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
     chmodSync(o.dataDir, 0o700);
+    this.storage = new StorageHealth(o.dataDir, o.log);
     this.db = openDatabase(join(o.dataDir, "hub.sqlite"));
     this.deviceId = deviceId(this.db);
     const lastClock = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'hlc'").get()?.value ?? null;
     this.clock = new Hlc(`0000${this.deviceId}`, lastClock);
     this.shots = new ShotStore(this.db);
     this.sync = new SyncService(this.db, this.shots, this.clock, this.deviceId);
-    this.interruptedAtStart = this.shots.markInterrupted();
+    this.interruptedAtStart = this.storage.write("marking interrupted shots", () => this.shots.markInterrupted(), 0);
     const speed = o.speed ?? 1;
     let control: MachineControl | null = null;
     this.link = new ControllerLink({
@@ -135,6 +139,7 @@ export class Hub {
         return { profile_json: p ? JSON.stringify(p) : null, dose_g: i.dose_g, target_g: i.target_g };
       },
       weightG: () => this.scaleBridge?.weightG() ?? null,
+      storage: this.storage,
       ...(o.log ? { log: o.log } : {}),
     });
     const configured = (key: number) => this.link.config.get(key) ?? CONFIG_KEYS.find((k) => k.id === key)?.default ?? 0;
@@ -161,7 +166,7 @@ export class Hub {
     this.control.onCommand(() => this.scheduler.noteActivity());
     // The settled cup weight arrives seconds after the shot's record: store it and tell the apps.
     this.scaleBridge?.onSettled((token, grams) => {
-      const shot = this.shots.setSettledWeight(token, grams);
+      const shot = this.storage.write("storing a settled weight", () => this.shots.setSettledWeight(token, grams), null);
       if (shot) this.shotChanged(shot);
     });
     this.mqtt = new MqttBridge(this, this.deviceId, o.log);
@@ -199,11 +204,16 @@ export class Hub {
       scale.onReading((r) => this.model.setScale(true, r.grams, r.rx_ms));
       scale.start();
     }
+    this.storage.start();
     this.applyRetention();
-    this.energyTimer = setInterval(() => this.energy.flush(), 60_000);
+    this.energyTimer = setInterval(() => this.storage.write("counting energy", () => this.energy.flush(), undefined), 60_000);
     // Deleted shots stay as tombstones for 90 days so every phone hears of the delete; then they go.
     const collect = () => {
-      const n = this.sync.collectTombstones(Date.now() - TOMBSTONE_DAYS * 86_400_000);
+      const n = this.storage.write(
+        "removing old tombstones",
+        () => this.sync.collectTombstones(Date.now() - TOMBSTONE_DAYS * 86_400_000),
+        0,
+      );
       if (n > 0) this.log?.("info", `sync: ${n} deleted shot(s) older than ${TOMBSTONE_DAYS} days removed`);
     };
     collect();
@@ -214,7 +224,7 @@ export class Hub {
 
   private applyRetention(): void {
     const r = this.settings.hubSettings().retention;
-    if (r.keep_days > 0 || r.keep_count > 0) this.shots.prune(r);
+    if (r.keep_days > 0 || r.keep_count > 0) this.storage.write("applying retention", () => this.shots.prune(r), 0);
   }
 
   async stop(): Promise<void> {
@@ -222,7 +232,8 @@ export class Hub {
     if (this.tombstoneTimer) clearInterval(this.tombstoneTimer);
     this.scheduler.stop();
     await this.mqtt.stop();
-    this.energy.flush();
+    this.storage.write("counting energy", () => this.energy.flush(), undefined);
+    this.storage.stop();
     this.recorder.stop();
     this.scaleBridge?.stop();
     await this.scale?.stop();

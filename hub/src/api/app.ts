@@ -5,6 +5,7 @@ import { upgradeWebSocket, websocket } from "hono/bun";
 import { LOOPBACK, requireCaller, trustedCaller } from "../auth/local-auth.ts";
 import { type AuthRoutesOptions, authRoutes } from "../auth/routes.ts";
 import type { Hub } from "../hub.ts";
+import { isStorageError } from "../store/storage-health.ts";
 import { type CrossSiteOptions, crossSiteGuard } from "./cross-site.ts";
 import { apiError } from "./errors.ts";
 import { restRoutes } from "./rest.ts";
@@ -68,6 +69,10 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   app.onError((e, c) => {
     // A path or query with a broken %-escape cannot be decoded: the request's fault, not the hub's.
     if (e instanceof URIError) return apiError(c, 400, "invalid_query", "the address has a broken %-escape");
+    if (isStorageError(e)) {
+      hub.storage.failed(`${c.req.method} ${c.req.path}`, e);
+      return apiError(c, 507, "storage_full", "the hub's disk is full: nothing was changed; free space or keep fewer shots (Settings)");
+    }
     return apiError(c, 500, "internal", `the hub failed: ${e.message}`);
   });
   return { app, websocket, fanout };

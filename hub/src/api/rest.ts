@@ -39,7 +39,8 @@ export function restRoutes(hub: Hub): Hono {
     } catch (e) {
       db = (e as Error).message;
     }
-    const status = db !== "ok" ? "failing" : link.state === "up" ? "ok" : "degraded";
+    const storage = hub.storage.status();
+    const status = db !== "ok" ? "failing" : link.state === "up" && storage.state === "ok" ? "ok" : "degraded";
     return c.json(
       {
         status,
@@ -47,6 +48,7 @@ export function restRoutes(hub: Hub): Hono {
         link,
         scale: hub.scale?.health() ?? null,
         mqtt: hub.mqtt.status,
+        storage,
         /** Stored settings the hub could not use as they are; each fell back alone (fix by saving it again). */
         settings_problems: hub.settings.problems,
         uptime_s: Math.round((Date.now() - hub.startedAt) / 1000),

@@ -10,6 +10,7 @@ import { SyncClientMessage } from "@brewos/protocol/sync/messages";
 import type { WSContext } from "hono/ws";
 import type { Caller } from "../auth/local-auth.ts";
 import type { Hub } from "../hub.ts";
+import { isStorageError } from "../store/storage-health.ts";
 import { parseCommand } from "./commands.ts";
 import { DeltaCoalescer, type PacedDelta } from "./delta-coalescer.ts";
 
@@ -145,7 +146,22 @@ export class WsFanout {
     ws.close(WS_CLOSE.unauthenticated, "not signed in");
   }
 
+  /** One message from a socket; a failure answers that socket and never reaches the process. */
   async message(ws: WSContext, data: unknown): Promise<void> {
+    try {
+      await this.handle(ws, data);
+    } catch (e) {
+      const full = isStorageError(e);
+      if (full) this.hub.storage.failed("a /ws message", e);
+      this.reply(ws, {
+        type: "error",
+        code: full ? "storage_full" : "internal",
+        message: full ? "the hub's disk is full: nothing was changed" : `the hub failed: ${(e as Error).message}`,
+      });
+    }
+  }
+
+  private async handle(ws: WSContext, data: unknown): Promise<void> {
     const w = this.waiting.get(key(ws));
     if (w) return this.authenticate(ws, w, typeof data === "string" ? data : "");
     if (!this.clients.has(key(ws))) return; // closed by a revocation; frames still in flight

@@ -64,7 +64,11 @@ export class PairedApps {
     const t = this.now();
     if (t - (this.seenWritten.get(id) ?? 0) < SEEN_WRITE_MS) return;
     this.seenWritten.set(id, t);
-    this.db.query("UPDATE paired_apps SET last_seen_ms = $t WHERE id = $id").run({ id, t });
+    try {
+      this.db.query("UPDATE paired_apps SET last_seen_ms = $t WHERE id = $id").run({ id, t });
+    } catch {
+      // Best effort: "last seen" must never fail the request it was noted for (a full disk).
+    }
   }
 
   revoke(id: string): boolean {

@@ -20,6 +20,9 @@ export interface StateDoc {
   eco: "ON" | "OFF";
   controller_connected: "ON" | "OFF";
   scale_connected: "ON" | "OFF";
+  /** The hub's disk: ok, low (under the free-space threshold) or full (writes refused). */
+  storage: "ok" | "low" | "full";
+  storage_problem: "ON" | "OFF";
   brew_c: number;
   steam_c: number;
   brew_setpoint_c: number;
@@ -170,6 +173,15 @@ export const ENTITIES: readonly Entity[] = [
     device_class: "connectivity",
     entity_category: "diagnostic",
   },
+  {
+    key: "storage_problem",
+    component: "binary_sensor",
+    name: "Hub storage problem",
+    field: "storage_problem",
+    device_class: "problem",
+    entity_category: "diagnostic",
+  },
+  { key: "storage", component: "sensor", name: "Hub storage", field: "storage", entity_category: "diagnostic", icon: "mdi:harddisk" },
   {
     key: "power",
     component: "switch",

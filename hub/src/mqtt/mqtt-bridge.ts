@@ -61,6 +61,7 @@ export class MqttBridge {
         this.scheduleState();
         this.watchEvents(d.changes);
       }),
+      this.hub.storage.onChange(() => this.scheduleState()),
       this.hub.recorder.onRecorded((shot) => {
         this.statsCache = null;
         this.publishEvent("shot_ended", {
@@ -221,6 +222,8 @@ export class MqttBridge {
       eco: on((d.flags & 1) !== 0),
       controller_connected: on(s.link === "up"),
       scale_connected: on(s.scale_connected),
+      storage: this.hub.storage.status().state,
+      storage_problem: on(this.hub.storage.status().state !== "ok"),
       brew_c: s.brew_c,
       steam_c: s.steam_c,
       brew_setpoint_c: d.brew_setpoint_cdeg / 100,

@@ -2,12 +2,15 @@
  * @module Records every shot, commanded or lever-started, from the controller's own events and
  * telemetry at full rate. Samples are checkpointed to disk every `checkpointMs` (default 1 s), so a
  * crash loses at most that much; the finished record is committed before `onRecorded` fires, so
- * whoever announces a shot can always read it back.
+ * whoever announces a shot can always read it back. When the disk refuses writes (full), the shot
+ * is kept in memory — samples, summary and all — and written at the next checkpoint that works;
+ * the machine and the link never notice.
  */
 import { ShotEndFlags, ShotSource, StopReason, TelemetryFlags, type UartMessage } from "@brewos/protocol/uart";
 import { enumNamer, flagNames } from "../machine/enum-names.ts";
 import type { Sample } from "./samples-codec.ts";
-import type { ShotRecord, ShotStore } from "./shot-store.ts";
+import type { ShotBegin, ShotRecord, ShotStore, ShotSummary } from "./shot-store.ts";
+import type { StorageHealth } from "./storage-health.ts";
 
 export interface ShotContext {
   profile_json: string | null;
@@ -22,6 +25,8 @@ export interface RecorderOptions {
   /** Latest cup weight in grams from the scale, or null with no scale. */
   weightG?: () => number | null;
   checkpointMs?: number;
+  /** Where write failures for lack of space are reported (without it they throw). */
+  storage?: StorageHealth;
   now?: () => number;
   log?: (level: "info" | "warn", text: string) => void;
 }
@@ -30,15 +35,28 @@ const sourceName = enumNamer(ShotSource);
 const stopName = enumNamer(StopReason);
 
 interface Open {
-  id: string;
+  /** Null until its row could be written. */
+  id: string | null;
+  begin: ShotBegin;
   token: number;
   /** Controller uptime when the shot started: a hello with less means it restarted since. */
   startUptimeMs: number;
+  /** Samples not on disk yet. */
   buffer: Sample[];
 }
 
+/** A finished shot the disk has not taken yet. */
+interface Waiting {
+  open: Open;
+  summary: ShotSummary;
+}
+
+/** Finished shots kept in memory at most while the disk is full (each is a few hundred KB at most). */
+const MAX_WAITING = 50;
+
 export class ShotRecorder {
   private open: Open | null = null;
+  private readonly waiting: Waiting[] = [];
   private readonly listeners = new Set<(r: ShotRecord) => void>();
   private readonly timer: ReturnType<typeof setInterval>;
 
@@ -61,7 +79,7 @@ export class ShotRecorder {
       case "shot_started": {
         if (this.open) this.abandon("a new shot started before the last one ended");
         const ctx = this.o.contextFor?.(m.shot_token, m.profile_slot) ?? null;
-        const id = this.o.store.begin({
+        const begin: ShotBegin = {
           started_at_ms: (this.o.now ?? Date.now)(),
           shot_token: m.shot_token,
           source: sourceName(m.source),
@@ -69,8 +87,9 @@ export class ShotRecorder {
           profile_json: ctx?.profile_json ?? null,
           dose_g: ctx?.dose_g ?? null,
           target_g: ctx?.target_g ?? null,
-        });
-        this.open = { id, token: m.shot_token, startUptimeMs: m.uptime_ms, buffer: [] };
+        };
+        this.open = { id: null, begin, token: m.shot_token, startUptimeMs: m.uptime_ms, buffer: [] };
+        this.ensureRow(this.open);
         break;
       }
       case "telemetry": {
@@ -96,16 +115,26 @@ export class ShotRecorder {
         if (!this.open || this.open.token !== m.shot_token) break;
         const o = this.open;
         this.open = null;
-        const rec = this.o.store.finish(o.id, o.buffer, {
-          duration_ms: m.duration_ms,
-          stop_reason: stopName(m.stop_reason),
-          end_flags: flagNames(ShotEndFlags, m.flags),
-          volume_ml: m.pumped_volume_ul / 1000,
-          final_weight_g: m.last_weight_dg > 0 ? m.last_weight_dg / 10 : null,
-          max_pressure_bar: m.max_pressure_mbar / 1000,
-          mean_brew_c: m.mean_brew_temp_cdeg / 100,
+        this.waiting.push({
+          open: o,
+          summary: {
+            duration_ms: m.duration_ms,
+            stop_reason: stopName(m.stop_reason),
+            end_flags: flagNames(ShotEndFlags, m.flags),
+            volume_ml: m.pumped_volume_ul / 1000,
+            final_weight_g: m.last_weight_dg > 0 ? m.last_weight_dg / 10 : null,
+            max_pressure_bar: m.max_pressure_mbar / 1000,
+            mean_brew_c: m.mean_brew_temp_cdeg / 100,
+          },
         });
-        for (const l of this.listeners) l(rec);
+        if (this.waiting.length > MAX_WAITING) {
+          const lost = this.waiting.shift();
+          this.o.log?.(
+            "warn",
+            `shot of ${new Date(lost?.open.begin.started_at_ms ?? 0).toISOString()} dropped: the disk has been full for ${MAX_WAITING} shots`,
+          );
+        }
+        this.flushWaiting();
         break;
       }
       default:
@@ -123,17 +152,52 @@ export class ShotRecorder {
     this.checkpoint();
   }
 
+  /** Finished shots still waiting for the disk. */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
+  /** A storage write: reported (not thrown) when the disk is full. */
+  private write(what: string, fn: () => void): boolean {
+    if (!this.o.storage) {
+      fn();
+      return true;
+    }
+    return this.o.storage.write(what, () => (fn(), true), false);
+  }
+
+  private ensureRow(o: Open): boolean {
+    if (o.id !== null) return true;
+    return this.write("starting a shot record", () => {
+      o.id = this.o.store.begin(o.begin);
+    });
+  }
+
+  private flushWaiting(): void {
+    while (this.waiting.length > 0) {
+      const w = this.waiting[0] as Waiting;
+      if (!this.ensureRow(w.open)) break;
+      let rec: ShotRecord | null = null;
+      if (!this.write("finishing a shot record", () => (rec = this.o.store.finish(w.open.id as string, w.open.buffer, w.summary)))) break;
+      this.waiting.shift();
+      if (this.o.storage) this.o.storage.waitingShots = this.waiting.length;
+      for (const l of this.listeners) l(rec as unknown as ShotRecord);
+    }
+    if (this.o.storage) this.o.storage.waitingShots = this.waiting.length;
+  }
+
   private checkpoint(): void {
-    if (!this.open || this.open.buffer.length === 0) return;
-    const chunk = this.open.buffer;
-    this.open.buffer = [];
-    this.o.store.appendSamples(this.open.id, chunk);
+    this.flushWaiting();
+    const o = this.open;
+    if (!o || o.buffer.length === 0 || !this.ensureRow(o)) return;
+    const chunk = o.buffer;
+    if (this.write("checkpointing shot samples", () => this.o.store.appendSamples(o.id as string, chunk))) o.buffer = [];
   }
 
   private abandon(why: string): void {
     this.checkpoint();
     this.o.log?.("warn", `shot ${this.open?.id}: ${why}; kept as interrupted`);
     this.open = null;
-    this.o.store.markInterrupted();
+    this.write("marking a shot interrupted", () => this.o.store.markInterrupted());
   }
 }

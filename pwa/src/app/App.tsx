@@ -7,6 +7,7 @@ import { useMachine } from "../connection/machine-store.ts";
 import { Dashboard } from "../features/dashboard/Dashboard.tsx";
 import { usePreferences } from "../shared/preferences.ts";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
+import { HubAlerts } from "./HubAlerts.tsx";
 import { InstallButton } from "./InstallButton.tsx";
 import { Link, usePath } from "./router.tsx";
 import { SecureContextNotice } from "./SecureContextNotice.tsx";
@@ -86,6 +87,7 @@ export function App() {
         <InstallButton />
       </header>
       <SecureContextNotice />
+      <HubAlerts />
       <UpdatePrompt />
       <main>
         <Suspense fallback={<p className="muted">Loading…</p>}>

@@ -99,7 +99,12 @@ export const hubApi = {
       body: JSON.stringify(patch),
     }),
   health: () =>
-    hubFetch<{ status: string; mqtt: { state: string; broker: string | null; last_error: string | null } | null }>("/api/health"),
+    hubFetch<{
+      status: string;
+      mqtt: { state: string; broker: string | null; last_error: string | null } | null;
+      storage?: { state: "ok" | "low" | "full"; free_bytes: number | null; last_error: string | null; shots_waiting: number };
+      settings_problems?: { setting: string; message: string }[];
+    }>("/api/health"),
   controllerKeys: () => hubFetch<{ keys: ControllerKey[] }>("/api/settings/controller"),
   autotune: () => hubFetch<{ brew: AutotuneResult | null; steam: AutotuneResult | null }>("/api/autotune"),
   maintenanceDone: (kind: string) => hubFetch<{ ok: true }>("/api/maintenance", { method: "POST", body: JSON.stringify({ kind }) }),
