@@ -79,10 +79,13 @@ export class Hub {
   private readonly log: HubOptions["log"];
   private readonly shotUpdateListeners = new Set<(shot: ShotRecord) => void>();
   readonly startedAt = Date.now();
+  /** The data folder (database, keys, staging files). */
+  readonly dataDir: string;
   readonly interruptedAtStart: number;
 
   constructor(o: HubOptions) {
     this.log = o.log;
+    this.dataDir = o.dataDir;
     // The data folder and every file in it are the hub user's alone (history, notes, secrets).
     mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
     chmodSync(o.dataDir, 0o700);

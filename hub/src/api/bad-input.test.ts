@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatBackup, parseBackup } from "../testing/backup-file.ts";
 import { hubOnDisk } from "../testing/hub-on-disk.ts";
 import { openSocket } from "../testing/paired-app.ts";
 import { recordShot } from "../testing/shots.ts";
@@ -28,9 +29,9 @@ async function answer(r: Response): Promise<string> {
 
 describe("backups that would have poisoned the store", () => {
   test("non-JSON end_flags, field_clocks or profile_json, and over-long notes are refused naming the place; nothing is written", async () => {
-    const good = (await (await fetch(`${h.base}/api/backup`)).json()) as { shots: Record<string, unknown>[] };
+    const good = parseBackup(await (await fetch(`${h.base}/api/backup`)).text());
     recordShot(h.hub.shots, { shot_token: 7 });
-    const backup = (await (await fetch(`${h.base}/api/backup`)).json()) as { shots: Record<string, unknown>[] };
+    const backup = parseBackup(await (await fetch(`${h.base}/api/backup`)).text());
     const before = h.hub.shots.list(500).length;
     const shot = backup.shots[0] as Record<string, unknown>;
     const other = { ...shot, id: "01900000-0000-7000-8000-000000000001" };
@@ -41,7 +42,7 @@ describe("backups that would have poisoned the store", () => {
       ["profile_json", "[1,2"],
       ["notes", "x".repeat(4001)],
     ] as const) {
-      const r = await post("/api/backup", JSON.stringify({ ...backup, shots: [{ ...other, [field]: value }] }));
+      const r = await post("/api/backup", formatBackup({ ...backup, shots: [{ ...other, [field]: value }], end: { shots: 1 } }));
       const e = ((await r.clone().json()) as { error: { message: string } }).error;
       expect(`${field}: ${await answer(r)}`).toBe(`${field}: 400 invalid_backup`);
       expect(e.message).toContain(field);

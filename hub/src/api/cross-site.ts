@@ -76,7 +76,8 @@ export function crossSiteGuard(o: CrossSiteOptions = {}): MiddlewareHandler {
     }
     if (NEEDS_JSON.has(method)) {
       const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-      if (type !== "application/json") {
+      // NDJSON (a streamed backup) is no "simple" type either: a page on another site cannot send it without a preflight.
+      if (type !== "application/json" && type !== "application/x-ndjson") {
         return apiError(c, 415, "json_required", "send the body as JSON with Content-Type: application/json");
       }
     }

@@ -3,6 +3,7 @@
  * ApiErrorBody with a code from docs/api/errors.md.
  */
 
+import { join } from "node:path";
 import { type Profile, ProfileError, parseProfile } from "@brewos/protocol/profile";
 import { PROTOCOL_VERSION_MAJOR, PROTOCOL_VERSION_MINOR } from "@brewos/protocol/uart";
 import { type Context, Hono } from "hono";
@@ -12,9 +13,11 @@ import { CONTROLLER_KEYS } from "../settings/schema.ts";
 import { Settings } from "../settings/settings.ts";
 import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
 import { MAINTENANCE_KINDS, type MaintenanceKind } from "../stats/statistics.ts";
-import { exportBackup, importBackup } from "../store/backup.ts";
+import { backupStream, importBackupStream } from "../store/backup-stream.ts";
 import { parseCommand, parseWith, ShotAnnotationsSchema } from "./commands.ts";
 import { apiError, statusForRefusal } from "./errors.ts";
+import { HeavyLane } from "./heavy-lane.ts";
+import { BACKUP_BODY_LIMIT_BYTES } from "./limits.ts";
 
 const NOT_JSON = Symbol("not JSON");
 
@@ -174,30 +177,43 @@ export function restRoutes(hub: Hub): Hono {
     return c.json({ ok: true, slot, profile: { id: profile.id, name: profile.name } });
   });
 
-  api.get("/backup", (c) => {
-    const b = exportBackup(hub.db, hub.settings.view());
-    c.header("content-disposition", `attachment; filename="brewos-backup-${new Date(b.created_at_ms).toISOString().slice(0, 10)}.json"`);
-    return c.json(b);
+  // Backups stream (NDJSON, docs/api/rest.md) through one lane: never two at once.
+  const lane = new HeavyLane();
+  api.get("/backup", async (c) => {
+    const release = await lane.enter();
+    c.header("content-disposition", `attachment; filename="brewos-backup-${new Date().toISOString().slice(0, 10)}.ndjson"`);
+    return c.body(backupStream(hub.db, hub.settings.view(), release), 200, { "content-type": "application/x-ndjson" });
   });
 
   api.post("/backup", async (c) => {
-    const body = await jsonBody(c);
-    if (body === NOT_JSON) return apiError(c, 400, "invalid_backup", "the upload is not JSON (cut short?)");
-    const settings = (body as { settings?: { hub: Record<string, unknown>; controller: Record<string, number> } })?.settings;
-    const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
-    if (!isObject(body)) return apiError(c, 400, "invalid_backup", "(backup): a BrewOS backup is a JSON object");
-    if (settings !== undefined && (!isObject(settings) || !isObject(settings.hub) || !isObject(settings.controller))) {
-      return apiError(c, 400, "invalid_backup", "settings: must be an object with hub and controller objects");
+    const body = c.req.raw.body;
+    if (!body) return apiError(c, 400, "invalid_backup", "(backup): the upload is empty");
+    const release = await lane.enter();
+    let r: Awaited<ReturnType<typeof importBackupStream>>;
+    try {
+      r = await importBackupStream(hub.db, body, {
+        bumpSeq: () => hub.shots.nextServerSeq(),
+        stagingPath: join(hub.dataDir, "restore.staging"),
+        maxBytes: BACKUP_BODY_LIMIT_BYTES,
+        checkSettings: (settings) => {
+          const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+          if (!isObject(settings) || !isObject(settings.hub) || !isObject(settings.controller))
+            return "must be an object with hub and controller objects";
+          const check = Settings.check(Settings.patchFromView(settings));
+          return check.ok ? null : check.message;
+        },
+      });
+    } finally {
+      release();
     }
-    const patch = settings ? Settings.patchFromView(settings) : null;
-    const check = patch ? Settings.check(patch) : { ok: true as const };
-    if (!check.ok) return apiError(c, 400, "invalid_backup", `settings: ${check.message}`);
-    const r = importBackup(hub.db, body, () => hub.shots.nextServerSeq());
-    if (!r.ok) return apiError(c, 400, r.code, r.message);
+    if (!r.ok) return apiError(c, r.code === "too_large" ? 413 : 400, r.code, r.message);
+    const { settings, ...result } = r;
     // A backup never carries secrets: if it points MQTT at another broker, the stored password is
     // forgotten rather than sent there.
-    const applied = patch ? await hub.settings.apply(patch, { newDestination: "forget" }) : { ok: true as const };
-    return c.json({ ...r, settings_restored: applied.ok, ...(applied.ok ? {} : { settings_error: applied.message }) });
+    const applied = settings
+      ? await hub.settings.apply(Settings.patchFromView(settings), { newDestination: "forget" })
+      : { ok: true as const };
+    return c.json({ ...result, settings_restored: applied.ok, ...(applied.ok ? {} : { settings_error: applied.message }) });
   });
 
   api.post("/maintenance", async (c) => {

@@ -3,6 +3,7 @@
  * their links point at a closed port). Broken uploads change nothing; secrets never travel.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { asVersion1, formatBackup, parseBackup } from "../testing/backup-file.ts";
 import { hubOnDisk } from "../testing/hub-on-disk.ts";
 import type { Sample } from "./samples-codec.ts";
 
@@ -73,23 +74,33 @@ describe("backup", () => {
 
     const text = await (await fetch(`${a.base}/api/backup`)).text();
     expect(text).not.toContain("s3cret-pass");
-    const backup = JSON.parse(text) as { shots: { id: string; samples: string[] }[] };
+    const backup = parseBackup(text);
+    expect(backup.header).toMatchObject({ format: "brewos-hub-backup", version: 2 });
     expect(backup.shots.map((s) => s.id)).toEqual(ids);
+    expect(backup.end).toEqual({ shots: 3 });
 
     const b = await hub();
     const post = (body: string) => fetch(`${b.base}/api/backup`, { method: "POST", headers: { "content-type": "application/json" }, body });
-    const cut = await post(text.slice(0, text.length / 2));
-    expect(cut.status).toBe(400);
-    expect(((await cut.json()) as { error: { code: string } }).error.code).toBe("invalid_backup");
-    expect((await post(JSON.stringify({ ...JSON.parse(text), version: 99 }))).status).toBe(400);
-    const bad = JSON.parse(text) as typeof backup;
+    const refused = async (body: string) => {
+      const r = await post(body);
+      const e = ((await r.json()) as { error: { code: string; message: string } }).error;
+      return `${r.status} ${e.code} ${e.message}`;
+    };
+    expect(await refused(text.slice(0, text.length / 2))).toStartWith("400 invalid_backup");
+    expect(await refused(formatBackup({ ...backup, end: null }))).toContain("cut short");
+    expect(await refused(formatBackup({ ...backup, end: { shots: 4 } }))).toContain("the end line counts 4");
+    expect(await refused(formatBackup({ ...backup, header: { ...backup.header, version: 99 } }))).toContain("not 99");
+    const badProfile = structuredClone(backup);
+    (badProfile.header.profiles as { json: string }[])[0] = {
+      ...(badProfile.header.profiles as { json: string }[])[0],
+      json: JSON.stringify({ ...mine, phases: [] }),
+    } as { json: string };
+    expect(await refused(formatBackup(badProfile))).toStartWith("400 invalid_backup line 1: profile mine");
+    const bad = structuredClone(backup);
     (bad.shots[2] as { samples: string[] }).samples[0] = Buffer.from([1, 9, 0, 0]).toString("base64");
-    const badProfile = JSON.parse(text) as { profiles: { json: string }[] };
-    (badProfile.profiles[0] as { json: string }).json = JSON.stringify({ ...mine, phases: [] });
-    expect((await post(JSON.stringify(badProfile))).status).toBe(400);
-    const badBlob = await post(JSON.stringify(bad));
-    expect(badBlob.status).toBe(400);
-    expect(((await badBlob.json()) as { error: { message: string } }).error.message).toContain(ids[2] as string);
+    const badBlob = await refused(formatBackup(bad));
+    expect(badBlob).toStartWith("400 invalid_backup line 4");
+    expect(badBlob).toContain(ids[2] as string);
     expect(b.hub.shots.list(10)).toHaveLength(0); // nothing of the broken uploads was kept
 
     const ok = await post(text);
@@ -101,5 +112,14 @@ describe("backup", () => {
     expect(b.hub.profileLibrary.get("mine")).toMatchObject({ name: "Mine" });
     const again = await post(text);
     expect(await again.json()).toMatchObject({ shots_added: 0, shots_already_present: 3 });
+    // A version-1 backup (one JSON document, as older hubs wrote) is still read.
+    const c = await hub();
+    const v1 = await fetch(`${c.base}/api/backup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(asVersion1(backup)),
+    });
+    expect(await v1.json()).toMatchObject({ ok: true, shots_added: 3 });
+    for (const id of ids) expect(c.hub.shots.samples(id)).toEqual(a.hub.shots.samples(id));
   }, 30000);
 });

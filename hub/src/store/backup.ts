@@ -106,7 +106,83 @@ export type ImportResult =
   | { ok: true; shots_added: number; shots_already_present: number }
   | { ok: false; code: "invalid_backup"; message: string };
 
-/** Check everything (including every sample blob), then write it all in one transaction. */
+/** A shot from a backup, checked: its record against the live limits, its sample blobs decoded and counted. */
+export function checkShot(
+  input: unknown,
+): { ok: true; row: Omit<BackupShot, "samples">; blobs: Uint8Array[] } | { ok: false; message: string } {
+  const parsed = ShotRow.safeParse(input);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return { ok: false, message: `${i?.path.join(".") || "(shot)"}: ${i?.message}` };
+  }
+  const { samples, ...row } = parsed.data;
+  const blobs = samples.map((x) => new Uint8Array(Buffer.from(x, "base64")));
+  let n = 0;
+  try {
+    for (const c of blobs) n += decodeSamples(c).length;
+  } catch (e) {
+    return { ok: false, message: `shot ${row.id}: ${(e as Error).message}` };
+  }
+  if (n !== row.sample_count) return { ok: false, message: `shot ${row.id}: ${n} samples, the record says ${row.sample_count}` };
+  return { ok: true, row, blobs };
+}
+export type BackupShot = Backup["shots"][number];
+
+/** A profile from a backup, checked (its own id inside). */
+export function checkProfile(p: Backup["profiles"][number]): string | null {
+  try {
+    const parsed = parseProfile(JSON.parse(p.json));
+    if (parsed.id !== p.id) throw new ProfileError(`its id is "${parsed.id}"`);
+    return null;
+  } catch (e) {
+    return `profile ${p.id}: ${(e as Error).message}`;
+  }
+}
+
+/** Writes checked shots (call inside a transaction); shots already present are kept. Returns how many were added. */
+export function writeShots(
+  db: Database,
+  shots: { row: Omit<BackupShot, "samples">; blobs: Uint8Array[] }[],
+  bumpSeq: () => number,
+): number {
+  let added = 0;
+  const exists = db.query<{ n: number }, { id: string }>("SELECT COUNT(*) AS n FROM shots WHERE id = $id");
+  const insert = db.query(
+    `INSERT INTO shots (${SHOT_COLUMNS.join(", ")}, server_seq) VALUES (${SHOT_COLUMNS.map((c) => `$${c}`).join(", ")}, $server_seq)`,
+  );
+  const sample = db.query("INSERT INTO shot_samples (shot_id, chunk, blob) VALUES ($id, $chunk, $blob)");
+  for (const { row, blobs } of shots) {
+    if ((exists.get({ id: row.id })?.n ?? 0) > 0) continue;
+    insert.run({ ...row, server_seq: bumpSeq() } as Record<string, string | number | null>);
+    blobs.forEach((blob, chunk) => {
+      sample.run({ id: row.id, chunk, blob });
+    });
+    added++;
+  }
+  return added;
+}
+
+/** Writes the rest of a backup (call inside a transaction): profiles (the newer copy wins), maintenance, energy. */
+export function writeExtras(db: Database, b: Pick<Backup, "profiles" | "maintenance" | "energy_days">): void {
+  for (const p of b.profiles) {
+    // The newer copy of a profile wins; an older backup never replaces an edit made since.
+    db.query(
+      "INSERT INTO profiles (id, json, updated_at_ms) VALUES ($id, $json, $t) ON CONFLICT (id) DO UPDATE SET json = $json, updated_at_ms = $t WHERE updated_at_ms < $t",
+    ).run({ id: p.id, json: p.json, t: p.updated_at_ms });
+  }
+  for (const m of b.maintenance) {
+    db.query(
+      "INSERT INTO maintenance (kind, done_at_ms) VALUES ($kind, $t) ON CONFLICT (kind) DO UPDATE SET done_at_ms = max(done_at_ms, $t)",
+    ).run({ kind: m.kind, t: m.done_at_ms });
+  }
+  for (const e of b.energy_days) {
+    db.query(
+      "INSERT INTO energy_days (day, wh, heating_s) VALUES ($day, $wh, $s) ON CONFLICT (day) DO UPDATE SET wh = max(wh, $wh), heating_s = max(heating_s, $s)",
+    ).run({ day: e.day, wh: e.wh, s: e.heating_s });
+  }
+}
+
+/** A version-1 backup (one JSON document): check everything (every sample blob too), then write it all in one transaction. */
 export function importBackup(db: Database, input: unknown, bumpSeq: () => number): ImportResult {
   const parsed = Backup.safeParse(input);
   if (!parsed.success) {
@@ -114,64 +190,20 @@ export function importBackup(db: Database, input: unknown, bumpSeq: () => number
     return { ok: false, code: "invalid_backup", message: `${i?.path.join(".") || "(backup)"}: ${i?.message}` };
   }
   const b = parsed.data;
-  const blobs = new Map<string, Uint8Array[]>();
+  const shots: { row: Omit<BackupShot, "samples">; blobs: Uint8Array[] }[] = [];
   for (const s of b.shots) {
-    const chunks = s.samples.map((x) => new Uint8Array(Buffer.from(x, "base64")));
-    let n = 0;
-    try {
-      for (const c of chunks) n += decodeSamples(c).length;
-    } catch (e) {
-      return { ok: false, code: "invalid_backup", message: `shot ${s.id}: ${(e as Error).message}` };
-    }
-    if (n !== s.sample_count)
-      return { ok: false, code: "invalid_backup", message: `shot ${s.id}: ${n} samples, the record says ${s.sample_count}` };
-    blobs.set(s.id, chunks);
+    const c = checkShot(s);
+    if (!c.ok) return { ok: false, code: "invalid_backup", message: c.message };
+    shots.push(c);
   }
   for (const p of b.profiles) {
-    try {
-      const parsed = parseProfile(JSON.parse(p.json));
-      if (parsed.id !== p.id) throw new ProfileError(`its id is "${parsed.id}"`);
-    } catch (e) {
-      return { ok: false, code: "invalid_backup", message: `profile ${p.id}: ${(e as Error).message}` };
-    }
+    const problem = checkProfile(p);
+    if (problem) return { ok: false, code: "invalid_backup", message: problem };
   }
   let added = 0;
   db.transaction(() => {
-    for (const p of b.profiles) {
-      // The newer copy of a profile wins; an older backup never replaces an edit made since.
-      db.query(
-        "INSERT INTO profiles (id, json, updated_at_ms) VALUES ($id, $json, $t) ON CONFLICT (id) DO UPDATE SET json = $json, updated_at_ms = $t WHERE updated_at_ms < $t",
-      ).run({ id: p.id, json: p.json, t: p.updated_at_ms });
-    }
-    const exists = db.query<{ n: number }, { id: string }>("SELECT COUNT(*) AS n FROM shots WHERE id = $id");
-    for (const s of b.shots) {
-      if ((exists.get({ id: s.id })?.n ?? 0) > 0) continue;
-      const { samples: _samples, ...row } = s;
-      db.query(
-        `INSERT INTO shots (${SHOT_COLUMNS.join(", ")}, server_seq) VALUES (${SHOT_COLUMNS.map((c) => `$${c}`).join(", ")}, $server_seq)`,
-      ).run({
-        ...row,
-        server_seq: bumpSeq(),
-      });
-      (blobs.get(s.id) ?? []).forEach((blob, chunk) => {
-        db.query("INSERT INTO shot_samples (shot_id, chunk, blob) VALUES ($id, $chunk, $blob)").run({ id: s.id, chunk, blob });
-      });
-      added++;
-    }
-    for (const m of b.maintenance) {
-      db.query(
-        "INSERT INTO maintenance (kind, done_at_ms) VALUES ($kind, $t) ON CONFLICT (kind) DO UPDATE SET done_at_ms = max(done_at_ms, $t)",
-      ).run({ kind: m.kind, t: m.done_at_ms });
-    }
-    for (const e of b.energy_days) {
-      db.query(
-        "INSERT INTO energy_days (day, wh, heating_s) VALUES ($day, $wh, $s) ON CONFLICT (day) DO UPDATE SET wh = max(wh, $wh), heating_s = max(heating_s, $s)",
-      ).run({
-        day: e.day,
-        wh: e.wh,
-        s: e.heating_s,
-      });
-    }
+    writeExtras(db, b);
+    added = writeShots(db, shots, bumpSeq);
   })();
   return { ok: true, shots_added: added, shots_already_present: b.shots.length - added };
 }

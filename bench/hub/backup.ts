@@ -1,0 +1,98 @@
+/**
+ * `npm run bench:backup`: a backup of a large history, streamed out of one hub and into a fresh
+ * one over HTTP (SQLite on disk on both). SHOTS shots (default 50 000) of 30 s at 20 Hz. Prints
+ * JSON: fill time, backup size, export and import seconds, and this process's peak RSS during
+ * each (both hubs and the client live in it, so the figure is an upper bound for one hub).
+ */
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hubOnDisk } from "../../hub/src/testing/hub-on-disk.ts";
+import { shotSamples } from "./shot-samples.ts";
+
+const SHOTS = Number(process.env.SHOTS ?? 50000);
+const work = mkdtempSync(join(tmpdir(), "brewos-bench-backup-"));
+const a = await hubOnDisk({ dataDir: join(work, "a") });
+const b = await hubOnDisk({ dataDir: join(work, "b") });
+
+let peak = 0;
+const sample = () => {
+  peak = Math.max(peak, process.memoryUsage().rss);
+};
+const watch = setInterval(sample, 10);
+const mb = (n: number) => Math.round(n / 1e5) / 10;
+
+const t0 = performance.now();
+const base = Date.UTC(2024, 0, 1);
+for (let start = 0; start < SHOTS; start += 500) {
+  a.hub.db.transaction(() => {
+    for (let k = start; k < Math.min(SHOTS, start + 500); k++) {
+      const id = a.hub.shots.begin({
+        started_at_ms: base + k * 600_000,
+        shot_token: k % 65536,
+        source: "command",
+        profile_slot: 0,
+        profile_json: null,
+        dose_g: 18,
+        target_g: 36,
+      });
+      a.hub.shots.finish(id, shotSamples(k).flat(), {
+        duration_ms: 30000,
+        stop_reason: "weight",
+        end_flags: [],
+        volume_ml: 54,
+        final_weight_g: 36,
+        max_pressure_bar: 9,
+        mean_brew_c: 93,
+      });
+    }
+  })();
+}
+const fillS = (performance.now() - t0) / 1000;
+Bun.gc(true);
+const rssBefore = process.memoryUsage().rss;
+
+peak = 0;
+const file = join(work, "backup.ndjson");
+const t1 = performance.now();
+await Bun.write(file, await fetch(`${a.base}/api/backup`));
+const exportS = (performance.now() - t1) / 1000;
+const exportPeak = peak;
+
+Bun.gc(true);
+peak = 0;
+const t2 = performance.now();
+const r = await fetch(`${b.base}/api/backup`, {
+  method: "POST",
+  headers: { "content-type": "application/x-ndjson" },
+  body: Bun.file(file),
+});
+const answer = (await r.json()) as { shots_added?: number; error?: unknown };
+const importS = (performance.now() - t2) / 1000;
+const importPeak = peak;
+clearInterval(watch);
+const restored = b.hub.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM shots").get()?.n ?? 0;
+
+console.log(
+  JSON.stringify(
+    {
+      shots: SHOTS,
+      fill_s: Math.round(fillS * 10) / 10,
+      backup_mb: mb(statSync(file).size),
+      export_s: Math.round(exportS * 10) / 10,
+      import_s: Math.round(importS * 10) / 10,
+      import_status: r.status,
+      shots_restored: restored,
+      answer: answer.error ?? { shots_added: answer.shots_added },
+      rss_before_mb: mb(rssBefore),
+      peak_rss_export_mb: mb(exportPeak),
+      peak_rss_import_mb: mb(importPeak),
+      target: { peak_rss_mb: 200, restored: SHOTS },
+    },
+    null,
+    2,
+  ),
+);
+await a.stop();
+await b.stop();
+rmSync(work, { recursive: true, force: true });
