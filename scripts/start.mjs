@@ -34,6 +34,11 @@ if (stale) {
 const args = process.argv.slice(2);
 if (!args.some((a) => a === "--sim" || a === "--serial" || a === "--tcp")) args.push("--sim", process.env.BREWOS_MACHINE ?? "dual_boiler");
 const bun = join(root, "node_modules", ".bin", "bun");
-const child = spawn(bun, [join(root, "hub", "src", "main.ts"), ...args], { stdio: "inherit", cwd: root });
+// The hub exits 75 when it asks to be started again (safe mode: after the owner chose a fresh database).
+let child;
+function startHub() {
+  child = spawn(bun, [join(root, "hub", "src", "main.ts"), ...args], { stdio: "inherit", cwd: root });
+  child.on("exit", (code) => (code === 75 ? startHub() : process.exit(code ?? 0)));
+}
+startHub();
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
-child.on("exit", (code) => process.exit(code ?? 0));

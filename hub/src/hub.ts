@@ -81,6 +81,8 @@ export class Hub {
   readonly startedAt = Date.now();
   /** The data folder (database, keys, staging files). */
   readonly dataDir: string;
+  /** Set when the database could not be opened: the hub runs on an empty one in memory. */
+  readonly safeMode: { reason: string; file: string } | null = null;
   readonly interruptedAtStart: number;
 
   constructor(o: HubOptions) {
@@ -90,7 +92,19 @@ export class Hub {
     mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
     chmodSync(o.dataDir, 0o700);
     this.storage = new StorageHealth(o.dataDir, o.log);
-    this.db = openDatabase(join(o.dataDir, "hub.sqlite"));
+    const dbPath = join(o.dataDir, "hub.sqlite");
+    try {
+      this.db = openDatabase(dbPath);
+    } catch (e) {
+      // Safe mode: the file stays as it is (never overwritten without the owner); the hub runs on
+      // an empty database in memory so the machine stays controllable and the app can explain.
+      this.safeMode = { reason: (e as Error).message, file: dbPath };
+      o.log?.(
+        "warn",
+        `SAFE MODE: ${(e as Error).message}. Nothing is saved until the owner decides (app banner, or docs/api/rest.md#safe-mode).`,
+      );
+      this.db = openDatabase(":memory:");
+    }
     this.deviceId = deviceId(this.db);
     const lastClock = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'hlc'").get()?.value ?? null;
     this.clock = new Hlc(`0000${this.deviceId}`, lastClock);
@@ -118,7 +132,7 @@ export class Hub {
       if (!p) return { ok: false, code: "not_found", message: `no profile "${id}" (bundled or in the library)` };
       return this.profiles.ensure(p);
     });
-    this.settings = new Settings(this.db, this.link, o.log, SecretBox.inFolder(o.dataDir));
+    this.settings = new Settings(this.db, this.link, o.log, SecretBox.inFolder(o.dataDir, o.log));
     this.auth = new LocalAuth({
       dataDir: o.dataDir,
       db: this.db,

@@ -86,7 +86,13 @@ function lanBases(): string[] {
   const m = hub.settings.hubSettings().mdns;
   return advertised ? [...ips, `${scheme}://${m.hostname}.local:${listenPort}`] : ips;
 }
-const server = createHubServer(hub, { appDir: a.app as string, bases: lanBases });
+/** Exit status that asks whoever runs the hub (npm start, systemd) to start it again. */
+const RESTART_EXIT = 75;
+const server = createHubServer(hub, {
+  appDir: a.app as string,
+  bases: lanBases,
+  restart: () => void shutdown("restart (safe mode: fresh database)", RESTART_EXIT),
+});
 // HTTPS when given a certificate and key (flags, or the `https` hub setting): a page served over
 // plain HTTP on the LAN is not a secure context, so browsers refuse the service worker, install
 // and Web Bluetooth there.
@@ -171,7 +177,7 @@ if (hub.auth.apps.count === 0) {
 }
 
 let stopping = false;
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(signal: string, exitCode = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   log("info", `${signal}: stopping`);
@@ -179,7 +185,7 @@ async function shutdown(signal: string): Promise<void> {
   server.fanout.stop();
   await http.stop(true);
   await hub.stop();
-  process.exit(0);
+  process.exit(exitCode);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

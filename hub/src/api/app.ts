@@ -10,6 +10,7 @@ import { type CrossSiteOptions, crossSiteGuard } from "./cross-site.ts";
 import { apiError } from "./errors.ts";
 import { BODY_LIMIT_BYTES } from "./limits.ts";
 import { restRoutes } from "./rest.ts";
+import { safeModeRoutes } from "./safe-mode.ts";
 import { StaticApp } from "./static-app.ts";
 import { WsFanout } from "./ws.ts";
 
@@ -26,6 +27,8 @@ export interface HubServerOptions extends CrossSiteOptions, AuthRoutesOptions {
   appDir?: string;
   /** Peer addresses trusted as the machine's own display (default: loopback). */
   kioskAddresses?: readonly string[];
+  /** How safe mode restarts the hub once the damaged database was moved aside. */
+  restart?: () => void;
 }
 
 export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
@@ -44,6 +47,10 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   const kiosk = o.kioskAddresses ?? LOOPBACK;
   app.use("/api/*", requireCaller(hub.auth, kiosk));
   app.route("/api", authRoutes(hub.auth, o));
+  app.route(
+    "/api",
+    safeModeRoutes({ safeMode: hub.safeMode, settingsView: () => hub.settings.view(), ...(o.restart ? { restart: o.restart } : {}) }),
+  );
   app.route("/api", restRoutes(hub));
   app.get(
     "/ws",

@@ -43,7 +43,7 @@ export function restRoutes(hub: Hub): Hono {
       db = (e as Error).message;
     }
     const storage = hub.storage.status();
-    const status = db !== "ok" ? "failing" : link.state === "up" && storage.state === "ok" ? "ok" : "degraded";
+    const status = db !== "ok" ? "failing" : link.state === "up" && storage.state === "ok" && !hub.safeMode ? "ok" : "degraded";
     return c.json(
       {
         status,
@@ -52,6 +52,7 @@ export function restRoutes(hub: Hub): Hono {
         scale: hub.scale?.health() ?? null,
         mqtt: hub.mqtt.status,
         storage,
+        safe_mode: hub.safeMode,
         /** Stored settings the hub could not use as they are; each fell back alone (fix by saving it again). */
         settings_problems: hub.settings.problems,
         uptime_s: Math.round((Date.now() - hub.startedAt) / 1000),

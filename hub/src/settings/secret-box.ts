@@ -6,7 +6,7 @@
  * able to use the password, so a thief of both files can too (docs/security.md).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const PREFIX = "sealed:v1:";
@@ -14,13 +14,22 @@ const PREFIX = "sealed:v1:";
 export class SecretBox {
   private constructor(private readonly key: Buffer) {}
 
-  /** The data folder's key, made on first use. */
-  static inFolder(dir: string): SecretBox {
+  /**
+   * The data folder's key, made on first use. A damaged key file is moved aside and a new key made
+   * (the hub still starts; a password sealed with the old key must then be entered again).
+   */
+  static inFolder(dir: string, log?: (level: "info" | "warn", text: string) => void): SecretBox {
     const path = join(dir, "secret.key");
-    if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
-    chmodSync(path, 0o600);
-    const key = Buffer.from(readFileSync(path, "utf8").trim(), "base64");
-    if (key.length !== 32) throw new Error(`${path} is not a BrewOS secret key (32 bytes, base64); move it aside to make a new one`);
+    if (existsSync(path)) {
+      chmodSync(path, 0o600);
+      const key = Buffer.from(readFileSync(path, "utf8").trim(), "base64");
+      if (key.length === 32) return new SecretBox(key);
+      const aside = `${path}.damaged-${Date.now()}`;
+      renameSync(path, aside);
+      log?.("warn", `secrets: ${path} is not a BrewOS secret key; moved to ${aside} and made a new one — enter the MQTT password again`);
+    }
+    const key = randomBytes(32);
+    writeFileSync(path, key.toString("base64"), { mode: 0o600, flag: "wx" });
     return new SecretBox(key);
   }
 

@@ -49,7 +49,13 @@ function checkShotColumns(): Record<string, true> {
 }
 
 /** The whole backup as NDJSON, read from the database as the stream is pulled. */
-export function backupStream(db: Database, settings: Header["settings"], onDone?: () => void): ReadableStream<Uint8Array> {
+export function backupStream(
+  db: Database,
+  settings: Header["settings"],
+  onDone?: () => void,
+  /** Skip what cannot be read instead of failing (a damaged database). */
+  tolerant = false,
+): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let phase: "header" | "shots" | "end" = "header";
   let after = { t: Number.MIN_SAFE_INTEGER, id: "" };
@@ -59,6 +65,14 @@ export function backupStream(db: Database, settings: Header["settings"], onDone?
      ORDER BY started_at_ms, id LIMIT ${PAGE_SHOTS}`,
   );
   const chunks = db.query<{ blob: Uint8Array }, { id: string }>("SELECT blob FROM shot_samples WHERE shot_id = $id ORDER BY chunk");
+  const readable = <T>(read: () => T[]): T[] => {
+    try {
+      return read();
+    } catch (e) {
+      if (!tolerant) throw e;
+      return [];
+    }
+  };
   let done = false;
   const finish = () => {
     if (done) return;
@@ -74,25 +88,42 @@ export function backupStream(db: Database, settings: Header["settings"], onDone?
             version: STREAM_VERSION,
             created_at_ms: Date.now(),
             settings,
-            maintenance: db.query<Header["maintenance"][number], []>("SELECT kind, done_at_ms FROM maintenance").all(),
-            energy_days: db.query<Header["energy_days"][number], []>("SELECT day, wh, heating_s FROM energy_days ORDER BY day").all(),
-            profiles: db.query<Header["profiles"][number], []>("SELECT id, json, updated_at_ms FROM profiles ORDER BY id").all(),
+            maintenance: readable(() => db.query<Header["maintenance"][number], []>("SELECT kind, done_at_ms FROM maintenance").all()),
+            energy_days: readable(() =>
+              db.query<Header["energy_days"][number], []>("SELECT day, wh, heating_s FROM energy_days ORDER BY day").all(),
+            ),
+            profiles: readable(() =>
+              db.query<Header["profiles"][number], []>("SELECT id, json, updated_at_ms FROM profiles ORDER BY id").all(),
+            ),
           };
           ctl.enqueue(enc.encode(`${JSON.stringify(header)}\n`));
           phase = "shots";
           return;
         }
         if (phase === "shots") {
-          const rows = page.all(after);
+          let rows: ReturnType<typeof page.all>;
+          try {
+            rows = page.all(after);
+          } catch (e) {
+            // A damaged database (safe mode's "export what is readable"): end with what was read.
+            if (!tolerant) throw e;
+            rows = [];
+          }
           if (rows.length === 0) {
             phase = "end";
           } else {
             let text = "";
             for (const r of rows) {
-              const samples = chunks.all({ id: r.id }).map((c) => Buffer.from(c.blob).toString("base64"));
+              let samples: string[];
+              try {
+                samples = chunks.all({ id: r.id }).map((c) => Buffer.from(c.blob).toString("base64"));
+              } catch (e) {
+                if (!tolerant) throw e;
+                continue; // its samples are unreadable: leave the shot out rather than the rest
+              }
               text += `${JSON.stringify({ shot: { ...r, samples } })}\n`;
+              count++;
             }
-            count += rows.length;
             const last = rows.at(-1) as { id: string; started_at_ms: number };
             after = { t: last.started_at_ms, id: last.id };
             ctl.enqueue(enc.encode(text));

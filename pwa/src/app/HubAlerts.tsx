@@ -4,7 +4,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { useMachine } from "../connection/machine-store.ts";
-import { hubApi } from "../shared/hub-api.ts";
+import { hubApi, hubDownload, hubFetch } from "../shared/hub-api.ts";
 
 export function HubAlerts() {
   const connected = useMachine((m) => m.status === "connected");
@@ -13,9 +13,42 @@ export function HubAlerts() {
   if (!h) return null;
   const storage = h.storage;
   const problems = h.settings_problems ?? [];
-  if ((!storage || storage.state === "ok") && problems.length === 0) return null;
+  const safe = h.safe_mode ?? null;
+  if ((!storage || storage.state === "ok") && problems.length === 0 && !safe) return null;
   return (
     <div className="notice" role="status">
+      {safe && (
+        <>
+          <p>
+            <strong>Safe mode.</strong> The hub could not open its history ({safe.reason}). The machine works, but nothing is saved. The
+            file is kept as it is.
+          </p>
+          <p className="row wrap">
+            <button
+              type="button"
+              onClick={() => void hubDownload("/api/safe-mode/export", "brewos-readable.ndjson").catch((e: Error) => alert(e.message))}
+            >
+              Download what can be read
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                if (
+                  !window.confirm(
+                    "Move the damaged file aside (it is kept) and restart the hub with an empty history? You can then restore a backup.",
+                  )
+                )
+                  return;
+                void hubFetch("/api/safe-mode/start-fresh", { method: "POST", body: JSON.stringify({ confirm: "move_aside" }) }).catch(
+                  (e: Error) => alert(e.message),
+                );
+              }}
+            >
+              Start fresh
+            </button>
+          </p>
+        </>
+      )}
       {storage?.state === "full" && (
         <p>
           The hub's disk is full: the machine works, but new shots wait in memory

@@ -104,6 +104,7 @@ export const hubApi = {
       mqtt: { state: string; broker: string | null; last_error: string | null } | null;
       storage?: { state: "ok" | "low" | "full"; free_bytes: number | null; last_error: string | null; shots_waiting: number };
       settings_problems?: { setting: string; message: string }[];
+      safe_mode?: { reason: string; file: string } | null;
     }>("/api/health"),
   controllerKeys: () => hubFetch<{ keys: ControllerKey[] }>("/api/settings/controller"),
   autotune: () => hubFetch<{ brew: AutotuneResult | null; steam: AutotuneResult | null }>("/api/autotune"),
