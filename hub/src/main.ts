@@ -1,6 +1,6 @@
 /**
  * The hub process. Usage:
- *   bun hub/src/main.ts [--sim MACHINE [--speed N]] | [--serial /dev/ttyX] | [--tcp HOST:PORT]
+ *   bun hub/src/main.ts [--sim MACHINE [--speed N]] | [--serial /dev/ttyX] | [--tcp HOST:PORT [--speed N]]
  *                       [--data DIR] [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE]
  *                       [--app DIR] [--mdns on|off] [--sim-scale PORT]
  * Default: the simulator (dual_boiler, real time), data in ./data, PORT or 8080, all interfaces,
@@ -71,7 +71,9 @@ else if (a.tcp) {
 }
 
 const log = (level: "info" | "warn", text: string) => console.log(`${new Date().toISOString()} ${level} ${text}`);
-const hub = new Hub({ open, dataDir: a.data as string, speed: onSim ? speed : 1, log, ...(scale ? { scale } : {}) });
+// --speed is the simulated machine's: with --sim, or a simulator reached over --tcp. A real
+// machine on a serial port always runs at 1.
+const hub = new Hub({ open, dataDir: a.data as string, speed: a.serial ? 1 : speed, log, ...(scale ? { scale } : {}) });
 if (hub.interruptedAtStart > 0) log("warn", `${hub.interruptedAtStart} shot(s) were cut short by the last stop; kept as interrupted`);
 // Where phones on the LAN reach this hub (the pairing QR code's link): its IPv4 addresses and,
 // when mDNS is on, its .local name. Read when a code is made, so the port is the one listened on.

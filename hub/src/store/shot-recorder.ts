@@ -43,7 +43,23 @@ interface Open {
   startUptimeMs: number;
   /** Samples not on disk yet. */
   buffer: Sample[];
+  /** For a shot whose shot_ended frame is lost: the running summary from telemetry. */
+  seen: { brewing: boolean; idleFrames: number; lastT: number; volumeUl: number; maxMbar: number; tempSum: number; n: number };
+  /** Opened from telemetry: the shot_started frame never arrived. */
+  startLost?: boolean;
 }
+
+/** Brewing frames without a shot_started before the hub records the shot anyway. */
+const ORPHAN_FRAMES_TO_OPEN = 5;
+/** The token of a shot opened from telemetry, until its shot_ended names it. */
+const UNKNOWN_TOKEN = -1;
+
+/**
+ * Telemetry frames without the brewing flag, after brewing was seen, that close a shot whose
+ * shot_ended never arrived (a frame lost on a noisy link: events are sent once). At 20 Hz and
+ * more, this is well under a second.
+ */
+const IDLE_FRAMES_TO_CLOSE = 10;
 
 /** A finished shot the disk has not taken yet. */
 interface Waiting {
@@ -57,6 +73,8 @@ const MAX_WAITING = 50;
 export class ShotRecorder {
   private open: Open | null = null;
   private readonly waiting: Waiting[] = [];
+  /** Brewing telemetry frames seen with no record open. */
+  private orphanFrames = 0;
   private readonly listeners = new Set<(r: ShotRecord) => void>();
   private readonly timer: ReturnType<typeof setInterval>;
 
@@ -77,6 +95,7 @@ export class ShotRecorder {
   handle(m: UartMessage): void {
     switch (m.type) {
       case "shot_started": {
+        this.orphanFrames = 0;
         if (this.open) this.abandon("a new shot started before the last one ended");
         const ctx = this.o.contextFor?.(m.shot_token, m.profile_slot) ?? null;
         const begin: ShotBegin = {
@@ -88,12 +107,36 @@ export class ShotRecorder {
           dose_g: ctx?.dose_g ?? null,
           target_g: ctx?.target_g ?? null,
         };
-        this.open = { id: null, begin, token: m.shot_token, startUptimeMs: m.uptime_ms, buffer: [] };
+        this.open = {
+          id: null,
+          begin,
+          token: m.shot_token,
+          startUptimeMs: m.uptime_ms,
+          buffer: [],
+          seen: { brewing: false, idleFrames: 0, lastT: 0, volumeUl: 0, maxMbar: 0, tempSum: 0, n: 0 },
+        };
         this.ensureRow(this.open);
         break;
       }
       case "telemetry": {
-        if (!this.open || (m.flags & TelemetryFlags.brewing) === 0) break;
+        if (!this.open) {
+          // Brewing with no record: wait a few frames for a late shot_started, then record it anyway.
+          if ((m.flags & TelemetryFlags.brewing) === 0) this.orphanFrames = 0;
+          else if (++this.orphanFrames >= ORPHAN_FRAMES_TO_OPEN) this.startFromTelemetry(m.shot_time_ms);
+          if (!this.open) break;
+        }
+        const seen = this.open.seen;
+        if ((m.flags & TelemetryFlags.brewing) === 0) {
+          if (seen.brewing && ++seen.idleFrames >= IDLE_FRAMES_TO_CLOSE) this.endFromTelemetry();
+          break;
+        }
+        seen.brewing = true;
+        seen.idleFrames = 0;
+        seen.lastT = m.shot_time_ms;
+        seen.volumeUl = m.pumped_volume_ul;
+        seen.maxMbar = Math.max(seen.maxMbar, m.pressure_mbar);
+        seen.tempSum += m.brew_temp_cdeg;
+        seen.n++;
         const w = this.o.weightG?.() ?? null;
         this.open.buffer.push({
           t_ms: m.shot_time_ms,
@@ -112,10 +155,11 @@ export class ShotRecorder {
         if (this.open && m.uptime_ms < this.open.startUptimeMs) this.controllerRestarted();
         break;
       case "shot_ended": {
-        if (!this.open || this.open.token !== m.shot_token) break;
+        if (!this.open || (this.open.token !== m.shot_token && this.open.token !== UNKNOWN_TOKEN)) break;
         const o = this.open;
+
         this.open = null;
-        this.waiting.push({
+        this.queue({
           open: o,
           summary: {
             duration_ms: m.duration_ms,
@@ -125,21 +169,75 @@ export class ShotRecorder {
             final_weight_g: m.last_weight_dg > 0 ? m.last_weight_dg / 10 : null,
             max_pressure_bar: m.max_pressure_mbar / 1000,
             mean_brew_c: m.mean_brew_temp_cdeg / 100,
+            ...(o.token === UNKNOWN_TOKEN ? { shot_token: m.shot_token } : {}),
           },
         });
-        if (this.waiting.length > MAX_WAITING) {
-          const lost = this.waiting.shift();
-          this.o.log?.(
-            "warn",
-            `shot of ${new Date(lost?.open.begin.started_at_ms ?? 0).toISOString()} dropped: the disk has been full for ${MAX_WAITING} shots`,
-          );
-        }
-        this.flushWaiting();
         break;
       }
       default:
         break;
     }
+  }
+
+  /**
+   * Brewing telemetry with no record open: the shot_started frame was lost on the link (or the
+   * hub started mid-shot). Record from here; the shot's token comes with its end.
+   */
+  private startFromTelemetry(shotTimeMs: number): void {
+    const now = (this.o.now ?? Date.now)();
+    this.o.log?.("warn", "a shot is brewing but its start message was lost on the link; recording it from here (flag start_lost)");
+    this.open = {
+      id: null,
+      begin: {
+        started_at_ms: now - shotTimeMs,
+        shot_token: 0,
+        source: "unknown",
+        profile_slot: 0,
+        profile_json: null,
+        dose_g: null,
+        target_g: null,
+      },
+      token: UNKNOWN_TOKEN,
+      startUptimeMs: 0,
+      buffer: [],
+      seen: { brewing: false, idleFrames: 0, lastT: 0, volumeUl: 0, maxMbar: 0, tempSum: 0, n: 0 },
+      startLost: true,
+    };
+    this.ensureRow(this.open);
+  }
+
+  /** The shot_ended frame was lost: close the record from what telemetry said, flagged end_lost. */
+  private endFromTelemetry(): void {
+    const o = this.open;
+    if (!o) return;
+    this.open = null;
+    const s = o.seen;
+    this.o.log?.("warn", `shot ${o.id}: its end message was lost on the link; closed from telemetry (flag end_lost)`);
+    this.queue({
+      open: o,
+      summary: {
+        duration_ms: s.lastT,
+        stop_reason: "unknown",
+        end_flags: ["end_lost"],
+        volume_ml: s.volumeUl / 1000,
+        final_weight_g: this.o.weightG?.() ?? null,
+        max_pressure_bar: s.maxMbar / 1000,
+        mean_brew_c: s.n > 0 ? s.tempSum / s.n / 100 : 0,
+      },
+    });
+  }
+
+  private queue(w: Waiting): void {
+    if (w.open.startLost) w.summary.end_flags = [...w.summary.end_flags, "start_lost"];
+    this.waiting.push(w);
+    if (this.waiting.length > MAX_WAITING) {
+      const lost = this.waiting.shift();
+      this.o.log?.(
+        "warn",
+        `shot of ${new Date(lost?.open.begin.started_at_ms ?? 0).toISOString()} dropped: the disk has been full for ${MAX_WAITING} shots`,
+      );
+    }
+    this.flushWaiting();
   }
 
   /** The controller restarted mid-shot (its shot_ended will never come): keep what we have, marked interrupted. */

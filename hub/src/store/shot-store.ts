@@ -24,6 +24,8 @@ export interface ShotSummary {
   final_weight_g: number | null;
   max_pressure_bar: number;
   mean_brew_c: number;
+  /** Set when the record was opened without its token (its start message was lost). */
+  shot_token?: number;
 }
 
 export type { ShotRecord, ShotStatus };
@@ -89,16 +91,24 @@ export class ShotStore {
 
   /** The last samples and the summary, in one transaction. */
   finish(id: string, last: readonly Sample[], s: ShotSummary): ShotRecord {
+    const { shot_token, ...summary } = s;
     this.db.transaction(() => {
       this.appendChunk(id, last);
       this.db
         .query(
-          `UPDATE shots SET status = 'complete', server_seq = $seq, duration_ms = $duration_ms, stop_reason = $stop_reason,
+          `UPDATE shots SET status = 'complete', server_seq = $seq, shot_token = COALESCE($token, shot_token), duration_ms = $duration_ms, stop_reason = $stop_reason,
              end_flags = $end_flags, volume_ml = $volume_ml, final_weight_g = $final_weight_g,
              max_pressure_bar = $max_pressure_bar, mean_brew_c = $mean_brew_c, updated_at_ms = $now
            WHERE id = $id`,
         )
-        .run({ ...s, id, seq: this.nextServerSeq(), end_flags: JSON.stringify(s.end_flags), now: this.now() });
+        .run({
+          ...summary,
+          id,
+          seq: this.nextServerSeq(),
+          token: shot_token ?? null,
+          end_flags: JSON.stringify(s.end_flags),
+          now: this.now(),
+        });
     })();
     const r = this.get(id);
     if (!r) throw new Error(`shot ${id} vanished while finishing`);
