@@ -187,6 +187,13 @@ export class Hub {
       if (shot) this.shotChanged(shot);
     });
     this.mqtt = new MqttBridge(this, this.deviceId, o.log);
+    // A full disk, if the owner allows it: the oldest shots go, 50 at a time, until shots fit again.
+    this.storage.onChange((st) => {
+      if (st.state !== "full" || !this.settings.hubSettings().retention.make_room_when_full) return;
+      const n = this.storage.write("making room", () => this.shots.deleteOldest(50), 0);
+      if (n > 0)
+        o.log?.("warn", `storage: the disk is full; deleted the ${n} oldest shots to make room (setting retention.make_room_when_full)`);
+    });
     // Retention is applied as history grows, never while a shot is being recorded, and at once
     // when the owner shortens it (the API asked them to confirm the count first).
     this.recorder.onRecorded(() => this.applyRetention());

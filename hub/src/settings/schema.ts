@@ -41,8 +41,13 @@ const Schedules = z
 export const HubSettings = z.strictObject({
   machine_name: z.string().trim().min(1).max(40).default("Espresso machine"),
   retention: z
-    .strictObject({ keep_days: z.int().min(0).max(36500).default(0), keep_count: z.int().min(0).max(10_000_000).default(0) })
-    .default({ keep_days: 0, keep_count: 0 }),
+    .strictObject({
+      keep_days: z.int().min(0).max(36500).default(0),
+      keep_count: z.int().min(0).max(10_000_000).default(0),
+      /** When the disk is full, delete the oldest shots (50 at a time) to make room. Off: nothing is deleted without the owner. */
+      make_room_when_full: z.boolean().default(false),
+    })
+    .default({ keep_days: 0, keep_count: 0, make_room_when_full: false }),
   mqtt: z
     .strictObject({
       enabled: z.boolean().default(false),

@@ -23,8 +23,7 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
   }
 }
 
-function fillTheDisk(): void {
-  const db = h.hub.db;
+function fillTheDisk(db = h.hub.db): void {
   const pages = (db.query("PRAGMA page_count").get() as { page_count: number }).page_count;
   db.exec(`PRAGMA max_page_count = ${pages + 1}`);
   db.exec("CREATE TABLE IF NOT EXISTS ballast (b BLOB)");
@@ -78,4 +77,56 @@ test("disk full during a shot: brewing goes on, the shot waits in memory, errors
   const healed = (await (await fetch(`${h.base}/api/health`)).json()) as { storage: { state: string; shots_waiting: number } };
   expect(healed.storage).toMatchObject({ state: "ok", shots_waiting: 0 });
   ws.ws.close();
+}, 60_000);
+
+test("with retention.make_room_when_full on, the oldest shots go to make room and the new shot is recorded", async () => {
+  const { shotSamples } = await import("../../../bench/hub/shot-samples.ts");
+  const h = await hubOnSim("dual_boiler", { speed: 50 });
+  try {
+    const patch = await fetch(`${h.base}/api/settings`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ hub: { retention: { make_room_when_full: true } } }),
+    });
+    expect(patch.status).toBe(200);
+    const old: string[] = [];
+    for (let k = 0; k < 60; k++) {
+      const id = h.hub.shots.begin({
+        started_at_ms: Date.UTC(2020, 0, 1) + k * 60_000,
+        shot_token: 1000 + k,
+        source: "command",
+        profile_slot: 0,
+        profile_json: null,
+        dose_g: 18,
+        target_g: 36,
+      });
+      h.hub.shots.finish(id, shotSamples(k).flat(), {
+        duration_ms: 30000,
+        stop_reason: "weight",
+        end_flags: [],
+        volume_ml: 54,
+        final_weight_g: 36,
+        max_pressure_bar: 9,
+        mean_brew_c: 93,
+      });
+      old.push(id);
+    }
+    fillTheDisk(h.hub.db);
+    const ws = openSocket(h.base);
+    await ws.next("snapshot");
+    await h.hub.control.run({ type: "set_mode", mode: "brew" });
+    await until("ready", () => h.hub.model.snapshot().ready);
+    expect(await h.hub.control.run({ type: "start_shot", profile_slot: 0, require_scale: false, stop_time_s: 25 })).toMatchObject({
+      ok: true,
+    });
+    await until("the shot to start", () => h.hub.model.brewing);
+    await until("the shot to end", () => !h.hub.model.brewing);
+    await ws.next("shot_recorded", 10_000);
+    const left = new Set(h.hub.shots.list(500).map((s) => s.id));
+    expect(old.filter((id) => !left.has(id)).length).toBeGreaterThanOrEqual(50); // the oldest went
+    expect(h.hub.recorder.waitingCount).toBe(0);
+    ws.ws.close();
+  } finally {
+    await h.stop();
+  }
 }, 60_000);

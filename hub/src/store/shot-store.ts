@@ -175,6 +175,13 @@ export class ShotStore {
   }
 
   /** Drop shots outside the retention (never one still recording). Returns how many. */
+  /** Deletes the oldest `n` finished shots (making room on a full disk, when the owner allows it). */
+  deleteOldest(n: number): number {
+    return this.db
+      .query("DELETE FROM shots WHERE id IN (SELECT id FROM shots WHERE status != 'recording' ORDER BY started_at_ms, id LIMIT $n)")
+      .run({ n }).changes;
+  }
+
   /** How many shots `prune(r)` would delete now (asked before a retention change is applied). */
   countPrunable(r: Retention): number {
     if (r.keep_days <= 0 && r.keep_count <= 0) return 0;

@@ -70,4 +70,5 @@ export const STOP_WORDS: Record<string, string> = {
   weight_already_reached: "cup already at target",
   scale_required: "no scale",
   link_lost: "hub link lost",
+  unknown: "end not heard (noisy link)",
 };

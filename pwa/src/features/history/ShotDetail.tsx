@@ -200,6 +200,8 @@ export default function ShotDetail({ id }: { id: string }) {
             {shot.source === "manual" ? "logged by hand" : (STOP_WORDS[shot.stop_reason ?? ""] ?? shot.stop_reason ?? shot.status)}
           </strong>
           {shot.end_flags.includes("weight_lost") ? " (the scale dropped out during the shot)" : ""}
+          {shot.end_flags.includes("start_lost") ? " (its start was not heard on the link: recorded from the first samples that were)" : ""}
+          {shot.end_flags.includes("end_lost") ? " (its end was not heard on the link: closed from the last samples)" : ""}
           {shot.status === "interrupted" ? " — the hub stopped mid-shot; what was recorded is kept" : ""}
         </p>
         {shot.sample_count === 0 ? (

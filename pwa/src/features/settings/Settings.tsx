@@ -151,13 +151,14 @@ function HubSection() {
     descale_every_days: 60,
   });
   const [keepDays, setKeepDays] = useState(0);
+  const [makeRoom, setMakeRoom] = useState(false);
   useEffect(() => {
     if (!settings) return;
     const h = settings.hub as unknown as {
       machine_name: string;
       mqtt: Record<string, unknown>;
       maintenance: typeof maint;
-      retention: { keep_days: number };
+      retention: { keep_days: number; make_room_when_full?: boolean };
     };
     setName(h.machine_name);
     const m = h.mqtt;
@@ -173,6 +174,7 @@ function HubSection() {
     });
     setMaint({ ...h.maintenance });
     setKeepDays(Number(h.retention.keep_days));
+    setMakeRoom(Boolean(h.retention.make_room_when_full));
   }, [settings]);
   if (!settings) return null;
   const passwordSet = Boolean((settings.hub.mqtt as { password_set?: boolean }).password_set);
@@ -188,7 +190,7 @@ function HubSection() {
               machine_name: name,
               mqtt: { ...mqtt, ...(password ? { password } : {}) },
               maintenance: maint,
-              retention: { keep_days: keepDays },
+              retention: { keep_days: keepDays, make_room_when_full: makeRoom },
             },
           },
           { onSuccess: () => setPassword("") },
@@ -205,6 +207,10 @@ function HubSection() {
           Keep shots for (days, 0 = forever)
           <input type="number" min={0} value={keepDays} onChange={(e) => setKeepDays(Number(e.target.value))} />
           {field("retention.keep_days")}
+        </label>
+        <label className="toggle">
+          <input type="checkbox" checked={makeRoom} onChange={(e) => setMakeRoom(e.target.checked)} />
+          When the hub's disk is full, delete the oldest shots to make room
         </label>
       </div>
       <h3>MQTT and Home Assistant</h3>
