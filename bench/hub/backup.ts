@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hubOnDisk } from "../../hub/src/testing/hub-on-disk.ts";
-import { shotSamples } from "./shot-samples.ts";
+import { addBenchShot } from "./shot-samples.ts";
 
 const SHOTS = Number(process.env.SHOTS ?? 50000);
 const work = mkdtempSync(join(tmpdir(), "brewos-bench-backup-"));
@@ -27,24 +27,7 @@ const base = Date.UTC(2024, 0, 1);
 for (let start = 0; start < SHOTS; start += 500) {
   a.hub.db.transaction(() => {
     for (let k = start; k < Math.min(SHOTS, start + 500); k++) {
-      const id = a.hub.shots.begin({
-        started_at_ms: base + k * 600_000,
-        shot_token: k % 65536,
-        source: "command",
-        profile_slot: 0,
-        profile_json: null,
-        dose_g: 18,
-        target_g: 36,
-      });
-      a.hub.shots.finish(id, shotSamples(k).flat(), {
-        duration_ms: 30000,
-        stop_reason: "weight",
-        end_flags: [],
-        volume_ml: 54,
-        final_weight_g: 36,
-        max_pressure_bar: 9,
-        mean_brew_c: 93,
-      });
+      addBenchShot(a.hub.shots, k, base + k * 600_000);
     }
   })();
 }

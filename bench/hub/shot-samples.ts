@@ -1,5 +1,6 @@
 /** Bench helper: a 30 s shot at 20 Hz (600 samples) in 1 s chunks, like the recorder checkpoints; `k` varies it. */
 import type { Sample } from "../../hub/src/store/samples-codec.ts";
+import type { ShotStore } from "../../hub/src/store/shot-store.ts";
 
 export function shotSamples(k: number): Sample[][] {
   const chunks: Sample[][] = [];
@@ -23,3 +24,29 @@ export function shotSamples(k: number): Sample[][] {
   }
   return chunks;
 }
+
+/** Writes one finished bench shot (its 600 samples in one chunk) started at `startedAtMs`; its id. */
+export function addBenchShot(store: ShotStore, k: number, startedAtMs: number): string {
+  const id = store.begin({
+    started_at_ms: startedAtMs,
+    shot_token: k % 65536,
+    source: "command",
+    profile_slot: 0,
+    profile_json: null,
+    dose_g: 18,
+    target_g: 36,
+  });
+  store.finish(id, shotSamples(k).flat(), BENCH_SUMMARY);
+  return id;
+}
+
+/** The summary every bench shot ends with. */
+export const BENCH_SUMMARY = {
+  duration_ms: 30000,
+  stop_reason: "weight",
+  end_flags: [],
+  volume_ml: 54,
+  final_weight_g: 36,
+  max_pressure_bar: 9,
+  mean_brew_c: 93,
+};

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { exportJson, exportVisualizer } from "../../hub/src/shots/export.ts";
 import { openDatabase } from "../../hub/src/store/db.ts";
 import { ShotStore } from "../../hub/src/store/shot-store.ts";
-import { shotSamples } from "./shot-samples.ts";
+import { BENCH_SUMMARY, shotSamples } from "./shot-samples.ts";
 
 const SHOTS = Number(process.env.SHOTS ?? 10000);
 const dir = mkdtempSync(join(tmpdir(), "brewos-bench-store-"));
@@ -32,15 +32,7 @@ for (let k = 0; k < SHOTS; k++) {
   });
   const chunks = shotSamples(k);
   for (const c of chunks.slice(0, -1)) store.appendSamples(id, c);
-  store.finish(id, chunks.at(-1) ?? [], {
-    duration_ms: 30000,
-    stop_reason: "weight",
-    end_flags: [],
-    volume_ml: 54,
-    final_weight_g: 36,
-    max_pressure_bar: 9,
-    mean_brew_c: 93,
-  });
+  store.finish(id, chunks.at(-1) ?? [], BENCH_SUMMARY);
   lastId = id;
 }
 const fillS = (performance.now() - t0) / 1000;

@@ -13,6 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { SIM_BINARY } from "../../hub/src/testing/hub-on-disk.ts";
+import { spawnHubProcess } from "../../hub/src/testing/hub-process.ts";
+import { readUntil } from "../../hub/src/testing/read-until.ts";
 import { type FaultyProxy, faultyProxy } from "./faulty-proxy.ts";
 
 export interface SoakOptions {
@@ -43,26 +45,6 @@ export interface SoakResult {
   wall_s: number;
 }
 
-const HUB_MAIN = join(import.meta.dir, "..", "..", "hub", "src", "main.ts");
-
-async function announced(stream: ReadableStream<Uint8Array>, re: RegExp, ms: number): Promise<RegExpExecArray> {
-  const reader = stream.getReader();
-  let text = "";
-  const end = Date.now() + ms;
-  try {
-    while (Date.now() < end) {
-      const m = re.exec(text);
-      if (m) return m;
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  throw new Error(`not announced (${re}): ${text.slice(-400)}`);
-}
-
 /** Reads a stream to its end in the background so the writer never blocks on a full pipe. */
 function drain(stream: ReadableStream<Uint8Array>, keep: string[]): void {
   void (async () => {
@@ -89,8 +71,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       stderr: "pipe",
     },
   );
-  const linkPort = Number((await announced(sim.stdout, /^tcp: tcp 127\.0\.0\.1:(\d+)$/m, 10_000))[1]);
-  const scalePort = Number((await announced(sim.stderr, /^scale: tcp 127\.0\.0\.1:(\d+)$/m, 10_000))[1]);
+  const linkPort = Number((await readUntil(sim.stdout, /^tcp: tcp 127\.0\.0\.1:(\d+)$/m, 10_000))[1]);
+  const scalePort = Number((await readUntil(sim.stderr, /^scale: tcp 127\.0\.0\.1:(\d+)$/m, 10_000))[1]);
   const simLog: string[] = [];
   drain(sim.stderr, simLog);
   drain(sim.stdout, simLog);
@@ -103,30 +85,17 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   let hubLog: string[] = [];
   const startHub = async () => {
     expectedExit = false;
-    const p = Bun.spawn(
-      [
-        process.execPath,
-        HUB_MAIN,
-        "--tcp",
-        `127.0.0.1:${link.port}`,
-        "--sim-scale",
-        String(scale.port),
-        "--speed",
-        String(o.speed),
-        "--data",
-        data,
-        "--port",
-        "0",
-        "--host",
-        "127.0.0.1",
-        "--mdns",
-        "off",
-      ],
-      { stdin: "ignore", stdout: "pipe", stderr: "pipe" },
-    );
+    const started = await spawnHubProcess(data, [
+      "--tcp",
+      `127.0.0.1:${link.port}`,
+      "--sim-scale",
+      String(scale.port),
+      "--speed",
+      String(o.speed),
+    ]);
+    const p = started.proc;
     hub = p;
-    const url = (await announced(p.stdout, /listening on (http:\/\/\S+)/, 20_000))[1] as string;
-    base = url.replace("localhost", "127.0.0.1");
+    base = started.base;
     hubLog = [];
     drain(p.stdout, hubLog);
     drain(p.stderr, hubLog);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeTestCerts } from "../testing/certs.ts";
 import { hubOnDisk } from "../testing/hub-on-disk.ts";
+import { spawnHubProcess } from "../testing/hub-process.ts";
 
 const dirs: string[] = [];
 function folder(): string {
@@ -128,40 +129,14 @@ describe("the hub process", () => {
     expect((await patch(a.base, { hub: { https: { cert_path: certs.cert, key_path: certs.key } } })).status).toBe(200);
     await a.stop();
     writeFileSync(certs.cert, "garbage");
-    const proc = Bun.spawn(
-      [
-        process.execPath,
-        join(import.meta.dir, "..", "main.ts"),
-        "--tcp",
-        "127.0.0.1:1",
-        "--data",
-        d,
-        "--port",
-        "0",
-        "--host",
-        "127.0.0.1",
-        "--mdns",
-        "off",
-      ],
-      { stdout: "pipe", stderr: "pipe" },
-    );
+    const { proc, base } = await spawnHubProcess(d, ["--tcp", "127.0.0.1:1"]);
     try {
-      const reader = proc.stdout.getReader();
-      let out = "";
-      const deadline = Date.now() + 15_000;
-      while (!/listening on (\S+)/.test(out) && Date.now() < deadline) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        out += new TextDecoder().decode(value);
-      }
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      expect(url?.startsWith("http://")).toBe(true);
-      const port = new URL(url as string).port;
+      expect(base.startsWith("http://")).toBe(true);
+      const port = new URL(base).port;
       const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as {
         settings_problems: { setting: string; message: string }[];
       };
       expect(health.settings_problems.find((p) => p.setting === "https")?.message).toContain("serving plain HTTP");
-      reader.releaseLock();
     } finally {
       proc.kill();
       await proc.exited;

@@ -80,7 +80,7 @@ test("disk full during a shot: brewing goes on, the shot waits in memory, errors
 }, 60_000);
 
 test("with retention.make_room_when_full on, the oldest shots go to make room and the new shot is recorded", async () => {
-  const { shotSamples } = await import("../../../bench/hub/shot-samples.ts");
+  const { addBenchShot } = await import("../../../bench/hub/shot-samples.ts");
   const h = await hubOnSim("dual_boiler", { speed: 50 });
   try {
     const patch = await fetch(`${h.base}/api/settings`, {
@@ -91,24 +91,7 @@ test("with retention.make_room_when_full on, the oldest shots go to make room an
     expect(patch.status).toBe(200);
     const old: string[] = [];
     for (let k = 0; k < 60; k++) {
-      const id = h.hub.shots.begin({
-        started_at_ms: Date.UTC(2020, 0, 1) + k * 60_000,
-        shot_token: 1000 + k,
-        source: "command",
-        profile_slot: 0,
-        profile_json: null,
-        dose_g: 18,
-        target_g: 36,
-      });
-      h.hub.shots.finish(id, shotSamples(k).flat(), {
-        duration_ms: 30000,
-        stop_reason: "weight",
-        end_flags: [],
-        volume_ml: 54,
-        final_weight_g: 36,
-        max_pressure_bar: 9,
-        mean_brew_c: 93,
-      });
+      const id = addBenchShot(h.hub.shots, 1000 + k, Date.UTC(2020, 0, 1) + k * 60_000);
       old.push(id);
     }
     fillTheDisk(h.hub.db);

@@ -85,38 +85,46 @@ describe("shot recorder", () => {
   }, 90000);
 });
 
+/** A recorder on a fresh on-disk store, fed hand-made controller messages; what it recorded. */
+async function recorderOnDisk() {
+  const { ShotRecorder } = await import("./shot-recorder.ts");
+  const { TelemetryFlags } = await import("@brewos/protocol/uart");
+  type Msg = Parameters<InstanceType<typeof ShotRecorder>["handle"]>[0];
+  const dir = mkdtempSync(join(tmpdir(), "brewos-recorder-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const db = openDatabase(join(dir, "hub.sqlite"));
+  cleanups.push(() => db.close());
+  const store = new ShotStore(db);
+  const recorder = new ShotRecorder({ store, checkpointMs: 60_000 });
+  cleanups.push(() => recorder.stop());
+  const recorded: string[] = [];
+  recorder.onRecorded((r) => recorded.push(r.id));
+  const send = (m: Record<string, unknown>) => recorder.handle(m as unknown as Msg);
+  /** A telemetry frame `i` samples into a shot (50 ms apart), brewing or not. */
+  const telemetry = (i: number, brewing = true) =>
+    send({
+      type: "telemetry",
+      flags: brewing ? TelemetryFlags.brewing : 0,
+      shot_time_ms: i * 50,
+      brew_temp_cdeg: 9300,
+      group_temp_cdeg: 9100,
+      pressure_mbar: 9000,
+      pump_flow_ul_s: 2000,
+      pumped_volume_ul: i * 100,
+      pump_power_pmil: 1000,
+      phase_index: 0,
+    });
+  return { store, recorder, recorded, send, telemetry };
+}
+
 describe("a shot whose end message is lost on the link", () => {
   test("is closed from telemetry after 10 idle frames, complete, flagged end_lost, with its samples and summary", async () => {
-    const { ShotRecorder } = await import("./shot-recorder.ts");
-    const { TelemetryFlags } = await import("@brewos/protocol/uart");
-    type Msg = Parameters<InstanceType<typeof ShotRecorder>["handle"]>[0];
-    const dir = mkdtempSync(join(tmpdir(), "brewos-endlost-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const db = openDatabase(join(dir, "hub.sqlite"));
-    cleanups.push(() => db.close());
-    const store = new ShotStore(db);
-    const recorder = new ShotRecorder({ store, checkpointMs: 60_000 });
-    cleanups.push(() => recorder.stop());
-    const recorded: string[] = [];
-    recorder.onRecorded((r) => recorded.push(r.id));
-    recorder.handle({ type: "shot_started", shot_token: 5, source: 0, profile_slot: 0, uptime_ms: 1000 } as unknown as Msg);
-    const t = (i: number, brewing: boolean) =>
-      ({
-        type: "telemetry",
-        flags: brewing ? TelemetryFlags.brewing : 0,
-        shot_time_ms: i * 50,
-        brew_temp_cdeg: 9300,
-        group_temp_cdeg: 9100,
-        pressure_mbar: 9000,
-        pump_flow_ul_s: 2000,
-        pumped_volume_ul: i * 100,
-        pump_power_pmil: 1000,
-        phase_index: 0,
-      }) as unknown as Msg;
-    for (let i = 1; i <= 40; i++) recorder.handle(t(i, true));
-    for (let i = 0; i < 9; i++) recorder.handle(t(40, false));
+    const { store, recorded, send, telemetry } = await recorderOnDisk();
+    send({ type: "shot_started", shot_token: 5, source: 0, profile_slot: 0, uptime_ms: 1000 });
+    for (let i = 1; i <= 40; i++) telemetry(i);
+    for (let i = 0; i < 9; i++) telemetry(40, false);
     expect(recorded).toHaveLength(0); // not yet: a frame or two without the flag is noise
-    recorder.handle(t(40, false));
+    telemetry(40, false);
     expect(recorded).toHaveLength(1);
     const shot = store.get(recorded[0] as string);
     expect(shot).toMatchObject({
@@ -132,36 +140,12 @@ describe("a shot whose end message is lost on the link", () => {
 
 describe("a shot whose start message is lost on the link", () => {
   test("is recorded from its brewing telemetry (after 5 frames), its token and summary from shot_ended, flagged start_lost", async () => {
-    const { ShotRecorder } = await import("./shot-recorder.ts");
-    const { TelemetryFlags } = await import("@brewos/protocol/uart");
-    type Msg = Parameters<InstanceType<typeof ShotRecorder>["handle"]>[0];
-    const dir = mkdtempSync(join(tmpdir(), "brewos-startlost-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const db = openDatabase(join(dir, "hub.sqlite"));
-    cleanups.push(() => db.close());
-    const store = new ShotStore(db);
-    const recorder = new ShotRecorder({ store, checkpointMs: 60_000 });
-    cleanups.push(() => recorder.stop());
-    const recorded: string[] = [];
-    recorder.onRecorded((r) => recorded.push(r.id));
-    const t = (i: number) =>
-      ({
-        type: "telemetry",
-        flags: TelemetryFlags.brewing,
-        shot_time_ms: i * 50,
-        brew_temp_cdeg: 9300,
-        group_temp_cdeg: 9100,
-        pressure_mbar: 9000,
-        pump_flow_ul_s: 2000,
-        pumped_volume_ul: i * 100,
-        pump_power_pmil: 1000,
-        phase_index: 0,
-      }) as unknown as Msg;
-    for (let i = 1; i <= 4; i++) recorder.handle(t(i));
+    const { store, recorder, recorded, send, telemetry } = await recorderOnDisk();
+    for (let i = 1; i <= 4; i++) telemetry(i);
     expect(recorder.recordingId).toBeNull();
-    for (let i = 5; i <= 30; i++) recorder.handle(t(i));
+    for (let i = 5; i <= 30; i++) telemetry(i);
     expect(recorder.recordingId).not.toBeNull();
-    recorder.handle({
+    send({
       type: "shot_ended",
       shot_token: 9,
       duration_ms: 1500,
@@ -171,7 +155,7 @@ describe("a shot whose start message is lost on the link", () => {
       last_weight_dg: 0,
       max_pressure_mbar: 9000,
       mean_brew_temp_cdeg: 9300,
-    } as unknown as Msg);
+    });
     expect(recorded).toHaveLength(1);
     expect(store.get(recorded[0] as string)).toMatchObject({
       status: "complete",
