@@ -2,7 +2,7 @@
  * The soak (issue: never crash, never loop, never lose): days of use at high simulated speed
  * against real processes — the simulator (`brewos-sim serve`), the hub (`bun hub/src/main.ts`),
  * and between them a link that corrupts a share of its bytes and a scale connection that drops.
- * Each day: power on, heat to ready, pull shots (one with the scale walking away), steam, eco,
+ * Each day: the tank is filled (SIGUSR1 to the simulator), power on, heat to ready, pull shots (one with the scale walking away), steam, eco,
  * standby; some days the hub is restarted, some days it is killed with SIGKILL mid-shot. Idle
  * hours between uses are skipped. Checked throughout: every shot the hub committed is still
  * there after every restart and at the end; the machine always reaches the state asked for within
@@ -172,6 +172,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     await startHub();
     for (let day = 1; day <= o.days; day++) {
       say(`day ${day}`);
+      sim.kill("SIGUSR1"); // the owner fills the water tank in the morning
       await until("the link up", (s) => s.state !== undefined, bound);
       await command({ type: "clear_fault" });
       await command({ type: "set_mode", mode: "brew" });

@@ -22,6 +22,12 @@
 #include "true_peaks.h"
 
 static volatile sig_atomic_t stop_requested;
+/* SIGUSR1: the owner fills the water tank (long soaks would otherwise run it dry, as they should). */
+static volatile sig_atomic_t refill_requested;
+static void on_refill(int sig) {
+  (void)sig;
+  refill_requested = 1;
+}
 static void on_signal(int sig) {
   (void)sig;
   stop_requested = 1;
@@ -123,6 +129,7 @@ int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGUSR1, on_refill);
   int in_fd = -1, out_fd = -1, listen_fd = -1, keep_slave = -1;
   if (o->link == LINK_STDIO) {
     in_fd = 0;
@@ -190,6 +197,11 @@ int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
       double cup_g = m.plant.hyd.cup_g;
       hydraulics_load_puck(&m.plant.hyd, &p);
       if (m.ctl.shot.running) m.plant.hyd.cup_g = cup_g;
+    }
+    if (refill_requested) {
+      refill_requested = 0;
+      m.plant.tank_ml = m.plant.pre.tank_ml;
+      fprintf(stderr, "brewos-sim: tank refilled (%.0f ml)\n", m.plant.tank_ml);
     }
     bool was_running = m.ctl.shot.running;
     sim_machine_tick(&m);
