@@ -4,6 +4,7 @@
  * QR code can also be scanned here (camera on HTTPS, or a photo anywhere). Shown instead of the
  * app whenever the machine does not know this app.
  */
+import "./pairing.css";
 import { keyPair, normaliseTypedCode, type PairingOffer, pairWithHub, parsePairingLink } from "@brewos/protocol/auth";
 import { useEffect, useRef, useState } from "react";
 import { navigate } from "../../app/router.tsx";

@@ -1,4 +1,5 @@
 /** The phones and browsers paired with this machine: named, when last seen, and removable (their open sessions end at once). */
+import "./pairing.css";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { dateTime } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";

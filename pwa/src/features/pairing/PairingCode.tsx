@@ -3,6 +3,7 @@
  * it opens this app on the machine and pairs) and as a short code to type. A new code replaces
  * one that expired; the panel says when a phone paired, and withdraws the code when closed.
  */
+import "./pairing.css";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { hubApi } from "../../shared/hub-api.ts";
