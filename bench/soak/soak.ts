@@ -31,7 +31,7 @@ export interface SoakOptions {
 export interface SoakResult {
   days: number;
   speed: number;
-  simulated_hours: number;
+  simulated_hours_of_use: number;
   shots_pulled: number;
   shots_committed: number;
   shots_lost_to_kill: number;
@@ -251,7 +251,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   return {
     days: o.days,
     speed: o.speed,
-    simulated_hours: Math.round(((wallS * o.speed) / 3600) * 10) / 10,
+    simulated_hours_of_use: Math.round(((wallS * o.speed) / 3600) * 10) / 10,
     shots_pulled: pulled,
     shots_committed: committedIds.size,
     shots_lost_to_kill: lostToKill,
