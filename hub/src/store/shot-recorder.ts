@@ -261,7 +261,14 @@ export class ShotRecorder {
       fn();
       return true;
     }
-    return this.o.storage.write(what, () => (fn(), true), false);
+    return this.o.storage.write(
+      what,
+      () => {
+        fn();
+        return true;
+      },
+      false,
+    );
   }
 
   private ensureRow(o: Open): boolean {

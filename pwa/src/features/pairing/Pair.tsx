@@ -107,7 +107,7 @@ export default function Pair() {
     location.assign(text);
   };
 
-  const fromLink = offer && offer.bases.includes(location.origin);
+  const fromLink = offer?.bases.includes(location.origin) ?? false;
   return (
     <section className="pair" aria-labelledby="pair-title">
       <h1 id="pair-title">Pair with your machine</h1>

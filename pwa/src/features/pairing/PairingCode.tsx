@@ -54,8 +54,11 @@ export function PairingCode({ onClose, compact = false, extra }: { onClose: () =
         <>
           <QrCode text={code.data.link} label="Pairing QR code: scan it with the phone's camera" sizePx={compact ? 200 : 240} />
           <p>Scan with the phone's camera, or open this machine's address in the phone's browser and type</p>
-          <p className="pairing-typed" data-testid="typed-code" aria-label={`Pairing code ${code.data.typed_code.split("").join(" ")}`}>
-            {code.data.typed_code}
+          <p className="pairing-typed">
+            <span aria-hidden="true" data-testid="typed-code">
+              {code.data.typed_code}
+            </span>
+            <span className="sr-only">Pairing code {code.data.typed_code.split("").join(" ")}</span>
           </p>
           <p className="muted small">
             Works once, for {Math.floor(expiresIn / 60)}:{String(expiresIn % 60).padStart(2, "0")} more.
