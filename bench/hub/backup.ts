@@ -2,7 +2,8 @@
  * `npm run bench:backup`: a backup of a large history, streamed out of one hub and into a fresh
  * one over HTTP (SQLite on disk on both). SHOTS shots (default 50 000) of 30 s at 20 Hz. Prints
  * JSON: fill time, backup size, export and import seconds, and this process's peak RSS during
- * each (both hubs and the client live in it, so the figure is an upper bound for one hub).
+ * each (both hubs and the client live in it, so the figure is an upper bound for one hub); then
+ * CONCURRENT (default 8) simultaneous uploads of the same file into a third hub.
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,6 +54,24 @@ const r = await fetch(`${b.base}/api/backup`, {
 const answer = (await r.json()) as { shots_added?: number; error?: unknown };
 const importS = (performance.now() - t2) / 1000;
 const importPeak = peak;
+
+// Several people restoring at once (CONCURRENT uploads of the same file into a third hub): they
+// queue in the hub's backup lane instead of running side by side.
+const CONCURRENT = Number(process.env.CONCURRENT ?? 8);
+const c = await hubOnDisk({ dataDir: join(work, "c") });
+Bun.gc(true);
+peak = 0;
+const t3 = performance.now();
+const answers = await Promise.all(
+  Array.from({ length: CONCURRENT }, () =>
+    fetch(`${c.base}/api/backup`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: Bun.file(file) }).then(
+      (x) => x.status,
+    ),
+  ),
+);
+const concurrentS = (performance.now() - t3) / 1000;
+const concurrentPeak = peak;
+await c.stop();
 clearInterval(watch);
 const restored = b.hub.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM shots").get()?.n ?? 0;
 
@@ -70,6 +89,10 @@ console.log(
       rss_before_mb: mb(rssBefore),
       peak_rss_export_mb: mb(exportPeak),
       peak_rss_import_mb: mb(importPeak),
+      concurrent_uploads: CONCURRENT,
+      concurrent_statuses: answers,
+      concurrent_s: Math.round(concurrentS * 10) / 10,
+      peak_rss_concurrent_mb: mb(concurrentPeak),
       target: { peak_rss_mb: 200, restored: SHOTS },
     },
     null,
