@@ -5,6 +5,7 @@
  * message naming the problem; the socket stays open. Revoking an app closes its sockets at once.
  */
 
+import { toBase64Url } from "@brewos/protocol/auth";
 import { WsAuthMessage } from "@brewos/protocol/auth/messages";
 import { SyncClientMessage } from "@brewos/protocol/sync/messages";
 import type { WSContext } from "hono/ws";
@@ -85,7 +86,8 @@ export class WsFanout {
       this.admit(ws, caller);
       return;
     }
-    const nonce = this.hub.auth.sessions.challenge();
+    // The socket's own one-time nonce (never in the REST challenge list: each proof has its place).
+    const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(18)));
     const timer = setTimeout(() => {
       this.waiting.delete(key(ws));
       ws.close(WS_CLOSE.unauthenticated, "no answer to the sign-in challenge");
