@@ -18,6 +18,7 @@ import { parseCommand, parseWith, ShotAnnotationsSchema } from "./commands.ts";
 import { apiError, statusForRefusal } from "./errors.ts";
 import { HeavyLane } from "./heavy-lane.ts";
 import { BACKUP_BODY_LIMIT_BYTES } from "./limits.ts";
+import { longRequest } from "./long-request.ts";
 
 const NOT_JSON = Symbol("not JSON");
 
@@ -181,6 +182,7 @@ export function restRoutes(hub: Hub): Hono {
   // Backups stream (NDJSON, docs/api/rest.md) through one lane: never two at once.
   const lane = new HeavyLane();
   api.get("/backup", async (c) => {
+    longRequest(c);
     const release = await lane.enter();
     c.header("content-disposition", `attachment; filename="brewos-backup-${new Date().toISOString().slice(0, 10)}.ndjson"`);
     return c.body(backupStream(hub.db, hub.settings.view(), release), 200, { "content-type": "application/x-ndjson" });
@@ -189,6 +191,12 @@ export function restRoutes(hub: Hub): Hono {
   api.post("/backup", async (c) => {
     const body = c.req.raw.body;
     if (!body) return apiError(c, 400, "invalid_backup", "(backup): the upload is empty");
+    // One restore at a time, and none queued: a waiting upload's body would pile up in memory.
+    if (lane.busy) {
+      c.header("retry-after", "30");
+      return apiError(c, 429, "busy", "a backup is being exported or restored right now; send this one again when it has finished");
+    }
+    longRequest(c);
     const release = await lane.enter();
     let r: Awaited<ReturnType<typeof importBackupStream>>;
     try {

@@ -9,6 +9,7 @@ import { existsSync, renameSync } from "node:fs";
 import { Hono } from "hono";
 import { backupStream } from "../store/backup-stream.ts";
 import { apiError } from "./errors.ts";
+import { longRequest } from "./long-request.ts";
 
 export interface SafeModeDeps {
   safeMode: { reason: string; file: string } | null;
@@ -24,6 +25,7 @@ export function safeModeRoutes(d: SafeModeDeps): Hono {
 
   api.get("/safe-mode/export", (c) => {
     if (!d.safeMode) return apiError(c, 409, "not_in_safe_mode", "the hub is not in safe mode; use GET /api/backup");
+    longRequest(c);
     let db: Database;
     try {
       db = new Database(d.safeMode.file, { readonly: true, strict: true });

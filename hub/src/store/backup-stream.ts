@@ -29,6 +29,7 @@ export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 export const LEGACY_MAX_BYTES = 64 * 1024 * 1024;
 const PAGE_SHOTS = 100;
 const BATCH_SHOTS = 500;
+const GC_EVERY_SHOTS = 1000;
 
 const Header = z.strictObject({
   format: z.literal(BACKUP_FORMAT),
@@ -259,6 +260,8 @@ export async function importBackupStream(
       if (!c.ok) return bad(`line ${n}: ${c.message}`);
       writeSync(fd, `${l}\n`);
       shots++;
+      // Parsed lines are garbage at once; collect now and then so a big restore stays small.
+      if (shots % GC_EVERY_SHOTS === 0) Bun.gc(false);
     }
     if (ended === null) return bad(`the backup ends after line ${n} without its end line: the file was cut short; nothing was changed`);
     if (ended !== shots) return bad(`the end line counts ${ended} shots, the file holds ${shots}; nothing was changed`);
@@ -283,6 +286,7 @@ export async function importBackupStream(
       if (c.ok) batch.push(c);
       if (batch.length >= BATCH_SHOTS) {
         flush();
+        Bun.gc(false);
         await new Promise((r) => setTimeout(r, 0)); // let the link and the recorder run between batches
       }
     }

@@ -121,5 +121,19 @@ describe("backup", () => {
     });
     expect(await v1.json()).toMatchObject({ ok: true, shots_added: 3 });
     for (const id of ids) expect(c.hub.shots.samples(id)).toEqual(a.hub.shots.samples(id));
+    // A slow upload (a pause longer than the server's idle timeout) still completes: backups lift it.
+    const slow = await hubOnDisk({ idleTimeoutS: 1 });
+    stops.push(slow.stop);
+    const half = text.indexOf("\n") + 1;
+    const body = new ReadableStream<Uint8Array>({
+      async start(ctl) {
+        ctl.enqueue(new TextEncoder().encode(text.slice(0, half)));
+        await Bun.sleep(2500);
+        ctl.enqueue(new TextEncoder().encode(text.slice(half)));
+        ctl.close();
+      },
+    });
+    const r = await fetch(`${slow.base}/api/backup`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body });
+    expect(await r.json()).toMatchObject({ ok: true, shots_added: 3 });
   }, 30000);
 });

@@ -34,6 +34,8 @@ export interface TestHubOptions extends HubServerOptions {
   pairingTtlMs?: number;
   /** Listen on this address (default 127.0.0.1; "::" takes IPv4 and IPv6). */
   hostname?: string;
+  /** Bun's idle timeout in seconds (default Bun's 10). */
+  idleTimeoutS?: number;
 }
 
 /** What the hub answered, request by request (attack tests read it). */
@@ -78,6 +80,7 @@ async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattC
     },
     websocket: server.websocket,
     maxRequestBodySize: BACKUP_BODY_LIMIT_BYTES + 1024 * 1024,
+    ...(o.idleTimeoutS ? { idleTimeout: o.idleTimeoutS } : {}),
   });
   const stop = async () => {
     server.fanout.stop();
