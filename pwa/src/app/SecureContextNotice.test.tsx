@@ -18,6 +18,9 @@ test("insecure page: a notice naming offline use, install and Bluetooth, with th
   const note = v.getByRole("complementary", { name: "Limited features on this connection" });
   expect(note.textContent).toContain("Offline use, installing and Bluetooth are off");
   expect(note.textContent).toContain("HTTPS");
+  // It names what exists: the hub's https settings or start flags (there is no "Settings → Network").
+  expect(note.textContent).toContain("https.cert_path");
+  expect(note.textContent).not.toContain("Network");
   act(() => v.getByRole("button", { name: "Got it" }).click());
   expect(v.queryByRole("complementary")).toBeNull();
 });

@@ -10,9 +10,10 @@ export function SecureContextNotice() {
   return (
     <aside className="notice" aria-label="Limited features on this connection">
       <p>
-        <strong>Offline use, installing and Bluetooth are off on this page</strong>, because it was opened over plain HTTP. Turn on HTTPS in
-        the hub (Settings → Network: certificate and key) and open <code>https://{location.host}</code>, or use the app on the hub itself at{" "}
-        <code>localhost</code>.
+        <strong>Offline use, installing and Bluetooth are off on this page</strong>, because it was opened over plain HTTP. Turn on HTTPS:
+        give the hub a certificate (its settings <code>https.cert_path</code> and <code>https.key_path</code>, or <code>--tls-cert</code>{" "}
+        and <code>--tls-key</code> when it starts; see the README) and open <code>https://{location.host}</code>, or use the app on the hub
+        itself at <code>localhost</code>.
       </p>
       <button
         type="button"

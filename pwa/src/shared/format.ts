@@ -72,3 +72,8 @@ export const STOP_WORDS: Record<string, string> = {
   link_lost: "hub link lost",
   unknown: "end not heard (noisy link)",
 };
+
+/** Energy in kWh, one precision everywhere (today's and the total figure side by side must agree). */
+export function kwh(wh: number): string {
+  return `${(wh / 1000).toFixed(2)} kWh`;
+}

@@ -4,7 +4,7 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { dateTime, minutesSeconds } from "../../shared/format.ts";
+import { dateTime, kwh, minutesSeconds } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 
 function Bars({ label, unit, points }: { label: string; unit: string; points: { day: string; v: number }[] }) {
@@ -76,11 +76,11 @@ export default function Statistics() {
           </div>
           <div>
             <dt>Energy today</dt>
-            <dd className="big">{(s.energy.today_wh / 1000).toFixed(2)} kWh</dd>
+            <dd className="big">{kwh(s.energy.today_wh)}</dd>
           </div>
           <div>
             <dt>Energy in all</dt>
-            <dd className="big">{(s.energy.total_wh / 1000).toFixed(1)} kWh</dd>
+            <dd className="big">{kwh(s.energy.total_wh)}</dd>
           </div>
         </dl>
         <Bars label="Shots per day" unit="shots" points={s.shots.by_day.map((d) => ({ day: d.day, v: d.shots }))} />
