@@ -107,10 +107,15 @@ describe("statistics", () => {
       [],
       { ...summary, duration_ms: 5_000 },
     ); // a flush
+    now += 60_000;
+    // A café shot logged by hand: history, not this machine's wear.
+    d.query(
+      "INSERT INTO shots (id, server_seq, status, started_at_ms, shot_token, source, duration_ms, updated_at_ms) VALUES ('01900000-0000-7000-8000-00000000cafe', 999, 'complete', $t, 0, 'manual', 30000, $t)",
+    ).run({ t: now });
     const s = stats.summary();
-    expect(s.shots).toMatchObject({ total: 4, today: 4, brew_time_total_s: 112, average_shot_s: 28 });
+    expect(s.shots).toMatchObject({ total: 5, today: 5, brew_time_total_s: 142, average_shot_s: 28.4 });
     const backflush = s.maintenance.find((m) => m.kind === "backflush");
-    expect(backflush).toMatchObject({ shots_since: 4, due: true });
+    expect(backflush).toMatchObject({ shots_since: 4, due: true }); // the hand-logged one not among them
     expect(backflush?.reason).toContain("4 shots since the last backflush");
     expect(s.maintenance.find((m) => m.kind === "descale")?.due).toBe(false);
     stats.recordMaintenance("backflush");

@@ -12,6 +12,8 @@ export type MaintenanceKind = (typeof MAINTENANCE_KINDS)[number];
 
 /** Shots that count toward wear: finished, and long enough to be a real shot (not a flush). */
 const COUNTED = "status = 'complete' AND deleted = 0 AND duration_ms >= 15000";
+/** Shots that wore this machine: not the ones people logged by hand (a café's, another machine's). */
+const ON_THIS_MACHINE = `${COUNTED} AND source != 'manual'`;
 
 export interface MaintenanceState {
   kind: MaintenanceKind;
@@ -43,7 +45,7 @@ export class Statistics {
           ?.done_at_ms ?? null;
       const since =
         this.db
-          .query<{ n: number }, { t: number }>(`SELECT COUNT(*) AS n FROM shots WHERE ${COUNTED} AND started_at_ms > $t`)
+          .query<{ n: number }, { t: number }>(`SELECT COUNT(*) AS n FROM shots WHERE ${ON_THIS_MACHINE} AND started_at_ms > $t`)
           .get({ t: last ?? 0 })?.n ?? 0;
       const every =
         kind === "backflush" ? s.backflush_every_shots : kind === "group_clean" ? s.group_clean_every_shots : s.descale_every_shots;
