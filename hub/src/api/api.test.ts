@@ -78,10 +78,12 @@ describe("hub API on the simulator", () => {
     const c = new Client(`${base.replace("http", "ws")}/ws`);
     await c.opened;
     await c.until("snapshot", (m) => (m.type === "snapshot" ? m : undefined));
+    expect(c.state?.mode).toBe("standby");
     expect((await c.command("1", { type: "set_mode", mode: "brew" })).ok).toBe(true);
     const deadline = Date.now() + 30000;
     while (!c.state?.ready && Date.now() < deadline) await Bun.sleep(20);
     expect(c.state?.ready).toBe(true);
+    expect(c.state?.mode).toBe("brew"); // the mode chosen reaches every app through the deltas
     expect(c.state?.brew_c).toBeGreaterThan(92);
     expect(c.gaps).toBe(0);
     const mine = structuredClone(c.state as MachineSnapshot);

@@ -48,6 +48,7 @@ export class MachineControl {
   private nextToken = (Date.now() & 0x3fffffff) >>> 0; // top bit is the controller's (lever shots)
   private readonly intents = new Map<number, ShotIntent>();
   private readonly commandListeners = new Set<(c: ApiCommand) => void>();
+  private readonly modeListeners = new Set<(mode: keyof typeof MachineMode) => void>();
 
   /**
    * `beforeShot` runs before each shot start (the scale bridge tares the scale there);
@@ -70,7 +71,20 @@ export class MachineControl {
    * never resumes heating by itself — the owner turns the machine on again (a fresh command).
    */
   standbyAfterTrip(): void {
-    this.desired.mode = MachineMode.standby;
+    this.setMode(MachineMode.standby);
+  }
+
+  /** Called when the mode asked of the machine changes (the app shows what was chosen). */
+  onMode(listener: (mode: keyof typeof MachineMode) => void): () => void {
+    this.modeListeners.add(listener);
+    return () => this.modeListeners.delete(listener);
+  }
+
+  private setMode(mode: MachineMode): void {
+    const changed = this.desired.mode !== mode;
+    this.desired.mode = mode;
+    const name = (Object.keys(MachineMode) as (keyof typeof MachineMode)[]).find((k) => MachineMode[k] === mode);
+    if (changed && name) for (const l of this.modeListeners) l(name);
   }
 
   /** The desired state to stream now (the link reads it every keepalive). */
@@ -94,7 +108,7 @@ export class MachineControl {
     try {
       switch (c.type) {
         case "set_mode":
-          this.desired.mode = MachineMode[c.mode];
+          this.setMode(MachineMode[c.mode]);
           return { ok: true };
         case "set_setpoints":
           if (c.brew_c !== undefined) this.desired.brew_setpoint_cdeg = Math.round(c.brew_c * 100);

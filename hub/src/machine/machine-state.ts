@@ -38,6 +38,7 @@ function initial(): MachineSnapshotFields {
     link: "down",
     stale: true,
     state: "init",
+    mode: "standby",
     ready: false,
     eta_ready_s: null,
     brew_c: 0,
@@ -95,6 +96,11 @@ export class MachineModel {
         { link: "down", stale: true, ready: false, eta_ready_s: null, brew_heater_pct: null, steam_heater_pct: null, pump_pct: null },
         nowMs(),
       );
+  }
+
+  /** The mode the hub now asks for (set by MachineControl's desired state). */
+  setMode(mode: "standby" | "brew" | "steam"): void {
+    this.apply({ mode }, nowMs());
   }
 
   /** The scale's latest reading (null grams: no scale). */

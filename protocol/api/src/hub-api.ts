@@ -11,6 +11,8 @@ export interface MachineSnapshot {
   /** The link to the controller is down: every value below is the last one seen, not live. */
   stale: boolean;
   state: string;
+  /** The mode the hub asks of the machine (what the owner last chose): standby, brew or steam. */
+  mode: "standby" | "brew" | "steam";
   ready: boolean;
   /** Machine-clock seconds until the brew boiler is at its setpoint; 0 when there; null when unknown. */
   eta_ready_s: number | null;

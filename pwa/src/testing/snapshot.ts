@@ -5,6 +5,7 @@ export function machineSnapshot(over: Partial<MachineSnapshot> = {}): MachineSna
   return {
     seq: 5,
     link: "up",
+    mode: "brew",
     stale: false,
     state: "heating",
     ready: false,

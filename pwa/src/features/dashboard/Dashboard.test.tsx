@@ -48,3 +48,12 @@ test("no hub yet: a clear 'connecting' and nothing made up", () => {
   expect(v.getByText("Connecting to the hub…")).toBeTruthy();
   expect(v.queryByLabelText("Brew temperature")).toBeNull();
 });
+
+test("after choosing Steam, Steam stays selected while the steam boiler heats (the mode chosen, not the boiler state)", () => {
+  useMachine.setState({ snapshot: { ...base, state: "heating", mode: "steam" }, status: "connected" });
+  const v = show();
+  expect(v.getByRole("button", { name: "Steam" }).getAttribute("aria-pressed")).toBe("true");
+  expect(v.getByRole("button", { name: "Brew" }).getAttribute("aria-pressed")).toBe("false");
+  act(() => useMachine.setState({ snapshot: { ...base, state: "ready", mode: "brew" } }));
+  expect(v.getByRole("button", { name: "Brew" }).getAttribute("aria-pressed")).toBe("true");
+});

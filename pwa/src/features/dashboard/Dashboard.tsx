@@ -80,7 +80,9 @@ export function Dashboard() {
   const { run, error, busy } = useCommand();
   if (!s) return <NoHub />;
   const on = s.state !== "idle";
-  const mode = s.state === "steaming" ? "steam" : "brew";
+  // The mode chosen (the hub's desired state), not guessed from the boiler's state: Steam stays
+  // selected while the steam boiler heats. (Older hubs do not send it.)
+  const mode = s.mode === "steam" || (s.mode === undefined && s.state === "steaming") ? "steam" : "brew";
   return (
     <div className="stack">
       <section className="card hero" aria-label="Machine">
