@@ -57,3 +57,17 @@ test("after choosing Steam, Steam stays selected while the steam boiler heats (t
   act(() => useMachine.setState({ snapshot: { ...base, state: "ready", mode: "brew" } }));
   expect(v.getByRole("button", { name: "Brew" }).getAttribute("aria-pressed")).toBe("true");
 });
+
+test("a boiler with no setpoint reads 'heater off' (not 'target 32.0°F') and its bar is empty, not full", () => {
+  usePreferences.getState().set({ unit: "F" });
+  useMachine.setState({
+    snapshot: { ...base, state: "idle", mode: "standby", brew_setpoint_c: 0, steam_setpoint_c: 0, brew_c: 25, steam_c: 25 },
+    status: "connected",
+  });
+  const v = show();
+  expect(v.queryByText(/target 32/)).toBeNull();
+  expect(v.getAllByText("heater off")).toHaveLength(2);
+  const bars = [...v.container.querySelectorAll(".bar span")] as HTMLElement[];
+  expect(bars.map((b) => b.style.width)).toEqual(["0%", "0%"]);
+  act(() => usePreferences.getState().set({ unit: "C" }));
+});

@@ -13,21 +13,25 @@ import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { useCommand } from "../../shared/use-command.ts";
 
+/** Where a cold boiler starts: the bar shows the way from room temperature to the target. */
+const ROOM_C = 20;
+
 function Gauge({ label, value, setpoint }: { label: string; value: number; setpoint: number }) {
   const unit = usePreferences((p) => p.unit);
-  const pct = Math.max(0, Math.min(100, (value / Math.max(setpoint, 1)) * 100));
-  const near = Math.abs(value - setpoint) <= 1;
+  const off = setpoint <= 0;
+  const pct = off ? 0 : Math.max(0, Math.min(100, ((value - ROOM_C) / Math.max(setpoint - ROOM_C, 1)) * 100));
+  const near = !off && Math.abs(value - setpoint) <= 1;
   return (
     <div className="gauge">
       <div className="gauge-head">
         <span>{label}</span>
         <span className="big">{temp(value, unit)}</span>
       </div>
-      <meter className="sr-only" aria-label={`${label} temperature`} min={0} max={setpoint} value={value} />
+      <meter className="sr-only" aria-label={`${label} temperature`} min={0} max={Math.max(setpoint, value, 1)} value={value} />
       <div className={`bar ${near ? "bar-ok" : ""}`} aria-hidden="true">
         <span style={{ width: `${pct}%` }} />
       </div>
-      <div className="muted small">target {temp(setpoint, unit)}</div>
+      <div className="muted small">{off ? "heater off" : `target ${temp(setpoint, unit)}`}</div>
     </div>
   );
 }

@@ -119,7 +119,9 @@ export default function Display() {
                 ? "Ready"
                 : s.eta_ready_s
                   ? `ready in ${minutesSeconds(s.eta_ready_s)}`
-                  : `target ${temp(s.brew_setpoint_c, unit, 0)}`}
+                  : s.brew_setpoint_c <= 0
+                    ? "heater off"
+                    : `target ${temp(s.brew_setpoint_c, unit, 0)}`}
             </p>
             {last && (
               <p className="display-last">
