@@ -41,3 +41,16 @@ test("with a scale the stop is the weight; a scale lost mid-shot is said at once
   const w = show();
   expect(w.getByRole("alert").textContent).toContain("The scale went silent");
 });
+
+test("when a shot cannot start the screen says why: a fault by name and what to do, an unreachable machine, a machine that is off", () => {
+  useMachine.setState({ snapshot: { ...ready, ready: false, state: "fault", alarm: "water_empty" }, status: "connected" });
+  const v = show();
+  expect(v.container.textContent).toContain("Not while there is a fault: Water tank empty.");
+  expect(v.container.textContent).not.toContain("Waits for the machine to be ready.");
+  cleanup();
+  useMachine.setState({ snapshot: { ...ready, ready: false, stale: true, link: "down" } });
+  expect(show().container.textContent).toContain("The machine is not answering");
+  cleanup();
+  useMachine.setState({ snapshot: { ...ready, ready: false, state: "idle" } });
+  expect(show().container.textContent).toContain("The machine is off");
+});

@@ -7,6 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
+import { alarmAdvice } from "../../shared/alarms.ts";
 import { grams, STOP_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
@@ -99,6 +100,15 @@ function LiveNumbers() {
   );
 }
 
+/** Why a shot cannot start now, in words: a fault names itself, an unreachable machine says so. */
+export function notReadyWhy(s: { ready: boolean; stale: boolean; state: string; alarm: string | null }): string {
+  if (s.stale) return "The machine is not answering, so no shot can start; the values shown are the last ones heard.";
+  if (s.alarm && s.alarm !== "scale_lost")
+    return `Not while there is a fault: ${alarmAdvice(s.alarm).title}. ${alarmAdvice(s.alarm).action}`;
+  if (s.state === "idle") return "The machine is off: turn it on on the Machine screen.";
+  return "Waits for the machine to be ready.";
+}
+
 export default function Brew() {
   const f = useBrewForm();
   const s = useMachine((x) => x.snapshot);
@@ -166,7 +176,7 @@ export default function Brew() {
               Start shot
             </button>
           )}
-          {!brewing && s && !s.ready && <span className="muted">Waits for the machine to be ready.</span>}
+          {!brewing && s && !s.ready && <span className="muted">{notReadyWhy(s)}</span>}
           {s && !brewing && <span className="muted">{stopWords(f.target, f.timeLimit, s.scale_connected)}</span>}
         </div>
         {s?.alarm === "scale_lost" && (
