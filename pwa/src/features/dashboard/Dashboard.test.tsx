@@ -71,3 +71,21 @@ test("a boiler with no setpoint reads 'heater off' (not 'target 32.0°F') and it
   expect(bars.map((b) => b.style.width)).toEqual(["0%", "0%"]);
   act(() => usePreferences.getState().set({ unit: "C" }));
 });
+
+test("the line under the headline says what the state means, never the headline again ('Eco' / 'Eco…')", () => {
+  useMachine.setState({ snapshot: { ...base, state: "eco", eta_ready_s: null }, status: "connected" });
+  const v = show();
+  expect(v.getByRole("heading", { level: 1 }).textContent).toBe("Eco");
+  expect(v.queryByText("Eco…")).toBeNull();
+  expect(v.getByText(/lower temperature to save energy/)).toBeTruthy();
+});
+
+test("Clear fault with the cause still there says so and what to fix, instead of nothing", async () => {
+  const snapshot = { ...base, state: "fault", alarm: "water_empty" };
+  useMachine.setState({ snapshot, status: "connected", client: { command: async () => ({ ok: true }) } as never });
+  const v = show();
+  await act(async () => v.getByRole("button", { name: "Clear fault" }).click());
+  await act(() => Bun.sleep(1700));
+  expect(v.getByText(/Still there: the machine clears it only once the cause is fixed/)).toBeTruthy();
+  useMachine.setState({ client: null });
+});

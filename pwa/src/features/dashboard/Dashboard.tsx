@@ -36,11 +36,50 @@ function Gauge({ label, value, setpoint }: { label: string; value: number; setpo
   );
 }
 
+/** The line under the state's headline: what it means now, never the headline again. */
+const STATE_DETAIL: Record<string, string> = {
+  init: "Starting up…",
+  heating: "Heating up…",
+  brewing: "A shot is running.",
+  steaming: "Steam is on.",
+  eco: "Kept warm at a lower temperature to save energy; choose Brew or Steam to heat up.",
+  fault: "Stopped by a fault: see below.",
+  safe: "Stopped for safety: see below.",
+};
+
 function Readiness({ s }: { s: MachineSnapshot }) {
   if (s.ready) return <p className="ready">Ready to brew</p>;
-  if (s.state === "idle") return <p className="muted">Off</p>;
+  if (s.state === "idle") return <p className="muted">Turn it on to heat up.</p>;
   if (s.eta_ready_s !== null && s.eta_ready_s > 0) return <p>Ready in about {minutesSeconds(s.eta_ready_s)}</p>;
-  return <p>{STATE_WORDS[s.state] ?? s.state}…</p>;
+  return <p>{STATE_DETAIL[s.state] ?? `${STATE_WORDS[s.state] ?? s.state}…`}</p>;
+}
+
+/** Clearing a fault whose cause is still there does nothing on the machine: say so, and what to fix. */
+function ClearFault({ alarm, run, busy }: { alarm: string; run: (c: Record<string, unknown>) => Promise<{ ok: boolean }>; busy: boolean }) {
+  const [still, setStill] = useState(false);
+  const current = useMachine((m) => m.snapshot?.alarm ?? null);
+  useEffect(() => {
+    if (current !== alarm) setStill(false);
+  }, [current, alarm]);
+  return (
+    <>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={async () => {
+          setStill(false);
+          const r = await run({ type: "clear_fault" });
+          if (!r.ok) return;
+          setTimeout(() => {
+            if (useMachine.getState().snapshot?.alarm === alarm) setStill(true);
+          }, 1500);
+        }}
+      >
+        Clear fault
+      </button>
+      {still && <p className="error">Still there: the machine clears it only once the cause is fixed. {alarmAdvice(alarm).action}</p>}
+    </>
+  );
 }
 
 function Maintenance() {
@@ -113,9 +152,7 @@ export function Dashboard() {
         <section className="card alarm" role="alert" aria-label="Alarm">
           <h2>{alarmAdvice(s.alarm).title}</h2>
           <p>{alarmAdvice(s.alarm).action}</p>
-          <button type="button" onClick={() => run({ type: "clear_fault" })} disabled={busy}>
-            Clear fault
-          </button>
+          <ClearFault alarm={s.alarm} run={run} busy={busy} />
         </section>
       )}
       <section className="card grid2" aria-label="Temperatures">
