@@ -37,3 +37,14 @@ test("keys fall into groups people recognise", () => {
     Sensors: ["brew_ntc_beta_k"],
   });
 });
+
+test("register words become people's: permille as %, millibar as bar, 'Ssr min on' as the shortest heater pulse", () => {
+  const duty = view(key("steam_duty_cap_pmil", "permille", 0, 1000));
+  expect(duty).toMatchObject({ unit: "%", scale: 10 });
+  expect(parseValue(duty, "62.5")).toEqual({ ok: true, value: 625 });
+  const p = view(key("pump_max_mbar", "mbar", 0, 15000));
+  expect(p).toMatchObject({ unit: "bar", scale: 1000 });
+  expect(parseValue(p, "9")).toEqual({ ok: true, value: 9000 });
+  expect(view(key("ssr_min_on_ms", "ms", 0, 1000)).label).toBe("Shortest heater pulse");
+  expect(view(key("brew_ssr_min_on_ms", "ms", 0, 1000)).label).toBe("Shortest brew heater pulse");
+});

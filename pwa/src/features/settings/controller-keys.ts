@@ -29,6 +29,8 @@ function label(name: string): string {
     .replace(/_(cdeg|cdeg_s|ms|s|w|v|ma|ohm|k|pmil|mbar|milli|shots|ul_s|ul_bar|pmil_per_mls|j_per_k)$/, "")
     .replaceAll("_", " ")
     .replace(/ boiler$/, " boiler heat capacity")
+    .replace(/^(\w+ )?ssr min on$/, (_m, b: string | undefined) => `Shortest ${b ?? ""}heater pulse`)
+    .replace(/\bssr\b/, "heater switch")
     .replace(/\bntc\b/, "NTC")
     .replace(/\bhx\b/, "HX")
     .replace(/\bbbw\b/, "brew-by-weight")
@@ -41,6 +43,9 @@ export function view(key: ControllerKey): KeyView {
   if (key.unit === "cdegC/s") return { key, label: label(key.name), unit: "°C/s", scale: 100, step: 0.1 };
   if (key.unit.startsWith("J/K")) return { key, label: label(key.name), unit: "J/K", scale: 1, step: 10 };
   if (key.unit === "bool") return { key, label: label(key.name), unit: "", scale: 1, step: 1 };
+  // People's units for the protocol's integer ones: tenths of a percent as %, millibar as bar.
+  if (key.unit === "permille") return { key, label: label(key.name), unit: "%", scale: 10, step: 0.1 };
+  if (key.unit === "mbar") return { key, label: label(key.name), unit: "bar", scale: 1000, step: 0.01 };
   return { key, label: label(key.name), unit: key.unit, scale: 1, step: 1 };
 }
 
