@@ -18,6 +18,7 @@ import {
   checkShot,
   type ImportResult,
   importBackup,
+  SHOT_COLUMNS,
   writeExtras,
   writeShots,
 } from "./backup.ts";
@@ -42,13 +43,6 @@ const Header = z.strictObject({
 });
 type Header = z.infer<typeof Header>;
 
-const SHOT_COLUMNS = Object.keys(checkShotColumns()).join(", ");
-function checkShotColumns(): Record<string, true> {
-  // The columns a backup carries: the ShotRow fields but the samples.
-  const { samples: _s, ...rest } = Backup.shape.shots.element.shape;
-  return Object.fromEntries(Object.keys(rest).map((k) => [k, true]));
-}
-
 /** The whole backup as NDJSON, read from the database as the stream is pulled. */
 export function backupStream(
   db: Database,
@@ -62,7 +56,7 @@ export function backupStream(
   let after = { t: Number.MIN_SAFE_INTEGER, id: "" };
   let count = 0;
   const page = db.query<Record<string, unknown> & { id: string; started_at_ms: number }, { t: number; id: string }>(
-    `SELECT ${SHOT_COLUMNS} FROM shots WHERE deleted = 0 AND status != 'recording' AND (started_at_ms > $t OR (started_at_ms = $t AND id > $id))
+    `SELECT ${SHOT_COLUMNS.join(", ")} FROM shots WHERE deleted = 0 AND status != 'recording' AND (started_at_ms > $t OR (started_at_ms = $t AND id > $id))
      ORDER BY started_at_ms, id LIMIT ${PAGE_SHOTS}`,
   );
   const chunks = db.query<{ blob: Uint8Array }, { id: string }>("SELECT blob FROM shot_samples WHERE shot_id = $id ORDER BY chunk");

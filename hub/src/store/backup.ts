@@ -1,8 +1,9 @@
 /**
- * @module Full backup of the hub's memory as one JSON document: hub settings (without secrets, which
- * never leave the hub), controller settings, shots with their samples, maintenance and energy
- * history. Import checks the whole document first and then writes it in one transaction: a broken
- * or foreign file changes nothing. Shots already present (same id) are kept as they are.
+ * @module What a backup holds and how its parts are checked and written: hub settings (without
+ * secrets, which never leave the hub), controller settings, shots with their samples, maintenance,
+ * energy history and profiles. A version-1 document is checked whole and written in one
+ * transaction; the streamed version 2 (backup-stream.ts) uses the same checks and writers.
+ * Shots already present (same id) are kept as they are.
  */
 import type { Database } from "bun:sqlite";
 import { ProfileError, parseProfile } from "@brewos/protocol/profile";
@@ -76,31 +77,8 @@ export const Backup = z.strictObject({
 });
 export type Backup = z.infer<typeof Backup>;
 
-const SHOT_COLUMNS = Object.keys(ShotRow.shape).filter((k) => k !== "samples");
-
-export function exportBackup(db: Database, settings: Backup["settings"]): Backup {
-  const shots = db
-    .query<Record<string, unknown>, []>(
-      `SELECT ${SHOT_COLUMNS.join(", ")} FROM shots WHERE deleted = 0 AND status != 'recording' ORDER BY started_at_ms`,
-    )
-    .all()
-    .map((s) => {
-      const chunks = db
-        .query<{ blob: Uint8Array }, { id: string }>("SELECT blob FROM shot_samples WHERE shot_id = $id ORDER BY chunk")
-        .all({ id: s.id as string });
-      return { ...s, samples: chunks.map((c) => Buffer.from(c.blob).toString("base64")) } as Backup["shots"][number];
-    });
-  return {
-    format: BACKUP_FORMAT,
-    version: BACKUP_VERSION,
-    created_at_ms: Date.now(),
-    settings,
-    shots,
-    maintenance: db.query<Backup["maintenance"][number], []>("SELECT kind, done_at_ms FROM maintenance").all(),
-    energy_days: db.query<Backup["energy_days"][number], []>("SELECT day, wh, heating_s FROM energy_days ORDER BY day").all(),
-    profiles: db.query<Backup["profiles"][number], []>("SELECT id, json, updated_at_ms FROM profiles ORDER BY id").all(),
-  };
-}
+/** The columns a backup carries for a shot: the ShotRow fields but its samples. */
+export const SHOT_COLUMNS = Object.keys(ShotRow.shape).filter((k) => k !== "samples");
 
 export type ImportResult =
   | { ok: true; shots_added: number; shots_already_present: number }
