@@ -32,7 +32,8 @@ if (stale) {
   must(join(root, "node_modules", ".bin", "vite"), ["build"], { echo: false, cwd: join(root, "pwa") });
 }
 const args = process.argv.slice(2);
-if (!args.some((a) => a === "--sim" || a === "--serial" || a === "--tcp")) args.push("--sim", process.env.BREWOS_MACHINE ?? "dual_boiler");
+if (!args.some((a) => a === "--sim" || a === "--serial" || a === "--tcp"))
+  args.push("--sim", process.env.BREWOS_MACHINE ?? "dual_boiler_gear");
 const bun = join(root, "node_modules", ".bin", "bun");
 // The hub exits 75 when it asks to be started again (safe mode: after the owner chose a fresh database).
 let child;

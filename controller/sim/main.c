@@ -39,7 +39,9 @@ static bool load_machine(const char *spec, plant_preset_t *out) {
   /* A machine file is the "machine" object of a scenario. */
   FILE *f = fopen(spec, "rb");
   if (f == NULL) {
-    fprintf(stderr, "brewos-sim: %s is neither a preset (dual_boiler, single_boiler, heat_exchanger) nor a file\n",
+    fprintf(stderr,
+            "brewos-sim: %s is neither a preset (dual_boiler, dual_boiler_gear, single_boiler, heat_exchanger) nor a "
+            "file\n",
             spec);
     return false;
   }

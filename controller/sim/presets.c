@@ -147,9 +147,39 @@ static const plant_preset_t HX = {
     .config_count = 9,
 };
 
-const char *const PRESET_NAMES[] = {"dual_boiler", "single_boiler", "heat_exchanger", NULL};
+const char *const PRESET_NAMES[] = {"dual_boiler", "dual_boiler_gear", "single_boiler", "heat_exchanger", NULL};
+
+void preset_set_pump(plant_preset_t *x, preset_pump_t pump) {
+  uint32_t mod = PROTO_CAPABILITIES_DIMMABLE_PUMP | PROTO_CAPABILITIES_GEAR_PUMP;
+  if (pump == PRESET_PUMP_RELAY) x->capabilities &= ~mod;
+  if (pump == PRESET_PUMP_DIMMABLE) {
+    if (x->hyd.pump == PUMP_ROTARY) { /* a vibratory pump in place of the rotary one (E5 curve) */
+      x->hyd.pump = PUMP_VIBRATORY;
+      x->hyd.vibe_q0_ml_s = 10.8;
+      x->hyd.vibe_q9_ml_s = 4.25;
+      x->hyd.vibe_pmax_bar = 15.0;
+    }
+    x->capabilities = (x->capabilities & ~mod) | PROTO_CAPABILITIES_DIMMABLE_PUMP;
+  }
+  if (pump == PRESET_PUMP_GEAR) {
+    x->hyd.pump = PUMP_GEAR;
+    x->capabilities = (x->capabilities & ~mod) | PROTO_CAPABILITIES_GEAR_PUMP;
+    /* The installer calibrates the controller's pump model to the gear pump (12 ml/s, slipping). */
+    const plant_config_t curve[] = {
+        {PROTO_CONFIG_PUMP_Q0_UL_S, 12000}, {PROTO_CONFIG_PUMP_Q9_UL_S, 6600}, {PROTO_CONFIG_PUMP_MAX_MBAR, 20000}};
+    for (size_t i = 0; i < 3 && x->config_count < PLANT_MAX_CONFIG; i++) x->config[x->config_count++] = curve[i];
+  }
+}
 
 const plant_preset_t *preset_find(const char *name) {
+  if (strcmp(name, "dual_boiler_gear") == 0) {
+    /* The demo machine of `npm start`: the dual boiler with a gear pump, so every profile runs. */
+    static plant_preset_t gear;
+    gear = DUAL;
+    gear.name = "dual_boiler_gear";
+    preset_set_pump(&gear, PRESET_PUMP_GEAR);
+    return &gear;
+  }
   if (strcmp(name, DUAL.name) == 0) return &DUAL;
   if (strcmp(name, SINGLE.name) == 0) return &SINGLE;
   if (strcmp(name, HX.name) == 0) return &HX;

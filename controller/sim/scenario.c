@@ -117,25 +117,7 @@ static void parse_machine(ctx_t *c, const cJSON *m, scenario_t *s) {
   x->group_coupling_w_per_k = num(c, m, "group_coupling_w_per_k", "machine", x->group_coupling_w_per_k, 0, 50);
   static const char *const pumps[] = {"relay", "vibratory_dimmable", "gear", NULL};
   int pump = enum_value(c, m, "pump", "machine", pumps);
-  uint32_t mod = PROTO_CAPABILITIES_DIMMABLE_PUMP | PROTO_CAPABILITIES_GEAR_PUMP;
-  if (pump == 0) x->capabilities &= ~mod;
-  if (pump == 1) {
-    if (x->hyd.pump == PUMP_ROTARY) { /* a vibratory pump in place of the rotary one (E5 curve) */
-      x->hyd.pump = PUMP_VIBRATORY;
-      x->hyd.vibe_q0_ml_s = 10.8;
-      x->hyd.vibe_q9_ml_s = 4.25;
-      x->hyd.vibe_pmax_bar = 15.0;
-    }
-    x->capabilities = (x->capabilities & ~mod) | PROTO_CAPABILITIES_DIMMABLE_PUMP;
-  }
-  if (pump == 2) {
-    x->hyd.pump = PUMP_GEAR;
-    x->capabilities = (x->capabilities & ~mod) | PROTO_CAPABILITIES_GEAR_PUMP;
-    /* The installer calibrates the controller's pump model to the gear pump (12 ml/s, slipping). */
-    const plant_config_t curve[] = {
-        {PROTO_CONFIG_PUMP_Q0_UL_S, 12000}, {PROTO_CONFIG_PUMP_Q9_UL_S, 6600}, {PROTO_CONFIG_PUMP_MAX_MBAR, 20000}};
-    for (size_t i = 0; i < 3 && x->config_count < PLANT_MAX_CONFIG; i++) x->config[x->config_count++] = curve[i];
-  }
+  if (pump >= 0) preset_set_pump(x, (preset_pump_t)pump);
 }
 
 static void parse_puck(ctx_t *c, const cJSON *p, puck_params_t *k, const char *where) {

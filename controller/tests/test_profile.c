@@ -82,6 +82,34 @@ static void c_and_ts_encode_every_bundled_profile_identically(void **state) {
   assert_int_equal(checked, 8);
 }
 
+/* protocol/profile/vectors/relay-fit.json: the app's profileFit says the same as the controller. */
+static void relay_fit_matches_the_shared_vectors(void **state) {
+  (void)state;
+  char path[512];
+  snprintf(path, sizeof path, "%s/protocol/profile/vectors/relay-fit.json", BREWOS_REPO_DIR);
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static char text[16384];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  cJSON *root = cJSON_Parse(text);
+  const cJSON *c;
+  int checked = 0;
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(root, "cases")) {
+    profile_t p;
+    char err[200];
+    if (!profile_load_bundled(cJSON_GetObjectItem(c, "id")->valuestring, &p, err, sizeof err)) fail_msg("%s", err);
+    uint8_t bad = 0xFF;
+    bool ok = profile_check_relay(&p, &bad) == PROFILE_OK;
+    assert_int_equal(ok, cJSON_IsTrue(cJSON_GetObjectItem(c, "on_off_pump")));
+    if (!ok) assert_int_equal(bad, cJSON_GetObjectItem(c, "first_phase_it_cannot_follow")->valueint);
+    checked++;
+  }
+  cJSON_Delete(root);
+  assert_int_equal(checked, 8);
+}
+
 static void curves_shape_the_target(void **state) {
   (void)state;
   profile_phase_t ph;
@@ -243,6 +271,7 @@ int main(void) {
       cmocka_unit_test(every_bundled_profile_loads),
       cmocka_unit_test(c_and_ts_encode_every_bundled_profile_identically),
       cmocka_unit_test(curves_shape_the_target),
+      cmocka_unit_test(relay_fit_matches_the_shared_vectors),
       cmocka_unit_test(a_relay_pump_refuses_what_it_cannot_follow),
       cmocka_unit_test(uploads_check_order_and_crc_and_the_pump),
       cmocka_unit_test(a_dimmable_pump_holds_9_bar_and_the_profile_ends_the_shot),

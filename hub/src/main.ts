@@ -3,7 +3,7 @@
  *   bun hub/src/main.ts [--sim MACHINE [--speed N]] | [--serial /dev/ttyX] | [--tcp HOST:PORT [--speed N]]
  *                       [--data DIR] [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE]
  *                       [--app DIR] [--mdns on|off] [--sim-scale PORT]
- * Default: the simulator (dual_boiler, real time), data in ./data, PORT or 8080, all interfaces,
+ * Default: the simulator (dual_boiler_gear, real time), data in ./data, PORT or 8080, all interfaces,
  * the app from pwa/dist, mDNS per the setting except on the simulator. On the simulator the hub
  * also reads its virtual scale (with --tcp, give the simulator's `--scale tcp:PORT` as --sim-scale).
  */
@@ -67,7 +67,7 @@ else if (a.tcp) {
   }
 } else {
   onSim = true;
-  ({ open, scale } = simulatorWithScale({ binary: a["sim-binary"] as string, machine: a.sim ?? "dual_boiler", speed }));
+  ({ open, scale } = simulatorWithScale({ binary: a["sim-binary"] as string, machine: a.sim ?? "dual_boiler_gear", speed }));
 }
 
 const log = (level: "info" | "warn", text: string) => console.log(`${new Date().toISOString()} ${level} ${text}`);
@@ -155,7 +155,7 @@ if (mdnsCfg.enabled && (a.mdns === undefined ? !onSim : a.mdns === "on")) {
 }
 const shown = a.host === "0.0.0.0" ? "localhost" : a.host;
 console.log(
-  `BrewOS hub listening on ${tls ? "https" : "http"}://${shown}:${http.port} (${onSim ? `simulator ${a.sim ?? "dual_boiler"} x${speed}` : a.serial ? `serial ${a.serial}` : `tcp ${a.tcp}`}, data in ${a.data})`,
+  `BrewOS hub listening on ${tls ? "https" : "http"}://${shown}:${http.port} (${onSim ? `simulator ${a.sim ?? "dual_boiler_gear"} x${speed}` : a.serial ? `serial ${a.serial}` : `tcp ${a.tcp}`}, data in ${a.data})`,
 );
 
 // Pairing: the first phone pairs with the code printed here; later ones from the display or a paired phone.

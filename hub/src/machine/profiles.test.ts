@@ -4,7 +4,7 @@
  * and the slot filled again after the controller restarts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MachineState } from "@brewos/protocol/uart";
@@ -19,10 +19,8 @@ let stop: () => Promise<void>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "brewos-profiles-"));
-  // A dual boiler with a gear pump: pressure profiles need a pump the controller can modulate.
-  const machine = join(dir, "gear-dual-boiler.json");
-  writeFileSync(machine, JSON.stringify({ preset: "dual_boiler", pump: "gear" }));
-  ({ hub, base, stop } = await hubOnSim(machine, { speed: SPEED }));
+  // `npm start`'s demo machine: a dual boiler with a gear pump, which the controller can modulate.
+  ({ hub, base, stop } = await hubOnSim("dual_boiler_gear", { speed: SPEED }));
 });
 afterAll(async () => {
   await stop();
@@ -39,6 +37,9 @@ describe("profiles through the hub", () => {
     const list = (await (await fetch(`${base}/api/profiles`)).json()) as { bundled: { id: string }[] };
     expect(list.bundled.map((p) => p.id)).toContain("classic-9bar");
     expect(list.bundled).toHaveLength(8);
+    const machine = hub.model.snapshot().machine;
+    expect(machine).toMatchObject({ type: "dual_boiler", pump: "gear" });
+    expect(machine?.capabilities).toContain("group_sensor");
 
     const ok = await put(1, { bundled: "classic-9bar" });
     expect(ok.status).toBe(200);
@@ -106,8 +107,7 @@ describe("profiles through the hub", () => {
     // A new hub on the same data folder: the library and the slot are still there, and slot 3 is
     // uploaded to the controller again (a shot on it is accepted).
     const dataDir = mkdtempSync(join(tmpdir(), "brewos-profiles-restart-"));
-    const machine = join(dir, "gear-dual-boiler.json");
-    const a = await hubOnSim(machine, { speed: SPEED, dataDir });
+    const a = await hubOnSim("dual_boiler_gear", { speed: SPEED, dataDir });
     const up = async (b: string, body: unknown) =>
       fetch(`${b}/api/profiles/library/my-ramp`, {
         method: "PUT",
@@ -125,7 +125,7 @@ describe("profiles through the hub", () => {
       ).status,
     ).toBe(200);
     await a.stop();
-    const b = await hubOnSim(machine, { speed: SPEED, dataDir });
+    const b = await hubOnSim("dual_boiler_gear", { speed: SPEED, dataDir });
     try {
       const after = (await (await fetch(`${b.base}/api/profiles`)).json()) as {
         custom: { id: string }[];

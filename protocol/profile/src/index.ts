@@ -2,6 +2,7 @@
  * @module Shot profiles: types, strict JSON validation, binary encoding, and peer format converters.
  */
 export * from "./binary.ts";
+export * from "./machine-fit.ts";
 export * from "./peers.ts";
 export * from "./types.ts";
 export * from "./validate.ts";
