@@ -13,6 +13,7 @@ import type { TransportFactory } from "./controller-link/transport.ts";
 import { AutotuneResults } from "./machine/autotune.ts";
 import { MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
+import { NextShotRecipe } from "./machine/next-shot.ts";
 import { ProfileLibrary } from "./machine/profile-library.ts";
 import { loadBundledProfiles, ProfileSlots } from "./machine/profiles.ts";
 import { Scheduler } from "./machine/scheduler.ts";
@@ -62,6 +63,8 @@ export class Hub {
   readonly profiles: ProfileSlots;
   readonly profileLibrary: ProfileLibrary;
   readonly autotune = new AutotuneResults();
+  /** The recipe for the next shot, shared by the app, Home Assistant and the display. */
+  readonly nextShot: NextShotRecipe;
   /** Free space and failed writes of the data folder (a full disk never stops the machine). */
   readonly storage: StorageHealth;
   /** This hub's stable id (MQTT topics, Home Assistant unique ids, sync). */
@@ -146,6 +149,10 @@ export class Hub {
       this.db,
     );
     this.profileLibrary = new ProfileLibrary(this.db, new Set(this.profiles.bundled.map((p) => p.id)));
+    this.nextShot = new NextShotRecipe(
+      this.db,
+      (id) => this.profiles.bundled.some((p) => p.id === id) || this.profileLibrary.get(id) !== null,
+    );
     this.control = control;
     this.recorder = new ShotRecorder({
       store: this.shots,

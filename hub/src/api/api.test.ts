@@ -223,6 +223,8 @@ describe("hub API on the simulator", () => {
     });
     expect(profile.status).toBe(409);
     expect(((await profile.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "unsupported" });
+    // ... and the state says so, so the app can say it before anyone presses Brew.
+    expect(hub.model.snapshot().machine).toMatchObject({ type: "dual_boiler", pump: "on_off" });
     const health = (await (await fetch(`${base}/api/health`)).json()) as { status: string; link: { state: string; crc_errors: number } };
     expect(health).toMatchObject({ status: "ok", link: { state: "up", crc_errors: 0 } });
   });

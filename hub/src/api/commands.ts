@@ -15,6 +15,16 @@ function range(message: UartMessageType, field: string, scale: number) {
     .max(f.max / scale);
 }
 
+/** The shot's own numbers: one definition for start_shot and the next-shot recipe. */
+export const SHOT_FIELDS = {
+  /** A bundled or library profile by id. */
+  profile_id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  dose_g: range("shot_start", "dose_dg", 10),
+  // A stop is absent or a real one: values that would round to "no stop" on the wire are refused.
+  target_g: range("shot_start", "target_weight_dg", 10).min(1),
+  stop_time_s: range("shot_start", "stop_time_ms", 1000).min(1),
+};
+
 const strategies = Object.keys(HeatingStrategy) as [keyof typeof HeatingStrategy, ...(keyof typeof HeatingStrategy)[]];
 
 export const ApiCommandSchema = z.discriminatedUnion("type", [
@@ -35,15 +45,11 @@ export const ApiCommandSchema = z.discriminatedUnion("type", [
       .min(0)
       .max(messageDescriptor("shot_start").fields.find((f) => f.name === "profile_slot")?.max ?? 8)
       .default(0),
-    /** A bundled or library profile by id: the hub puts it in a slot first (instead of profile_slot). */
-    profile_id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/)
-      .optional(),
-    dose_g: range("shot_start", "dose_dg", 10).optional(),
-    // A stop is absent or a real one: values that would round to "no stop" on the wire are refused.
-    target_g: range("shot_start", "target_weight_dg", 10).min(1).optional(),
-    stop_time_s: range("shot_start", "stop_time_ms", 1000).min(1).optional(),
+    /** The hub puts this profile in a slot first (instead of profile_slot). */
+    profile_id: SHOT_FIELDS.profile_id.optional(),
+    dose_g: SHOT_FIELDS.dose_g.optional(),
+    target_g: SHOT_FIELDS.target_g.optional(),
+    stop_time_s: SHOT_FIELDS.stop_time_s.optional(),
     stop_volume_ml: range("shot_start", "stop_volume_ul", 1000).min(5).optional(),
     require_scale: z.boolean().default(false),
   }),

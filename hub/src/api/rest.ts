@@ -91,6 +91,15 @@ export function restRoutes(hub: Hub): Hono {
     return c.json({ ok: true, ...(out.detail ?? {}) });
   });
 
+  api.get("/next-shot", (c) => c.json(hub.nextShot.get()));
+  api.put("/next-shot", async (c) => {
+    const body = await jsonBody(c);
+    if (body === NOT_JSON) return apiError(c, 400, "invalid_json", "the request body is not JSON");
+    const r = hub.nextShot.set(body, "app");
+    if (!r.ok) return apiError(c, 400, r.code, r.message, r.issues);
+    return c.json(r.value);
+  });
+
   api.get("/settings", (c) => c.json(hub.settings.view()));
 
   // Every controller setting with its range and the value in force: set through the hub, else

@@ -59,6 +59,7 @@ export class WsFanout {
       }),
     );
     this.unsubscribe.push(hub.autotune.onResult((result) => this.broadcast({ type: "autotune_result", result })));
+    this.unsubscribe.push(hub.nextShot.onChange((next_shot) => this.broadcast({ type: "next_shot", next_shot })));
     this.unsubscribe.push(
       hub.auth.apps.onRevoked((id) =>
         this.closeWhere((c) => c.kind === "app" && c.appId === id, WS_CLOSE.revoked, "this app was removed from the machine"),
@@ -101,6 +102,7 @@ export class WsFanout {
     this.callers.set(key(ws), caller);
     this.coalescer.flush(); // the snapshot below already includes anything pending
     ws.send(JSON.stringify({ type: "snapshot", state: this.hub.model.snapshot(), link: this.hub.link.health().state }));
+    ws.send(JSON.stringify({ type: "next_shot", next_shot: this.hub.nextShot.get() }));
   }
 
   close(ws: WSContext): void {

@@ -9,7 +9,10 @@
 import type { MachineSnapshot, MachineSnapshotFields } from "@brewos/protocol/api";
 import {
   AlarmCode,
+  Capabilities,
+  type ControllerHelloMessage,
   MachineState as MachineStateCode,
+  MachineType,
   TelemetryFlags,
   type TelemetryMessage,
   type UartMessage,
@@ -31,6 +34,16 @@ const nowMs = () => performance.timeOrigin + performance.now();
 
 const stateName = enumNamer(MachineStateCode);
 const alarmName = enumNamer(AlarmCode);
+const machineTypeName = enumNamer(MachineType);
+
+/** The build a controller reports at hello, in words the app and Home Assistant can use. */
+export function machineKind(hello: ControllerHelloMessage): MachineSnapshotFields["machine"] {
+  const capabilities = flagNames(Capabilities, hello.capabilities);
+  const pump = capabilities.includes("gear_pump") ? "gear" : capabilities.includes("dimmable_pump") ? "dimmable" : "on_off";
+  const name = machineTypeName(hello.machine_type);
+  const type = name === "dual_boiler" || name === "single_boiler" || name === "heat_exchanger" ? name : "unknown";
+  return { type, pump, capabilities };
+}
 const NO_PHASE = 255;
 
 function initial(): MachineSnapshotFields {
@@ -60,10 +73,12 @@ function initial(): MachineSnapshotFields {
     flags: [],
     weight_g: null,
     scale_connected: false,
+    machine: null,
   };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a)) return JSON.stringify(a) === JSON.stringify(b);
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
   return a === b;
 }
@@ -123,6 +138,7 @@ export class MachineModel {
         break;
       case "controller_hello":
         this.eta.reset(); // a restarted controller's clock starts again
+        this.apply({ machine: machineKind(m) });
         break;
       default:
         break;

@@ -11,6 +11,7 @@ import { parseCommand } from "../api/commands.ts";
 import { Backoff } from "../controller-link/backoff.ts";
 import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
 import { enumNamer } from "../machine/enum-names.ts";
+import { startCommand } from "../machine/next-shot.ts";
 import { checkCaFile } from "../settings/resources.ts";
 import type { HubSettings } from "../settings/schema.ts";
 import { availabilityTopic, discoveryConfigs, eventTopic, resultTopic, stateTopic, type Topics, topicsFor } from "./discovery.ts";
@@ -36,8 +37,6 @@ export class MqttBridge {
   private retry: ReturnType<typeof setTimeout> | null = null;
   private stateTimer: ReturnType<typeof setTimeout> | null = null;
   private lastStateMs = 0;
-  private targetWeightG = 36;
-  private profileName = MACHINE_DEFAULT;
   private known = new Set<string>();
   private collecting = false;
   private lastAlarm: string | null = null;
@@ -57,6 +56,7 @@ export class MqttBridge {
       this.hub.settings.onHubChange((s) => {
         if (JSON.stringify(s.mqtt) !== JSON.stringify(this.settings)) void this.restart();
       }),
+      this.hub.nextShot.onChange(() => this.scheduleState()),
       this.hub.model.onDelta((d) => {
         this.scheduleState();
         this.watchEvents(d.changes);
@@ -172,6 +172,13 @@ export class MqttBridge {
     }, CLEANUP_MS);
   }
 
+  /** The next shot's profile by name, as Home Assistant's select shows it. */
+  private profileName(): string {
+    const id = this.hub.nextShot.get().profile_id;
+    const all = [...this.hub.profiles.bundled, ...this.hub.profileLibrary.list()];
+    return all.find((p) => p.id === id)?.name ?? MACHINE_DEFAULT;
+  }
+
   private profiles(): { names: string[]; idByName: Map<string, string> } {
     const all = [...this.hub.profiles.bundled, ...this.hub.profileLibrary.list()];
     return { names: [MACHINE_DEFAULT, ...all.map((p) => p.name)], idByName: new Map(all.map((p) => [p.name, p.id])) };
@@ -234,8 +241,8 @@ export class MqttBridge {
       shot_time_s: s.shot_elapsed_s,
       ...this.statsCache.doc,
       heating_strategy: String(strategyName(d.heating_strategy)),
-      profile: this.profileName,
-      target_weight_g: this.targetWeightG,
+      profile: this.profileName(),
+      target_weight_g: this.hub.nextShot.get().target_g ?? 0,
     };
   }
 
@@ -259,7 +266,8 @@ export class MqttBridge {
   private watchEvents(changes: Record<string, unknown>): void {
     if ("brewing" in changes) {
       const b = Boolean(changes.brewing);
-      if (b && !this.wasBrewing) this.publishEvent("shot_started", { profile: this.profileName, target_weight_g: this.targetWeightG });
+      if (b && !this.wasBrewing)
+        this.publishEvent("shot_started", { profile: this.profileName(), target_weight_g: this.hub.nextShot.get().target_g ?? 0 });
       this.wasBrewing = b;
     }
     if ("alarm" in changes) {
@@ -321,27 +329,21 @@ export class MqttBridge {
     switch (a.kind) {
       case "refused":
         return { ok: false, code: "invalid_payload", message: a.message };
-      case "target_weight":
-        this.targetWeightG = a.grams;
-        return { ok: true };
-      case "profile":
-        this.profileName = a.name;
-        return { ok: true };
+      case "target_weight": {
+        const r = this.hub.nextShot.set({ target_g: a.grams > 0 ? a.grams : null }, "home_assistant");
+        return r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
+      }
+      case "profile": {
+        const r = this.hub.nextShot.set({ profile_id: idByName.get(a.name) ?? null }, "home_assistant");
+        return r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
+      }
       case "tare": {
         const d = this.hub.scale?.current;
         if (!d) return { ok: false, code: "no_scale", message: "no scale is connected" };
         return (await d.tare()) ? { ok: true } : { ok: false, code: "no_answer", message: "the scale did not confirm the tare" };
       }
-      case "start_shot": {
-        const id = idByName.get(this.profileName);
-        return this.execute({
-          type: "start_shot",
-          profile_slot: 0,
-          ...(id ? { profile_id: id } : {}),
-          ...(this.targetWeightG > 0 ? { target_g: this.targetWeightG } : {}),
-          require_scale: false,
-        });
-      }
+      case "start_shot":
+        return this.execute(startCommand(this.hub.nextShot.get()));
       case "command":
         return this.execute(a.command);
     }

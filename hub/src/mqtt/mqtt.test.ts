@@ -154,8 +154,18 @@ describe("Home Assistant over Mosquitto (plain)", () => {
     await w.until("eco in state", () => w.state(base)?.eco === "ON");
     expect(await press("eco", "OFF")).toMatchObject({ ok: true });
     expect(await press("mode", "brew")).toMatchObject({ ok: true });
-    expect(await press("target_weight", "36")).toMatchObject({ ok: true });
+    // One recipe for the next shot: what Home Assistant sets, the app reads, and the other way round.
+    expect(await press("target_weight", "38")).toMatchObject({ ok: true });
+    expect((await (await fetch(`${h.base}/api/next-shot`)).json()) as object).toMatchObject({ target_g: 38, updated_by: "home_assistant" });
+    const fromApp = await fetch(`${h.base}/api/next-shot`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ target_g: 36, profile_id: "classic-9bar" }),
+    });
+    expect(fromApp.status).toBe(200);
+    await w.until("the app's target in state", () => w.state(base)?.target_weight_g === 36 && w.state(base)?.profile === "Classic 9 bar");
     expect(await press("profile", "Machine default")).toMatchObject({ ok: true });
+    expect(hub.nextShot.get()).toMatchObject({ profile_id: null, target_g: 36 });
     await w.until("ready again", () => w.state(base)?.ready === "ON", 30000);
 
     const from = w.got.length;

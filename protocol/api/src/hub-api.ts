@@ -37,6 +37,33 @@ export interface MachineSnapshot {
   /** Cup weight from the scale in grams; null with no scale connected. */
   weight_g: number | null;
   scale_connected: boolean;
+  /** What the controller said it is at its last hello; null before the first hello. */
+  machine: MachineKind | null;
+}
+
+/** The machine's build as the controller reports it (capability names as in protocol/uart). */
+export interface MachineKind {
+  type: "single_boiler" | "dual_boiler" | "heat_exchanger" | "unknown";
+  /** on_off: a relay-switched pump (power profiles only); dimmable / gear: follows pressure and flow. */
+  pump: "on_off" | "dimmable" | "gear";
+  capabilities: string[];
+}
+
+/**
+ * The recipe for the next shot, kept by the hub so the app, Home Assistant and the display read and
+ * set the same one (GET/PUT /api/next-shot; pushed as `next_shot` on /ws when it changes).
+ */
+export interface NextShot {
+  /** A bundled or library profile id; null: the machine's default shot. */
+  profile_id: string | null;
+  dose_g: number;
+  /** Stop at this cup weight (a volume that makes it with no scale); null: no weight stop. */
+  target_g: number | null;
+  /** Stop at this shot time; null: no time stop (the profile's end or the volume cap). */
+  stop_time_s: number | null;
+  /** Who changed it last and when (ms since the epoch). */
+  updated_by: "app" | "home_assistant" | "display" | "default";
+  updated_at_ms: number;
 }
 
 export type MachineSnapshotFields = Omit<MachineSnapshot, "seq">;
@@ -117,6 +144,7 @@ export type WsServerMessage =
   | { type: "shot_recorded"; shot: ShotRecord }
   | { type: "shot_updated"; shot: ShotRecord }
   | { type: "autotune_result"; result: AutotuneResult }
+  | { type: "next_shot"; next_shot: NextShot }
   | ({ type: "result"; id: string } & (
       | { ok: true; [detail: string]: unknown }
       | { ok: false; code: string; message: string; issues?: ApiIssue[] }

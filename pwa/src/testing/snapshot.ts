@@ -29,6 +29,11 @@ export function machineSnapshot(over: Partial<MachineSnapshot> = {}): MachineSna
     flags: [],
     weight_g: null,
     scale_connected: false,
+    machine: {
+      type: "dual_boiler",
+      pump: "gear",
+      capabilities: ["pressure_sensor", "flow_meter", "gear_pump", "steam_level_probe", "tank_level_switch", "group_sensor"],
+    },
     ...over,
   };
 }
