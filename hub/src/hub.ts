@@ -188,7 +188,7 @@ export class Hub {
       ...(o.log ? { log: o.log } : {}),
     });
     this.control.onCommand(() => this.scheduler.noteActivity());
-    this.control.onMode((mode) => this.model.setMode(mode as "standby" | "brew" | "steam"));
+    this.control.onDesired((d) => this.model.setDesired(d));
     // The settled cup weight arrives seconds after the shot's record: store it and tell the apps.
     this.scaleBridge?.onSettled((token, grams) => {
       const shot = this.storage.write("storing a settled weight", () => this.shots.setSettledWeight(token, grams), null);

@@ -198,6 +198,10 @@ describe("hub API on the simulator", () => {
     const extra = await c.command("c", { type: "set_mode", mode: "brew", colour: "red" });
     expect(extra).toMatchObject({ ok: false, code: "invalid_command" });
     expect((await c.command("d", { type: "set_eco", on: false })).ok).toBe(true); // still served
+    // What the owner chose is in the state, so a reloaded app shows it (not a default).
+    expect((await c.command("e", { type: "set_heating_strategy", strategy: "parallel" })).ok).toBe(true);
+    expect((await c.command("f", { type: "set_setpoints", brew_c: 94.5 })).ok).toBe(true);
+    expect(hub.model.snapshot()).toMatchObject({ heating_strategy: "parallel", brew_target_c: 94.5, eco: false });
     c.close();
   });
 

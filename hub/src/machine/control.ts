@@ -11,6 +11,15 @@ import { enumNamer } from "./enum-names.ts";
 
 export type CommandOutcome = { ok: true; detail?: Record<string, unknown> } | { ok: false; code: string; message: string };
 
+/** What the owner asked for, in people's units (the desired state the hub streams). */
+export interface DesiredView {
+  mode: "standby" | "brew" | "steam";
+  brew_target_c: number;
+  steam_target_c: number;
+  heating_strategy: keyof typeof HeatingStrategy;
+  eco: boolean;
+}
+
 export interface ShotIntent {
   profile_slot: number;
   dose_g: number | null;
@@ -48,7 +57,7 @@ export class MachineControl {
   private nextToken = (Date.now() & 0x3fffffff) >>> 0; // top bit is the controller's (lever shots)
   private readonly intents = new Map<number, ShotIntent>();
   private readonly commandListeners = new Set<(c: ApiCommand) => void>();
-  private readonly modeListeners = new Set<(mode: keyof typeof MachineMode) => void>();
+  private readonly desiredListeners = new Set<(d: DesiredView) => void>();
 
   /**
    * `beforeShot` runs before each shot start (the scale bridge tares the scale there);
@@ -72,19 +81,38 @@ export class MachineControl {
    */
   standbyAfterTrip(): void {
     this.setMode(MachineMode.standby);
+    this.announce();
   }
 
-  /** Called when the mode asked of the machine changes (the app shows what was chosen). */
-  onMode(listener: (mode: keyof typeof MachineMode) => void): () => void {
-    this.modeListeners.add(listener);
-    return () => this.modeListeners.delete(listener);
+  /** Called with the whole desired state now and whenever the owner's choice changes (the app shows it). */
+  onDesired(listener: (d: DesiredView) => void): () => void {
+    this.desiredListeners.add(listener);
+    listener(this.desiredView());
+    return () => this.desiredListeners.delete(listener);
+  }
+
+  desiredView(): DesiredView {
+    const d = this.desired;
+    const mode = (Object.keys(MachineMode) as (keyof typeof MachineMode)[]).find((k) => MachineMode[k] === d.mode);
+    const strategy = (Object.keys(HeatingStrategy) as (keyof typeof HeatingStrategy)[]).find(
+      (k) => HeatingStrategy[k] === d.heating_strategy,
+    );
+    return {
+      mode: mode === "brew" || mode === "steam" ? mode : "standby",
+      brew_target_c: d.brew_setpoint_cdeg / 100,
+      steam_target_c: d.steam_setpoint_cdeg / 100,
+      heating_strategy: strategy ?? "sequential",
+      eco: (d.flags & DesiredFlags.eco) !== 0,
+    };
+  }
+
+  private announce(): void {
+    const v = this.desiredView();
+    for (const l of this.desiredListeners) l(v);
   }
 
   private setMode(mode: MachineMode): void {
-    const changed = this.desired.mode !== mode;
     this.desired.mode = mode;
-    const name = (Object.keys(MachineMode) as (keyof typeof MachineMode)[]).find((k) => MachineMode[k] === mode);
-    if (changed && name) for (const l of this.modeListeners) l(name);
   }
 
   /** The desired state to stream now (the link reads it every keepalive). */
@@ -105,6 +133,14 @@ export class MachineControl {
 
   async run(c: ApiCommand): Promise<CommandOutcome> {
     for (const l of this.commandListeners) l(c);
+    try {
+      return await this.execute(c);
+    } finally {
+      this.announce();
+    }
+  }
+
+  private async execute(c: ApiCommand): Promise<CommandOutcome> {
     try {
       switch (c.type) {
         case "set_mode":

@@ -52,6 +52,10 @@ function initial(): MachineSnapshotFields {
     stale: true,
     state: "init",
     mode: "standby",
+    brew_target_c: 93,
+    steam_target_c: 125,
+    heating_strategy: "sequential",
+    eco: false,
     ready: false,
     eta_ready_s: null,
     brew_c: 0,
@@ -113,9 +117,9 @@ export class MachineModel {
       );
   }
 
-  /** The mode the hub now asks for (set by MachineControl's desired state). */
-  setMode(mode: "standby" | "brew" | "steam"): void {
-    this.apply({ mode }, nowMs());
+  /** What the hub now asks of the machine (MachineControl's desired state). */
+  setDesired(d: Pick<MachineSnapshotFields, "mode" | "brew_target_c" | "steam_target_c" | "heating_strategy" | "eco">): void {
+    this.apply(d, nowMs());
   }
 
   /** The scale's latest reading (null grams: no scale). */

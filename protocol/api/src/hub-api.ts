@@ -13,6 +13,12 @@ export interface MachineSnapshot {
   state: string;
   /** The mode the hub asks of the machine (what the owner last chose): standby, brew or steam. */
   mode: "standby" | "brew" | "steam";
+  /** The temperatures the owner chose (°C); `brew_setpoint_c` / `steam_setpoint_c` are what the controller aims at now (lower in eco, 0 when off). */
+  brew_target_c: number;
+  steam_target_c: number;
+  /** The owner's heating strategy and eco choice (what the hub asks for). */
+  heating_strategy: "brew_only" | "sequential" | "parallel" | "staggered";
+  eco: boolean;
   ready: boolean;
   /** Machine-clock seconds until the brew boiler is at its setpoint; 0 when there; null when unknown. */
   eta_ready_s: number | null;
