@@ -91,6 +91,11 @@ export function restRoutes(hub: Hub): Hono {
     return c.json({ ok: true, ...(out.detail ?? {}) });
   });
 
+  api.post("/scale/tare", async (c) => {
+    const r = hub.scale ? await hub.scale.tare() : ({ ok: false, code: "no_scale", message: "no scale is connected" } as const);
+    return r.ok ? c.json({ ok: true }) : apiError(c, r.code === "no_scale" ? 409 : 504, r.code, r.message);
+  });
+
   api.get("/next-shot", (c) => c.json(hub.nextShot.get()));
   api.put("/next-shot", async (c) => {
     const body = await jsonBody(c);

@@ -337,11 +337,8 @@ export class MqttBridge {
         const r = this.hub.nextShot.set({ profile_id: idByName.get(a.name) ?? null }, "home_assistant");
         return r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
       }
-      case "tare": {
-        const d = this.hub.scale?.current;
-        if (!d) return { ok: false, code: "no_scale", message: "no scale is connected" };
-        return (await d.tare()) ? { ok: true } : { ok: false, code: "no_answer", message: "the scale did not confirm the tare" };
-      }
+      case "tare":
+        return this.hub.scale ? this.hub.scale.tare() : { ok: false, code: "no_scale", message: "no scale is connected" };
       case "start_shot":
         return this.execute(startCommand(this.hub.nextShot.get()));
       case "command":

@@ -41,6 +41,13 @@ export class ScaleConnection {
     return this.driver;
   }
 
+  /** Zero the scale now (the owner's Tare): an answer either way, with the reason when not done. */
+  async tare(): Promise<{ ok: true } | { ok: false; code: "no_scale" | "no_answer"; message: string }> {
+    const d = this.current;
+    if (!d) return { ok: false, code: "no_scale", message: "no scale is connected" };
+    return (await d.tare()) ? { ok: true } : { ok: false, code: "no_answer", message: "the scale did not confirm the tare" };
+  }
+
   start(): void {
     this.stopped = false;
     void this.connect();

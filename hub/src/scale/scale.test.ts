@@ -25,9 +25,10 @@ async function until(what: string, ok: () => boolean, ms: number): Promise<void>
 
 describe("brew-by-weight through the virtual scale", () => {
   let hub: Hub;
+  let base = "";
   let stop: () => Promise<void>;
   beforeAll(async () => {
-    ({ hub, stop } = await hubOnSim("dual_boiler", { speed: SPEED, scale: true }));
+    ({ hub, base, stop } = await hubOnSim("dual_boiler", { speed: SPEED, scale: true }));
     await until("scale connected", () => hub.scale?.current !== null, 5000);
     await hub.control.run({ type: "set_mode", mode: "brew" });
     await until("ready", () => hub.model.snapshot().ready, 30000);
@@ -55,6 +56,10 @@ describe("brew-by-weight through the virtual scale", () => {
     expect(weights[0]).toBeLessThan(1); // tared under the empty cup
     expect(Math.max(...weights)).toBeGreaterThan(30);
     expect(hub.model.snapshot()).toMatchObject({ scale_connected: true });
+    // The app's Tare button: the cup with the shot in it reads zero after it.
+    const tare = await fetch(`${base}/api/scale/tare`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    expect(tare.status).toBe(200);
+    await until("tared", () => Math.abs(hub.model.snapshot().weight_g ?? 99) < 0.5, 3000);
     const health = hub.scale?.health();
     expect(health?.connected).toBe(true);
     expect(health?.bad_notifications).toBe(0);
