@@ -142,6 +142,7 @@ export class MachineModel {
         break;
       case "controller_hello":
         this.eta.reset(); // a restarted controller's clock starts again
+        this.clock = null;
         this.apply({ machine: machineKind(m) });
         break;
       default:
@@ -155,13 +156,18 @@ export class MachineModel {
     const brewSp = celsius(t.brew_setpoint_cdeg);
     const brewC = celsius(t.brew_temp_cdeg);
     const heating = t.state === MachineStateCode.heating || t.state === MachineStateCode.idle;
-    if (heating) this.eta.add(t.uptime_ms, brewC);
-    else this.eta.reset();
+    if (heating) {
+      this.eta.add(t.uptime_ms, brewC);
+      this.clock ??= { machineMs: t.uptime_ms, rxMs: this.rxMs };
+    } else {
+      this.eta.reset();
+      this.clock = null;
+    }
     const ready = t.state === MachineStateCode.ready;
     this.apply({
       state,
       ready,
-      eta_ready_s: ready ? 0 : heating ? this.eta.secondsTo(brewSp) : null,
+      eta_ready_s: ready ? 0 : heating ? this.realSeconds(this.eta.secondsTo(brewSp), t.uptime_ms) : null,
       brew_c: brewC,
       steam_c: celsius(t.steam_temp_cdeg),
       group_c: celsius(t.group_temp_cdeg),
@@ -182,6 +188,18 @@ export class MachineModel {
   }
 
   private rxMs = 0;
+  /** Where the machine's clock and the hub's stood when heating began (a simulator may run faster). */
+  private clock: { machineMs: number; rxMs: number } | null = null;
+
+  /** Machine-clock seconds as seconds of real time, at the rate the machine's clock has been running. */
+  private realSeconds(machineS: number | null, uptimeMs: number): number | null {
+    if (machineS === null || !this.clock) return machineS;
+    const realMs = this.rxMs - this.clock.rxMs;
+    if (machineS === 0) return 0;
+    if (realMs < 2000) return null; // the clock's rate is not known yet
+    const rate = (uptimeMs - this.clock.machineMs) / realMs;
+    return rate > 0 ? Math.round(machineS / rate) : null;
+  }
 
   private apply(next: Partial<MachineSnapshotFields>, rxMs: number = this.rxMs): void {
     const changes: Partial<MachineSnapshotFields> = {};

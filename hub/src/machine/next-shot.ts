@@ -4,12 +4,13 @@
  * and announced to listeners when it changes. A damaged stored recipe reads as the default.
  */
 import type { Database } from "bun:sqlite";
-import type { NextShot } from "@brewos/protocol/api";
+import { type NextShot, startCommand } from "@brewos/protocol/api";
 import { z } from "zod";
 import { type Parsed, parseWith, SHOT_FIELDS } from "../api/commands.ts";
 import { storedJson } from "../store/stored-json.ts";
 
 export type { NextShot };
+export { startCommand };
 
 const KEY = "next_shot";
 export const DEFAULT_NEXT_SHOT: NextShot = {
@@ -80,16 +81,4 @@ export class NextShotRecipe {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** The start_shot command that pulls this recipe (input to parseCommand, like any client's). */
-export function startCommand(n: NextShot): Record<string, unknown> {
-  return {
-    type: "start_shot",
-    ...(n.profile_id ? { profile_id: n.profile_id } : {}),
-    dose_g: n.dose_g,
-    ...(n.target_g ? { target_g: n.target_g } : {}),
-    ...(n.stop_time_s ? { stop_time_s: n.stop_time_s } : {}),
-    require_scale: false,
-  };
 }

@@ -1,6 +1,6 @@
 /**
- * @module The hub's API shapes (REST bodies and /ws messages) as TypeScript types: one source for
- * the hub that produces them and the app that reads them. Field meanings and units are in
+ * @module The hub's API shapes (REST bodies and /ws messages) as TypeScript types, and the one
+ * command built from them: one source for the hub that produces them and the app that reads them. Field meanings and units are in
  * docs/api/ (websocket.md, rest.md, commands.md, errors.md).
  */
 
@@ -20,7 +20,7 @@ export interface MachineSnapshot {
   heating_strategy: "brew_only" | "sequential" | "parallel" | "staggered";
   eco: boolean;
   ready: boolean;
-  /** Machine-clock seconds until the brew boiler is at its setpoint; 0 when there; null when unknown. */
+  /** Seconds (real time) until the brew boiler is at its setpoint; 0 when there; null when unknown. */
   eta_ready_s: number | null;
   brew_c: number;
   steam_c: number;
@@ -70,6 +70,18 @@ export interface NextShot {
   /** Who changed it last and when (ms since the epoch). */
   updated_by: "app" | "home_assistant" | "display" | "default";
   updated_at_ms: number;
+}
+
+/** The start_shot command that pulls a recipe (the hub, the app and the display send the same). */
+export function startCommand(n: NextShot): Record<string, unknown> {
+  return {
+    type: "start_shot",
+    ...(n.profile_id ? { profile_id: n.profile_id } : {}),
+    dose_g: n.dose_g,
+    ...(n.target_g ? { target_g: n.target_g } : {}),
+    ...(n.stop_time_s ? { stop_time_s: n.stop_time_s } : {}),
+    require_scale: false,
+  };
 }
 
 export type MachineSnapshotFields = Omit<MachineSnapshot, "seq">;

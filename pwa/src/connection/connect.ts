@@ -8,7 +8,8 @@ import type { SyncEngine } from "../data/sync-engine.ts";
 import { whenUnpaired } from "../shared/hub-api.ts";
 import { credentialsFor, forgetCredentials } from "./credentials.ts";
 import { HubClient } from "./hub-client.ts";
-import { applySnapshot, setLastShot, setStatus, useMachine } from "./machine-store.ts";
+import { loadLastState } from "./last-state.ts";
+import { applySnapshot, setLastShot, setNextShot, setStatus, showCached, useMachine } from "./machine-store.ts";
 import { type HubTransport, webSocketTransport } from "./transport.ts";
 
 let client: HubClient | null = null;
@@ -72,6 +73,7 @@ export function connectTo(hubUrl: string, transport: HubTransport = webSocketTra
       },
       onSnapshot: applySnapshot,
       onAutotune: (autotune) => useMachine.setState({ autotune }),
+      onNextShot: setNextShot,
       onShot: setLastShot,
       onSync: (m) => {
         if (leader) void getSync().then((e) => e.handle(m));
@@ -84,6 +86,7 @@ export function connectTo(hubUrl: string, transport: HubTransport = webSocketTra
       },
     },
   );
-  useMachine.setState({ client, snapshot: null });
+  useMachine.setState({ client });
+  showCached(hubUrl, loadLastState(hubUrl));
   return client;
 }

@@ -4,7 +4,7 @@
  * the machine snapshot current from deltas (resyncing on a gap), and runs commands with an answer
  * or a timeout. It holds no React state: the machine store subscribes to it.
  */
-import type { AutotuneResult, MachineSnapshot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
+import type { AutotuneResult, MachineSnapshot, NextShot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
 import type { SyncServerMessage } from "@brewos/protocol/sync";
 import type { HubSocket, HubTransport } from "./transport.ts";
 
@@ -24,6 +24,7 @@ export interface HubClientEvents {
   onShot(shot: ShotRecord): void;
   /** The controller proposed PID gains after an autotune. */
   onAutotune?(result: AutotuneResult): void;
+  onNextShot?(next: NextShot): void;
   /** Sync messages (sync_*), for this install's sync engine. */
   onSync?(message: SyncServerMessage): void;
   /** The hub wants a paired app and this one is not (or no longer) paired; the client stops retrying. */
@@ -188,6 +189,9 @@ export class HubClient {
         break;
       case "autotune_result":
         this.events.onAutotune?.(m.result);
+        break;
+      case "next_shot":
+        this.events.onNextShot?.(m.next_shot);
         break;
       case "result": {
         const p = this.pending.get(m.id);

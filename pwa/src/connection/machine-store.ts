@@ -3,9 +3,10 @@
  * snapshot and when it arrived, and the current shot's trace at telemetry rate for the live chart.
  * Filled by the hub client; screens read slices with selectors so only what changed re-renders.
  */
-import type { AutotuneResult, MachineSnapshot, ShotRecord } from "@brewos/protocol/api";
+import type { AutotuneResult, MachineSnapshot, NextShot, ShotRecord } from "@brewos/protocol/api";
 import { create } from "zustand";
 import type { CommandResult, ConnectionStatus, HubClient } from "./hub-client.ts";
+import { type LastState, saveLastState } from "./last-state.ts";
 
 /** The shot being pulled, columnar (uPlot's shape): seconds, bar, ml/s, g, °C. */
 export interface ShotTrace {
@@ -15,6 +16,7 @@ export interface ShotTrace {
   flow: number[];
   weight: (number | null)[];
   temp: number[];
+  phase: (number | null)[];
   /** Bumped on every append so charts know to redraw. */
   version: number;
 }
@@ -36,9 +38,24 @@ export interface MachineStore {
   /** Whether the hub let this app in: unknown until it answers; "needed" shows the pairing screen. */
   pairing: "unknown" | "paired" | "needed";
   pairingDetail: string | null;
+  /** The hub's recipe for the next shot (null until the hub sends it, or from this phone's cache). */
+  nextShot: NextShot | null;
+  /** The hub this store shows; its last state is cached on the phone under this address. */
+  hub: string | null;
+  /** The snapshot came from the phone's cache (an offline start), not from the hub. */
+  fromCache: boolean;
 }
 
-const emptyTrace = (token: number | null): ShotTrace => ({ token, t: [], pressure: [], flow: [], weight: [], temp: [], version: 0 });
+const emptyTrace = (token: number | null): ShotTrace => ({
+  token,
+  t: [],
+  pressure: [],
+  flow: [],
+  weight: [],
+  temp: [],
+  phase: [],
+  version: 0,
+});
 
 export const useMachine = create<MachineStore>(() => ({
   status: "idle",
@@ -53,7 +70,37 @@ export const useMachine = create<MachineStore>(() => ({
   client: null,
   pairing: "unknown",
   pairingDetail: null,
+  nextShot: null,
+  hub: null,
+  fromCache: false,
 }));
+
+/** Show a hub's last known state from the phone's cache until the hub answers. */
+export function showCached(hub: string, last: LastState | null): void {
+  useMachine.setState({
+    hub,
+    snapshot: last ? { ...last.snapshot, stale: true } : null,
+    receivedAt: last?.at_ms ?? 0,
+    trace: last?.trace ? { ...last.trace, phase: last.trace.phase ?? [], version: 1 } : emptyTrace(null),
+    nextShot: last?.next_shot ?? null,
+    fromCache: last !== null,
+  });
+}
+
+function remember(now = false): void {
+  const m = useMachine.getState();
+  if (!m.hub || !m.snapshot || m.fromCache) return;
+  const { version: _v, ...trace } = m.trace;
+  saveLastState(
+    { hub: m.hub, snapshot: m.snapshot, at_ms: m.receivedAt, trace: trace.t.length ? trace : null, next_shot: m.nextShot },
+    now,
+  );
+}
+
+export function setNextShot(nextShot: NextShot): void {
+  useMachine.setState({ nextShot });
+  remember();
+}
 
 export function setStatus(status: ConnectionStatus, detail: string): void {
   useMachine.setState({ status, statusDetail: detail });
@@ -72,10 +119,22 @@ export function applySnapshot(s: MachineSnapshot, rxMs: number): void {
       trace.flow.push(s.flow_ml_s);
       trace.weight.push(s.weight_g);
       trace.temp.push(s.brew_c);
+      trace.phase.push(s.shot_phase);
       trace = { ...trace, version: trace.version + 1 };
     }
   }
-  useMachine.setState({ snapshot: s, receivedAt: rxMs, trace });
+  useMachine.setState({ snapshot: s, receivedAt: rxMs, trace, fromCache: false });
+  // A shot just ended: keep its trace at once (the chart stays after an offline reload).
+  remember(prev.snapshot?.brewing === true && !s.brewing);
+}
+
+/** Whether what the screens show is live, and if not, why — in words for the owner. */
+export function liveness(m: Pick<MachineStore, "status" | "snapshot" | "fromCache">): { live: boolean; why: string } {
+  if (m.fromCache || m.status !== "connected")
+    return { live: false, why: "Not live: the app cannot reach the machine. These are the last values it heard." };
+  if (m.snapshot?.stale)
+    return { live: false, why: "Not live: the hub cannot reach the machine's controller. These are the last values it heard." };
+  return { live: true, why: "" };
 }
 
 export function setLastShot(shot: ShotRecord): void {

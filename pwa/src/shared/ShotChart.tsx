@@ -1,12 +1,15 @@
 /**
  * A shot's curves on one chart (uPlot: canvas, small, fast enough for 20 Hz live data): pressure
- * (bar) and flow (ml/s) on the left axis, weight (g) and temperature on the right. Live charts
- * pass the same column arrays with a new `version`; uPlot redraws without re-creating itself.
- * An optional second shot is drawn dashed for comparison.
+ * and flow on the left axis, weight on the right, temperature on its own scale (its unit in the
+ * legend). Live charts pass the same column arrays with a new `version`; uPlot redraws without
+ * re-creating itself. A second shot is drawn dashed in its own colours; a target weight and the
+ * phase changes are marked. Colours are the Okabe–Ito set, told apart with colour-blindness too.
  */
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { usePreferences } from "./preferences.ts";
+import { type PressureUnit, pressureIn, type TempUnit, tempIn } from "./units.ts";
 
 export interface ShotSeries {
   t: number[];
@@ -14,45 +17,95 @@ export interface ShotSeries {
   flow: number[];
   weight: (number | null)[];
   temp: number[];
+  /** Phase index per sample (for the phase marks), when known. */
+  phase?: (number | null)[];
 }
 
-const COLORS = { pressure: "#2f6fdf", flow: "#1f9d68", weight: "#b5651d", temp: "#c2410c" };
+type Column = "pressure" | "flow" | "weight" | "temp";
+const COLUMNS: Column[] = ["pressure", "flow", "weight", "temp"];
+/** This shot's colours, and the compared shot's: distinct hues, not just a dash. */
+export const SERIES_COLOURS: Record<"this" | "other", Record<Column, string>> = {
+  this: { pressure: "#0072b2", flow: "#009e73", weight: "#e69f00", temp: "#d55e00" },
+  other: { pressure: "#56b4e9", flow: "#cc79a7", weight: "#8c6d1f", temp: "#7f7f7f" },
+};
 
-function data(a: ShotSeries, b?: ShotSeries): uPlot.AlignedData {
-  if (!b) return [a.t, a.pressure, a.flow, a.weight, a.temp] as uPlot.AlignedData;
+function converted(s: ShotSeries, col: Column, units: { temp: TempUnit; pressure: PressureUnit }): (number | null)[] {
+  if (col === "temp") return s.temp.map((c) => tempIn(c, units.temp));
+  if (col === "pressure") return s.pressure.map((b) => pressureIn(b, units.pressure));
+  return s[col];
+}
+
+function data(a: ShotSeries, b: ShotSeries | undefined, units: { temp: TempUnit; pressure: PressureUnit }): uPlot.AlignedData {
+  if (!b) return [a.t, ...COLUMNS.map((c) => converted(a, c, units))] as uPlot.AlignedData;
   // Two shots on one time axis: join the time columns, leave gaps where a shot has no sample.
   const t = [...new Set([...a.t, ...b.t])].sort((x, y) => x - y);
-  const pick = (s: ShotSeries, col: keyof Omit<ShotSeries, "t">) => {
-    const m = new Map(s.t.map((x, i) => [x, s[col][i] ?? null]));
+  const pick = (s: ShotSeries, col: Column) => {
+    const values = converted(s, col, units);
+    const m = new Map(s.t.map((x, i) => [x, values[i] ?? null]));
     return t.map((x) => m.get(x) ?? null);
   };
-  return [
-    t,
-    pick(a, "pressure"),
-    pick(a, "flow"),
-    pick(a, "weight"),
-    pick(a, "temp"),
-    pick(b, "pressure"),
-    pick(b, "flow"),
-    pick(b, "weight"),
-  ] as uPlot.AlignedData;
+  return [t, ...COLUMNS.map((c) => pick(a, c)), ...COLUMNS.map((c) => pick(b, c))] as uPlot.AlignedData;
 }
 
-function series(compare: boolean): uPlot.Series[] {
-  const s: uPlot.Series[] = [
-    { label: "s" },
-    { label: "Pressure bar", stroke: COLORS.pressure, width: 2, scale: "left" },
-    { label: "Flow ml/s", stroke: COLORS.flow, width: 2, scale: "left" },
-    { label: "Weight g", stroke: COLORS.weight, width: 2, scale: "right", spanGaps: true },
-    { label: "Temp °C", stroke: COLORS.temp, width: 1, scale: "temp" },
-  ];
-  if (compare)
-    s.push(
-      { label: "Pressure (other)", stroke: COLORS.pressure, dash: [6, 4], width: 1.5, scale: "left", spanGaps: true },
-      { label: "Flow (other)", stroke: COLORS.flow, dash: [6, 4], width: 1.5, scale: "left", spanGaps: true },
-      { label: "Weight (other)", stroke: COLORS.weight, dash: [6, 4], width: 1.5, scale: "right", spanGaps: true },
-    );
-  return s;
+function series(compare: boolean, units: { temp: TempUnit; pressure: PressureUnit }, names: [string, string]): uPlot.Series[] {
+  const labels: Record<Column, string> = {
+    pressure: `Pressure ${units.pressure}`,
+    flow: "Flow ml/s",
+    weight: "Weight g",
+    temp: `Temp °${units.temp}`,
+  };
+  const scales: Record<Column, string> = { pressure: "left", flow: "left", weight: "right", temp: "temp" };
+  const one = (who: "this" | "other"): uPlot.Series[] =>
+    COLUMNS.map((c) => ({
+      label: compare ? `${labels[c]} (${who === "this" ? names[0] : names[1]})` : labels[c],
+      stroke: SERIES_COLOURS[who][c],
+      width: who === "this" ? (c === "temp" ? 1.5 : 2) : 1.5,
+      scale: scales[c],
+      spanGaps: true,
+      ...(who === "other" ? { dash: [6, 4] } : {}),
+    }));
+  return [{ label: "s" }, ...one("this"), ...(compare ? one("other") : [])];
+}
+
+/** Draws the target weight as a dashed line and each phase change as a thin vertical mark. */
+function marks(target: () => number | null, phaseStarts: () => number[]): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const ctx = u.ctx;
+        ctx.save();
+        ctx.lineWidth = 1;
+        const g = target();
+        if (g !== null && g > 0) {
+          const y = u.valToPos(g, "right", true);
+          ctx.strokeStyle = SERIES_COLOURS.this.weight;
+          ctx.setLineDash([4, 4]);
+          ctx.beginPath();
+          ctx.moveTo(u.bbox.left, y);
+          ctx.lineTo(u.bbox.left + u.bbox.width, y);
+          ctx.stroke();
+        }
+        ctx.setLineDash([2, 3]);
+        ctx.strokeStyle = "rgba(128,128,128,0.6)";
+        for (const t of phaseStarts()) {
+          const x = u.valToPos(t, "x", true);
+          ctx.beginPath();
+          ctx.moveTo(x, u.bbox.top);
+          ctx.lineTo(x, u.bbox.top + u.bbox.height);
+          ctx.stroke();
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+/** The times at which the phase changed (the first phase's start is not a change). */
+export function phaseStarts(s: ShotSeries): number[] {
+  const out: number[] = [];
+  const p = s.phase ?? [];
+  for (let i = 1; i < p.length; i++) if (p[i] !== null && p[i] !== p[i - 1] && s.t[i] !== undefined) out.push(s.t[i] as number);
+  return out;
 }
 
 export function ShotChart({
@@ -61,53 +114,73 @@ export function ShotChart({
   version,
   height = 260,
   label,
+  targetWeightG = null,
+  names = ["this shot", "other"],
+  zoom = false,
 }: {
   shot: ShotSeries;
   compare?: ShotSeries;
   version?: number;
   height?: number;
   label: string;
+  targetWeightG?: number | null;
+  /** Legend names of the two shots when comparing. */
+  names?: [string, string];
+  /** Drag across the chart to zoom into a stretch of time; double-click to see it all again. */
+  zoom?: boolean;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const tempUnit = usePreferences((p) => p.unit);
+  const pressureUnit = usePreferences((p) => p.pressureUnit);
   const hasCompare = compare !== undefined;
   // The newest data, for the effect that (re)creates the chart without depending on every update.
-  const latest = useRef({ shot, compare });
-  latest.current = { shot, compare };
+  const latest = useRef({ shot, compare, targetWeightG });
+  latest.current = { shot, compare, targetWeightG };
+  const nameKey = names.join("|");
 
   useEffect(() => {
     const el = box.current;
     // No 2D canvas (disabled, or a DOM without one): the numbers around the chart still show.
     if (!el || !document.createElement("canvas").getContext("2d")) return;
+    const units = { temp: tempUnit, pressure: pressureUnit };
     const css = getComputedStyle(document.documentElement);
     const ink = css.getPropertyValue("--muted").trim() || "#888";
-    const axis = (scale: string, side: 1 | 3, unit: string): uPlot.Axis => ({
+    const axis = (scale: string, side: 1 | 3, axisLabel: string): uPlot.Axis => ({
       scale,
       side,
       stroke: ink,
+      label: axisLabel,
+      labelSize: 16,
       grid: { show: side === 3, stroke: "rgba(128,128,128,0.15)" },
-      values: (_u, v) => v.map((x) => `${x}${unit}`),
-      size: 44,
+      size: 40,
     });
+    const [tempLo, tempHi] = tempUnit === "F" ? [176, 212] : [80, 100];
     const opts: uPlot.Options = {
       width: el.clientWidth || 320,
       height,
-      series: series(hasCompare),
+      series: series(hasCompare, units, nameKey.split("|") as [string, string]),
       scales: {
         x: { time: false },
-        left: { range: [0, 12] },
-        right: { range: (_u, _min, max) => [0, Math.max(40, max * 1.1)] },
-        temp: { range: [80, 100] },
+        left: { range: (_u, _min, max) => [0, Math.max(pressureUnit === "psi" ? 175 : 12, max * 1.05)] },
+        right: { range: (_u, _min, max) => [0, Math.max(40, max * 1.1, (latest.current.targetWeightG ?? 0) * 1.15)] },
+        temp: { range: [tempLo, tempHi] },
       },
       axes: [
-        { stroke: ink, grid: { stroke: "rgba(128,128,128,0.15)" }, values: (_u, v) => v.map((x) => `${x}s`) },
-        axis("left", 3, ""),
+        { stroke: ink, label: "time (s)", labelSize: 16, grid: { stroke: "rgba(128,128,128,0.15)" } },
+        axis("left", 3, `${pressureUnit} · ml/s`),
         axis("right", 1, "g"),
       ],
       legend: { live: false },
-      cursor: { drag: { x: false, y: false } },
+      cursor: { drag: { x: zoom, y: false } },
+      plugins: [
+        marks(
+          () => latest.current.targetWeightG,
+          () => phaseStarts(latest.current.shot),
+        ),
+      ],
     };
-    const u = new uPlot(opts, data(latest.current.shot, latest.current.compare), el);
+    const u = new uPlot(opts, data(latest.current.shot, latest.current.compare, units), el);
     plot.current = u;
     const ro = new ResizeObserver(() => u.setSize({ width: el.clientWidth || 320, height }));
     ro.observe(el);
@@ -117,12 +190,12 @@ export function ShotChart({
       plot.current = null;
     };
     // Re-created only when the shape changes; data updates go through setData below.
-  }, [height, hasCompare]);
+  }, [height, hasCompare, tempUnit, pressureUnit, zoom, nameKey]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the redraw signal for arrays mutated in place
   useEffect(() => {
-    plot.current?.setData(data(shot, compare));
-  }, [shot, compare, version]);
+    plot.current?.setData(data(shot, compare, { temp: tempUnit, pressure: pressureUnit }));
+  }, [shot, compare, version, targetWeightG]);
 
   return <div ref={box} className="chart" role="img" aria-label={label} />;
 }

@@ -1,10 +1,8 @@
 /** @module Numbers for people: temperatures in the chosen unit, durations, weights, ages. */
-import type { TempUnit } from "./preferences.ts";
+import { formatTemp, type TempUnit } from "./units.ts";
 
 export function temp(c: number | null | undefined, unit: TempUnit, digits = 1): string {
-  if (c === null || c === undefined || !Number.isFinite(c)) return "–";
-  const v = unit === "F" ? (c * 9) / 5 + 32 : c;
-  return `${v.toFixed(digits)}°${unit}`;
+  return formatTemp(c, unit, digits);
 }
 
 /** A temperature difference (no offset for °F). */

@@ -2,7 +2,7 @@
  * @module The hub's REST API for screens (react-query calls these). Errors carry the hub's
  * sentence so people see what to fix; no network gives a plain "cannot reach the hub".
  */
-import type { ApiErrorBody, ApiIssue, AutotuneResult, SampleRow, ShotRecord } from "@brewos/protocol/api";
+import type { ApiErrorBody, ApiIssue, AutotuneResult, NextShot, SampleRow, ShotRecord } from "@brewos/protocol/api";
 import type { Profile } from "@brewos/protocol/profile/src/types.ts";
 import { sessionToken } from "../connection/credentials.ts";
 import { currentHubUrl } from "../connection/hub-address.ts";
@@ -92,6 +92,10 @@ export const hubApi = {
     hubFetch<{ ok: true; profile: Profile }>(`/api/profiles/library/${p.id}`, { method: "PUT", body: JSON.stringify(p) }),
   deleteProfile: (id: string) => hubFetch<{ ok: true }>(`/api/profiles/library/${id}`, { method: "DELETE" }),
   statistics: () => hubFetch<Statistics>("/api/statistics"),
+  nextShot: () => hubFetch<NextShot>("/api/next-shot"),
+  setNextShot: (patch: Partial<Pick<NextShot, "profile_id" | "dose_g" | "target_g" | "stop_time_s">>) =>
+    hubFetch<NextShot>("/api/next-shot", { method: "PUT", body: JSON.stringify(patch) }),
+  tare: () => hubFetch<{ ok: true }>("/api/scale/tare", { method: "POST", body: "{}" }),
   settings: () => hubFetch<SettingsView>("/api/settings"),
   patchSettings: (patch: { hub?: Record<string, unknown>; controller?: Record<string, number> }, confirmDelete = false) =>
     hubFetch<{ ok: true; settings: SettingsView }>(`/api/settings${confirmDelete ? "?confirm=delete_shots" : ""}`, {

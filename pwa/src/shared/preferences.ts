@@ -1,26 +1,41 @@
 /**
- * @module Per-device preferences: temperature unit and theme. Kept in localStorage (they belong to
- * this phone, not to the machine).
+ * @module Per-device preferences: units (temperature, pressure, weight), theme and language. Kept
+ * in localStorage (they belong to this phone, not to the machine). Language "auto" follows the
+ * browser.
  */
 import { create } from "zustand";
+import { formatPressure, formatTemp, formatWeight, type PressureUnit, type TempUnit, type WeightUnit } from "./units.ts";
 
-export type TempUnit = "C" | "F";
+export type { PressureUnit, TempUnit, WeightUnit };
 export type Theme = "system" | "light" | "dark";
+export type Language = "auto" | "en" | "de";
 
-interface Preferences {
+interface Choices {
   unit: TempUnit;
+  pressureUnit: PressureUnit;
+  weightUnit: WeightUnit;
   theme: Theme;
-  set(p: Partial<Pick<Preferences, "unit" | "theme">>): void;
+  language: Language;
+}
+
+interface Preferences extends Choices {
+  set(p: Partial<Choices>): void;
 }
 
 const KEY = "brewos.preferences";
 
-function load(): Pick<Preferences, "unit" | "theme"> {
+function load(): Choices {
   try {
-    const v = JSON.parse(localStorage.getItem(KEY) ?? "{}") as Partial<Preferences>;
-    return { unit: v.unit === "F" ? "F" : "C", theme: v.theme === "light" || v.theme === "dark" ? v.theme : "system" };
+    const v = JSON.parse(localStorage.getItem(KEY) ?? "{}") as Partial<Choices>;
+    return {
+      unit: v.unit === "F" ? "F" : "C",
+      pressureUnit: v.pressureUnit === "psi" ? "psi" : "bar",
+      weightUnit: v.weightUnit === "oz" ? "oz" : "g",
+      theme: v.theme === "light" || v.theme === "dark" ? v.theme : "system",
+      language: v.language === "en" || v.language === "de" ? v.language : "auto",
+    };
   } catch {
-    return { unit: "C", theme: "system" };
+    return { unit: "C", pressureUnit: "bar", weightUnit: "g", theme: "system", language: "auto" };
   }
 }
 
@@ -28,7 +43,20 @@ export const usePreferences = create<Preferences>((set, get) => ({
   ...load(),
   set(p) {
     set(p);
-    const { unit, theme } = get();
-    localStorage.setItem(KEY, JSON.stringify({ unit, theme }));
+    const { unit, pressureUnit, weightUnit, theme, language } = get();
+    localStorage.setItem(KEY, JSON.stringify({ unit, pressureUnit, weightUnit, theme, language }));
   },
 }));
+
+/** Formatters in this phone's units. */
+export function useUnits() {
+  const temp = usePreferences((p) => p.unit);
+  const pressure = usePreferences((p) => p.pressureUnit);
+  const weight = usePreferences((p) => p.weightUnit);
+  return {
+    units: { temp, pressure, weight },
+    temp: (c: number | null | undefined, digits = 1) => formatTemp(c, temp, digits),
+    pressure: (bar: number | null | undefined) => formatPressure(bar, pressure),
+    weight: (g: number | null | undefined, digits = 1) => formatWeight(g, weight, digits),
+  };
+}

@@ -27,10 +27,71 @@ test("heating: time to ready and both boilers against their targets; °F when ch
   expect(v.getByRole("heading", { level: 1 }).textContent).toBe("Heating");
   expect(v.getByText("Ready in about 1 min 35 s")).toBeTruthy();
   expect(v.getByLabelText("Brew temperature").getAttribute("value")).toBe("71.4");
-  expect(v.getByText("target 93.0°C")).toBeTruthy();
+  expect(v.getByTestId("brew-target").textContent).toBe("target 93.0 °C");
   act(() => usePreferences.getState().set({ unit: "F" }));
-  expect(v.getByText("target 199.4°F")).toBeTruthy();
+  expect(v.getByTestId("brew-target").textContent).toBe("target 199.4 °F");
   act(() => usePreferences.getState().set({ unit: "C" }));
+});
+
+test("temperatures are adjusted in place: a step of 0.5 °C (1 °F when chosen), within the boiler's range", async () => {
+  const sent: Record<string, unknown>[] = [];
+  const client = { command: async (c: Record<string, unknown>) => (sent.push(c), { ok: true }) } as never;
+  useMachine.setState({ snapshot: base, status: "connected", client });
+  const v = show();
+  await act(async () => v.getByRole("button", { name: "Brew target up" }).click());
+  await act(async () => v.getByRole("button", { name: "Steam target down" }).click());
+  expect(sent).toEqual([
+    { type: "set_setpoints", brew_c: 93.5 },
+    { type: "set_setpoints", steam_c: 124.5 },
+  ]);
+  act(() => usePreferences.getState().set({ unit: "F" }));
+  await act(async () => v.getByRole("button", { name: "Brew target up" }).click());
+  expect(sent.at(-1)).toEqual({ type: "set_setpoints", brew_c: 93.56 });
+  act(() => usePreferences.getState().set({ unit: "C" }));
+  act(() => useMachine.setState({ snapshot: { ...base, brew_target_c: 100 } }));
+  await act(async () => v.getByRole("button", { name: "Brew target up" }).click());
+  expect(sent.at(-1)).toEqual({ type: "set_setpoints", brew_c: 100 });
+  useMachine.setState({ client: null });
+});
+
+test("honest heat-up: the bar runs from where this heat-up started; eco shows the chosen target and what it aims at", () => {
+  useMachine.setState({ snapshot: { ...base, brew_c: 71.4 }, status: "connected" });
+  const v = show();
+  const brewBar = () => (v.container.querySelector(".bar span") as HTMLElement).style.width;
+  expect(brewBar()).toBe("0%"); // 71.4 °C is where it started, not 73 % of the way from 20 °C
+  act(() => useMachine.setState({ snapshot: { ...base, brew_c: 82.2 } }));
+  expect(brewBar()).toBe("50%");
+  cleanup();
+  useMachine.setState({ snapshot: { ...base, state: "eco", brew_setpoint_c: 80, brew_c: 80 } });
+  const eco = show();
+  expect(eco.getByTestId("brew-target").textContent).toBe("target 93.0 °C");
+  expect(eco.getByText("now aiming at 80.0 °C")).toBeTruthy();
+});
+
+test("a dual boiler whose group is still cold is not 'Ready': the group's temperature is part of it", () => {
+  useMachine.setState({ snapshot: { ...base, state: "ready", ready: true, eta_ready_s: 0, brew_c: 93, group_c: 38 }, status: "connected" });
+  const v = show();
+  expect(v.getByRole("heading", { level: 1 }).textContent).toBe("Warming the group");
+  expect(v.queryByText("Ready to brew")).toBeNull();
+  expect(v.container.textContent).toContain("the group is still warming (38.0 °C)");
+  act(() => useMachine.setState({ snapshot: { ...base, state: "ready", ready: true, eta_ready_s: 0, brew_c: 93, group_c: 86 } }));
+  expect(v.getByText("Ready to brew")).toBeTruthy();
+});
+
+test("values that are not live say so with their age, look dimmed, and the controls wait", () => {
+  useMachine.setState({ snapshot: base, status: "reconnecting", receivedAt: Date.now() - 65_000 });
+  const v = show();
+  const notice = v.getByRole("status", { name: "Not live" });
+  expect(notice.textContent).toContain("the app cannot reach the machine");
+  expect(notice.textContent).toContain("Last heard 1 min ago");
+  expect(v.container.querySelector(".not-live")).not.toBeNull();
+  expect((v.getByRole("button", { name: "Turn off" }) as HTMLButtonElement).disabled).toBe(true);
+  cleanup();
+  useMachine.setState({ snapshot: { ...base, stale: true, link: "down" }, status: "connected" });
+  expect(show().getByRole("status", { name: "Not live" }).textContent).toContain("the hub cannot reach the machine's controller");
+  cleanup();
+  useMachine.setState({ snapshot: base, status: "connected" });
+  expect(show().queryByRole("status", { name: "Not live" })).toBeNull();
 });
 
 test("an alarm says what happened and what to do, with a way to clear it", () => {

@@ -4,34 +4,92 @@
  */
 import type { MachineSnapshot } from "@brewos/protocol/api";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { HubPicker } from "../../connection/HubPicker.tsx";
-import { sendCommand, useMachine } from "../../connection/machine-store.ts";
+import { liveness, sendCommand, useMachine } from "../../connection/machine-store.ts";
 import { alarmAdvice } from "../../shared/alarms.ts";
-import { minutesSeconds, STATE_WORDS, temp } from "../../shared/format.ts";
+import { age, minutesSeconds, STATE_WORDS, temp } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
-import { usePreferences } from "../../shared/preferences.ts";
+import { usePreferences, useUnits } from "../../shared/preferences.ts";
 import { useCommand } from "../../shared/use-command.ts";
 
-/** Where a cold boiler starts: the bar shows the way from room temperature to the target. */
-const ROOM_C = 20;
+/** Ranges the app offers for each boiler's target (°C); the hub checks the protocol's own too. */
+const TARGET_RANGE = { brew: [80, 100], steam: [110, 160] } as const;
+/** A group this far below the brew target is still warming: shots from it run cooler. */
+export const GROUP_WARM_WITHIN_C = 10;
 
-function Gauge({ label, value, setpoint }: { label: string; value: number; setpoint: number }) {
-  const unit = usePreferences((p) => p.unit);
-  const off = setpoint <= 0;
-  const pct = off ? 0 : Math.max(0, Math.min(100, ((value - ROOM_C) / Math.max(setpoint - ROOM_C, 1)) * 100));
-  const near = !off && Math.abs(value - setpoint) <= 1;
+/**
+ * Where this heat-up started, per boiler: the bar shows the way from there to the target (a warm
+ * machine does not start at 0 %). Reset when the machine is off or at temperature.
+ */
+function useHeatStart(boiler: "brew" | "steam", value: number, heating: boolean): number {
+  const start = useRef<{ brew: number | null; steam: number | null }>({ brew: null, steam: null });
+  if (!heating) start.current[boiler] = null;
+  else start.current[boiler] ??= value;
+  return Math.min(start.current[boiler] ?? value, value);
+}
+
+function Gauge(p: {
+  boiler: "brew" | "steam";
+  label: string;
+  value: number;
+  /** What the owner chose. */
+  target: number;
+  /** What the controller aims at now (0: heater off). */
+  setpoint: number;
+  heating: boolean;
+  adjustable: boolean;
+  run: (c: Record<string, unknown>) => Promise<unknown>;
+}) {
+  const unit = usePreferences((x) => x.unit);
+  const off = p.setpoint <= 0;
+  const from = useHeatStart(p.boiler, p.value, p.heating && !off);
+  const aim = off ? p.target : p.setpoint;
+  const pct = off ? 0 : Math.max(0, Math.min(100, ((p.value - from) / Math.max(aim - from, 0.5)) * 100));
+  const near = !off && Math.abs(p.value - aim) <= 1;
+  const [lo, hi] = TARGET_RANGE[p.boiler];
+  // One step is 0.5 °C, or 1 °F when the phone shows °F.
+  const step = unit === "F" ? 5 / 9 : 0.5;
+  const set = (next: number) => {
+    const c = Math.round(Math.max(lo, Math.min(hi, next)) * 100) / 100;
+    void p.run({ type: "set_setpoints", [p.boiler === "brew" ? "brew_c" : "steam_c"]: c });
+  };
   return (
     <div className="gauge">
       <div className="gauge-head">
-        <span>{label}</span>
-        <span className="big">{temp(value, unit)}</span>
+        <span>{p.label}</span>
+        <span className="big">{temp(p.value, unit)}</span>
       </div>
-      <meter className="sr-only" aria-label={`${label} temperature`} min={0} max={Math.max(setpoint, value, 1)} value={value} />
+      <meter className="sr-only" aria-label={`${p.label} temperature`} min={0} max={Math.max(aim, p.value, 1)} value={p.value} />
       <div className={`bar ${near ? "bar-ok" : ""}`} aria-hidden="true">
         <span style={{ width: `${pct}%` }} />
       </div>
-      <div className="muted small">{off ? "heater off" : `target ${temp(setpoint, unit)}`}</div>
+      <div className="target row">
+        <button
+          type="button"
+          className="step"
+          aria-label={`${p.label} target down`}
+          disabled={!p.adjustable}
+          onClick={() => set(p.target - step)}
+        >
+          −
+        </button>
+        <span className="small" data-testid={`${p.boiler}-target`}>
+          target {temp(p.target, unit)}
+        </span>
+        <button
+          type="button"
+          className="step"
+          aria-label={`${p.label} target up`}
+          disabled={!p.adjustable}
+          onClick={() => set(p.target + step)}
+        >
+          +
+        </button>
+      </div>
+      <div className="muted small">
+        {off ? "heater off" : Math.abs(p.setpoint - p.target) > 0.2 ? `now aiming at ${temp(p.setpoint, unit)}` : "\u00a0"}
+      </div>
     </div>
   );
 }
@@ -47,7 +105,15 @@ const STATE_DETAIL: Record<string, string> = {
   safe: "Stopped for safety: see below.",
 };
 
+/** A dual boiler's group still warming behind a boiler at temperature: not ready for a good shot. */
+export function groupWarming(s: MachineSnapshot): boolean {
+  return s.ready && (s.machine?.capabilities.includes("group_sensor") ?? false) && s.group_c < s.brew_target_c - GROUP_WARM_WITHIN_C;
+}
+
 function Readiness({ s }: { s: MachineSnapshot }) {
+  const unit = usePreferences((p) => p.unit);
+  if (groupWarming(s))
+    return <p>The boiler is at temperature; the group is still warming ({temp(s.group_c, unit)}). A shot now runs cooler.</p>;
   if (s.ready) return <p className="ready">Ready to brew</p>;
   if (s.state === "idle") return <p className="muted">Turn it on to heat up.</p>;
   if (s.eta_ready_s !== null && s.eta_ready_s > 0) return <p>Ready in about {minutesSeconds(s.eta_ready_s)}</p>;
@@ -101,6 +167,11 @@ function Maintenance() {
   );
 }
 
+/** A machine with its own steam boiler to show (a single boiler steams from its one boiler). */
+function hasSteam(s: MachineSnapshot): boolean {
+  return s.machine ? s.machine.type !== "single_boiler" : true;
+}
+
 function NoHub() {
   const [late, setLate] = useState(false);
   useEffect(() => {
@@ -117,25 +188,47 @@ function NoHub() {
   );
 }
 
+/** Values that are not live look it, and say why and how old they are. */
+function NotLive({ why, receivedAt }: { why: string; receivedAt: number }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return (
+    <section className="card notice" role="status" aria-label="Not live">
+      <p>
+        <strong>{why}</strong>
+        {receivedAt > 0 ? ` Last heard ${age(now - receivedAt)}.` : ""}
+      </p>
+    </section>
+  );
+}
+
 export function Dashboard() {
-  const s = useMachine((x) => x.snapshot);
-  const unit = usePreferences((p) => p.unit);
+  const m = useMachine();
+  const s = m.snapshot;
+  const u = useUnits();
   const { run, error, busy } = useCommand();
   if (!s) return <NoHub />;
+  const live = liveness(m);
   const on = s.state !== "idle";
+  const heating = s.state === "heating" || s.state === "init";
+  const headline = groupWarming(s) ? "Warming the group" : (STATE_WORDS[s.state] ?? s.state);
   // The mode chosen (the hub's desired state), not guessed from the boiler's state: Steam stays
   // selected while the steam boiler heats. (Older hubs do not send it.)
   const mode = s.mode === "steam" || (s.mode === undefined && s.state === "steaming") ? "steam" : "brew";
   return (
-    <div className="stack">
+    <div className={live.live ? "stack" : "stack not-live"}>
+      {!live.live && <NotLive why={live.why} receivedAt={m.receivedAt} />}
       <section className="card hero" aria-label="Machine">
         <div className="row between">
-          <h1>{STATE_WORDS[s.state] ?? s.state}</h1>
+          <h1>{headline}</h1>
           <button
             type="button"
             className={on ? "power on" : "power"}
             aria-pressed={on}
-            disabled={busy}
+            disabled={busy || !live.live}
             onClick={() => run({ type: "set_mode", mode: on ? "standby" : "brew" })}
           >
             {on ? "Turn off" : "Turn on"}
@@ -156,32 +249,55 @@ export function Dashboard() {
         </section>
       )}
       <section className="card grid2" aria-label="Temperatures">
-        <Gauge label="Brew" value={s.brew_c} setpoint={s.brew_setpoint_c} />
-        <Gauge label="Steam" value={s.steam_c} setpoint={s.steam_setpoint_c} />
-        <div className="stat">
-          <span className="muted">Group</span>
-          <span className="big">{temp(s.group_c, unit)}</span>
-        </div>
+        <Gauge
+          boiler="brew"
+          label="Brew"
+          value={s.brew_c}
+          target={s.brew_target_c ?? s.brew_setpoint_c}
+          setpoint={s.brew_setpoint_c}
+          heating={heating}
+          adjustable={live.live && !busy}
+          run={run}
+        />
+        {hasSteam(s) && (
+          <Gauge
+            boiler="steam"
+            label="Steam"
+            value={s.steam_c}
+            target={s.steam_target_c ?? s.steam_setpoint_c}
+            setpoint={s.steam_setpoint_c}
+            heating={heating || s.mode === "steam"}
+            adjustable={live.live && !busy}
+            run={run}
+          />
+        )}
+        {(s.machine?.capabilities.includes("group_sensor") ?? true) && (
+          <div className="stat">
+            <span className="muted">Group</span>
+            <span className="big">{u.temp(s.group_c)}</span>
+          </div>
+        )}
         <div className="stat">
           <span className="muted">Pressure</span>
-          <span className="big">{s.pressure_bar.toFixed(1)} bar</span>
+          <span className="big">{u.pressure(s.pressure_bar)}</span>
         </div>
       </section>
       <section className="card" aria-label="Mode">
         <h2>Mode</h2>
         <div className="row wrap">
-          <fieldset className="segmented" disabled={!on || busy}>
+          <fieldset className="segmented" disabled={!on || busy || !live.live}>
             <legend className="sr-only">Boiler mode</legend>
-            {(["brew", "steam"] as const).map((m) => (
-              <button key={m} type="button" aria-pressed={on && mode === m} onClick={() => run({ type: "set_mode", mode: m })}>
-                {m === "brew" ? "Brew" : "Steam"}
+            {(["brew", "steam"] as const).map((k) => (
+              <button key={k} type="button" aria-pressed={on && mode === k} onClick={() => run({ type: "set_mode", mode: k })}>
+                {k === "brew" ? "Brew" : "Steam"}
               </button>
             ))}
           </fieldset>
           <label className="toggle">
             <input
               type="checkbox"
-              checked={s.flags.includes("eco_active") || s.state === "eco"}
+              checked={s.eco ?? (s.flags.includes("eco_active") || s.state === "eco")}
+              disabled={!live.live}
               onChange={(e) => void sendCommand({ type: "set_eco", on: e.target.checked })}
             />
             Eco

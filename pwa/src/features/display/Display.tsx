@@ -4,18 +4,22 @@
  * temperature, the shot timer and weight while brewing, and the last shot's summary.
  */
 import "./display.css";
+import { startCommand } from "@brewos/protocol/api";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { sendCommand, useMachine } from "../../connection/machine-store.ts";
-import { grams, minutesSeconds, STATE_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
+import { liveness, sendCommand, useMachine } from "../../connection/machine-store.ts";
+import { age, grams, minutesSeconds, STATE_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
+import { tempIn } from "../../shared/units.ts";
 import { PairedApps } from "../pairing/PairedApps.tsx";
 import { PairingCode } from "../pairing/PairingCode.tsx";
 
 export default function Display() {
-  const s = useMachine((x) => x.snapshot);
-  const status = useMachine((x) => x.status);
+  const m = useMachine();
+  const s = m.snapshot;
+  const status = m.status;
+  const live = liveness(m).live;
   const pushed = useMachine((x) => x.lastShot);
   // The last shot: as the hub announced it while this screen was up, else the newest on record.
   const newest = useQuery({ queryKey: ["latest-shot"], queryFn: () => hubApi.shots(1), refetchInterval: 60_000 });
@@ -87,14 +91,25 @@ export default function Display() {
     ? [{ label: "Stop", command: { type: "stop_shot" } }]
     : [
         { label: on ? "Off" : "On", command: { type: "set_mode", mode: on ? "standby" : "brew" } },
-        ...(s.ready ? [{ label: "Brew", command: { type: "start_shot", profile_slot: 0, require_scale: false } }] : []),
+        // Brew pulls the hub's recipe for the next shot: the same one the app and Home Assistant set.
+        ...(s.ready && live
+          ? [{ label: "Brew", command: m.nextShot ? startCommand(m.nextShot) : { type: "start_shot", require_scale: false } }]
+          : []),
       ];
   actions.current.length = buttons.length + (s.brewing ? 0 : 1);
   return (
     <main className="display" aria-label="Machine display">
-      <div className="display-face">
-        <p className={`display-state ${s.ready ? "ready" : ""}`}>
-          {s.alarm === "scale_lost" ? "Scale lost: on volume" : s.alarm ? "Fault" : (STATE_WORDS[s.state] ?? s.state)}
+      <div className={live ? "display-face" : "display-face not-live"}>
+        <p className={`display-state ${s.ready && live ? "ready" : ""}`}>
+          {!live
+            ? status === "connected"
+              ? "Controller not answering"
+              : "Hub not answering"
+            : s.alarm === "scale_lost"
+              ? "Scale lost: on volume"
+              : s.alarm
+                ? "Fault"
+                : (STATE_WORDS[s.state] ?? s.state)}
         </p>
         {s.brewing ? (
           <>
@@ -111,17 +126,19 @@ export default function Display() {
           <>
             <p className="display-main">
               <span className="sr-only">Brew temperature </span>
-              {temp(s.brew_c, unit, 1).replace(/°[CF]$/, "")}
+              <span className="big">{tempIn(s.brew_c, unit).toFixed(1)}</span>
               <small>°{unit}</small>
             </p>
             <p className="display-sub">
-              {s.ready
-                ? "Ready"
-                : s.eta_ready_s
-                  ? `ready in ${minutesSeconds(s.eta_ready_s)}`
-                  : s.brew_setpoint_c <= 0
-                    ? "heater off"
-                    : `target ${temp(s.brew_setpoint_c, unit, 0)}`}
+              {!live
+                ? `last heard ${age(Date.now() - m.receivedAt)}`
+                : s.ready
+                  ? "Ready"
+                  : s.eta_ready_s
+                    ? `ready in ${minutesSeconds(s.eta_ready_s)}`
+                    : s.brew_setpoint_c <= 0
+                      ? "heater off"
+                      : `target ${temp(s.brew_setpoint_c, unit, 0)}`}
             </p>
             {last && (
               <p className="display-last">

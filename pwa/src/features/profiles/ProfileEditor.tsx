@@ -3,10 +3,22 @@
  * ramp time, how the phase ends). Checked as you type by the same parser the hub and controller
  * upload use, so what saves is what the machine accepts.
  */
-import { CURVES, MODE_MAX, MODES, PROFILE_MAX_PHASES, type Profile, type ProfilePhase, parseProfile } from "@brewos/protocol/profile";
+
+import type { MachineKind } from "@brewos/protocol/api";
+import {
+  CURVES,
+  MODE_MAX,
+  MODES,
+  PROFILE_MAX_PHASES,
+  type Profile,
+  type ProfilePhase,
+  parseProfile,
+  profileFit,
+} from "@brewos/protocol/profile";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, navigate } from "../../app/router.tsx";
+import { useMachine } from "../../connection/machine-store.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
@@ -158,7 +170,15 @@ function PhaseEditor({
   );
 }
 
+/** Whether this machine can run the profile, from what its controller said it is. */
+function fitWords(p: Profile, machine: MachineKind | null): string {
+  if (!machine) return "The profile is valid. Whether this machine can run it shows once the app reaches the machine.";
+  const fit = profileFit(p, machine.pump);
+  return fit.ok ? "This machine can run this profile." : `Valid, but this machine cannot run it: ${fit.reason}`;
+}
+
 export default function ProfileEditor() {
+  const machine = useMachine((m) => m.snapshot?.machine ?? null);
   const [initial] = useState(() => takeDraft() ?? { profile: blankProfile(), note: null, existing: false });
   const [p, setP] = useState<Profile>(initial.profile);
   const [idTouched, setIdTouched] = useState(initial.existing);
@@ -208,7 +228,7 @@ export default function ProfileEditor() {
             <input value={p.name} maxLength={80} onChange={(e) => rename(e.target.value)} />
           </label>
           <label>
-            Id (file name, kebab-case)
+            Short name for files (lower-case letters, digits and dashes)
             <input
               value={p.id}
               maxLength={64}
@@ -232,7 +252,7 @@ export default function ProfileEditor() {
         </div>
         <ProfileCurveSvg profile={checked.ok ? checked.profile : p} height={140} />
         <p className={checked.ok ? "muted small" : "error"} role="status">
-          {checked.ok ? "The machine can run this profile." : `Fix this before saving: ${checked.message}`}
+          {checked.ok ? fitWords(checked.profile, machine) : `Fix this before saving: ${checked.message}`}
         </p>
       </section>
       {p.phases.map((ph, i) => (

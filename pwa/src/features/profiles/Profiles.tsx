@@ -3,11 +3,13 @@
  * phases; use it for the next shot, duplicate or edit it, export it, or import a file (BrewOS,
  * Gaggiuino or GaggiMate).
  */
-import type { Profile } from "@brewos/protocol/profile";
+import { type Profile, profileFit } from "@brewos/protocol/profile";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { navigate } from "../../app/router.tsx";
+import { useMachine } from "../../connection/machine-store.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
+import { proposeRecipe } from "../brew/use-recipe.ts";
 import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
 import { blankProfile, idFor, setDraft } from "./profile-draft.ts";
@@ -23,9 +25,26 @@ function download(p: Profile): void {
 }
 
 function chooseForNextShot(p: Profile): void {
-  const saved = JSON.parse(localStorage.getItem("brewos.brew") ?? "{}") as Record<string, unknown>;
-  localStorage.setItem("brewos.brew", JSON.stringify({ ...saved, profile: p.id }));
+  void proposeRecipe({ profile_id: p.id }, 0);
   navigate("/brew");
+}
+
+const EXIT_WORDS: Record<string, (v: number) => string> = {
+  time_s: (v) => `after ${v} s`,
+  weight_g: (v) => `at ${v} g in the cup`,
+  volume_ml: (v) => `after ${v} ml pumped`,
+  pressure_above_bar: (v) => `pressure above ${v} bar`,
+  pressure_below_bar: (v) => `pressure below ${v} bar`,
+  flow_above_ml_s: (v) => `flow above ${v} ml/s`,
+  flow_below_ml_s: (v) => `flow below ${v} ml/s`,
+};
+
+/** When a phase ends, in words with units ("after 8 s, or pressure above 4 bar"). */
+export function exitWords(exit: Profile["phases"][number]["exit"]): string {
+  const parts = Object.entries(exit)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => EXIT_WORDS[k]?.(v as number) ?? `${k} ${v}`);
+  return parts.length ? parts.join(", or ") : "at the profile's end";
 }
 
 function Phases({ p }: { p: Profile }) {
@@ -49,12 +68,7 @@ function Phases({ p }: { p: Profile }) {
               {ph.to} {MODE_UNIT[ph.mode]} {ph.mode}
               {ph.over_s > 0 ? `, ${ph.curve.replaceAll("_", " ")} over ${ph.over_s} s` : ""}
             </td>
-            <td>
-              {Object.entries(ph.exit)
-                .filter(([, v]) => v !== null && v !== undefined)
-                .map(([k, v]) => `${k.replace(/_(s|g|ml|bar|ml_s)$/, "").replaceAll("_", " ")} ${v}`)
-                .join(", ") || "profile end"}
-            </td>
+            <td>{exitWords(ph.exit)}</td>
           </tr>
         ))}
       </tbody>
@@ -64,6 +78,7 @@ function Phases({ p }: { p: Profile }) {
 
 export default function Profiles() {
   const q = useQuery({ queryKey: ["profiles"], queryFn: hubApi.profiles });
+  const pump = useMachine((m) => m.snapshot?.machine?.pump ?? null);
   const client = useQueryClient();
   const [open, setOpen] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -104,6 +119,7 @@ export default function Profiles() {
         </span>
       </button>
       <ProfileCurveSvg profile={p} />
+      {pump && !profileFit(p, pump).ok && <p className="muted small">Not on this machine: {profileFit(p, pump).reason}</p>}
       {open === p.id && (
         <div className="stack">
           <Phases p={p} />

@@ -1,0 +1,87 @@
+/**
+ * @module The next shot's recipe as the Brew screen edits it. The hub owns the recipe (the app,
+ * Home Assistant and the display share it); edits show at once, reach the hub a moment later, and
+ * wait on this phone — saying so — while the hub cannot be reached. A change made elsewhere shows
+ * here unless this phone has an edit still waiting.
+ */
+import type { NextShot } from "@brewos/protocol/api";
+import { useEffect, useState } from "react";
+import { setNextShot, useMachine } from "../../connection/machine-store.ts";
+import { HubError, hubApi } from "../../shared/hub-api.ts";
+
+export type RecipeFields = Pick<NextShot, "profile_id" | "dose_g" | "target_g" | "stop_time_s">;
+const WAITING_KEY = "brewos.next-shot-waiting";
+const SEND_AFTER_MS = 400;
+const DEFAULTS: RecipeFields = { profile_id: null, dose_g: 18, target_g: 36, stop_time_s: null };
+
+function waiting(): Partial<RecipeFields> | null {
+  try {
+    return JSON.parse(localStorage.getItem(WAITING_KEY) ?? "null") as Partial<RecipeFields> | null;
+  } catch {
+    return null;
+  }
+}
+
+function pick(n: NextShot | RecipeFields): RecipeFields {
+  return { profile_id: n.profile_id, dose_g: n.dose_g, target_g: n.target_g, stop_time_s: n.stop_time_s };
+}
+
+const WAITS = "Saved on this phone — sent to the machine when it can be reached.";
+const noteListeners = new Set<(note: string | null) => void>();
+const tell = (note: string | null) => {
+  for (const l of noteListeners) l(note);
+};
+
+/** Send what waits on this phone to the hub; the answer becomes everyone's recipe. */
+async function send(): Promise<void> {
+  const patch = waiting();
+  if (!patch) return;
+  try {
+    const next = await hubApi.setNextShot(patch);
+    localStorage.removeItem(WAITING_KEY);
+    setNextShot(next);
+    tell(null);
+  } catch (e) {
+    if (e instanceof HubError && e.status === 400) {
+      localStorage.removeItem(WAITING_KEY); // the hub refused it: say why, keep the hub's recipe
+      tell(`Not saved: ${e.message}`);
+    } else tell(WAITS);
+  }
+}
+
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+/** Change the next shot from anywhere in the app (Profiles' "Use for next shot" too). */
+export function proposeRecipe(patch: Partial<RecipeFields>, delayMs = SEND_AFTER_MS): Promise<void> {
+  localStorage.setItem(WAITING_KEY, JSON.stringify({ ...(waiting() ?? {}), ...patch }));
+  if (timer) clearTimeout(timer);
+  if (delayMs === 0) return send();
+  timer = setTimeout(() => void send(), delayMs);
+  return Promise.resolve();
+}
+
+export function useRecipe() {
+  const fromHub = useMachine((m) => m.nextShot);
+  const connected = useMachine((m) => m.status === "connected");
+  const [draft, setDraft] = useState<RecipeFields>(() => ({ ...(fromHub ? pick(fromHub) : DEFAULTS), ...(waiting() ?? {}) }));
+  const [note, setNote] = useState<string | null>(waiting() ? WAITS : null);
+  useEffect(() => {
+    noteListeners.add(setNote);
+    return () => void noteListeners.delete(setNote);
+  }, []);
+
+  // Someone else changed the recipe (Home Assistant, another phone): show theirs, unless ours waits.
+  useEffect(() => {
+    if (fromHub && !waiting()) setDraft(pick(fromHub));
+  }, [fromHub]);
+  // Back in touch with the hub: deliver what waited.
+  useEffect(() => {
+    if (connected && waiting()) void send();
+  }, [connected]);
+
+  const change = (patch: Partial<RecipeFields>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    void proposeRecipe(patch);
+  };
+  return { recipe: draft, change, note };
+}

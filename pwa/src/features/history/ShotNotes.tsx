@@ -1,0 +1,107 @@
+/**
+ * Your notes on a shot — rating, beans, grind, dose, yield, notes — saved on this device at once
+ * and carried to the hub by sync (only the fields changed get a new clock). Used by the shot's page
+ * and by Brew right after the shot.
+ */
+import { useLiveQuery } from "dexie-react-hooks";
+import { useEffect, useState } from "react";
+import { getSync } from "../../connection/connect.ts";
+import { db, type LocalShot } from "../../data/db.ts";
+
+const text = (v: number | null) => (v === null ? "" : String(v));
+const num = (s: string): number | null => (s.trim() === "" ? null : Number(s));
+
+export function ShotNotes({ shot }: { shot: LocalShot }) {
+  const v = shot.values;
+  const [notes, setNotes] = useState(v.notes ?? "");
+  const [beans, setBeans] = useState(v.beans ?? "");
+  const [grind, setGrind] = useState(v.grind ?? "");
+  const [rating, setRating] = useState(v.rating ?? 0);
+  const [dose, setDose] = useState(text(v.dose_g));
+  const [cup, setCup] = useState(text(v.yield_g));
+  const [state, setState] = useState<string | null>(null);
+  const waiting = useLiveQuery(() => db.outbox.where("shot_id").equals(shot.id).count(), [shot.id], 0);
+  useEffect(() => {
+    setNotes(v.notes ?? "");
+    setBeans(v.beans ?? "");
+    setGrind(v.grind ?? "");
+    setRating(v.rating ?? 0);
+    setDose(text(v.dose_g));
+    setCup(text(v.yield_g));
+  }, [v.notes, v.beans, v.grind, v.rating, v.dose_g, v.yield_g]);
+  const save = async () => {
+    const d = num(dose);
+    const y = num(cup);
+    if (d !== null && (d < 1 || d > 100)) return setState("Not saved: dose is 1 to 100 g");
+    if (y !== null && (y < 0 || y > 1000)) return setState("Not saved: yield is 0 to 1000 g");
+    // Only the fields this person changed get a new clock, so a concurrent edit of another field
+    // on another phone is kept (per-field last writer wins).
+    const next = { notes: notes || null, beans: beans || null, grind: grind || null, rating: rating || null, dose_g: d, yield_g: y };
+    const changed = Object.fromEntries(Object.entries(next).filter(([k, val]) => v[k as keyof typeof v] !== val));
+    try {
+      if (Object.keys(changed).length > 0) await (await getSync()).edit(shot.id, changed);
+      setState("Saved");
+    } catch (e) {
+      setState(`Not saved: ${(e as Error).message}`);
+    }
+  };
+  return (
+    <form
+      className="card"
+      aria-label="Your notes"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h2>Your notes</h2>
+      <fieldset className="rating">
+        <legend>Rating</legend>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <button
+            key={n}
+            type="button"
+            aria-pressed={rating >= n}
+            aria-label={`${n} star${n > 1 ? "s" : ""}`}
+            onClick={() => setRating(rating === n ? 0 : n)}
+          >
+            ★
+          </button>
+        ))}
+      </fieldset>
+      <div className="form-grid">
+        <label>
+          Beans
+          <input value={beans} maxLength={200} onChange={(e) => setBeans(e.target.value)} />
+        </label>
+        <label>
+          Grind
+          <input value={grind} maxLength={100} onChange={(e) => setGrind(e.target.value)} />
+        </label>
+        <label>
+          Dose (g)
+          <input type="number" inputMode="decimal" step={0.1} min={1} max={100} value={dose} onChange={(e) => setDose(e.target.value)} />
+        </label>
+        <label>
+          Yield (g{shot.settled_weight_g !== null ? `, scale said ${shot.settled_weight_g}` : ""})
+          <input type="number" inputMode="decimal" step={0.1} min={0} max={1000} value={cup} onChange={(e) => setCup(e.target.value)} />
+        </label>
+      </div>
+      <label>
+        Notes
+        <textarea value={notes} maxLength={4000} rows={3} onChange={(e) => setNotes(e.target.value)} />
+      </label>
+      <div className="row wrap">
+        <button type="submit" className="primary">
+          Save
+        </button>
+        <span role="status" className={state?.startsWith("Not") ? "error" : "muted"}>
+          {state}
+        </span>
+        <span className="muted small">
+          {waiting > 0 ? "on this device; reaches the hub when it can" : state === "Saved" ? "and on the hub" : ""}
+        </span>
+      </div>
+    </form>
+  );
+}
