@@ -15,8 +15,8 @@ import { useCommand } from "../../shared/use-command.ts";
 
 /** Ranges the app offers for each boiler's target (°C); the hub checks the protocol's own too. */
 const TARGET_RANGE = { brew: [80, 100], steam: [110, 160] } as const;
-/** A group this far below the brew target is still warming: shots from it run cooler. */
-export const GROUP_WARM_WITHIN_C = 10;
+/** A group this far below the brew target is still warming: shots from it run cooler (an E61 group settles some 8–10 °C under its boiler, after 20–25 minutes). */
+export const GROUP_WARM_WITHIN_C = 15;
 
 /**
  * Where this heat-up started, per boiler: the bar shows the way from there to the target (a warm

@@ -14,7 +14,7 @@ import { BackupButtons } from "./BackupButtons.tsx";
 import { ManualShotForm } from "./ManualShotForm.tsx";
 import { VirtualList } from "./VirtualList.tsx";
 
-const ROW_PX = 72;
+const ROW_PX = 84;
 
 const SYNC_WORDS = {
   idle: "Not synced yet",
@@ -38,15 +38,14 @@ function Row({ s }: { s: LocalShot }) {
   return (
     <Link href={`/history/${s.id}`} className="shot-row">
       <span className="when">{dateTime(s.started_at_ms)}</span>
+      <Stars n={s.values.rating} />
       <span className="what">
         {grams(yieldOf(s))} · {seconds((s.duration_ms ?? 0) / 1000, 0)}
         {s.values.dose_g ? ` · ${s.values.dose_g} g in` : ""}
         {s.status === "interrupted" ? " · interrupted" : ""}
         {s.source === "manual" ? " · by hand" : ""}
       </span>
-      <span className="muted small">
-        {[s.values.beans, STOP_WORDS[s.stop_reason ?? ""]].filter(Boolean).join(" · ")} <Stars n={s.values.rating} />
-      </span>
+      <span className="muted small">{[s.values.beans, STOP_WORDS[s.stop_reason ?? ""]].filter(Boolean).join(" · ")}</span>
     </Link>
   );
 }

@@ -15,6 +15,7 @@ import { dateTime, grams, STOP_WORDS, seconds, temp } from "../../shared/format.
 import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { ShotChart, type ShotSeries } from "../../shared/ShotChart.tsx";
+import { CompareTable } from "./CompareTable.tsx";
 import { ShotNotes } from "./ShotNotes.tsx";
 
 function series(rows: SampleRow[]): ShotSeries {
@@ -52,6 +53,7 @@ export default function ShotDetail({ id }: { id: string }) {
   const [compareId, setCompareId] = useState<string>("");
   const samples = useShotSeries(shot ? id : null, (shot?.sample_count ?? 0) > 0);
   const other = useShotSeries(compareId || null, true);
+  const otherShot = recent?.find((s) => s.id === compareId) ?? null;
   if (shot === null) return <p className="muted">Loading…</p>;
   if (!shot) return <p className="muted">This shot is not on this device (yet). It arrives with the next sync.</p>;
   const cup = yieldOf(shot);
@@ -113,6 +115,9 @@ export default function ShotDetail({ id }: { id: string }) {
           <ShotChart
             shot={samples.data}
             {...(other.data ? { compare: other.data } : {})}
+            names={["this shot", otherShot ? dateTime(otherShot.started_at_ms) : "other"]}
+            targetWeightG={shot.target_g}
+            zoom
             label="Shot chart: pressure, flow, weight and temperature over time"
           />
         ) : (
@@ -135,6 +140,8 @@ export default function ShotDetail({ id }: { id: string }) {
               ))}
           </select>
         </label>
+        {otherShot && <CompareTable a={shot} b={otherShot} names={["This shot", dateTime(otherShot.started_at_ms)]} />}
+        {samples.data && <p className="muted small">Drag across the chart to zoom in; double-click to see the whole shot.</p>}
         <p className="row wrap">
           Export:
           {(["json", "csv", "visualizer"] as const).map((f) => (

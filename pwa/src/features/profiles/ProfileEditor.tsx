@@ -20,6 +20,8 @@ import { useMemo, useState } from "react";
 import { Link, navigate } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
+import { usePreferences } from "../../shared/preferences.ts";
+import { tempFrom, tempIn } from "../../shared/units.ts";
 import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
 import { blankProfile, idFor, takeDraft } from "./profile-draft.ts";
@@ -179,6 +181,7 @@ function fitWords(p: Profile, machine: MachineKind | null): string {
 
 export default function ProfileEditor() {
   const machine = useMachine((m) => m.snapshot?.machine ?? null);
+  const unit = usePreferences((x) => x.unit);
   const [initial] = useState(() => takeDraft() ?? { profile: blankProfile(), note: null, existing: false });
   const [p, setP] = useState<Profile>(initial.profile);
   const [idTouched, setIdTouched] = useState(initial.existing);
@@ -241,12 +244,15 @@ export default function ProfileEditor() {
             {clash && <span className="error small">Another profile already has this id; choose another.</span>}
           </label>
           <label>
-            Brew temperature (°C)
+            Brew temperature (°{unit}, empty: the machine's)
             <input
               type="number"
-              step="0.5"
-              value={p.temperature_c ?? ""}
-              onChange={(e) => setP({ ...p, temperature_c: num(e.target.value) })}
+              step={unit === "F" ? 1 : 0.5}
+              value={p.temperature_c === null || p.temperature_c === undefined ? "" : Math.round(tempIn(p.temperature_c, unit) * 10) / 10}
+              onChange={(e) => {
+                const v = num(e.target.value);
+                setP({ ...p, temperature_c: v === null ? null : Math.round(tempFrom(v, unit) * 10) / 10 });
+              }}
             />
           </label>
         </div>

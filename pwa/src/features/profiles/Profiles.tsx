@@ -8,7 +8,9 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { navigate } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
+import { temp } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
+import { usePreferences } from "../../shared/preferences.ts";
 import { proposeRecipe } from "../brew/use-recipe.ts";
 import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
@@ -79,6 +81,7 @@ function Phases({ p }: { p: Profile }) {
 export default function Profiles() {
   const q = useQuery({ queryKey: ["profiles"], queryFn: hubApi.profiles });
   const pump = useMachine((m) => m.snapshot?.machine?.pump ?? null);
+  const unit = usePreferences((x) => x.unit);
   const client = useQueryClient();
   const [open, setOpen] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -115,7 +118,7 @@ export default function Profiles() {
         <span className="profile-name">{p.name}</span>
         <span className="muted small">
           {mine ? "yours" : "bundled"} · {p.phases.length} phase{p.phases.length > 1 ? "s" : ""}
-          {p.temperature_c ? ` · ${p.temperature_c} °C` : ""}
+          {p.temperature_c ? ` · ${temp(p.temperature_c, unit, 0)}` : ""}
         </span>
       </button>
       <ProfileCurveSvg profile={p} />

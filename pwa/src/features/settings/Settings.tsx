@@ -9,6 +9,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link } from "../../app/router.tsx";
 import { HubPicker } from "../../connection/HubPicker.tsx";
+import { useMachine } from "../../connection/machine-store.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { useCommand } from "../../shared/use-command.ts";
@@ -16,15 +17,16 @@ import { useHubSettings } from "../../shared/use-hub-settings.ts";
 import { PairedApps } from "../pairing/PairedApps.tsx";
 import { PairingCode } from "../pairing/PairingCode.tsx";
 import { Autotune } from "./Autotune.tsx";
-import { grouped, parseValue } from "./controller-keys.ts";
+import { grouped, parseValue, shownValue } from "./controller-keys.ts";
 
 function MachineSettings() {
+  const unit = usePreferences((p) => p.unit);
   const keys = useQuery({ queryKey: ["controller-keys"], queryFn: hubApi.controllerKeys });
   const { save, saving, issues, status } = useHubSettings();
   const [draft, setDraft] = useState<Record<string, string>>({});
   if (keys.isLoading) return <p className="muted">Loading the machine's settings…</p>;
   if (keys.error) return <p className="error">Machine settings need the hub: {(keys.error as Error).message}</p>;
-  const groups = grouped(keys.data?.keys ?? []);
+  const groups = grouped(keys.data?.keys ?? [], unit);
   const local: Record<string, string> = {};
   const patch: Record<string, number> = {};
   for (const [, vs] of groups) {
@@ -44,13 +46,13 @@ function MachineSettings() {
         if (Object.keys(local).length === 0) save({ controller: patch }, { onSuccess: () => setDraft({}) });
       }}
     >
-      {groups.map(([name, vs]) => (
-        <details key={name} className="group" open={name === "Temperatures"}>
-          <summary>{name}</summary>
+      {groups.map(([name, vs], i) => {
+        const fields = (
           <div className="form-grid">
             {vs.map((v) => {
               const problem = local[v.key.name] ?? issues[`controller.${v.key.name}`];
               const id = `key-${v.key.name}`;
+              const edited = draft[v.key.name] !== undefined && draft[v.key.name] !== shownValue(v);
               return (
                 <label key={v.key.name} htmlFor={id}>
                   {v.label}
@@ -59,13 +61,18 @@ function MachineSettings() {
                     id={id}
                     type="number"
                     step={v.step}
-                    min={v.key.min / v.scale}
-                    max={v.key.max / v.scale}
-                    value={draft[v.key.name] ?? String(v.key.value / v.scale)}
+                    value={draft[v.key.name] ?? shownValue(v)}
                     aria-invalid={problem ? true : undefined}
                     aria-describedby={problem ? `${id}-issue` : undefined}
                     onChange={(e) => setDraft({ ...draft, [v.key.name]: e.target.value })}
                   />
+                  {v.help && <span className="muted small">{v.help}</span>}
+                  {edited && (
+                    <span className="muted small">
+                      in force now: {shownValue(v)}
+                      {v.unit ? ` ${v.unit}` : ""}
+                    </span>
+                  )}
                   {problem && (
                     <span id={`${id}-issue`} className="error small">
                       {problem}
@@ -75,8 +82,23 @@ function MachineSettings() {
               );
             })}
           </div>
-        </details>
-      ))}
+        );
+        // Everyday settings are open; the advanced groups fold away, the first of them under a heading.
+        return name === "Everyday" ? (
+          <div key={name}>
+            <h3>Everyday</h3>
+            {fields}
+          </div>
+        ) : (
+          <div key={name}>
+            {i === (groups[0]?.[0] === "Everyday" ? 1 : 0) && <h3>Advanced</h3>}
+            <details className="group">
+              <summary>{name}</summary>
+              {fields}
+            </details>
+          </div>
+        );
+      })}
       <div className="row">
         <button type="submit" className="primary" disabled={!changed || saving || Object.keys(local).length > 0}>
           Save machine settings
@@ -104,9 +126,19 @@ function MachineIdentity() {
   );
 }
 
+const STRATEGY_WORDS: Record<string, string> = {
+  brew_only: "Brew boiler only",
+  sequential: "Sequential",
+  parallel: "Parallel",
+  staggered: "Staggered",
+};
+
 function HeatingStrategy() {
   const { run, busy, error } = useCommand();
-  const [strategy, setStrategy] = useState("sequential");
+  // The strategy in force is the hub's (in the state), not a default of this form.
+  const inForce = useMachine((m) => m.snapshot?.heating_strategy ?? null);
+  const [picked, setStrategy] = useState<string | null>(null);
+  const strategy = picked ?? inForce ?? "sequential";
   const [done, setDone] = useState(false);
   return (
     <div className="row wrap">
@@ -119,6 +151,9 @@ function HeatingStrategy() {
           <option value="staggered">Staggered</option>
         </select>
       </label>
+      {picked !== null && picked !== inForce && inForce && (
+        <span className="muted small">in force now: {STRATEGY_WORDS[inForce] ?? inForce}</span>
+      )}
       <button type="button" disabled={busy} onClick={() => void run({ type: "set_heating_strategy", strategy }).then((r) => setDone(r.ok))}>
         Apply
       </button>
@@ -368,6 +403,20 @@ export default function Settings() {
             <select value={p.unit} onChange={(e) => p.set({ unit: e.target.value as "C" | "F" })}>
               <option value="C">°C</option>
               <option value="F">°F</option>
+            </select>
+          </label>
+          <label>
+            Pressure unit
+            <select value={p.pressureUnit} onChange={(e) => p.set({ pressureUnit: e.target.value as "bar" | "psi" })}>
+              <option value="bar">bar</option>
+              <option value="psi">psi</option>
+            </select>
+          </label>
+          <label>
+            Weight unit
+            <select value={p.weightUnit} onChange={(e) => p.set({ weightUnit: e.target.value as "g" | "oz" })}>
+              <option value="g">grams</option>
+              <option value="oz">ounces</option>
             </select>
           </label>
           <label>

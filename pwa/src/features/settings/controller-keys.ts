@@ -1,18 +1,35 @@
 /**
- * @module The controller's settings as people see them: grouped, named, and in their units
- * (hundredths of a degree shown as °C). The ranges come from the protocol table through the hub,
- * so the form refuses exactly what the controller would.
+ * @module The controller's settings as people see them: the few they change often ("Everyday"),
+ * the rest grouped under Advanced, each named in words and shown in their units — °C or °F for
+ * temperatures (a temperature difference has no offset), seconds or minutes for milliseconds,
+ * % for tenths of a percent, bar for millibar. The ranges come from the protocol table through
+ * the hub, so the form refuses exactly what the controller would.
  */
 import type { ControllerKey } from "../../shared/hub-api.ts";
+import type { TempUnit } from "../../shared/units.ts";
 
 export interface KeyView {
   key: ControllerKey;
   label: string;
   unit: string;
-  /** Wire value → shown value, and back. */
-  scale: number;
+  /** Wire value → shown value, and back (rounded to the wire's integer). */
+  shown: (wire: number) => number;
+  wire: (shown: number) => number;
   step: number;
+  /** A sentence that says what it does, for the everyday ones. */
+  help?: string;
 }
+
+/** The settings an owner changes: named for what they do, in the unit they think in. */
+const EVERYDAY: Record<string, { label: string; help: string; unit?: "s" | "min" }> = {
+  eco_setpoint_cdeg: { label: "Eco temperature", help: "The brew boiler waits at this temperature in eco." },
+  eco_timeout_s: { label: "Eco after", help: "Idle this long, the machine goes to eco by itself.", unit: "min" },
+  steam_auto_return_s: { label: "Steam back to brew after", help: "Steam mode ends by itself after this long.", unit: "min" },
+  preinfusion_on_ms: { label: "Pre-infusion: pump on", help: "The machine default shot wets the puck this long first…", unit: "s" },
+  preinfusion_pause_ms: { label: "Pre-infusion: pause", help: "…then waits this long before full pressure.", unit: "s" },
+  pump_max_run_s: { label: "Longest pump run", help: "No shot or flush runs the pump longer than this." },
+  backflush_cycles: { label: "Backflush cycles", help: "Pump on/off cycles of the Backflush program." },
+};
 
 const GROUPS: [string, RegExp][] = [
   ["Temperatures", /(_max_cdeg|eco_|ready_band|setpoint_ramp|temp_offset)/],
@@ -38,33 +55,59 @@ function label(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function view(key: ControllerKey): KeyView {
-  if (key.unit === "cdegC") return { key, label: label(key.name), unit: "°C", scale: 100, step: 0.1 };
-  if (key.unit === "cdegC/s") return { key, label: label(key.name), unit: "°C/s", scale: 100, step: 0.1 };
-  if (key.unit.startsWith("J/K")) return { key, label: label(key.name), unit: "J/K", scale: 1, step: 10 };
-  if (key.unit === "bool") return { key, label: label(key.name), unit: "", scale: 1, step: 1 };
+const scaled = (scale: number) => ({ shown: (w: number) => w / scale, wire: (v: number) => Math.round(v * scale) });
+
+/** Absolute temperatures (a limit, the eco setpoint); the other °C keys are differences. */
+const ABSOLUTE_TEMP = /(_max_cdeg|_setpoint_cdeg)$/;
+
+export function view(key: ControllerKey, temp: TempUnit = "C"): KeyView {
+  const everyday = EVERYDAY[key.name];
+  const base = { key, label: everyday?.label ?? label(key.name), ...(everyday ? { help: everyday.help } : {}) };
+  const f = temp === "F";
+  if (key.unit === "cdegC" && ABSOLUTE_TEMP.test(key.name))
+    return {
+      ...base,
+      unit: `°${temp}`,
+      step: f ? 1 : 0.5,
+      shown: (w) => (f ? Math.round(((w / 100) * 9) / 5 + 32) : w / 100),
+      wire: (v) => Math.round((f ? ((v - 32) * 5) / 9 : v) * 100),
+    };
+  if (key.unit === "cdegC") return { ...base, unit: `°${temp}`, step: 0.1, ...scaled(f ? 100 / 1.8 : 100) };
+  if (key.unit === "cdegC/s") return { ...base, unit: `°${temp}/s`, step: 0.1, ...scaled(f ? 100 / 1.8 : 100) };
+  if (everyday?.unit === "min") return { ...base, unit: "min", step: 1, ...scaled(key.unit === "ms" ? 60_000 : 60) };
+  if (everyday?.unit === "s" && key.unit === "ms") return { ...base, unit: "s", step: 0.1, ...scaled(1000) };
+  if (key.unit.startsWith("J/K")) return { ...base, unit: "J/K", step: 10, ...scaled(1) };
+  if (key.unit === "bool") return { ...base, unit: "", step: 1, ...scaled(1) };
   // People's units for the protocol's integer ones: tenths of a percent as %, millibar as bar.
-  if (key.unit === "permille") return { key, label: label(key.name), unit: "%", scale: 10, step: 0.1 };
-  if (key.unit === "mbar") return { key, label: label(key.name), unit: "bar", scale: 1000, step: 0.01 };
-  return { key, label: label(key.name), unit: key.unit, scale: 1, step: 1 };
+  if (key.unit === "permille") return { ...base, unit: "%", step: 0.1, ...scaled(10) };
+  if (key.unit === "mbar") return { ...base, unit: "bar", step: 0.01, ...scaled(1000) };
+  return { ...base, unit: key.unit, step: 1, ...scaled(1) };
 }
 
-export function grouped(keys: ControllerKey[]): [string, KeyView[]][] {
+/** "Everyday" first (the few an owner changes), then the advanced groups. */
+export function grouped(keys: ControllerKey[], temp: TempUnit = "C"): [string, KeyView[]][] {
   const out = new Map<string, KeyView[]>();
   for (const k of keys) {
-    const g = GROUPS.find(([, re]) => re.test(k.name))?.[0] ?? "Other";
-    out.set(g, [...(out.get(g) ?? []), view(k)]);
+    const g = EVERYDAY[k.name] ? "Everyday" : (GROUPS.find(([, re]) => re.test(k.name))?.[0] ?? "Other");
+    out.set(g, [...(out.get(g) ?? []), view(k, temp)]);
   }
-  return [...GROUPS.map(([g]) => g), "Other"].filter((g) => out.has(g)).map((g) => [g, out.get(g) as KeyView[]]);
+  return ["Everyday", ...GROUPS.map(([g]) => g), "Other"].filter((g) => out.has(g)).map((g) => [g, out.get(g) as KeyView[]]);
 }
 
-/** The person's text for a key → the wire value, or why not. */
+const round = (v: number) => Math.round(v * 100) / 100;
+
+/** The person's text for a key → the wire value, or why not (the range in their unit). */
 export function parseValue(v: KeyView, text: string): { ok: true; value: number } | { ok: false; message: string } {
   const n = Number(text);
   if (text.trim() === "" || !Number.isFinite(n)) return { ok: false, message: "enter a number" };
-  const wire = Math.round(n * v.scale);
-  const lo = v.key.min / v.scale;
-  const hi = v.key.max / v.scale;
+  const wire = v.wire(n);
+  const lo = round(v.shown(v.key.min));
+  const hi = round(v.shown(v.key.max));
   if (wire < v.key.min || wire > v.key.max) return { ok: false, message: `must be from ${lo} to ${hi}${v.unit ? ` ${v.unit}` : ""}` };
   return { ok: true, value: wire };
+}
+
+/** The value in force, as shown. */
+export function shownValue(v: KeyView): string {
+  return String(round(v.shown(v.key.value)));
 }

@@ -7,29 +7,59 @@ import { useState } from "react";
 import { dateTime, kwh, minutesSeconds } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 
+/** Room for the axes: the value scale on the left, the days along the bottom. */
+const LEFT = 30;
+const BOTTOM = 14;
+
 function Bars({ label, unit, points }: { label: string; unit: string; points: { day: string; v: number }[] }) {
   const max = Math.max(1, ...points.map((p) => p.v));
-  const w = 300;
-  const h = 90;
+  const w = 320;
+  const h = 110;
   // Thirty days across, newest at the right, so a new machine's first days do not fill the width.
   const slots = Math.max(30, points.length);
-  const bw = w / slots;
-  const x0 = (slots - points.length) * bw;
+  const bw = (w - LEFT) / slots;
+  const x0 = LEFT + (slots - points.length) * bw;
+  const base = h - BOTTOM;
+  const top = 8;
+  const first = points[0]?.day;
+  const last = points.at(-1)?.day;
   return (
     <figure className="bars">
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`${label}, last ${points.length} days`}>
         {points.map((p, i) => {
-          const bh = (p.v / max) * (h - 14);
+          const bh = (p.v / max) * (base - top);
           return (
-            <rect key={p.day} x={x0 + i * bw + 1} y={h - 12 - bh} width={Math.max(1, bw - 2)} height={bh} rx={2} fill="var(--accent)">
+            <rect key={p.day} x={x0 + i * bw + 1} y={base - bh} width={Math.max(1, bw - 2)} height={bh} rx={2} fill="var(--accent)">
               <title>{`${p.day}: ${p.v} ${unit}`}</title>
             </rect>
           );
         })}
-        <line x1={0} x2={w} y1={h - 12} y2={h - 12} stroke="currentColor" strokeOpacity={0.2} />
+        <g fontSize={9} fill="currentColor" fillOpacity={0.7}>
+          <line x1={LEFT} x2={w} y1={base} y2={base} stroke="currentColor" strokeOpacity={0.3} />
+          <line x1={LEFT} x2={LEFT} y1={top} y2={base} stroke="currentColor" strokeOpacity={0.3} />
+          <text x={LEFT - 3} y={top + 6} textAnchor="end">
+            {Math.round(max)}
+          </text>
+          <text x={LEFT - 3} y={base} textAnchor="end">
+            0
+          </text>
+          <text x={2} y={h / 2} fontSize={8}>
+            {unit}
+          </text>
+          {first && (
+            <text x={x0} y={h - 2}>
+              {first.slice(5)}
+            </text>
+          )}
+          {last && last !== first && (
+            <text x={w} y={h - 2} textAnchor="end">
+              {last.slice(5)}
+            </text>
+          )}
+        </g>
       </svg>
       <figcaption className="muted small">
-        {label} (max {max} {unit})
+        {label}: {unit} per day, dates as month-day (highest {max} {unit})
       </figcaption>
     </figure>
   );
