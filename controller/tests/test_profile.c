@@ -232,6 +232,38 @@ static void a_dimmable_pump_holds_9_bar_and_the_profile_ends_the_shot(void **sta
   assert_int_equal(harness_last(&h, PROTO_MSG_PHASE_CHANGED)->u.phase_changed.reason, PROTO_PHASE_REASON_PRESSURE);
 }
 
+/* npm start's demo machine: the machine's own shot (no profile) on a gear pump holds 9 bar instead
+ * of running the pump flat out into the over-pressure valve, and stops on its time. */
+static void a_gear_pumps_default_shot_holds_9_bar(void **state) {
+  (void)state;
+  plant_preset_t pre = *preset_find("dual_boiler_gear");
+  harness_init_with(&h, &pre);
+  harness_hello(&h, PROTO_VERSION_MAJOR);
+  h.send_desired = true;
+  harness_run(&h, 400000);
+  puck_params_t puck = {18.0, 2.25, 0.6, 8.0, 1.1};
+  hydraulics_load_puck(&h.m.plant.hyd, &puck);
+  proto_msg_t m;
+  memset(&m, 0, sizeof m);
+  m.type = PROTO_MSG_SHOT_START;
+  m.u.shot_start.profile_slot = 0;
+  m.u.shot_start.dose_dg = 180;
+  m.u.shot_start.stop_time_ms = 25000;
+  (void)harness_send(&h, &m);
+  double worst = 0.0, peak = 0.0;
+  for (int t = 0; t < 2700; t++) {
+    harness_run(&h, 10);
+    double shot_s = (h.m.now_ms - h.m.ctl.shot.start_ms) / 1000.0;
+    if (h.m.ctl.shot.running && shot_s > 10.0) worst = fmax(worst, fabs(h.m.plant.hyd.pressure_bar - 9.0));
+    if (h.m.ctl.shot.running) peak = fmax(peak, h.m.plant.hyd.pressure_bar);
+  }
+  assert_true(worst <= 0.5);
+  assert_true(peak < 10.0); /* never pushed into the 12 bar valve */
+  const proto_msg_t *e = harness_last(&h, PROTO_MSG_SHOT_ENDED);
+  assert_non_null(e);
+  assert_int_equal(e->u.shot_ended.stop_reason, PROTO_STOP_REASON_TIME);
+}
+
 static void a_profile_sets_the_brew_temperature_for_its_shot_only(void **state) {
   (void)state;
   plant_preset_t pre = *preset_find("dual_boiler");
@@ -276,6 +308,7 @@ int main(void) {
       cmocka_unit_test(uploads_check_order_and_crc_and_the_pump),
       cmocka_unit_test(a_dimmable_pump_holds_9_bar_and_the_profile_ends_the_shot),
       cmocka_unit_test(a_profile_sets_the_brew_temperature_for_its_shot_only),
+      cmocka_unit_test(a_gear_pumps_default_shot_holds_9_bar),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,6 +32,28 @@ uint8_t controller_may_brew(const controller_t *c, uint16_t *detail) {
   return PROTO_ACK_RESULT_OK;
 }
 
+/* The machine's own shot on a pump that follows a target: the configured pre-infusion, then a
+ * steady 9 bar — what the over-pressure valve gives an on/off pump — rather than the pump flat out
+ * into that valve (the water it sheds would count against the shot's volume cap). */
+static const profile_t *default_modulated_shot(const controller_t *c) {
+  static profile_t p; /* static: 330 bytes off the stack of the command path */
+  memset(&p, 0, sizeof p);
+  if (c->shot.pre_on_ms > 0) {
+    p.phases[p.phase_count].mode = PROFILE_MODE_POWER;
+    p.phases[p.phase_count].start = p.phases[p.phase_count].end = 1000;
+    p.phases[p.phase_count++].exit_time_ds = (uint16_t)((c->shot.pre_on_ms + 50u) / 100u);
+  }
+  if (c->shot.pre_pause_ms > 0) {
+    p.phases[p.phase_count].mode = PROFILE_MODE_POWER;
+    p.phases[p.phase_count++].exit_time_ds = (uint16_t)((c->shot.pre_pause_ms + 50u) / 100u);
+  }
+  profile_phase_t *pour = &p.phases[p.phase_count++];
+  pour->mode = PROFILE_MODE_PRESSURE;
+  pour->curve = PROFILE_CURVE_INSTANT;
+  pour->start = pour->end = 9000;
+  return &p;
+}
+
 void controller_start_shot(controller_t *c, const shot_request_t *req) {
   c->weight_stop_off = false;
   c->shot_wet = false;
@@ -41,6 +63,8 @@ void controller_start_shot(controller_t *c, const shot_request_t *req) {
   const profile_t *p = req->slot >= 1 && req->slot <= PROFILE_SLOTS && c->profile_loaded[req->slot - 1u]
                            ? &c->profiles[req->slot - 1u]
                            : NULL;
+  bool modulating = (c->hooks.capabilities & (PROTO_CAPABILITIES_DIMMABLE_PUMP | PROTO_CAPABILITIES_GEAR_PUMP)) != 0;
+  if (p == NULL && modulating && !(req->flags & PROTO_SHOT_FLAGS_BACKFLUSH)) p = default_modulated_shot(c);
   shot_start(&c->shot, req, p, c->now_ms);
   c->activity_ms = c->now_ms;
 }
