@@ -74,7 +74,10 @@ export function connectTo(hubUrl: string, transport: HubTransport = webSocketTra
       onSnapshot: applySnapshot,
       onAutotune: (autotune) => useMachine.setState({ autotune }),
       onNextShot: setNextShot,
-      onShot: setLastShot,
+      onShot: (shot) => {
+        setLastShot(shot);
+        if (leader) void import("../data/samples.ts").then((m) => m.keepSamples(shot));
+      },
       onSync: (m) => {
         if (leader) void getSync().then((e) => e.handle(m));
       },

@@ -110,7 +110,11 @@ export function applySnapshot(s: MachineSnapshot, rxMs: number): void {
   const prev = useMachine.getState();
   let trace = prev.trace;
   if (s.brewing && s.shot_elapsed_s !== null) {
-    if (trace.token !== s.shot_token) trace = emptyTrace(s.shot_token);
+    // A new shot starts a new trace; its token may arrive a moment after the first sample, and
+    // leaves again a moment before the last one — neither may wipe the trace being drawn.
+    const starting = !prev.snapshot?.brewing || prev.fromCache;
+    if (starting || (s.shot_token !== null && trace.token !== null && trace.token !== s.shot_token)) trace = emptyTrace(s.shot_token);
+    else if (trace.token === null && s.shot_token !== null) trace.token = s.shot_token;
     const last = trace.t.at(-1);
     if (last === undefined || s.shot_elapsed_s > last) {
       // Mutate the columns in place (uPlot reads them) and publish a new object for subscribers.

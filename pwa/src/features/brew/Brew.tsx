@@ -5,7 +5,6 @@
  * it ends the result frozen with the settled cup and the notes to rate it.
  */
 import { startCommand } from "@brewos/protocol/api";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { liveness, useMachine } from "../../connection/machine-store.ts";
 import { alarmAdvice } from "../../shared/alarms.ts";
@@ -14,6 +13,7 @@ import { HubError, hubApi } from "../../shared/hub-api.ts";
 import { useUnits } from "../../shared/preferences.ts";
 import { ShotChart } from "../../shared/ShotChart.tsx";
 import { useCommand } from "../../shared/use-command.ts";
+import { useProfiles } from "../profiles/use-profiles.ts";
 import { RecipeForm } from "./RecipeForm.tsx";
 import { ShotResult } from "./ShotResult.tsx";
 import { useRecipe } from "./use-recipe.ts";
@@ -90,7 +90,7 @@ export default function Brew() {
   const m = useMachine();
   const s = m.snapshot;
   const { recipe, change, note } = useRecipe();
-  const profiles = useQuery({ queryKey: ["profiles"], queryFn: hubApi.profiles });
+  const profiles = useProfiles();
   const { run, busy, error } = useCommand();
   const brewing = s?.brewing ?? false;
   const live = liveness(m).live;

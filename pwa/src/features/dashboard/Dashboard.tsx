@@ -3,11 +3,11 @@
  * power and mode, eco, alarms with what to do, and maintenance reminders.
  */
 import type { MachineSnapshot } from "@brewos/protocol/api";
-import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { HubPicker } from "../../connection/HubPicker.tsx";
 import { liveness, sendCommand, useMachine } from "../../connection/machine-store.ts";
 import { alarmAdvice } from "../../shared/alarms.ts";
+import { useCachedQuery } from "../../shared/cached-query.ts";
 import { age, minutesSeconds, STATE_WORDS, temp } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences, useUnits } from "../../shared/preferences.ts";
@@ -149,7 +149,7 @@ function ClearFault({ alarm, run, busy }: { alarm: string; run: (c: Record<strin
 }
 
 function Maintenance() {
-  const q = useQuery({ queryKey: ["statistics"], queryFn: hubApi.statistics, refetchInterval: 60_000 });
+  const q = useCachedQuery("statistics", hubApi.statistics, { refetchInterval: 60_000 });
   const due = q.data?.maintenance.filter((m) => m.due) ?? [];
   if (due.length === 0) return null;
   const words: Record<string, string> = { backflush: "Backflush", group_clean: "Clean the group", descale: "Descale" };

@@ -15,7 +15,7 @@ import {
   parseProfile,
   profileFit,
 } from "@brewos/protocol/profile";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, navigate } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
@@ -25,6 +25,7 @@ import { tempFrom, tempIn } from "../../shared/units.ts";
 import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
 import { blankProfile, idFor, takeDraft } from "./profile-draft.ts";
+import { useProfiles } from "./use-profiles.ts";
 
 const num = (s: string): number | null => (s.trim() === "" ? null : Number(s));
 
@@ -185,7 +186,7 @@ export default function ProfileEditor() {
   const [initial] = useState(() => takeDraft() ?? { profile: blankProfile(), note: null, existing: false });
   const [p, setP] = useState<Profile>(initial.profile);
   const [idTouched, setIdTouched] = useState(initial.existing);
-  const profiles = useQuery({ queryKey: ["profiles"], queryFn: hubApi.profiles });
+  const profiles = useProfiles();
   const taken = new Set([...(profiles.data?.bundled ?? []), ...(profiles.data?.custom ?? [])].map((x) => x.id));
   if (initial.existing) taken.delete(initial.profile.id);
   const clash = taken.has(p.id);

@@ -4,11 +4,11 @@
  * Gaggiuino or GaggiMate).
  */
 import { type Profile, profileFit } from "@brewos/protocol/profile";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { navigate } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
-import { temp } from "../../shared/format.ts";
+import { age, temp } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { proposeRecipe } from "../brew/use-recipe.ts";
@@ -16,6 +16,7 @@ import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
 import { blankProfile, idFor, setDraft } from "./profile-draft.ts";
 import { importProfileText, profileFileName } from "./profile-import.ts";
+import { useProfiles } from "./use-profiles.ts";
 
 function download(p: Profile): void {
   const url = URL.createObjectURL(new Blob([JSON.stringify(p, null, 2)], { type: "application/json" }));
@@ -79,7 +80,7 @@ function Phases({ p }: { p: Profile }) {
 }
 
 export default function Profiles() {
-  const q = useQuery({ queryKey: ["profiles"], queryFn: hubApi.profiles });
+  const q = useProfiles();
   const pump = useMachine((m) => m.snapshot?.machine?.pump ?? null);
   const unit = usePreferences((x) => x.unit);
   const client = useQueryClient();
@@ -188,7 +189,14 @@ export default function Profiles() {
             {message}
           </p>
         )}
-        {q.error && <p className="error">Profiles need the hub: {(q.error as Error).message}</p>}
+        {q.fromPhone ? (
+          <p className="muted small" role="status">
+            Offline: the profiles as this phone last saw them{q.savedAt ? ` (${age(Date.now() - q.savedAt)})` : ""}. Changes wait for the
+            machine.
+          </p>
+        ) : (
+          q.error && <p className="error">Profiles need the hub: {(q.error as Error).message}</p>
+        )}
       </section>
       {custom.length > 0 && (
         <section aria-label="Your profiles">

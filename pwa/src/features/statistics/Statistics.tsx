@@ -2,9 +2,10 @@
  * Statistics from the hub: shots and brew time, energy used (heater duty × heater watts), the last
  * 30 days as bars, and maintenance — what is due, and a button to say it was done.
  */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { dateTime, kwh, minutesSeconds } from "../../shared/format.ts";
+import { useCachedQuery } from "../../shared/cached-query.ts";
+import { age, dateTime, kwh, minutesSeconds } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 
 /** Room for the axes: the value scale on the left, the days along the bottom. */
@@ -68,10 +69,10 @@ function Bars({ label, unit, points }: { label: string; unit: string; points: { 
 const KIND_WORDS: Record<string, string> = { backflush: "Backflush", group_clean: "Group clean", descale: "Descale" };
 
 export default function Statistics() {
-  const q = useQuery({ queryKey: ["statistics"], queryFn: hubApi.statistics });
+  const q = useCachedQuery("statistics", hubApi.statistics);
   const client = useQueryClient();
   const [problem, setProblem] = useState<string | null>(null);
-  if (q.error) return <p className="error">Statistics come from the hub: {(q.error as Error).message}</p>;
+  if (q.error && !q.fromPhone) return <p className="error">Statistics come from the hub: {(q.error as Error).message}</p>;
   if (!q.data) return <p className="muted">Loading…</p>;
   const s = q.data;
   const done = async (kind: string) => {
@@ -87,6 +88,11 @@ export default function Statistics() {
     <div className="stack">
       <section className="card" aria-label="Shots">
         <h1>Statistics</h1>
+        {q.fromPhone && (
+          <p className="muted small" role="status">
+            Offline: as this phone last saw them{q.savedAt ? `, ${age(Date.now() - q.savedAt)}` : ""}.
+          </p>
+        )}
         <dl className="numbers">
           <div>
             <dt>Shots today</dt>

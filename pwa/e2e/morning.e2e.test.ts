@@ -1,0 +1,208 @@
+/**
+ * A home barista's morning, in real Chromium against the real hub on `npm start`'s demo machine
+ * (the simulator, 30x, with its virtual scale): turn on, adjust the temperature, pick a bundled
+ * profile, brew by weight, see the frozen result with the settled cup and rate it, brew by time,
+ * compare the two shots, go offline (the hub stopped) and find everything still there, edit
+ * offline, and come back (the hub restarted on the same address) to find the edit on the hub.
+ * Then every screen at 320, 390 and 1440 px, light and dark: no sideways scroll, axe with no
+ * serious findings, and a screenshot (BREWOS_SCREENSHOTS=docs/screenshots keeps them there).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { hubOnSim } from "../../hub/src/testing/hub-on-disk.ts";
+import { APP_DIR, type AxeFinding, axe, launch, requireBuiltApp, serious } from "./browser.ts";
+
+const SPEED = 30;
+/** Longest wait for the simulated machine (a bound, not a pause: CI shares two cores). */
+const MACHINE_WAIT_MS = 60000;
+const SHOTS_DIR = process.env.BREWOS_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), "brewos-morning-shots-"));
+const dataDir = mkdtempSync(join(tmpdir(), "brewos-morning-"));
+
+let hub: Awaited<ReturnType<typeof hubOnSim>> | null = null;
+let port = 0;
+let browser: Browser;
+let page: Page;
+const findings: Record<string, AxeFinding[]> = {};
+const json = async <T>(path: string): Promise<T> => (await (await fetch(`http://127.0.0.1:${port}${path}`)).json()) as T;
+
+const startHub = async () => {
+  hub = await hubOnSim("dual_boiler_gear", { speed: SPEED, scale: true, appDir: APP_DIR, dataDir, ...(port ? { port } : {}) });
+  port = Number(new URL(hub.base).port);
+};
+
+beforeAll(async () => {
+  requireBuiltApp();
+  await startHub();
+  browser = await launch();
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+  page = await phone.newPage();
+  page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+}, 30000);
+
+afterAll(async () => {
+  console.log(
+    `axe findings (WCAG 2.1 A/AA) per screen: ${JSON.stringify(
+      Object.fromEntries(Object.entries(findings).map(([k, v]) => [k, v.map((f) => `${f.id}:${f.impact}`)])),
+    )}`,
+  );
+  await browser?.close();
+  await hub?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Waits for the shot that is running to end and its result to freeze on the Brew screen. */
+async function shotFinished(p: Page): Promise<void> {
+  await p.getByRole("heading", { name: "Pulling" }).waitFor({ timeout: 10000 });
+  await p.getByRole("heading", { name: "Last shot" }).waitFor({ timeout: MACHINE_WAIT_MS });
+  await p.getByRole("link", { name: "Open in history" }).waitFor({ timeout: 10000 });
+}
+
+describe("a morning with BrewOS", () => {
+  test("turn on, adjust the temperature, pick a bundled profile, brew by weight and by time, rate, compare", async () => {
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByRole("button", { name: "Turn on" }).click();
+    await page.getByRole("heading", { name: "Heating", level: 1 }).waitFor({ timeout: 10000 });
+    // Adjust in place: two steps up from 93 °C.
+    await page.getByRole("button", { name: "Brew target up" }).click();
+    await page.getByTestId("brew-target").filter({ hasText: "93.5 °C" }).waitFor();
+    await page.getByRole("button", { name: "Brew target up" }).click();
+    await page.getByTestId("brew-target").filter({ hasText: "94.0 °C" }).waitFor();
+    expect((await json<{ brew_target_c: number }>("/api/state")).brew_target_c).toBe(94);
+    await page.getByText(/Ready in about/).waitFor({ timeout: MACHINE_WAIT_MS });
+    await page.locator("h1", { hasText: /^(Ready|Warming the group)$/ }).waitFor({ timeout: MACHINE_WAIT_MS });
+
+    // A bundled pressure profile runs on this machine; the recipe is the hub's, for everyone.
+    await page.getByRole("link", { name: "Brew", exact: true }).click();
+    await page.getByLabel("Profile").selectOption({ label: "Classic 9 bar" });
+    await page.getByLabel("Dose (g)").fill("18");
+    await page.getByLabel("Target weight (g)").fill("36");
+    await page.getByText("Stops at 36 g on the scale.").waitFor();
+    await page.locator(".profile-curve").waitFor();
+    const deadline = Date.now() + 5000;
+    let recipe = await json<{ profile_id: string | null; target_g: number | null }>("/api/next-shot");
+    while ((recipe.profile_id !== "classic-9bar" || recipe.target_g !== 36) && Date.now() < deadline) {
+      await Bun.sleep(100);
+      recipe = await json("/api/next-shot");
+    }
+    expect(recipe).toMatchObject({ profile_id: "classic-9bar", target_g: 36 });
+
+    await page.getByRole("button", { name: "Start shot" }).click();
+    await shotFinished(page);
+    // Frozen: the chart stays, the cup is the settled weight, and the notes are right there.
+    await page.locator(".chart canvas").waitFor();
+    await page.getByText("target weight reached").waitFor();
+    await page.locator('[data-testid="result-yield"]').waitFor();
+    await page.waitForFunction(() => !document.body.textContent?.includes("settling…"), undefined, { timeout: 20000 });
+    const cup = Number((await page.getByTestId("result-yield").textContent())?.replace(" g", ""));
+    expect(Math.abs(cup - 36)).toBeLessThanOrEqual(1.5);
+    await page.getByRole("heading", { name: "Your notes" }).waitFor({ timeout: 15000 });
+    await page.getByRole("button", { name: "4 stars" }).click();
+    await page.getByRole("textbox", { name: "Beans" }).fill("Kenya AA");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved", { exact: true }).waitFor({ timeout: 5000 });
+
+    // By time: no weight target, a 12 s limit, said before the shot.
+    await page.getByLabel("Target weight (g)").fill("");
+    await page.getByLabel("Time limit (s)").fill("12");
+    await page.getByText("Stops at 12 s (or the profile's own end).").waitFor();
+    await page.getByRole("button", { name: "Start shot" }).click();
+    await shotFinished(page);
+    await page.getByText("time reached").waitFor({ timeout: 10000 });
+    const t = Number((await page.getByTestId("result-time").textContent())?.replace(" s", ""));
+    expect(t).toBeGreaterThan(11);
+    expect(t).toBeLessThan(13.5);
+
+    // Compare the two: distinct colours, a difference table.
+    await page.getByRole("link", { name: "Open in history" }).click();
+    await page.locator(".chart canvas").waitFor({ timeout: 10000 });
+    const other = page.getByLabel("Compare with");
+    await page.waitForFunction(() => (document.querySelector("select")?.options.length ?? 0) > 1, undefined, { timeout: 10000 });
+    const value = await other.locator("option").nth(1).getAttribute("value");
+    await other.selectOption(value ?? "");
+    await page.getByRole("columnheader", { name: "Difference" }).waitFor({ timeout: 10000 });
+    const rows = await page.locator("table.compare tbody th").allTextContents();
+    expect(rows).toEqual(["Time", "Yield", "Ratio", "Peak pressure", "Mean flow", "Brew water"]);
+    const legend = await page.locator(".u-legend .u-series").count();
+    expect(legend).toBe(9); // time + four series per shot
+  }, 240000);
+
+  test("offline means offline: the last state, profiles, statistics and charts stay; an edit waits and syncs when back", async () => {
+    // Visit what should be there offline while the hub is up (Statistics, Profiles), then stop it.
+    await page.goto(`http://127.0.0.1:${port}/statistics`);
+    await page.locator("dt:has-text('Shots in all') + dd", { hasText: /^2$/ }).waitFor({ timeout: 15000 });
+    await page.goto(`http://127.0.0.1:${port}/profiles`);
+    await page.getByRole("button", { name: /Classic 9 bar/ }).waitFor();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.locator("h1", { hasText: /^(Ready|Warming the group)$/ }).waitFor({ timeout: MACHINE_WAIT_MS });
+    await Bun.sleep(2500); // the last state is written at most every 2 s
+    await hub?.stop();
+    hub = null;
+
+    await page.reload();
+    await page.getByRole("status", { name: "Not live" }).waitFor({ timeout: 10000 });
+    expect(await page.getByText("Find your machine").count()).toBe(0);
+    expect(await page.locator(".not-live").count()).toBe(1);
+    await page.getByRole("link", { name: "Profiles", exact: true }).click();
+    await page.getByRole("button", { name: /Classic 9 bar/ }).waitFor({ timeout: 10000 });
+    await page.getByText(/Offline: the profiles as this phone last saw them/).waitFor({ timeout: 10000 });
+    await page.goto(`http://127.0.0.1:${port}/statistics`);
+    await page.getByText(/Offline: as this phone last saw them/).waitFor({ timeout: 10000 });
+    await page.getByRole("link", { name: "History", exact: true }).click();
+    await page.locator(".shot-row").first().click();
+    await page.locator(".chart canvas").waitFor({ timeout: 10000 }); // the chart just watched, kept on the phone
+    await page.getByRole("button", { name: "2 stars" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("on this device; reaches the hub when it can").waitFor({ timeout: 5000 });
+
+    await startHub(); // back, on the same address
+    await page.getByRole("link", { name: "Machine", exact: true }).click();
+    await page.waitForFunction(() => !document.querySelector(".not-live"), undefined, { timeout: 30000 });
+    const deadline = Date.now() + 20000;
+    let newest = await json<{ shots: { rating: number | null }[] }>("/api/shots?limit=1");
+    while (newest.shots[0]?.rating !== 2 && Date.now() < deadline) {
+      await Bun.sleep(200);
+      newest = await json("/api/shots?limit=1");
+    }
+    expect(newest.shots[0]?.rating).toBe(2);
+  }, 120000);
+
+  test("every screen at 320, 390 and 1440 px, light and dark: nothing scrolls sideways, axe finds nothing serious", async () => {
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    const { shots } = await json<{ shots: { id: string }[] }>("/api/shots?limit=1");
+    const screens: [string, string][] = [
+      ["machine", "/"],
+      ["brew", "/brew"],
+      ["history", "/history"],
+      ["shot", `/history/${shots[0]?.id}`],
+      ["profiles", "/profiles"],
+      ["settings", "/settings"],
+      ["statistics", "/statistics"],
+      ["schedules", "/schedules"],
+      ["display", "/display"],
+    ];
+    for (const theme of ["light", "dark"] as const) {
+      for (const width of [320, 390, 1440]) {
+        const ctx = await browser.newContext({ viewport: { width, height: width > 1000 ? 900 : 720 }, colorScheme: theme });
+        const p = await ctx.newPage();
+        for (const [name, path] of screens) {
+          await p.goto(`http://127.0.0.1:${port}${path}`);
+          if (name === "display") await p.locator(".display-state").waitFor({ timeout: 10000 });
+          else await p.locator("main h1").first().waitFor({ timeout: 10000 });
+          if (name === "shot") await p.locator(".chart canvas").waitFor({ timeout: 10000 });
+          await Bun.sleep(150);
+          const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+          expect({ name, width, wide }).toEqual({ name, width, wide: width });
+          const found = await axe(p);
+          findings[`${name} ${width} ${theme}`] = found;
+          expect({ name, width, theme, serious: serious(found) }).toEqual({ name, width, theme, serious: [] });
+          await p.screenshot({ path: join(SHOTS_DIR, `${name}-${width}-${theme}.png`) });
+        }
+        await ctx.close();
+      }
+    }
+    console.log(`screenshots: ${screens.length * 6} in ${SHOTS_DIR}`);
+  }, 240000);
+});
