@@ -45,9 +45,12 @@ const PROFILES: { bundled: Profile[]; custom: Profile[] } = {
   custom: [],
 };
 
+const PRE = { name: "preinfusion_on_ms", unit: "ms", min: 0, max: 10000, default: 0, value: 2500, source: "hub" };
+
 function show(profiles?: typeof PROFILES) {
   const q = new QueryClient({ defaultOptions: { queries: { retry: false, enabled: false } } });
   if (profiles) q.setQueryData(["profiles"], { ...profiles, slots: {} });
+  q.setQueryData(["controller-keys"], { keys: [PRE] });
   return render(
     <QueryClientProvider client={q}>
       <Brew />
@@ -163,4 +166,19 @@ test("after the shot the result stays: the settled cup (not the weight at the st
   act(() => useMachine.setState({ lastShot: { ...shot, settled_weight_g: null } }));
   expect(v.getByTestId("result-yield").textContent).toBe("33.7 g");
   expect(v.container.textContent).toContain("settling…");
+});
+
+test("a quick pre-infusion adjust for the machine's own shot; a profile's pre-infusion is the profile's", () => {
+  useMachine.setState({ snapshot: ready, status: "connected", nextShot: recipe });
+  const v = show(PROFILES);
+  const field = v.getByLabelText("Pre-infusion (s)") as HTMLInputElement;
+  expect(field.value).toBe("2.5");
+  fireEvent.change(field, { target: { value: "40" } });
+  expect(v.container.textContent).toContain("from 0 to 10 s");
+  expect((v.getByRole("button", { name: "Set" }) as HTMLButtonElement).disabled).toBe(true);
+  cleanup();
+  useMachine.setState({ nextShot: { ...recipe, profile_id: "classic-9bar" } });
+  const w = show(PROFILES);
+  expect(w.queryByLabelText("Pre-infusion (s)")).toBeNull();
+  expect(w.container.textContent).toContain("Pre-infusion is part of “Classic 9 bar”");
 });

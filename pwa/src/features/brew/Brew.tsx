@@ -14,6 +14,7 @@ import { useUnits } from "../../shared/preferences.ts";
 import { ShotChart } from "../../shared/ShotChart.tsx";
 import { useCommand } from "../../shared/use-command.ts";
 import { useProfiles } from "../profiles/use-profiles.ts";
+import { Preinfusion } from "./Preinfusion.tsx";
 import { RecipeForm } from "./RecipeForm.tsx";
 import { ShotResult } from "./ShotResult.tsx";
 import { useRecipe } from "./use-recipe.ts";
@@ -117,6 +118,7 @@ export default function Brew() {
             {note}
           </p>
         )}
+        <Preinfusion profile={chosen ?? null} disabled={brewing} />
         <Scale />
         <div className="row wrap">
           {brewing ? (

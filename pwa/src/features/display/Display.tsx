@@ -8,9 +8,9 @@ import { startCommand } from "@brewos/protocol/api";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { liveness, sendCommand, useMachine } from "../../connection/machine-store.ts";
-import { age, grams, minutesSeconds, STATE_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
+import { age, minutesSeconds, STATE_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
-import { usePreferences } from "../../shared/preferences.ts";
+import { usePreferences, useUnits } from "../../shared/preferences.ts";
 import { tempIn } from "../../shared/units.ts";
 import { PairedApps } from "../pairing/PairedApps.tsx";
 import { PairingCode } from "../pairing/PairingCode.tsx";
@@ -26,6 +26,7 @@ export default function Display() {
   const stored = newest.data?.shots[0] ?? null;
   const last = pushed && (!stored || pushed.started_at_ms >= stored.started_at_ms) ? pushed : stored;
   const unit = usePreferences((p) => p.unit);
+  const u = useUnits();
   const actions = useRef<(HTMLButtonElement | null)[]>([]);
   const [focus, setFocus] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
@@ -119,7 +120,7 @@ export default function Display() {
               <small>s</small>
             </p>
             <p className="display-sub">
-              {s.scale_connected ? grams(s.weight_g) : `${s.shot_volume_ml.toFixed(0)} ml`} · {s.pressure_bar.toFixed(1)} bar
+              {s.scale_connected ? u.weight(s.weight_g) : `${s.shot_volume_ml.toFixed(0)} ml`} · {u.pressure(s.pressure_bar)}
             </p>
           </>
         ) : (
@@ -142,7 +143,7 @@ export default function Display() {
             </p>
             {last && (
               <p className="display-last">
-                Last: {grams(yieldG(last))} in {seconds((last.duration_ms ?? 0) / 1000, 0)}
+                Last: {u.weight(yieldG(last))} in {seconds((last.duration_ms ?? 0) / 1000, 0)}
               </p>
             )}
           </>

@@ -9,7 +9,8 @@ import { Link } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
 import { db, type LocalShot } from "../../data/db.ts";
 import { yieldOf } from "../../data/samples.ts";
-import { dateTime, grams, STOP_WORDS, seconds } from "../../shared/format.ts";
+import { dateTime, STOP_WORDS, seconds } from "../../shared/format.ts";
+import { useUnits } from "../../shared/preferences.ts";
 import { BackupButtons } from "./BackupButtons.tsx";
 import { ManualShotForm } from "./ManualShotForm.tsx";
 import { VirtualList } from "./VirtualList.tsx";
@@ -35,13 +36,14 @@ function Stars({ n }: { n: number | null }) {
 }
 
 function Row({ s }: { s: LocalShot }) {
+  const u = useUnits();
   return (
     <Link href={`/history/${s.id}`} className="shot-row">
       <span className="when">{dateTime(s.started_at_ms)}</span>
       <Stars n={s.values.rating} />
       <span className="what">
-        {grams(yieldOf(s))} · {seconds((s.duration_ms ?? 0) / 1000, 0)}
-        {s.values.dose_g ? ` · ${s.values.dose_g} g in` : ""}
+        {u.weight(yieldOf(s))} · {seconds((s.duration_ms ?? 0) / 1000, 0)}
+        {s.values.dose_g ? ` · ${u.weight(s.values.dose_g)} in` : ""}
         {s.status === "interrupted" ? " · interrupted" : ""}
         {s.source === "manual" ? " · by hand" : ""}
       </span>

@@ -11,9 +11,9 @@ import { Link } from "../../app/router.tsx";
 import { getSync } from "../../connection/connect.ts";
 import { db, type LocalShot } from "../../data/db.ts";
 import { samplesFor, yieldOf } from "../../data/samples.ts";
-import { dateTime, grams, STOP_WORDS, seconds, temp } from "../../shared/format.ts";
+import { dateTime, STOP_WORDS, seconds } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
-import { usePreferences } from "../../shared/preferences.ts";
+import { useUnits } from "../../shared/preferences.ts";
 import { ShotChart, type ShotSeries } from "../../shared/ShotChart.tsx";
 import { CompareTable } from "./CompareTable.tsx";
 import { ShotNotes } from "./ShotNotes.tsx";
@@ -38,7 +38,7 @@ function useShotSeries(id: string | null, hasSamples: boolean) {
 }
 
 export default function ShotDetail({ id }: { id: string }) {
-  const unit = usePreferences((p) => p.unit);
+  const u = useUnits();
   const shot = useLiveQuery(() => db.shots.get(id), [id], null as LocalShot | null | undefined);
   const recent = useLiveQuery(
     () =>
@@ -76,7 +76,7 @@ export default function ShotDetail({ id }: { id: string }) {
         <dl className="numbers">
           <div>
             <dt>Yield</dt>
-            <dd className="big">{grams(cup)}</dd>
+            <dd className="big">{u.weight(cup)}</dd>
           </div>
           <div>
             <dt>Time</dt>
@@ -84,7 +84,7 @@ export default function ShotDetail({ id }: { id: string }) {
           </div>
           <div>
             <dt>Dose</dt>
-            <dd className="big">{grams(shot.values.dose_g)}</dd>
+            <dd className="big">{u.weight(shot.values.dose_g)}</dd>
           </div>
           <div>
             <dt>Ratio</dt>
@@ -92,11 +92,11 @@ export default function ShotDetail({ id }: { id: string }) {
           </div>
           <div>
             <dt>Peak pressure</dt>
-            <dd className="big">{shot.max_pressure_bar?.toFixed(1) ?? "–"} bar</dd>
+            <dd className="big">{u.pressure(shot.max_pressure_bar)}</dd>
           </div>
           <div>
             <dt>Mean brew water</dt>
-            <dd className="big">{temp(shot.mean_brew_c, unit)}</dd>
+            <dd className="big">{u.temp(shot.mean_brew_c)}</dd>
           </div>
         </dl>
         <p>
@@ -135,7 +135,7 @@ export default function ShotDetail({ id }: { id: string }) {
               ?.filter((s) => s.id !== id && s.sample_count > 0)
               .map((s) => (
                 <option key={s.id} value={s.id}>
-                  {dateTime(s.started_at_ms)} · {grams(yieldOf(s))}
+                  {dateTime(s.started_at_ms)} · {u.weight(yieldOf(s))}
                 </option>
               ))}
           </select>

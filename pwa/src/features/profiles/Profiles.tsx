@@ -10,7 +10,8 @@ import { navigate } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
 import { age, temp } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
-import { usePreferences } from "../../shared/preferences.ts";
+import { usePreferences, useUnits } from "../../shared/preferences.ts";
+import { formatPressure, formatWeight, type PressureUnit, type WeightUnit } from "../../shared/units.ts";
 import { proposeRecipe } from "../brew/use-recipe.ts";
 import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
@@ -32,25 +33,31 @@ function chooseForNextShot(p: Profile): void {
   navigate("/brew");
 }
 
-const EXIT_WORDS: Record<string, (v: number) => string> = {
+type Units = { pressure: PressureUnit; weight: WeightUnit };
+const EXIT_WORDS: Record<string, (v: number, u: Units) => string> = {
   time_s: (v) => `after ${v} s`,
-  weight_g: (v) => `at ${v} g in the cup`,
+  weight_g: (v, u) => `at ${formatWeight(v, u.weight)} in the cup`,
   volume_ml: (v) => `after ${v} ml pumped`,
-  pressure_above_bar: (v) => `pressure above ${v} bar`,
-  pressure_below_bar: (v) => `pressure below ${v} bar`,
+  pressure_above_bar: (v, u) => `pressure above ${formatPressure(v, u.pressure)}`,
+  pressure_below_bar: (v, u) => `pressure below ${formatPressure(v, u.pressure)}`,
   flow_above_ml_s: (v) => `flow above ${v} ml/s`,
   flow_below_ml_s: (v) => `flow below ${v} ml/s`,
 };
 
-/** When a phase ends, in words with units ("after 8 s, or pressure above 4 bar"). */
-export function exitWords(exit: Profile["phases"][number]["exit"]): string {
+/** When a phase ends, in words with units ("after 8 s, or pressure above 4.0 bar"). */
+export function exitWords(exit: Profile["phases"][number]["exit"], u: Units = { pressure: "bar", weight: "g" }): string {
   const parts = Object.entries(exit)
     .filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => EXIT_WORDS[k]?.(v as number) ?? `${k} ${v}`);
+    .map(([k, v]) => EXIT_WORDS[k]?.(v as number, u) ?? `${k} ${v}`);
   return parts.length ? parts.join(", or ") : "at the profile's end";
 }
 
+function targetWords(v: number, mode: Profile["phases"][number]["mode"], pressure: PressureUnit): string {
+  return mode === "pressure" ? formatPressure(v, pressure) : `${v} ${MODE_UNIT[mode]}`;
+}
+
 function Phases({ p }: { p: Profile }) {
+  const u = useUnits().units;
   return (
     <table className="phases">
       <caption className="sr-only">Phases of {p.name}</caption>
@@ -67,11 +74,11 @@ function Phases({ p }: { p: Profile }) {
           <tr key={i}>
             <td>{ph.name}</td>
             <td>
-              {ph.from !== null ? `${ph.from} → ` : ""}
-              {ph.to} {MODE_UNIT[ph.mode]} {ph.mode}
+              {ph.from !== null ? `${targetWords(ph.from, ph.mode, u.pressure)} → ` : ""}
+              {targetWords(ph.to, ph.mode, u.pressure)} {ph.mode}
               {ph.over_s > 0 ? `, ${ph.curve.replaceAll("_", " ")} over ${ph.over_s} s` : ""}
             </td>
-            <td>{exitWords(ph.exit)}</td>
+            <td>{exitWords(ph.exit, u)}</td>
           </tr>
         ))}
       </tbody>

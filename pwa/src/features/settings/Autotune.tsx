@@ -7,7 +7,9 @@ import type { AutotuneResult } from "@brewos/protocol/api";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useMachine } from "../../connection/machine-store.ts";
+import { tempDelta } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
+import { usePreferences } from "../../shared/preferences.ts";
 import { useCommand } from "../../shared/use-command.ts";
 import { useHubSettings } from "../../shared/use-hub-settings.ts";
 
@@ -18,6 +20,7 @@ const OUTCOME: Record<string, string> = {
 };
 
 export function Autotune() {
+  const unit = usePreferences((p) => p.unit);
   const [boiler, setBoiler] = useState<"brew" | "steam">("brew");
   const [startedAt, setStartedAt] = useState(0);
   const pushed = useMachine((s) => s.autotune);
@@ -81,7 +84,7 @@ export function Autotune() {
                 </tbody>
               </table>
               <p className="muted small">
-                Measured swing: {result.amplitude_c.toFixed(2)} °C every {result.period_s.toFixed(0)} s.
+                Measured swing: {tempDelta(result.amplitude_c, unit).toFixed(2)} °{unit} every {result.period_s.toFixed(0)} s.
               </p>
               <button
                 type="button"
