@@ -11,7 +11,7 @@ import { LocalAuth } from "./auth/local-auth.ts";
 import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { AutotuneResults } from "./machine/autotune.ts";
-import { MachineControl } from "./machine/control.ts";
+import { type DesiredView, MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
 import { NextShotRecipe } from "./machine/next-shot.ts";
 import { ProfileLibrary } from "./machine/profile-library.ts";
@@ -27,6 +27,7 @@ import { EnergyMeter } from "./stats/energy-meter.ts";
 import { Statistics } from "./stats/statistics.ts";
 import { openDatabase } from "./store/db.ts";
 import { deviceId } from "./store/device-id.ts";
+import { readMetaJson, writeMetaJson } from "./store/meta-json.ts";
 import { ShotRecorder } from "./store/shot-recorder.ts";
 import { type ShotRecord, ShotStore } from "./store/shot-store.ts";
 import { StorageHealth } from "./store/storage-health.ts";
@@ -188,7 +189,14 @@ export class Hub {
       ...(o.log ? { log: o.log } : {}),
     });
     this.control.onCommand(() => this.scheduler.noteActivity());
-    this.control.onDesired((d) => this.model.setDesired(d));
+    // What the owner chose survives a restart (the mode does not: standby until turned on).
+    const saved = readMetaJson<Partial<DesiredView>>(this.db, "desired", (v) => typeof v === "object" && v !== null);
+    if (saved) this.control.restore(saved);
+    this.control.onDesired((d) => {
+      this.model.setDesired(d);
+      const { mode: _m, ...kept } = d;
+      this.storage.write("remembering the machine's targets", () => writeMetaJson(this.db, "desired", kept), undefined);
+    });
     // The settled cup weight arrives seconds after the shot's record: store it and tell the apps.
     this.scaleBridge?.onSettled((token, grams) => {
       const shot = this.storage.write("storing a settled weight", () => this.shots.setSettledWeight(token, grams), null);

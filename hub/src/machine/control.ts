@@ -4,7 +4,7 @@
  * protocol messages, and the controller's ack results into answers a person can act on.
  */
 import { type AckMessage, AckResult, DesiredFlags, HeatingStrategy, MachineMode } from "@brewos/protocol/uart";
-import type { ApiCommand } from "../api/commands.ts";
+import { type ApiCommand, parseCommand } from "../api/commands.ts";
 import type { ControllerLink, DesiredState } from "../controller-link/controller-link.ts";
 import { LinkError } from "../controller-link/controller-link.ts";
 import { enumNamer } from "./enum-names.ts";
@@ -89,6 +89,23 @@ export class MachineControl {
     this.desiredListeners.add(listener);
     listener(this.desiredView());
     return () => this.desiredListeners.delete(listener);
+  }
+
+  /**
+   * Take back what the owner chose before a restart (targets, strategy, eco) — never the mode: a
+   * restarted hub asks for standby until someone turns the machine on.
+   */
+  restore(saved: Partial<DesiredView>): void {
+    const setpoints = parseCommand({ type: "set_setpoints", brew_c: saved.brew_target_c, steam_c: saved.steam_target_c });
+    if (setpoints.ok && setpoints.value.type === "set_setpoints") {
+      if (setpoints.value.brew_c !== undefined) this.desired.brew_setpoint_cdeg = Math.round(setpoints.value.brew_c * 100);
+      if (setpoints.value.steam_c !== undefined) this.desired.steam_setpoint_cdeg = Math.round(setpoints.value.steam_c * 100);
+    }
+    const strategy = parseCommand({ type: "set_heating_strategy", strategy: saved.heating_strategy });
+    if (strategy.ok && strategy.value.type === "set_heating_strategy")
+      this.desired.heating_strategy = HeatingStrategy[strategy.value.strategy];
+    if (saved.eco === true) this.desired.flags |= DesiredFlags.eco;
+    this.announce();
   }
 
   desiredView(): DesiredView {

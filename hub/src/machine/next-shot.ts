@@ -7,7 +7,7 @@ import type { Database } from "bun:sqlite";
 import { type NextShot, startCommand } from "@brewos/protocol/api";
 import { z } from "zod";
 import { type Parsed, parseWith, SHOT_FIELDS } from "../api/commands.ts";
-import { storedJson } from "../store/stored-json.ts";
+import { readMetaJson, writeMetaJson } from "../store/meta-json.ts";
 
 export type { NextShot };
 export { startCommand };
@@ -46,8 +46,7 @@ export class NextShotRecipe {
     /** Whether a profile id names a bundled or library profile. */
     private readonly profileExists: (id: string) => boolean,
   ) {
-    const row = db.query<{ value: string }, []>(`SELECT value FROM meta WHERE key = '${KEY}'`).get();
-    this.value = storedJson<NextShot>(row?.value ?? null, DEFAULT_NEXT_SHOT, (v) => StoredSchema.safeParse(v).success);
+    this.value = readMetaJson<NextShot>(db, KEY, (v) => StoredSchema.safeParse(v).success) ?? DEFAULT_NEXT_SHOT;
   }
 
   get(): NextShot {
@@ -64,10 +63,7 @@ export class NextShotRecipe {
       return { ok: false, code: "invalid_next_shot", message, issues: [{ path: "profile_id", message }] };
     }
     const next: NextShot = { ...this.value, ...stripUndefined(p.value), updated_by: by, updated_at_ms: Date.now() };
-    this.db.query("INSERT INTO meta (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = $v").run({
-      k: KEY,
-      v: JSON.stringify(next),
-    });
+    writeMetaJson(this.db, KEY, next);
     this.value = next;
     for (const l of this.listeners) l(this.get());
     return { ok: true, value: this.get() };

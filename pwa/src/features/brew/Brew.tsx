@@ -5,6 +5,7 @@
  * it ends the result frozen with the settled cup and the notes to rate it.
  */
 import { startCommand } from "@brewos/protocol/api";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { liveness, useMachine } from "../../connection/machine-store.ts";
 import { alarmAdvice } from "../../shared/alarms.ts";
@@ -92,6 +93,9 @@ export default function Brew() {
   const s = m.snapshot;
   const { recipe, change, note } = useRecipe();
   const profiles = useProfiles();
+  // The last shot: as the hub announced it while this screen was open, else the newest on record.
+  const newest = useQuery({ queryKey: ["latest-shot"], queryFn: () => hubApi.shots(1), enabled: m.lastShot === null });
+  const lastShot = m.lastShot ?? newest.data?.shots[0] ?? null;
   const { run, busy, error } = useCommand();
   const brewing = s?.brewing ?? false;
   const live = liveness(m).live;
@@ -145,10 +149,10 @@ export default function Brew() {
       </section>
       <section className="card" aria-label={brewing ? "Live shot" : "Last shot"}>
         <div className="row between">
-          <h2>{brewing ? "Pulling" : m.trace.t.length > 0 || m.lastShot ? "Last shot" : "Live"}</h2>
+          <h2>{brewing ? "Pulling" : m.trace.t.length > 0 || lastShot ? "Last shot" : "Live"}</h2>
           {phaseName && <span className="phase">{phaseName}</span>}
         </div>
-        {brewing || (m.trace.t.length === 0 && !m.lastShot) ? (
+        {brewing || (m.trace.t.length === 0 && !lastShot) ? (
           <>
             <LiveNumbers />
             <ShotChart
@@ -159,7 +163,7 @@ export default function Brew() {
             />
           </>
         ) : (
-          <ShotResult shot={m.lastShot} trace={m.trace} />
+          <ShotResult shot={lastShot} trace={m.trace} />
         )}
       </section>
     </div>
