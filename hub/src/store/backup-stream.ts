@@ -10,6 +10,7 @@
 import type { Database } from "bun:sqlite";
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { z } from "zod";
+import { BeanStore } from "../sync/bean-store.ts";
 import {
   BACKUP_FORMAT,
   Backup,
@@ -40,6 +41,7 @@ const Header = z.strictObject({
   maintenance: Backup.shape.maintenance,
   energy_days: Backup.shape.energy_days,
   profiles: Backup.shape.profiles,
+  beans: Backup.shape.beans,
 });
 type Header = z.infer<typeof Header>;
 
@@ -90,6 +92,7 @@ export function backupStream(
             profiles: readable(() =>
               db.query<Header["profiles"][number], []>("SELECT id, json, updated_at_ms FROM profiles ORDER BY id").all(),
             ),
+            beans: readable(() => new BeanStore(db, () => 0).all().map(({ id, values, clocks }) => ({ id, values, clocks }))),
           };
           ctl.enqueue(enc.encode(`${JSON.stringify(header)}\n`));
           phase = "shots";
@@ -271,7 +274,7 @@ export async function importBackupStream(
       const extras = firstBatch;
       firstBatch = false;
       db.transaction(() => {
-        if (extras) writeExtras(db, h.data);
+        if (extras) writeExtras(db, h.data, o.bumpSeq);
         added += writeShots(db, b, o.bumpSeq);
       })();
     };

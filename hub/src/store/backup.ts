@@ -7,8 +7,11 @@
  */
 import type { Database } from "bun:sqlite";
 import { ProfileError, parseProfile } from "@brewos/protocol/profile";
+import { BEAN_FIELDS, HLC_LENGTH } from "@brewos/protocol/sync";
+import { BeanValuesSchema } from "@brewos/protocol/sync/messages";
 import { z } from "zod";
 import { ShotAnnotationsSchema } from "../shots/annotations.ts";
+import { BeanStore } from "../sync/bean-store.ts";
 import { decodeSamples } from "./samples-codec.ts";
 
 export const BACKUP_FORMAT = "brewos-hub-backup";
@@ -56,6 +59,12 @@ const ShotRow = z.strictObject({
   notes: ShotAnnotationsSchema.shape.notes.unwrap(),
   beans: ShotAnnotationsSchema.shape.beans.unwrap(),
   grind: ShotAnnotationsSchema.shape.grind.unwrap(),
+  /** The library bean the shot was pulled with; absent in backups made before the library. */
+  bean_id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    .nullable()
+    .default(null),
   field_clocks: jsonText(z.record(z.string().max(32), HLC_OR_MS), "an object of field clocks"),
   updated_at_ms: z.int(),
   /** Sample chunks, base64, in order. */
@@ -74,6 +83,17 @@ export const Backup = z.strictObject({
   ),
   /** People's own profiles (absent in backups made before the library existed). */
   profiles: z.array(z.strictObject({ id: z.string(), json: z.string(), updated_at_ms: z.int() })).default([]),
+  /** The bean library with each field's clock (absent before it existed). */
+  beans: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+        values: BeanValuesSchema.partial(),
+        clocks: z.partialRecord(z.enum(BEAN_FIELDS), z.string().length(HLC_LENGTH)),
+      }),
+    )
+    .max(10_000)
+    .default([]),
 });
 export type Backup = z.infer<typeof Backup>;
 
@@ -140,8 +160,21 @@ export function writeShots(
   return added;
 }
 
-/** Writes the rest of a backup (call inside a transaction): profiles (the newer copy wins), maintenance, energy. */
-export function writeExtras(db: Database, b: Pick<Backup, "profiles" | "maintenance" | "energy_days">): void {
+/**
+ * Writes the rest of a backup (call inside a transaction): profiles (the newer copy wins),
+ * maintenance, energy, and beans (merged field by field by their clocks, each value checked as a
+ * phone's edit would be).
+ */
+export function writeExtras(
+  db: Database,
+  b: Pick<Backup, "profiles" | "maintenance" | "energy_days" | "beans">,
+  bumpSeq: () => number,
+): void {
+  const beans = new BeanStore(db, bumpSeq);
+  for (const bean of b.beans) {
+    const values = bean.values as Record<string, unknown>;
+    beans.apply(bean.id, Object.fromEntries(Object.entries(bean.clocks).map(([f, c]) => [f, [values[f] ?? null, c as string]])));
+  }
   for (const p of b.profiles) {
     // The newer copy of a profile wins; an older backup never replaces an edit made since.
     db.query(
@@ -180,7 +213,7 @@ export function importBackup(db: Database, input: unknown, bumpSeq: () => number
   }
   let added = 0;
   db.transaction(() => {
-    writeExtras(db, b);
+    writeExtras(db, b, bumpSeq);
     added = writeShots(db, shots, bumpSeq);
   })();
   return { ok: true, shots_added: added, shots_already_present: b.shots.length - added };

@@ -76,4 +76,14 @@ export const MIGRATIONS: readonly string[] = [
      paired_at_ms INTEGER NOT NULL,
      last_seen_ms INTEGER NOT NULL
    ) STRICT;`,
+  // 9: the household's bean library (synced like shots: every field with its clock), and the bean a shot was pulled with
+  `CREATE TABLE beans (
+     id TEXT PRIMARY KEY,
+     server_seq INTEGER NOT NULL,
+     values_json TEXT NOT NULL,
+     field_clocks TEXT NOT NULL DEFAULT '{}',
+     updated_at_ms INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX beans_by_seq ON beans (server_seq);
+   ALTER TABLE shots ADD COLUMN bean_id TEXT;`,
 ];

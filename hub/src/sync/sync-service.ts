@@ -22,13 +22,16 @@ import {
 } from "@brewos/protocol/sync";
 import type { ShotStore } from "../store/shot-store.ts";
 import { isPlainObject, isStringList, storedJson } from "../store/stored-json.ts";
+import { BeanStore } from "./bean-store.ts";
 
-interface Mutation {
-  mutation_id: number;
-  shot_id: string;
-  fields: FieldEdits;
-  create?: { started_at_ms: number; duration_ms: number | null } | undefined;
-}
+type Mutation =
+  | {
+      mutation_id: number;
+      shot_id: string;
+      fields: FieldEdits;
+      create?: { started_at_ms: number; duration_ms: number | null } | undefined;
+    }
+  | { mutation_id: number; bean_id: string; bean: FieldEdits };
 
 interface DbRow {
   id: string;
@@ -55,11 +58,12 @@ interface DbRow {
   dose_g: number | null;
   yield_g: number | null;
   deleted: number;
+  bean_id: string | null;
   field_clocks: string;
 }
 
 const COLUMNS =
-  "id, server_seq, status, source, started_at_ms, duration_ms, stop_reason, end_flags, profile_slot, profile_json, target_g, final_weight_g, settled_weight_g, volume_ml, max_pressure_bar, mean_brew_c, sample_count, notes, rating, beans, grind, dose_g, yield_g, deleted, field_clocks";
+  "id, server_seq, status, source, started_at_ms, duration_ms, stop_reason, end_flags, profile_slot, profile_json, target_g, final_weight_g, settled_weight_g, volume_ml, max_pressure_bar, mean_brew_c, sample_count, notes, rating, beans, grind, dose_g, yield_g, deleted, bean_id, field_clocks";
 
 /** Clocks written before sync existed were plain milliseconds: read them as the oldest clock of that millisecond. */
 export function readClocks(json: string): FieldClocks {
@@ -102,19 +106,24 @@ function toSyncRow(r: DbRow): SyncRow {
       dose_g: r.dose_g,
       yield_g: r.yield_g,
       deleted: r.deleted === 1,
+      bean_id: r.bean_id ?? null,
     },
     clocks: readClocks(r.field_clocks),
   };
 }
 
 export class SyncService {
+  readonly beans: BeanStore;
+
   constructor(
     private readonly db: Database,
     private readonly shots: ShotStore,
     private readonly clock: Hlc,
     readonly hubId: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.beans = new BeanStore(db, () => shots.nextServerSeq(), now);
+  }
 
   seq(): number {
     return Number(this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'server_seq'").get()?.value ?? 0);
@@ -178,7 +187,7 @@ export class SyncService {
   }
 
   private applyOne(m: Mutation): "changed" | "same" | { code: string; message: string } {
-    for (const e of Object.values(m.fields)) {
+    for (const e of Object.values("bean_id" in m ? m.bean : m.fields)) {
       try {
         this.clock.recv((e as [unknown, string])[1]);
       } catch (err) {
@@ -186,6 +195,7 @@ export class SyncService {
         throw err;
       }
     }
+    if ("bean_id" in m) return this.beans.apply(m.bean_id, m.bean) ? "changed" : "same";
     let row = this.db.query<DbRow, { id: string }>(`SELECT ${COLUMNS} FROM shots WHERE id = $id`).get({ id: m.shot_id });
     const created = !row;
     if (!row) {
@@ -209,7 +219,7 @@ export class SyncService {
     this.db
       .query(
         `UPDATE shots SET notes = $notes, rating = $rating, beans = $beans, grind = $grind, dose_g = $dose_g, yield_g = $yield_g,
-           deleted = $deleted, field_clocks = $clocks, server_seq = $seq, updated_at_ms = $now WHERE id = $id`,
+           deleted = $deleted, bean_id = $bean_id, field_clocks = $clocks, server_seq = $seq, updated_at_ms = $now WHERE id = $id`,
       )
       .run({
         id,
@@ -220,6 +230,7 @@ export class SyncService {
         dose_g: v.dose_g ?? null,
         yield_g: v.yield_g ?? null,
         deleted: v.deleted ? 1 : 0,
+        bean_id: v.bean_id ?? null,
         clocks: JSON.stringify(clocks),
         seq: this.shots.nextServerSeq(),
         now: this.now(),
@@ -259,7 +270,12 @@ export class SyncService {
       .all({ since, n: limit + 1 });
     const more = rows.length > limit;
     const page = rows.slice(0, limit).map(toSyncRow);
-    return { type: "sync_changes", v: 1, rows: page, cursor: page.at(-1)?.server_seq ?? Math.max(since, 0), has_more: more };
+    // Beans share the sequence: a page carries the beans changed up to its cursor (all of them on
+    // the last page), so a cursor never skips one.
+    const shotCursor = page.at(-1)?.server_seq ?? Math.max(since, 0);
+    const beans = this.beans.changedSince(since, more ? shotCursor : Number.MAX_SAFE_INTEGER);
+    const cursor = Math.max(shotCursor, beans.at(-1)?.server_seq ?? 0);
+    return { type: "sync_changes", v: 1, rows: page, ...(beans.length ? { beans } : {}), cursor, has_more: more };
   }
 
   /** Drop tombstones deleted before `olderThanMs`; phones whose cursor is older must reset. Returns how many. */

@@ -56,9 +56,10 @@ function hubView(db: Database) {
         dose_g: number | null;
         yield_g: number | null;
         deleted: number;
+        bean_id: string | null;
       },
       []
-    >("SELECT id, notes, rating, beans, grind, dose_g, yield_g, deleted FROM shots WHERE status != 'recording' ORDER BY id")
+    >("SELECT id, notes, rating, beans, grind, dose_g, yield_g, deleted, bean_id FROM shots WHERE status != 'recording' ORDER BY id")
     .all();
   return rows.map((r) => ({
     id: r.id,
@@ -69,6 +70,7 @@ function hubView(db: Database) {
     dose_g: r.dose_g,
     yield_g: r.yield_g,
     deleted: r.deleted === 1,
+    bean_id: r.bean_id,
   }));
 }
 function phoneView(p: Phone) {

@@ -4,11 +4,12 @@
  * `v` (this format's version). Validated at both ends with these schemas.
  *
  *   phone → hub: sync_hello {node_id, schema_version, cursor}
- *                sync_push {mutations: [{mutation_id, shot_id, fields, create?}]}   (outbox order, ≤ 100)
+ *                sync_push {mutations: [{mutation_id, shot_id, fields, create?}
+ *                                       | {mutation_id, bean_id, bean}]}          (outbox order, ≤ 100)
  *                sync_pull {since, limit}
  *   hub → phone: sync_welcome {hub_id, seq} | sync_reset {reason}
  *                sync_ack {last_mutation_id, rejected: [{mutation_id, code, message}]}
- *                sync_changes {rows, cursor, has_more}
+ *                sync_changes {rows, beans?, cursor, has_more}
  *                sync_poke {seq}                                                   (something changed: pull)
  */
 import { z } from "zod";
@@ -28,7 +29,31 @@ export const FieldEditsSchema = z
     dose_g: edit(z.number().min(1).max(100).nullable()),
     yield_g: edit(z.number().min(0).max(1000).nullable()),
     deleted: edit(z.boolean()),
+    bean_id: edit(uuid.nullable()),
   })
+  .partial();
+
+const text = (max: number) => z.string().max(max).nullable();
+/** A bean's values as a person may enter them (shared by sync pushes and backups). */
+export const BeanValuesSchema = z.strictObject({
+  name: text(120),
+  roaster: text(120),
+  origin: text(120),
+  roast_date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD")
+    .nullable(),
+  notes: text(2000),
+  grinder: text(80),
+  grind_setting: text(40),
+  deleted: z.boolean(),
+});
+export const BeanEditsSchema = z
+  .strictObject(
+    Object.fromEntries(Object.entries(BeanValuesSchema.shape).map(([k, v]) => [k, edit(v)])) as {
+      [K in keyof typeof BeanValuesSchema.shape]: z.ZodTuple<[(typeof BeanValuesSchema.shape)[K], z.ZodString], null>;
+    },
+  )
   .partial();
 
 /** The immutable core of a shot logged by hand on a phone (no machine telemetry). */
@@ -49,7 +74,13 @@ export const SyncClientMessage = z.discriminatedUnion("type", [
     type: z.literal("sync_push"),
     v: z.literal(SYNC_VERSION),
     mutations: z
-      .array(z.strictObject({ mutation_id: z.int().min(1), shot_id: uuid, fields: FieldEditsSchema, create: ManualShotSchema.optional() }))
+      .array(
+        z.union([
+          z.strictObject({ mutation_id: z.int().min(1), shot_id: uuid, fields: FieldEditsSchema, create: ManualShotSchema.optional() }),
+          // A bean in the library: created by its first edit (bean ids are UUIDv7 made on the phone).
+          z.strictObject({ mutation_id: z.int().min(1), bean_id: uuid, bean: BeanEditsSchema }),
+        ]),
+      )
       .min(1)
       .max(MAX_PUSH),
   }),

@@ -37,14 +37,35 @@ export interface SyncRow {
     dose_g: number | null;
     yield_g: number | null;
     deleted: boolean;
+    /** The library bean this shot was pulled with (its name is in `beans` too, for exports). */
+    bean_id: string | null;
   };
-  clocks: Partial<Record<"notes" | "rating" | "beans" | "grind" | "dose_g" | "yield_g" | "deleted", string>>;
+  clocks: Partial<Record<"notes" | "rating" | "beans" | "grind" | "dose_g" | "yield_g" | "deleted" | "bean_id", string>>;
+}
+
+/** A bean in the household's library, as it syncs: every field editable, with its clock. */
+export interface BeanRow {
+  id: string;
+  server_seq: number;
+  values: {
+    name: string | null;
+    roaster: string | null;
+    origin: string | null;
+    /** Local date "YYYY-MM-DD". */
+    roast_date: string | null;
+    notes: string | null;
+    grinder: string | null;
+    /** The grinder setting last used with this bean (remembered for the next shot). */
+    grind_setting: string | null;
+    deleted: boolean;
+  };
+  clocks: Partial<Record<keyof BeanRow["values"], string>>;
 }
 
 export type SyncServerMessage =
   | { type: "sync_welcome"; v: 1; hub_id: string; seq: number }
   | { type: "sync_reset"; v: 1; reason: "schema" | "behind_horizon"; message: string }
   | { type: "sync_ack"; v: 1; last_mutation_id: number; rejected: { mutation_id: number; code: string; message: string }[] }
-  | { type: "sync_changes"; v: 1; rows: SyncRow[]; cursor: number; has_more: boolean }
+  | { type: "sync_changes"; v: 1; rows: SyncRow[]; beans?: BeanRow[]; cursor: number; has_more: boolean }
   | { type: "sync_poke"; v: 1; seq: number }
   | { type: "sync_error"; v: 1; code: string; message: string };

@@ -27,7 +27,16 @@ export interface OutboxEntry {
   create?: { started_at_ms: number; duration_ms: number | null };
 }
 
-const EMPTY: SyncRow["values"] = { notes: null, rating: null, beans: null, grind: null, dose_g: null, yield_g: null, deleted: false };
+const EMPTY: SyncRow["values"] = {
+  notes: null,
+  rating: null,
+  beans: null,
+  grind: null,
+  dose_g: null,
+  yield_g: null,
+  deleted: false,
+  bean_id: null,
+};
 
 export class Phone {
   readonly rows = new Map<string, PhoneRow>();
