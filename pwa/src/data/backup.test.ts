@@ -38,7 +38,7 @@ function shot(id: string, notes: string, at: number, source = "manual"): LocalSh
     max_pressure_bar: null,
     mean_brew_c: null,
     sample_count: 0,
-    values: { notes, rating: 4, beans: "Kenya, washed", grind: null, dose_g: 18, yield_g: 40, deleted: false },
+    values: { notes, rating: 4, beans: "Kenya, washed", grind: null, dose_g: 18, yield_g: 40, deleted: false, bean_id: null },
     clocks: { notes: clock(at), rating: clock(at) },
   };
 }

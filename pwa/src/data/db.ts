@@ -66,6 +66,7 @@ export function fromRecord(r: ShotRecord): LocalShot {
       dose_g: r.dose_g,
       yield_g: r.yield_g ?? null,
       deleted: false,
+      bean_id: null,
     },
     clocks: {},
   };

@@ -48,7 +48,7 @@ function MachineSettings() {
     >
       {groups.map(([name, vs], i) => {
         const fields = (
-          <div className="form-grid">
+          <div className="form-grid" key={`${name}-fields`}>
             {vs.map((v) => {
               const problem = local[v.key.name] ?? issues[`controller.${v.key.name}`];
               const id = `key-${v.key.name}`;
