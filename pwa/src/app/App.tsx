@@ -12,6 +12,7 @@ import { InstallButton } from "./InstallButton.tsx";
 import { Link, usePath } from "./router.tsx";
 import { SecureContextNotice } from "./SecureContextNotice.tsx";
 import {
+  Beans,
   Brew,
   Display,
   History,
@@ -56,6 +57,7 @@ function Screen({ path }: { path: string }) {
   if (path === "/profiles/edit") return <Lazy of={ProfileEditor} props={{}} />;
   if (path === "/statistics") return <Lazy of={Statistics} props={{}} />;
   if (path === "/schedules") return <Lazy of={Schedules} props={{}} />;
+  if (path === "/beans") return <Lazy of={Beans} props={{}} />;
   return (
     <section>
       <h1>Not found</h1>
@@ -78,7 +80,7 @@ export function App() {
     );
   }
   const top = path === "/" ? "/" : `/${path.split("/")[1]}`;
-  const section = top === "/statistics" || top === "/schedules" ? "/settings" : top;
+  const section = top === "/statistics" || top === "/schedules" ? "/settings" : top === "/beans" ? "/history" : top;
   return (
     <div className="shell">
       <header className="top">

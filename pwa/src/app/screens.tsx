@@ -46,8 +46,9 @@ export const Display = lazyScreen(() => import("../features/display/Display.tsx"
 export const Statistics = lazyScreen(() => import("../features/statistics/Statistics.tsx"));
 export const Schedules = lazyScreen(() => import("../features/schedules/Schedules.tsx"));
 export const Pair = lazyScreen(() => import("../features/pairing/Pair.tsx"));
+export const Beans = lazyScreen(() => import("../features/beans/Beans.tsx"));
 
-const ALL = [Brew, History, ShotDetail, Settings, Profiles, ProfileEditor, Display, Statistics, Schedules, Pair];
+const ALL = [Brew, History, ShotDetail, Settings, Profiles, ProfileEditor, Display, Statistics, Schedules, Pair, Beans];
 
 /** The screen a path opens (null: the dashboard, which is in the first bundle). */
 export function screenFor(path: string): LazyScreen<never> | null {
@@ -61,6 +62,7 @@ export function screenFor(path: string): LazyScreen<never> | null {
   if (path === "/statistics") return Statistics as LazyScreen<never>;
   if (path === "/schedules") return Schedules as LazyScreen<never>;
   if (path === "/pair") return Pair as LazyScreen<never>;
+  if (path === "/beans") return Beans as LazyScreen<never>;
   return null;
 }
 

@@ -4,17 +4,22 @@
  * cached samples, and meta (install id, clock, cursor). Versions:
  *  1 — a read cache of the hub's REST shot records;
  *  2 — sync: rows get values and clocks, plus outbox and meta (old rows are converted, clocks empty,
- *      so the first pull fills them in).
+ *      so the first pull fills them in);
+ *  3 — the bean library (synced like shots); outbox entries may name a bean instead of a shot.
  */
 import type { ShotRecord } from "@brewos/protocol/api";
-import type { SyncRow } from "@brewos/protocol/sync";
+import type { BeanRow, SyncRow } from "@brewos/protocol/sync";
 import Dexie, { type EntityTable } from "dexie";
 
 export type LocalShot = SyncRow;
+export type LocalBean = BeanRow;
 
 export interface OutboxEntry {
   seq?: number;
+  /** A shot's edit ("" for a bean's). */
   shot_id: string;
+  /** A bean's edit: the fields are the bean's. */
+  bean_id?: string;
   fields: Record<string, [unknown, string]>;
   create?: { started_at_ms: number; duration_ms: number | null };
 }
@@ -33,6 +38,7 @@ export type BrewosDb = Dexie & {
   shots: EntityTable<LocalShot, "id">;
   samples: EntityTable<CachedSamples, "shot_id">;
   outbox: EntityTable<OutboxEntry, "seq">;
+  beans: EntityTable<LocalBean, "id">;
   meta: EntityTable<MetaEntry, "key">;
 };
 
@@ -85,6 +91,13 @@ export function openDb(name = DB_NAME): BrewosDb {
           if (!("values" in row)) ref.value = fromRecord(row as unknown as ShotRecord);
         });
     });
+  db.version(3).stores({
+    shots: "id, started_at_ms, server_seq",
+    samples: "shot_id",
+    outbox: "++seq, shot_id",
+    meta: "key",
+    beans: "id",
+  });
   return db;
 }
 

@@ -175,3 +175,31 @@ test("the v1 cache upgrades to v2 with its shots kept (clocks empty until the fi
   });
   expect(await v2.outbox.count()).toBe(0);
 });
+
+test("a bean added offline is on the phone at once, reaches the hub and another phone; a shot names it; the grind setting is remembered", async () => {
+  const h = hub();
+  const a = phone("sync-beans-a", h);
+  const b = phone("sync-beans-b", h);
+  const bean = await a.engine.editBean(null, { name: "Kenya AA", roaster: "Square Mile", roast_date: "2026-11-20" });
+  expect((await a.db.beans.get(bean))?.values).toMatchObject({ name: "Kenya AA", deleted: false });
+  expect(await a.db.outbox.count()).toBe(1);
+  const shot = recordShot(h.shots, { started_at_ms: Date.now() - 60_000, shot_token: 2 });
+  await a.connect();
+  await settle(a.db);
+  expect(h.sync.beans.get(bean)?.values).toMatchObject({ name: "Kenya AA", roaster: "Square Mile" });
+  await eventually(async () => expect(await a.db.shots.get(shot)).toBeTruthy());
+  await a.engine.edit(shot, { bean_id: bean, beans: "Kenya AA · Square Mile", grind: "12" });
+  await a.engine.editBean(bean, { grind_setting: "12" });
+  await settle(a.db);
+  await b.connect();
+  await eventually(async () => {
+    expect((await b.db.beans.get(bean))?.values).toMatchObject({ name: "Kenya AA", grind_setting: "12" });
+    expect((await b.db.shots.get(shot))?.values).toMatchObject({ bean_id: bean, grind: "12" });
+  });
+  // Removed on B: gone on A too (a tombstone, like a deleted shot).
+  await b.engine.editBean(bean, { deleted: true });
+  await settle(b.db);
+  a.disconnect();
+  await a.connect();
+  await eventually(async () => expect((await a.db.beans.get(bean))?.values.deleted).toBe(true));
+});

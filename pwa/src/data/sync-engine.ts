@@ -6,6 +6,8 @@
  * syncs (the leader, by Web Locks); the others see every change through IndexedDB.
  */
 import {
+  BEAN_FIELDS,
+  type BeanRow,
   type EditableField,
   type FieldEdits,
   Hlc,
@@ -16,7 +18,18 @@ import {
   type SyncServerMessage,
   uuidv7,
 } from "@brewos/protocol/sync";
-import type { BrewosDb, LocalShot } from "./db.ts";
+import type { BrewosDb, LocalBean, LocalShot } from "./db.ts";
+
+export const EMPTY_BEAN: BeanRow["values"] = {
+  name: null,
+  roaster: null,
+  origin: null,
+  roast_date: null,
+  notes: null,
+  grinder: null,
+  grind_setting: null,
+  deleted: false,
+};
 
 export const SCHEMA_VERSION = 1;
 const PULL_LIMIT = 500;
@@ -62,7 +75,7 @@ export class SyncEngine {
   }
 
   /** Stamp fields with this install's clock, inside the caller's transaction (ticks are serialised across tabs). */
-  private async stamp(values: Partial<Record<EditableField, unknown>>): Promise<FieldEdits> {
+  private async stamp(values: Partial<Record<string, unknown>>): Promise<FieldEdits> {
     const node = await this.nodeId();
     const clock = new Hlc(node, ((await this.db.meta.get("hlc"))?.value as string | undefined) ?? null, this.now);
     const fields: FieldEdits = {};
@@ -82,6 +95,23 @@ export class SyncEngine {
       await this.db.outbox.add({ shot_id: shotId, fields: fields as Record<string, [unknown, string]> });
     });
     void this.push();
+  }
+
+  /**
+   * A bean in the library made or changed here (a new id makes a new bean): saved on this phone at
+   * once, on the hub when it can be reached. Returns the bean's id.
+   */
+  async editBean(beanId: string | null, values: Partial<BeanRow["values"]>): Promise<string> {
+    const id = beanId ?? uuidv7();
+    await this.db.transaction("rw", [this.db.beans, this.db.outbox, this.db.meta], async () => {
+      const row = (await this.db.beans.get(id)) ?? { id, server_seq: 0, values: { ...EMPTY_BEAN }, clocks: {} };
+      const fields = await this.stamp(beanId ? values : { deleted: false, ...values });
+      const merged = mergeFields<BeanRow["values"]>({ values: row.values, clocks: row.clocks }, fields, BEAN_FIELDS).row;
+      await this.db.beans.put({ ...row, values: merged.values, clocks: merged.clocks });
+      await this.db.outbox.add({ shot_id: "", bean_id: id, fields: fields as Record<string, [unknown, string]> });
+    });
+    void this.push();
+    return id;
   }
 
   /** A shot logged by hand (no machine): saved here at once, on the hub when it can be reached. */
@@ -119,6 +149,7 @@ export class SyncEngine {
           dose_g: null,
           yield_g: null,
           deleted: false,
+          bean_id: null,
           ...merged.values,
         } as SyncRow["values"],
         clocks: merged.clocks,
@@ -166,8 +197,9 @@ export class SyncEngine {
         break;
       case "sync_reset":
         // Start over from the hub's rows, keeping every edit still in the outbox.
-        await this.db.transaction("rw", [this.db.shots, this.db.meta], async () => {
+        await this.db.transaction("rw", [this.db.shots, this.db.beans, this.db.meta], async () => {
           await this.db.shots.clear();
+          await this.db.beans.clear();
           await this.db.meta.put({ key: "cursor", value: 0 });
         });
         this.welcomed = true;
@@ -181,7 +213,7 @@ export class SyncEngine {
         await this.push();
         break;
       case "sync_changes":
-        await this.apply(m.rows, m.cursor);
+        await this.apply(m.rows, m.cursor, m.beans ?? []);
         this.pulling = false;
         if (m.has_more) await this.pull();
         else if ((await this.db.outbox.count()) === 0) this.status("synced");
@@ -206,12 +238,11 @@ export class SyncEngine {
     const sent = this.send({
       type: "sync_push",
       v: 1,
-      mutations: batch.map((e) => ({
-        mutation_id: e.seq as number,
-        shot_id: e.shot_id,
-        fields: e.fields,
-        ...(e.create ? { create: e.create } : {}),
-      })),
+      mutations: batch.map((e) =>
+        e.bean_id
+          ? { mutation_id: e.seq as number, bean_id: e.bean_id, bean: e.fields }
+          : { mutation_id: e.seq as number, shot_id: e.shot_id, fields: e.fields, ...(e.create ? { create: e.create } : {}) },
+      ),
     });
     if (!sent) this.pushing = false;
   }
@@ -224,8 +255,8 @@ export class SyncEngine {
   }
 
   /** Rows and the cursor in one transaction: the checkpoint moves only with what it covers. */
-  private async apply(rows: SyncRow[], cursor: number): Promise<void> {
-    await this.db.transaction("rw", [this.db.shots, this.db.meta], async () => {
+  private async apply(rows: SyncRow[], cursor: number, beans: BeanRow[]): Promise<void> {
+    await this.db.transaction("rw", [this.db.shots, this.db.beans, this.db.meta], async () => {
       const node = await this.nodeId();
       const clock = new Hlc(node, ((await this.db.meta.get("hlc"))?.value as string | undefined) ?? null, this.now);
       const mine = await this.db.shots.bulkGet(rows.map((r) => r.id));
@@ -242,6 +273,20 @@ export class SyncEngine {
         return { ...r, values: merged.values as SyncRow["values"], clocks: merged.clocks };
       });
       await this.db.shots.bulkPut(out);
+      const myBeans = await this.db.beans.bulkGet(beans.map((b) => b.id));
+      const beanRows: LocalBean[] = beans.map((b, i) => {
+        for (const c of Object.values(b.clocks)) {
+          try {
+            if (c) clock.recv(c);
+          } catch {
+            // as for shots: the bean still applies
+          }
+        }
+        const local = myBeans[i];
+        const merged = mergeRow<BeanRow["values"]>(local ? { values: local.values, clocks: local.clocks } : null, b, BEAN_FIELDS);
+        return { ...b, values: { ...EMPTY_BEAN, ...merged.values }, clocks: merged.clocks };
+      });
+      await this.db.beans.bulkPut(beanRows);
       await this.db.meta.put({ key: "cursor", value: cursor });
       await this.db.meta.put({ key: "hlc", value: clock.last });
     });

@@ -48,7 +48,8 @@ const PROFILES: { bundled: Profile[]; custom: Profile[] } = {
 const PRE = { name: "preinfusion_on_ms", unit: "ms", min: 0, max: 10000, default: 0, value: 2500, source: "hub" };
 
 function show(profiles?: typeof PROFILES) {
-  const q = new QueryClient({ defaultOptions: { queries: { retry: false, enabled: false } } });
+  const q = new QueryClient({ defaultOptions: { queries: { retry: false, enabled: false, staleTime: Number.POSITIVE_INFINITY } } });
+  q.setQueryData(["latest-shot"], { shots: [], next: null });
   if (profiles) q.setQueryData(["profiles"], { ...profiles, slots: {} });
   q.setQueryData(["controller-keys"], { keys: [PRE] });
   return render(

@@ -11,6 +11,7 @@ import { db, type LocalShot } from "../../data/db.ts";
 import { yieldOf } from "../../data/samples.ts";
 import { dateTime, STOP_WORDS, seconds } from "../../shared/format.ts";
 import { useUnits } from "../../shared/preferences.ts";
+import { daysOffRoast, daysOffRoastWords } from "../beans/beans.ts";
 import { BackupButtons } from "./BackupButtons.tsx";
 import { ManualShotForm } from "./ManualShotForm.tsx";
 import { VirtualList } from "./VirtualList.tsx";
@@ -35,8 +36,9 @@ function Stars({ n }: { n: number | null }) {
   );
 }
 
-function Row({ s }: { s: LocalShot }) {
+function Row({ s, roastDates }: { s: LocalShot; roastDates: Map<string, string | null> }) {
   const u = useUnits();
+  const offRoast = s.values.bean_id ? daysOffRoastWords(daysOffRoast(roastDates.get(s.values.bean_id) ?? null, s.started_at_ms)) : null;
   return (
     <Link href={`/history/${s.id}`} className="shot-row">
       <span className="when">{dateTime(s.started_at_ms)}</span>
@@ -63,6 +65,8 @@ export default function History() {
     [],
   );
   const pending = useLiveQuery(() => db.outbox.count(), [], 0);
+  const beanRows = useLiveQuery(() => db.beans.toArray(), [], []);
+  const roastDates = useMemo(() => new Map(beanRows.map((b) => [b.id, b.values.roast_date])), [beanRows]);
   const syncStatus = useMachine((m) => m.syncStatus);
   const syncDetail = useMachine((m) => m.syncDetail);
   const [text, setText] = useState("");
@@ -83,9 +87,12 @@ export default function History() {
       <section className="card" aria-label="Filters">
         <div className="row between">
           <h1>History</h1>
-          <button type="button" onClick={() => setLogging(!logging)} aria-expanded={logging}>
-            Log a shot
-          </button>
+          <span className="row wrap">
+            <Link href="/beans">Beans</Link>
+            <button type="button" onClick={() => setLogging(!logging)} aria-expanded={logging}>
+              Log a shot
+            </button>
+          </span>
         </div>
         {logging && <ManualShotForm onDone={() => setLogging(false)} />}
         <BackupButtons />
@@ -127,7 +134,13 @@ export default function History() {
         </p>
       </section>
       {all !== undefined && all.length === 0 && <p className="muted">No shots yet. Pull one on the Brew screen, or log one by hand.</p>}
-      <VirtualList items={shots} rowHeight={ROW_PX} keyOf={(s) => s.id} render={(s) => <Row s={s} />} label="Shots, newest first" />
+      <VirtualList
+        items={shots}
+        rowHeight={ROW_PX}
+        keyOf={(s) => s.id}
+        render={(s) => <Row s={s} roastDates={roastDates} />}
+        label="Shots, newest first"
+      />
     </div>
   );
 }

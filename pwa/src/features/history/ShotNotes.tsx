@@ -7,6 +7,7 @@ import { useLiveQuery } from "dexie-react-hooks";
 import { useEffect, useState } from "react";
 import { getSync } from "../../connection/connect.ts";
 import { db, type LocalShot } from "../../data/db.ts";
+import { beanLabel, daysOffRoast, daysOffRoastWords } from "../beans/beans.ts";
 
 const text = (v: number | null) => (v === null ? "" : String(v));
 const num = (s: string): number | null => (s.trim() === "" ? null : Number(s));
@@ -19,7 +20,11 @@ export function ShotNotes({ shot }: { shot: LocalShot }) {
   const [rating, setRating] = useState(v.rating ?? 0);
   const [dose, setDose] = useState(text(v.dose_g));
   const [cup, setCup] = useState(text(v.yield_g));
+  const [beanId, setBeanId] = useState<string | null>(v.bean_id ?? null);
   const [state, setState] = useState<string | null>(null);
+  const library = useLiveQuery(() => db.beans.filter((b) => !b.values.deleted).toArray(), [], []);
+  const bean = library.find((b) => b.id === beanId) ?? null;
+  const offRoast = bean ? daysOffRoastWords(daysOffRoast(bean.values.roast_date, shot.started_at_ms)) : null;
   const waiting = useLiveQuery(() => db.outbox.where("shot_id").equals(shot.id).count(), [shot.id], 0);
   useEffect(() => {
     setNotes(v.notes ?? "");
@@ -28,7 +33,8 @@ export function ShotNotes({ shot }: { shot: LocalShot }) {
     setRating(v.rating ?? 0);
     setDose(text(v.dose_g));
     setCup(text(v.yield_g));
-  }, [v.notes, v.beans, v.grind, v.rating, v.dose_g, v.yield_g]);
+    setBeanId(v.bean_id ?? null);
+  }, [v.notes, v.beans, v.grind, v.rating, v.dose_g, v.yield_g, v.bean_id]);
   const save = async () => {
     const d = num(dose);
     const y = num(cup);
@@ -36,10 +42,21 @@ export function ShotNotes({ shot }: { shot: LocalShot }) {
     if (y !== null && (y < 0 || y > 1000)) return setState("Not saved: yield is 0 to 1000 g");
     // Only the fields this person changed get a new clock, so a concurrent edit of another field
     // on another phone is kept (per-field last writer wins).
-    const next = { notes: notes || null, beans: beans || null, grind: grind || null, rating: rating || null, dose_g: d, yield_g: y };
+    const next = {
+      notes: notes || null,
+      beans: beans || null,
+      grind: grind || null,
+      rating: rating || null,
+      dose_g: d,
+      yield_g: y,
+      bean_id: beanId,
+    };
     const changed = Object.fromEntries(Object.entries(next).filter(([k, val]) => v[k as keyof typeof v] !== val));
     try {
-      if (Object.keys(changed).length > 0) await (await getSync()).edit(shot.id, changed);
+      const sync = await getSync();
+      if (Object.keys(changed).length > 0) await sync.edit(shot.id, changed);
+      // The grinder setting is remembered with the bean, for the next shot of it.
+      if (bean && grind && grind !== bean.values.grind_setting) await sync.editBean(bean.id, { grind_setting: grind });
       setState("Saved");
     } catch (e) {
       setState(`Not saved: ${(e as Error).message}`);
@@ -70,6 +87,30 @@ export function ShotNotes({ shot }: { shot: LocalShot }) {
         ))}
       </fieldset>
       <div className="form-grid">
+        {library.length > 0 && (
+          <label>
+            From your beans
+            <select
+              value={beanId ?? ""}
+              onChange={(e) => {
+                const b = library.find((x) => x.id === e.target.value) ?? null;
+                setBeanId(b?.id ?? null);
+                if (b) {
+                  setBeans(beanLabel(b.values));
+                  if (!grind && b.values.grind_setting) setGrind(b.values.grind_setting);
+                }
+              }}
+            >
+              <option value="">not from the library</option>
+              {library.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {beanLabel(b.values)}
+                </option>
+              ))}
+            </select>
+            {offRoast && <span className="muted small">{offRoast} when pulled</span>}
+          </label>
+        )}
         <label>
           Beans
           <input value={beans} maxLength={200} onChange={(e) => setBeans(e.target.value)} />
