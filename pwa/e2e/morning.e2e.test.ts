@@ -1,7 +1,8 @@
 /**
  * A home barista's morning, in real Chromium against the real hub on `npm start`'s demo machine
- * (the simulator, 30x, with its virtual scale): turn on, adjust the temperature, pick a bundled
- * profile, brew by weight, see the frozen result with the settled cup and rate it, brew by time,
+ * (the simulator, 30x, with its virtual scale): turn on, adjust the temperature, add the bag to the
+ * bean library, pick a bundled profile, brew by weight, see the frozen result with the settled cup,
+ * rate it and name its beans (their grind setting remembered, days off roast shown), brew by time,
  * compare the two shots, go offline (the hub stopped) and find everything still there, edit
  * offline, and come back (the hub restarted on the same address) to find the edit on the hub.
  * Then every screen at 320, 390 and 1440 px, light and dark: no sideways scroll, axe with no
@@ -74,6 +75,18 @@ describe("a morning with BrewOS", () => {
     await page.getByText(/Ready in about/).waitFor({ timeout: MACHINE_WAIT_MS });
     await page.locator("h1", { hasText: /^(Ready|Warming the group)$/ }).waitFor({ timeout: MACHINE_WAIT_MS });
 
+    // The bag on the counter goes into the bean library (roasted 11 days ago).
+    const roasted = new Date(Date.now() - 11 * 86_400_000);
+    const roastDate = `${roasted.getFullYear()}-${String(roasted.getMonth() + 1).padStart(2, "0")}-${String(roasted.getDate()).padStart(2, "0")}`;
+    await page.goto(`http://127.0.0.1:${port}/beans`);
+    await page.getByRole("button", { name: "Add beans" }).click();
+    await page.getByLabel("Name").fill("Kenya AA");
+    await page.getByLabel("Roaster").fill("Square Mile");
+    await page.getByLabel("Roast date").fill(roastDate);
+    await page.getByLabel("Grind setting").fill("12");
+    await page.getByRole("button", { name: "Save beans" }).click();
+    await page.getByText("11 days off roast").waitFor({ timeout: 5000 });
+
     // A bundled pressure profile runs on this machine; the recipe is the hub's, for everyone.
     await page.getByRole("link", { name: "Brew", exact: true }).click();
     await page.getByLabel("Profile").selectOption({ label: "Classic 9 bar" });
@@ -100,9 +113,18 @@ describe("a morning with BrewOS", () => {
     expect(Math.abs(cup - 36)).toBeLessThanOrEqual(1.5);
     await page.getByRole("heading", { name: "Your notes" }).waitFor({ timeout: 15000 });
     await page.getByRole("button", { name: "4 stars" }).click();
-    await page.getByRole("textbox", { name: "Beans" }).fill("Kenya AA");
+    await page.getByLabel("From your beans").selectOption({ label: "Kenya AA · Square Mile" });
+    expect(await page.getByRole("textbox", { name: "Grind" }).inputValue()).toBe("12"); // remembered with the bean
+    await page.getByText("11 days off roast when pulled").waitFor();
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("Saved", { exact: true }).waitFor({ timeout: 5000 });
+    const beansDeadline = Date.now() + 10000;
+    let rated = await json<{ shots: { rating: number | null; beans: string | null }[] }>("/api/shots?limit=1");
+    while (rated.shots[0]?.rating !== 4 && Date.now() < beansDeadline) {
+      await Bun.sleep(100);
+      rated = await json("/api/shots?limit=1");
+    }
+    expect(rated.shots[0]).toMatchObject({ rating: 4, beans: "Kenya AA · Square Mile" });
 
     // By time: no weight target, a 12 s limit, said before the shot.
     await page.getByLabel("Target weight (g)").fill("");
@@ -114,6 +136,12 @@ describe("a morning with BrewOS", () => {
     const t = Number((await page.getByTestId("result-time").textContent())?.replace(" s", ""));
     expect(t).toBeGreaterThan(11);
     expect(t).toBeLessThan(13.5);
+
+    // History says how old the beans were for the rated shot.
+    await page.getByRole("link", { name: "History", exact: true }).click();
+    await page.locator(".shot-row", { hasText: "11 days off roast" }).waitFor({ timeout: 10000 });
+    await page.goBack();
+    await page.getByRole("link", { name: "Open in history" }).waitFor();
 
     // Compare the two: distinct colours, a difference table.
     await page.getByRole("link", { name: "Open in history" }).click();
@@ -190,6 +218,7 @@ describe("a morning with BrewOS", () => {
       ["settings", "/settings"],
       ["statistics", "/statistics"],
       ["schedules", "/schedules"],
+      ["beans", "/beans"],
       ["display", "/display"],
     ];
     for (const theme of ["light", "dark"] as const) {

@@ -49,7 +49,7 @@ function Row({ s, roastDates }: { s: LocalShot; roastDates: Map<string, string |
         {s.status === "interrupted" ? " · interrupted" : ""}
         {s.source === "manual" ? " · by hand" : ""}
       </span>
-      <span className="muted small">{[s.values.beans, STOP_WORDS[s.stop_reason ?? ""]].filter(Boolean).join(" · ")}</span>
+      <span className="muted small">{[s.values.beans, offRoast, STOP_WORDS[s.stop_reason ?? ""]].filter(Boolean).join(" · ")}</span>
     </Link>
   );
 }
