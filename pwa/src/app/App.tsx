@@ -5,6 +5,7 @@
 import { Suspense, useEffect } from "react";
 import { useMachine } from "../connection/machine-store.ts";
 import { Dashboard } from "../features/dashboard/Dashboard.tsx";
+import { language, t } from "../i18n/i18n.ts";
 import { usePreferences } from "../shared/preferences.ts";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { HubAlerts } from "./HubAlerts.tsx";
@@ -28,12 +29,12 @@ import {
 } from "./screens.tsx";
 import { UpdatePrompt } from "./UpdatePrompt.tsx";
 
-const NAV = [
-  { href: "/", label: "Machine" },
-  { href: "/brew", label: "Brew" },
-  { href: "/history", label: "History" },
-  { href: "/profiles", label: "Profiles" },
-  { href: "/settings", label: "Settings" },
+const NAV = () => [
+  { href: "/", label: t("Machine") },
+  { href: "/brew", label: t("Brew") },
+  { href: "/history", label: t("History") },
+  { href: "/profiles", label: t("Profiles") },
+  { href: "/settings", label: t("Settings") },
 ];
 
 function useTheme(): void {
@@ -60,17 +61,28 @@ function Screen({ path }: { path: string }) {
   if (path === "/beans") return <Lazy of={Beans} props={{}} />;
   return (
     <section>
-      <h1>Not found</h1>
+      <h1>{t("Not found")}</h1>
       <p>
-        Nothing lives at <code>{path}</code>. <Link href="/">Back to the machine</Link>.
+        {t("Nothing lives at {path}.", { path })} <Link href="/">{t("Back to the machine")}</Link>.
       </p>
     </section>
   );
 }
 
+/** The page's language follows the owner's choice; the whole app re-renders in it when it changes. */
+function useLanguageAttribute(): string {
+  usePreferences((p) => p.language);
+  const lang = language();
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  return lang;
+}
+
 export function App() {
   const path = usePath();
   useTheme();
+  const lang = useLanguageAttribute();
   useEffect(preloadRest, []);
   if (path === "/display") {
     return (
@@ -82,7 +94,7 @@ export function App() {
   const top = path === "/" ? "/" : `/${path.split("/")[1]}`;
   const section = top === "/statistics" || top === "/schedules" ? "/settings" : top === "/beans" ? "/history" : top;
   return (
-    <div className="shell">
+    <div className="shell" key={lang}>
       <header className="top">
         <span className="brand">BrewOS</span>
         <ConnectionBadge />
@@ -92,12 +104,12 @@ export function App() {
       <HubAlerts />
       <UpdatePrompt />
       <main>
-        <Suspense fallback={<p className="muted">Loading…</p>}>
+        <Suspense fallback={<p className="muted">{t("Loading…")}</p>}>
           <Screen path={path} />
         </Suspense>
       </main>
-      <nav className="tabs" aria-label="Sections">
-        {NAV.map((n) => (
+      <nav className="tabs" aria-label={t("Sections")}>
+        {NAV().map((n) => (
           <Link key={n.href} href={n.href} aria-current={section === n.href ? "page" : undefined}>
             {n.label}
           </Link>

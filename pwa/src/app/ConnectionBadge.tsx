@@ -1,6 +1,7 @@
 /** The connection's state, always visible: connected, reconnecting, offline, or stale with its age. */
 import { useEffect, useState } from "react";
 import { useMachine } from "../connection/machine-store.ts";
+import { t } from "../i18n/i18n.ts";
 import { age } from "../shared/format.ts";
 
 const STALE_MS = 3000;
@@ -36,23 +37,23 @@ export function ConnectionBadge() {
   let text: string;
   if (!online) {
     kind = "offline";
-    text = "Offline";
+    text = t("Offline");
   } else if (pairing === "needed") {
     kind = "warn";
-    text = "Not paired";
+    text = t("Not paired");
   } else if (status === "connected" && link === "down") {
     kind = "warn";
-    text = "Hub up, machine not answering";
+    text = t("Hub up, machine not answering");
   } else if (status === "connected") {
     const stale = receivedAt > 0 && now - receivedAt > STALE_MS + 5000;
     kind = stale ? "warn" : "ok";
-    text = stale ? `Stale data (${age(now - receivedAt)})` : "Connected";
+    text = stale ? t("Stale data ({age})", { age: age(now - receivedAt) }) : t("Connected");
   } else if (status === "reconnecting") {
     kind = "warn";
-    text = receivedAt > 0 ? `Reconnecting… last data ${age(now - receivedAt)}` : "Reconnecting…";
+    text = receivedAt > 0 ? t("Reconnecting… last data {age}", { age: age(now - receivedAt) }) : t("Reconnecting…");
   } else {
     kind = "warn";
-    text = "Connecting…";
+    text = t("Connecting…");
   }
   return (
     <output className={`badge badge-${kind}`} title={detail} aria-live="polite">

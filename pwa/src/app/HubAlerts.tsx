@@ -4,6 +4,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { useMachine } from "../connection/machine-store.ts";
+import { t } from "../i18n/i18n.ts";
 import { hubApi, hubDownload, hubFetch } from "../shared/hub-api.ts";
 
 export function HubAlerts() {
@@ -20,22 +21,24 @@ export function HubAlerts() {
       {safe && (
         <>
           <p>
-            <strong>Safe mode.</strong> The hub could not open its history ({safe.reason}). The machine works, but nothing is saved. The
-            file is kept as it is.
+            <strong>{t("Safe mode.")}</strong>{" "}
+            {t("The hub could not open its history ({reason}). The machine works, but nothing is saved. The file is kept as it is.", {
+              reason: safe.reason,
+            })}
           </p>
           <p className="row wrap">
             <button
               type="button"
               onClick={() => void hubDownload("/api/safe-mode/export", "brewos-readable.ndjson").catch((e: Error) => alert(e.message))}
             >
-              Download what can be read
+              {t("Download what can be read")}
             </button>
             <button
               type="button"
               onClick={() => {
                 if (
                   !window.confirm(
-                    "Move the damaged file aside (it is kept) and restart the hub with an empty history? You can then restore a backup.",
+                    t("Move the damaged file aside (it is kept) and restart the hub with an empty history? You can then restore a backup."),
                   )
                 )
                   return;
@@ -44,22 +47,27 @@ export function HubAlerts() {
                 );
               }}
             >
-              Start fresh
+              {t("Start fresh")}
             </button>
           </p>
         </>
       )}
       {storage?.state === "full" && (
         <p>
-          The hub's disk is full: the machine works, but new shots wait in memory
-          {storage.shots_waiting ? ` (${storage.shots_waiting} so far)` : ""} until there is space. Keep fewer shots in Settings, or free
-          space on the hub.
+          {t(
+            "The hub's disk is full: the machine works, but new shots wait in memory ({n} so far) until there is space. Keep fewer shots in Settings, or free space on the hub.",
+            {
+              n: storage.shots_waiting ?? 0,
+            },
+          )}
         </p>
       )}
-      {storage?.state === "low" && <p>The hub's disk is nearly full ({Math.round((storage.free_bytes ?? 0) / 1e6)} MB free).</p>}
+      {storage?.state === "low" && (
+        <p>{t("The hub's disk is nearly full ({mb} MB free).", { mb: Math.round((storage.free_bytes ?? 0) / 1e6) })}</p>
+      )}
       {problems.map((p) => (
         <p key={p.setting}>
-          Setting <code>{p.setting}</code>: {p.message}
+          {t("Setting")} <code>{p.setting}</code>: {p.message}
         </p>
       ))}
     </div>

@@ -1,5 +1,6 @@
 /** "Install app" where the browser offers it (Chromium's beforeinstallprompt); hidden elsewhere. */
 import { useEffect, useState } from "react";
+import { t } from "../i18n/i18n.ts";
 
 interface InstallPromptEvent extends Event {
   prompt(): Promise<void>;
@@ -27,7 +28,7 @@ export function InstallButton() {
         setEvent(null);
       }}
     >
-      Install app
+      {t("Install app")}
     </button>
   );
 }

@@ -5,6 +5,7 @@
 
 import { useRegisterSW } from "virtual:pwa-register/react";
 import { useEffect, useState } from "react";
+import { t } from "../i18n/i18n.ts";
 
 export function UpdatePrompt() {
   const {
@@ -24,13 +25,13 @@ export function UpdatePrompt() {
   }, [needRefresh]);
   if (!needRefresh) return null;
   return (
-    <aside className="update" aria-label="App update">
-      <span>New version of BrewOS is ready.</span>
+    <aside className="update" aria-label={t("App update")}>
+      <span>{t("New version of BrewOS is ready.")}</span>
       <button type="button" disabled={busy > 0} onClick={() => void updateServiceWorker(true)}>
-        {busy > 0 ? "Saving your edits…" : "Reload"}
+        {busy > 0 ? t("Saving your edits…") : t("Reload")}
       </button>
       <button type="button" className="quiet" onClick={() => setNeedRefresh(false)}>
-        Later
+        {t("Later")}
       </button>
     </aside>
   );

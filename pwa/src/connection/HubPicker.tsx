@@ -3,6 +3,7 @@
  * page's own origin, `brewos.local`, and every machine used before.
  */
 import { useState } from "react";
+import { t } from "../i18n/i18n.ts";
 import { connectTo } from "./connect.ts";
 import { currentHubUrl, FALLBACK_HUB, forgetMachine, knownMachines, normaliseHubUrl, rememberMachine } from "./hub-address.ts";
 
@@ -35,7 +36,10 @@ export function HubPicker() {
       connectTo(url);
     } catch (e) {
       setError(
-        `No hub answered at ${url}: ${(e as Error).message === "The operation was aborted." ? "no answer within 4 s" : (e as Error).message}.`,
+        t("No hub answered at {url}: {why}.", {
+          url,
+          why: (e as Error).message === "The operation was aborted." ? t("no answer within 4 s") : (e as Error).message,
+        }),
       );
     } finally {
       setBusy(false);
@@ -48,11 +52,11 @@ export function HubPicker() {
         onSubmit={(e) => {
           e.preventDefault();
           const url = normaliseHubUrl(text);
-          if (!url) setError("Type the hub's address, like 192.168.1.20:8080 or brewos.local.");
+          if (!url) setError(t("Type the hub's address, like 192.168.1.20:8080 or brewos.local."));
           else void use(url);
         }}
       >
-        <label htmlFor="hub-address">Hub address</label>
+        <label htmlFor="hub-address">{t("Hub address")}</label>
         <div className="row">
           <input
             id="hub-address"
@@ -63,7 +67,7 @@ export function HubPicker() {
             autoComplete="url"
           />
           <button type="submit" disabled={busy}>
-            Connect
+            {t("Connect")}
           </button>
         </div>
         {error && (
@@ -74,14 +78,14 @@ export function HubPicker() {
       </form>
       <div className="row wrap">
         <button type="button" className="quiet" disabled={busy} onClick={() => void use(location.origin)}>
-          This page's hub
+          {t("This page's hub")}
         </button>
         <button type="button" className="quiet" disabled={busy} onClick={() => void use(FALLBACK_HUB)}>
-          Try brewos.local
+          {t("Try brewos.local")}
         </button>
       </div>
       {machines.length > 0 && (
-        <ul className="machines" aria-label="Machines used before">
+        <ul className="machines" aria-label={t("Machines used before")}>
           {machines.map((m) => (
             <li key={m.url}>
               <button type="button" className="quiet" onClick={() => void use(m.url)} aria-current={m.url === current ? "true" : undefined}>
@@ -90,7 +94,7 @@ export function HubPicker() {
               <button
                 type="button"
                 className="quiet"
-                aria-label={`Forget ${m.name} at ${m.url}`}
+                aria-label={t("Forget {name} at {url}", { name: m.name, url: m.url })}
                 onClick={() => {
                   forgetMachine(m.url);
                   setMachines(knownMachines());

@@ -8,6 +8,7 @@
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { t } from "../i18n/i18n.ts";
 import { usePreferences } from "./preferences.ts";
 import { type PressureUnit, pressureIn, type TempUnit, tempIn } from "./units.ts";
 
@@ -49,10 +50,10 @@ function data(a: ShotSeries, b: ShotSeries | undefined, units: { temp: TempUnit;
 
 function series(compare: boolean, units: { temp: TempUnit; pressure: PressureUnit }, names: [string, string]): uPlot.Series[] {
   const labels: Record<Column, string> = {
-    pressure: `Pressure ${units.pressure}`,
-    flow: "Flow ml/s",
-    weight: "Weight g",
-    temp: `Temp °${units.temp}`,
+    pressure: t("Pressure {unit}", { unit: units.pressure }),
+    flow: t("Flow ml/s"),
+    weight: t("Weight g"),
+    temp: t("Temp °{unit}", { unit: units.temp }),
   };
   const scales: Record<Column, string> = { pressure: "left", flow: "left", weight: "right", temp: "temp" };
   const one = (who: "this" | "other"): uPlot.Series[] =>
@@ -167,7 +168,7 @@ export function ShotChart({
         temp: { range: [tempLo, tempHi] },
       },
       axes: [
-        { stroke: ink, label: "time (s)", labelSize: 16, grid: { stroke: "rgba(128,128,128,0.15)" } },
+        { stroke: ink, label: t("time (s)"), labelSize: 16, grid: { stroke: "rgba(128,128,128,0.15)" } },
         axis("left", 3, `${pressureUnit} · ml/s`),
         axis("right", 1, "g"),
       ],

@@ -1,4 +1,6 @@
 /** @module Numbers for people: temperatures in the chosen unit, durations, weights, ages. */
+
+import { decimal, language, t } from "../i18n/i18n.ts";
 import { formatTemp, type TempUnit } from "./units.ts";
 
 export function temp(c: number | null | undefined, unit: TempUnit, digits = 1): string {
@@ -12,12 +14,12 @@ export function tempDelta(dc: number, unit: TempUnit): number {
 
 export function seconds(s: number | null | undefined, digits = 1): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return "–";
-  return `${s.toFixed(digits)} s`;
+  return `${decimal(s, digits)} s`;
 }
 
 export function grams(g: number | null | undefined, digits = 1): string {
   if (g === null || g === undefined || !Number.isFinite(g)) return "–";
-  return `${g.toFixed(digits)} g`;
+  return `${decimal(g, digits)} g`;
 }
 
 export function minutesSeconds(s: number): string {
@@ -28,13 +30,13 @@ export function minutesSeconds(s: number): string {
 
 /** "12 s ago", "3 min ago". */
 export function age(ms: number): string {
-  if (ms < 60_000) return `${Math.max(0, Math.round(ms / 1000))} s ago`;
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
-  return `${Math.round(ms / 3_600_000)} h ago`;
+  if (ms < 60_000) return t("{n} s ago", { n: Math.max(0, Math.round(ms / 1000)) });
+  if (ms < 3_600_000) return t("{n} min ago", { n: Math.round(ms / 60_000) });
+  return t("{n} h ago", { n: Math.round(ms / 3_600_000) });
 }
 
 export function dateTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return new Date(ms).toLocaleString(language(), { dateStyle: "medium", timeStyle: "short" });
 }
 
 /** What ended up in the cup: what the person entered, else the settled weight the scale measured, else the weight at the stop. */
@@ -55,6 +57,17 @@ export const STATE_WORDS: Record<string, string> = {
   safe: "Safe stop",
 };
 
+/** The line under the state's headline: what it means now, never the headline again. */
+export const STATE_DETAIL: Record<string, string> = {
+  init: "Starting up…",
+  heating: "Heating up…",
+  brewing: "A shot is running.",
+  steaming: "Steam is on.",
+  eco: "Kept warm at a lower temperature to save energy; choose Brew or Steam to heat up.",
+  fault: "Stopped by a fault: see below.",
+  safe: "Stopped for safety: see below.",
+};
+
 export const STOP_WORDS: Record<string, string> = {
   command: "stopped by you",
   lever: "lever released",
@@ -73,5 +86,11 @@ export const STOP_WORDS: Record<string, string> = {
 
 /** Energy in kWh, one precision everywhere (today's and the total figure side by side must agree). */
 export function kwh(wh: number): string {
-  return `${(wh / 1000).toFixed(2)} kWh`;
+  return `${decimal(wh / 1000, 2)} kWh`;
 }
+
+/** A machine state in words, in the owner's language. */
+export const stateWords = (state: string): string => (STATE_WORDS[state] ? t(STATE_WORDS[state] as string) : state);
+/** How a shot ended, in words, in the owner's language. */
+export const stopWords = (reason: string | null | undefined): string | null =>
+  reason ? (STOP_WORDS[reason] ? t(STOP_WORDS[reason] as string) : reason) : null;

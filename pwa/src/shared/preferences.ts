@@ -4,7 +4,7 @@
  * browser.
  */
 import { create } from "zustand";
-import { formatPressure, formatTemp, formatWeight, type PressureUnit, type TempUnit, type WeightUnit } from "./units.ts";
+import type { PressureUnit, TempUnit, WeightUnit } from "./units.ts";
 
 export type { PressureUnit, TempUnit, WeightUnit };
 export type Theme = "system" | "light" | "dark";
@@ -47,16 +47,3 @@ export const usePreferences = create<Preferences>((set, get) => ({
     localStorage.setItem(KEY, JSON.stringify({ unit, pressureUnit, weightUnit, theme, language }));
   },
 }));
-
-/** Formatters in this phone's units. */
-export function useUnits() {
-  const temp = usePreferences((p) => p.unit);
-  const pressure = usePreferences((p) => p.pressureUnit);
-  const weight = usePreferences((p) => p.weightUnit);
-  return {
-    units: { temp, pressure, weight },
-    temp: (c: number | null | undefined, digits = 1) => formatTemp(c, temp, digits),
-    pressure: (bar: number | null | undefined) => formatPressure(bar, pressure),
-    weight: (g: number | null | undefined, digits = 1) => formatWeight(g, weight, digits),
-  };
-}

@@ -2,6 +2,7 @@
  * @module The owner's units: temperature °C/°F, pressure bar/psi, weight g/oz. The hub and the
  * database speak °C, bar and g; conversion happens only here, at the edge of the screen.
  */
+import { decimal } from "../i18n/i18n.ts";
 export type TempUnit = "C" | "F";
 export type PressureUnit = "bar" | "psi";
 export type WeightUnit = "g" | "oz";
@@ -18,13 +19,13 @@ export const weightFrom = (v: number, unit: WeightUnit): number => (unit === "oz
 const finite = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);
 
 export function formatTemp(c: number | null | undefined, unit: TempUnit, digits = 1): string {
-  return finite(c) ? `${tempIn(c, unit).toFixed(digits)} °${unit}` : "–";
+  return finite(c) ? `${decimal(tempIn(c, unit), digits)} °${unit}` : "–";
 }
 
 export function formatPressure(bar: number | null | undefined, unit: PressureUnit): string {
-  return finite(bar) ? `${pressureIn(bar, unit).toFixed(unit === "psi" ? 0 : 1)} ${unit}` : "–";
+  return finite(bar) ? `${decimal(pressureIn(bar, unit), unit === "psi" ? 0 : 1)} ${unit}` : "–";
 }
 
 export function formatWeight(g: number | null | undefined, unit: WeightUnit, digits = 1): string {
-  return finite(g) ? `${weightIn(g, unit).toFixed(unit === "oz" ? 2 : digits)} ${unit}` : "–";
+  return finite(g) ? `${decimal(weightIn(g, unit), unit === "oz" ? 2 : digits)} ${unit}` : "–";
 }

@@ -6,6 +6,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { t } from "../i18n/i18n.ts";
 import { HubError, hubApi } from "./hub-api.ts";
 
 export function useHubSettings() {
@@ -19,26 +20,26 @@ export function useHubSettings() {
         return await hubApi.patchSettings(patch);
       } catch (e) {
         if (!(e instanceof HubError) || e.code !== "confirm_required") throw e;
-        if (!window.confirm(e.message.replace(/ Send it again.*$/, " Delete them?")))
+        if (!window.confirm(`${e.message.replace(/ Send it again.*$/, "")} ${t("Delete them?")}`))
           throw new HubError("cancelled", "nothing was deleted");
         return hubApi.patchSettings(patch, true);
       }
     },
     onMutate: () => {
       setIssues({});
-      setStatus("Saving…");
+      setStatus(t("Saving…"));
     },
     onSuccess: async (r) => {
       client.setQueryData(["settings"], r.settings);
       await client.invalidateQueries({ queryKey: ["controller-keys"] });
-      setStatus("Saved");
+      setStatus(t("Saved"));
     },
     onError: (e) => {
-      if (e instanceof HubError && e.code === "cancelled") setStatus("Not saved: nothing was deleted");
+      if (e instanceof HubError && e.code === "cancelled") setStatus(t("Not saved: nothing was deleted"));
       else if (e instanceof HubError && e.issues.length && e.code !== "confirm_required") {
         setIssues(Object.fromEntries(e.issues.map((i) => [i.path, i.message])));
-        setStatus("Not saved: fix the marked fields");
-      } else setStatus(`Not saved: ${(e as Error).message}`);
+        setStatus(t("Not saved: fix the marked fields"));
+      } else setStatus(t("Not saved: {why}", { why: (e as Error).message }));
     },
   });
   return { settings: q.data, error: q.error, loading: q.isLoading, save: m.mutate, saving: m.isPending, issues, status };

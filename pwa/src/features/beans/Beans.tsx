@@ -9,23 +9,24 @@ import { Link } from "../../app/router.tsx";
 import { getSync } from "../../connection/connect.ts";
 import { db, type LocalBean } from "../../data/db.ts";
 import { EMPTY_BEAN } from "../../data/sync-engine.ts";
+import { t } from "../../i18n/i18n.ts";
 import { beanLabel, daysOffRoast, daysOffRoastWords } from "./beans.ts";
 
 type Values = LocalBean["values"];
-const FIELDS: { key: keyof Values; label: string; type?: string; max: number }[] = [
-  { key: "name", label: "Name", max: 120 },
-  { key: "roaster", label: "Roaster", max: 120 },
-  { key: "origin", label: "Origin", max: 120 },
-  { key: "roast_date", label: "Roast date", type: "date", max: 10 },
-  { key: "grinder", label: "Grinder", max: 80 },
-  { key: "grind_setting", label: "Grind setting", max: 40 },
+const FIELDS = (): { key: keyof Values; label: string; type?: string; max: number }[] => [
+  { key: "name", label: t("Name"), max: 120 },
+  { key: "roaster", label: t("Roaster"), max: 120 },
+  { key: "origin", label: t("Origin"), max: 120 },
+  { key: "roast_date", label: t("Roast date"), type: "date", max: 10 },
+  { key: "grinder", label: t("Grinder"), max: 80 },
+  { key: "grind_setting", label: t("Grind setting"), max: 40 },
 ];
 
 function BeanForm({ bean, onDone }: { bean: LocalBean | null; onDone: () => void }) {
   const [v, setV] = useState<Values>(bean?.values ?? EMPTY_BEAN);
   const [state, setState] = useState<string | null>(null);
   const save = async () => {
-    if (!v.name?.trim()) return setState("Give the beans a name.");
+    if (!v.name?.trim()) return setState(t("Give the beans a name."));
     const changed = Object.fromEntries(
       Object.entries(v).filter(([k, x]) => (bean?.values[k as keyof Values] ?? null) !== x && !(x === "" && !bean)),
     ) as Partial<Values>;
@@ -34,20 +35,20 @@ function BeanForm({ bean, onDone }: { bean: LocalBean | null; onDone: () => void
       await (await getSync()).editBean(bean?.id ?? null, clean);
       onDone();
     } catch (e) {
-      setState(`Not saved: ${(e as Error).message}`);
+      setState(t("Not saved: {why}", { why: (e as Error).message }));
     }
   };
   return (
     <form
       className="card"
-      aria-label={bean ? `Edit ${beanLabel(bean.values)}` : "New beans"}
+      aria-label={bean ? t("Edit {name}", { name: beanLabel(bean.values) }) : t("New beans")}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
       }}
     >
       <div className="form-grid">
-        {FIELDS.map((f) => (
+        {FIELDS().map((f) => (
           <label key={f.key}>
             {f.label}
             <input
@@ -60,15 +61,15 @@ function BeanForm({ bean, onDone }: { bean: LocalBean | null; onDone: () => void
         ))}
       </div>
       <label>
-        Notes
+        {t("Notes")}
         <textarea rows={2} maxLength={2000} value={v.notes ?? ""} onChange={(e) => setV({ ...v, notes: e.target.value })} />
       </label>
       <div className="row wrap">
         <button type="submit" className="primary">
-          Save beans
+          {t("Save beans")}
         </button>
         <button type="button" className="quiet" onClick={onDone}>
-          Cancel
+          {t("Cancel")}
         </button>
         {state && (
           <span role="status" className="error">
@@ -90,22 +91,22 @@ export default function Beans() {
   return (
     <div className="stack">
       <p>
-        <Link href="/history">← History</Link>
+        <Link href="/history">← {t("History")}</Link>
       </p>
-      <section className="card" aria-label="Beans">
+      <section className="card" aria-label={t("Beans")}>
         <div className="row between">
-          <h1>Beans</h1>
+          <h1>{t("Beans")}</h1>
           <button type="button" onClick={() => setEditing("new")} disabled={editing !== null}>
-            Add beans
+            {t("Add beans")}
           </button>
         </div>
         <p className="muted small" role="status">
-          {waiting > 0 ? "Saved on this phone — will sync when the machine can be reached." : "Shared with every paired phone."}
+          {waiting > 0 ? t("Saved on this phone — will sync when the machine can be reached.") : t("Shared with every paired phone.")}
         </p>
       </section>
       {editing === "new" && <BeanForm bean={null} onDone={() => setEditing(null)} />}
       {beans !== undefined && shown.length === 0 && editing === null && (
-        <p className="muted">No beans yet. Add the bag you are brewing; each shot can then name it.</p>
+        <p className="muted">{t("No beans yet. Add the bag you are brewing; each shot can then name it.")}</p>
       )}
       <ul className="bean-list">
         {shown.map((b) =>
@@ -117,14 +118,16 @@ export default function Beans() {
             <li key={b.id} className="card">
               <div className="row between wrap">
                 <strong>{beanLabel(b.values)}</strong>
-                <span className="muted small">{daysOffRoastWords(daysOffRoast(b.values.roast_date, Date.now())) ?? "no roast date"}</span>
+                <span className="muted small">
+                  {daysOffRoastWords(daysOffRoast(b.values.roast_date, Date.now())) ?? t("no roast date")}
+                </span>
               </div>
               <p className="muted small">
                 {[
                   b.values.origin,
-                  b.values.roast_date ? `roasted ${b.values.roast_date}` : null,
+                  b.values.roast_date ? t("roasted {date}", { date: b.values.roast_date }) : null,
                   b.values.grinder,
-                  b.values.grind_setting ? `setting ${b.values.grind_setting}` : null,
+                  b.values.grind_setting ? t("setting {value}", { value: b.values.grind_setting }) : null,
                 ]
                   .filter(Boolean)
                   .join(" · ")}
@@ -132,10 +135,10 @@ export default function Beans() {
               {b.values.notes && <p className="small">{b.values.notes}</p>}
               <div className="row wrap">
                 <button type="button" onClick={() => setEditing(b.id)}>
-                  Edit
+                  {t("Edit")}
                 </button>
                 <button type="button" className="quiet" onClick={() => void getSync().then((e) => e.editBean(b.id, { deleted: true }))}>
-                  Remove
+                  {t("Remove")}
                 </button>
               </div>
             </li>

@@ -1,9 +1,10 @@
 /** @module Beans as people read them: a label, and how many days off roast a shot was pulled. */
 import type { LocalBean } from "../../data/db.ts";
+import { t } from "../../i18n/i18n.ts";
 
 /** "Kenya AA · Square Mile", or whatever of it is there. */
 export function beanLabel(b: LocalBean["values"]): string {
-  return [b.name, b.roaster].filter(Boolean).join(" · ") || "Unnamed beans";
+  return [b.name, b.roaster].filter(Boolean).join(" · ") || t("Unnamed beans");
 }
 
 /** Whole days from the roast date (a local calendar day) to a moment; null without a roast date. */
@@ -18,6 +19,6 @@ export function daysOffRoast(roastDate: string | null, atMs: number): number | n
 
 export function daysOffRoastWords(days: number | null): string | null {
   if (days === null) return null;
-  if (days < 0) return "before its roast date";
-  return days === 1 ? "1 day off roast" : `${days} days off roast`;
+  if (days < 0) return t("before its roast date");
+  return days === 1 ? t("1 day off roast") : t("{n} days off roast", { n: days });
 }

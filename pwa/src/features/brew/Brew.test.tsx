@@ -104,7 +104,7 @@ test("only profiles this machine can run are offered; the rest are counted with 
   const v = show(PROFILES);
   const options = [...(v.getByLabelText("Profile") as HTMLSelectElement).options].map((o) => o.text);
   expect(options).toEqual(["Machine default", "Full on"]);
-  expect(v.container.textContent).toContain("1 profile not listed: they hold a pressure or flow");
+  expect(v.container.textContent).toContain("1 profile not listed: it holds a pressure or flow");
   cleanup();
   useMachine.setState({ snapshot: ready }); // the demo machine's gear pump runs both
   const w = show(PROFILES);

@@ -8,12 +8,13 @@ import { startCommand } from "@brewos/protocol/api";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { liveness, useMachine } from "../../connection/machine-store.ts";
+import { t } from "../../i18n/i18n.ts";
 import { alarmAdvice } from "../../shared/alarms.ts";
 import { seconds } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
-import { useUnits } from "../../shared/preferences.ts";
 import { ShotChart } from "../../shared/ShotChart.tsx";
 import { useCommand } from "../../shared/use-command.ts";
+import { useUnits } from "../../shared/use-units.ts";
 import { useProfiles } from "../profiles/use-profiles.ts";
 import { Preinfusion } from "./Preinfusion.tsx";
 import { RecipeForm } from "./RecipeForm.tsx";
@@ -27,25 +28,25 @@ function LiveNumbers() {
   return (
     <dl className="numbers">
       <div>
-        <dt>Time</dt>
+        <dt>{t("Time")}</dt>
         <dd className="big" data-testid="shot-timer">
           {seconds(s.shot_elapsed_s ?? 0)}
         </dd>
       </div>
       <div>
-        <dt>Weight</dt>
-        <dd className="big">{s.scale_connected ? u.weight(s.weight_g) : "no scale"}</dd>
+        <dt>{t("Weight")}</dt>
+        <dd className="big">{s.scale_connected ? u.weight(s.weight_g) : t("no scale")}</dd>
       </div>
       <div>
-        <dt>Pressure</dt>
+        <dt>{t("Pressure")}</dt>
         <dd className="big">{u.pressure(s.pressure_bar)}</dd>
       </div>
       <div>
-        <dt>Flow</dt>
+        <dt>{t("Flow")}</dt>
         <dd className="big">{s.flow_ml_s.toFixed(1)} ml/s</dd>
       </div>
       <div>
-        <dt>Brew water</dt>
+        <dt>{t("Brew water")}</dt>
         <dd className="big">{u.temp(s.brew_c)}</dd>
       </div>
     </dl>
@@ -54,11 +55,11 @@ function LiveNumbers() {
 
 /** Why a shot cannot start now, in words: a fault names itself, an unreachable machine says so. */
 export function notReadyWhy(s: { ready: boolean; stale: boolean; state: string; alarm: string | null }): string {
-  if (s.stale) return "The machine is not answering, so no shot can start; the values shown are the last ones heard.";
+  if (s.stale) return t("The machine is not answering, so no shot can start; the values shown are the last ones heard.");
   if (s.alarm && s.alarm !== "scale_lost")
-    return `Not while there is a fault: ${alarmAdvice(s.alarm).title}. ${alarmAdvice(s.alarm).action}`;
-  if (s.state === "idle") return "The machine is off: turn it on on the Machine screen.";
-  return "Waits for the machine to be ready.";
+    return t("Not while there is a fault: {title}. {action}", { title: alarmAdvice(s.alarm).title, action: alarmAdvice(s.alarm).action });
+  if (s.state === "idle") return t("The machine is off: turn it on on the Machine screen.");
+  return t("Waits for the machine to be ready.");
 }
 
 function Scale() {
@@ -66,11 +67,11 @@ function Scale() {
   const u = useUnits();
   const [said, setSaid] = useState<string | null>(null);
   if (!s) return null;
-  if (!s.scale_connected) return <p className="muted small">No scale connected: the shot stops on volume or time.</p>;
+  if (!s.scale_connected) return <p className="muted small">{t("No scale connected: the shot stops on volume or time.")}</p>;
   return (
     <div className="row wrap">
       <span>
-        Scale <strong data-testid="scale-weight">{u.weight(s.weight_g)}</strong>
+        {t("Scale")} <strong data-testid="scale-weight">{u.weight(s.weight_g)}</strong>
       </span>
       <button
         type="button"
@@ -81,7 +82,7 @@ function Scale() {
           )
         }
       >
-        Tare
+        {t("Tare")}
       </button>
       {said && <span className="error small">{said}</span>}
     </div>
@@ -107,8 +108,8 @@ export default function Brew() {
 
   return (
     <div className="stack">
-      <section className="card" aria-label="Next shot">
-        <h1>Brew</h1>
+      <section className="card" aria-label={t("Next shot")}>
+        <h1>{t("Brew")}</h1>
         <RecipeForm
           recipe={recipe}
           change={change}
@@ -127,18 +128,18 @@ export default function Brew() {
         <div className="row wrap">
           {brewing ? (
             <button type="button" className="primary stop" onClick={() => void run({ type: "stop_shot" })} disabled={busy}>
-              Stop
+              {t("Stop")}
             </button>
           ) : (
             <button type="button" className="primary" onClick={() => void start()} disabled={busy || !s?.ready || !live}>
-              Start shot
+              {t("Start shot")}
             </button>
           )}
           {!brewing && s && (!s.ready || !live) && <span className="muted">{live ? notReadyWhy(s) : liveness(m).why}</span>}
         </div>
         {s?.alarm === "scale_lost" && (
           <p className="error" role="alert">
-            The scale went silent: this shot finishes on the volume of the weight still to come.
+            {t("The scale went silent: this shot finishes on the volume of the weight still to come.")}
           </p>
         )}
         {error && (
@@ -147,9 +148,9 @@ export default function Brew() {
           </p>
         )}
       </section>
-      <section className="card" aria-label={brewing ? "Live shot" : "Last shot"}>
+      <section className="card" aria-label={brewing ? t("Live shot") : t("Last shot")}>
         <div className="row between">
-          <h2>{brewing ? "Pulling" : m.trace.t.length > 0 || lastShot ? "Last shot" : "Live"}</h2>
+          <h2>{brewing ? t("Pulling") : m.trace.t.length > 0 || lastShot ? t("Last shot") : t("Live")}</h2>
           {phaseName && <span className="phase">{phaseName}</span>}
         </div>
         {brewing || (m.trace.t.length === 0 && !lastShot) ? (
@@ -159,7 +160,7 @@ export default function Brew() {
               shot={m.trace}
               version={m.trace.version}
               targetWeightG={recipe.target_g}
-              label="Live shot chart: pressure, flow, weight and temperature over time"
+              label={t("Live shot chart: pressure, flow, weight and temperature over time")}
             />
           </>
         ) : (

@@ -7,6 +7,7 @@ import type { Profile } from "@brewos/protocol/profile";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "../../app/router.tsx";
+import { t } from "../../i18n/i18n.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { useHubSettings } from "../../shared/use-hub-settings.ts";
 
@@ -20,8 +21,10 @@ export function Preinfusion({ profile, disabled }: { profile: Profile | null; di
     const first = profile.phases[0];
     return (
       <p className="muted small">
-        Pre-infusion is part of “{profile.name}”{first ? ` (its first phase, “${first.name}”)` : ""}:{" "}
-        <Link href="/profiles">change it in Profiles</Link>.
+        {first
+          ? t("Pre-infusion is part of “{name}” (its first phase, “{phase}”):", { name: profile.name, phase: first.name })
+          : t("Pre-infusion is part of “{name}”:", { name: profile.name })}{" "}
+        <Link href="/profiles">{t("change it in Profiles")}</Link>.
       </p>
     );
   }
@@ -33,7 +36,7 @@ export function Preinfusion({ profile, disabled }: { profile: Profile | null; di
   return (
     <div className="row wrap">
       <label>
-        Pre-infusion (s)
+        {t("Pre-infusion (s)")}
         <input
           type="number"
           inputMode="decimal"
@@ -51,10 +54,12 @@ export function Preinfusion({ profile, disabled }: { profile: Profile | null; di
         disabled={disabled || bad || draft === null}
         onClick={() => save({ controller: { [KEY]: Math.round(seconds * 1000) } }, { onSuccess: () => setDraft(null) })}
       >
-        Set
+        {t("Set")}
       </button>
       <span className="muted small" role="status">
-        {bad ? `from ${key.min / 1000} to ${key.max / 1000} s` : (status ?? "the machine's own shot wets the puck this long first")}
+        {bad
+          ? t("from {lo} to {hi} s", { lo: key.min / 1000, hi: key.max / 1000 })
+          : (status ?? t("the machine's own shot wets the puck this long first"))}
       </span>
     </div>
   );

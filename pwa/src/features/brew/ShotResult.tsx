@@ -8,9 +8,10 @@ import { useLiveQuery } from "dexie-react-hooks";
 import { Link } from "../../app/router.tsx";
 import type { ShotTrace } from "../../connection/machine-store.ts";
 import { db } from "../../data/db.ts";
-import { STOP_WORDS, seconds } from "../../shared/format.ts";
-import { useUnits } from "../../shared/preferences.ts";
+import { decimal, t } from "../../i18n/i18n.ts";
+import { seconds, stopWords } from "../../shared/format.ts";
 import { ShotChart } from "../../shared/ShotChart.tsx";
+import { useUnits } from "../../shared/use-units.ts";
 import { ShotNotes } from "../history/ShotNotes.tsx";
 
 /** The cup: what a person entered, else the settled scale weight, else the weight at the stop (still settling). */
@@ -24,30 +25,30 @@ export function ShotResult({ shot, trace }: { shot: ShotRecord | null; trace: Sh
   const u = useUnits();
   const local = useLiveQuery(() => (shot ? db.shots.get(shot.id) : undefined), [shot?.id]);
   const cup = shot ? cupOf(shot) : { g: null, settling: false };
-  const ratio = shot?.dose_g && cup.g ? `1:${(cup.g / shot.dose_g).toFixed(1)}` : "–";
+  const ratio = shot?.dose_g && cup.g ? `1:${decimal(cup.g / shot.dose_g, 1)}` : "–";
   const time = shot ? (shot.duration_ms ?? 0) / 1000 : (trace.t.at(-1) ?? null);
   return (
     <>
       <dl className="numbers">
         <div>
-          <dt>In the cup</dt>
+          <dt>{t("In the cup")}</dt>
           <dd className="big" data-testid="result-yield">
             {u.weight(cup.g)}
           </dd>
-          {cup.settling && <dd className="muted small">settling…</dd>}
+          {cup.settling && <dd className="muted small">{t("settling…")}</dd>}
         </div>
         <div>
-          <dt>Time</dt>
+          <dt>{t("Time")}</dt>
           <dd className="big" data-testid="result-time">
             {seconds(time)}
           </dd>
         </div>
         <div>
-          <dt>Ratio</dt>
+          <dt>{t("Ratio")}</dt>
           <dd className="big">{ratio}</dd>
         </div>
         <div>
-          <dt>Target</dt>
+          <dt>{t("Target")}</dt>
           <dd className="big">{u.weight(shot?.target_g ?? null)}</dd>
         </div>
       </dl>
@@ -56,17 +57,17 @@ export function ShotResult({ shot, trace }: { shot: ShotRecord | null; trace: Sh
           shot={trace}
           version={trace.version}
           targetWeightG={shot?.target_g ?? null}
-          label="The last shot's chart: pressure, flow, weight and temperature over time"
+          label={t("The last shot's chart: pressure, flow, weight and temperature over time")}
         />
       )}
       {shot && (
         <p>
-          Ended: <strong>{STOP_WORDS[shot.stop_reason ?? ""] ?? shot.stop_reason ?? shot.status}</strong>
-          {shot.end_flags.includes("weight_lost") ? " (the scale dropped out: finished on volume)" : ""}.{" "}
-          <Link href={`/history/${shot.id}`}>Open in history</Link>
+          {t("Ended:")} <strong>{stopWords(shot.stop_reason) ?? shot.status}</strong>
+          {shot.end_flags.includes("weight_lost") ? ` ${t("(the scale dropped out: finished on volume)")}` : ""}.{" "}
+          <Link href={`/history/${shot.id}`}>{t("Open in history")}</Link>
         </p>
       )}
-      {local ? <ShotNotes shot={local} /> : shot && <p className="muted small">Notes open here once the shot reaches this phone.</p>}
+      {local ? <ShotNotes shot={local} /> : shot && <p className="muted small">{t("Notes open here once the shot reaches this phone.")}</p>}
     </>
   );
 }

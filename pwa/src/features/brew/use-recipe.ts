@@ -7,6 +7,7 @@
 import type { NextShot } from "@brewos/protocol/api";
 import { useEffect, useState } from "react";
 import { setNextShot, useMachine } from "../../connection/machine-store.ts";
+import { t } from "../../i18n/i18n.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 
 export type RecipeFields = Pick<NextShot, "profile_id" | "dose_g" | "target_g" | "stop_time_s">;
@@ -26,7 +27,7 @@ function pick(n: NextShot | RecipeFields): RecipeFields {
   return { profile_id: n.profile_id, dose_g: n.dose_g, target_g: n.target_g, stop_time_s: n.stop_time_s };
 }
 
-const WAITS = "Saved on this phone — sent to the machine when it can be reached.";
+const waits = () => t("Saved on this phone — sent to the machine when it can be reached.");
 const noteListeners = new Set<(note: string | null) => void>();
 const tell = (note: string | null) => {
   for (const l of noteListeners) l(note);
@@ -44,8 +45,8 @@ async function send(): Promise<void> {
   } catch (e) {
     if (e instanceof HubError && e.status === 400) {
       localStorage.removeItem(WAITING_KEY); // the hub refused it: say why, keep the hub's recipe
-      tell(`Not saved: ${e.message}`);
-    } else tell(WAITS);
+      tell(t("Not saved: {why}", { why: e.message }));
+    } else tell(waits());
   }
 }
 
@@ -64,7 +65,7 @@ export function useRecipe() {
   const fromHub = useMachine((m) => m.nextShot);
   const connected = useMachine((m) => m.status === "connected");
   const [draft, setDraft] = useState<RecipeFields>(() => ({ ...(fromHub ? pick(fromHub) : DEFAULTS), ...(waiting() ?? {}) }));
-  const [note, setNote] = useState<string | null>(waiting() ? WAITS : null);
+  const [note, setNote] = useState<string | null>(waiting() ? waits() : null);
   useEffect(() => {
     noteListeners.add(setNote);
     return () => void noteListeners.delete(setNote);

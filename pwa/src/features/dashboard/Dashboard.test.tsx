@@ -150,3 +150,15 @@ test("Clear fault with the cause still there says so and what to fix, instead of
   expect(v.getByText(/Still there: the machine clears it only once the cause is fixed/)).toBeTruthy();
   useMachine.setState({ client: null });
 });
+
+test("in German when the owner chooses it: words from the catalogue, numbers with a decimal comma", () => {
+  usePreferences.getState().set({ language: "de" });
+  useMachine.setState({ snapshot: base, status: "connected" });
+  const v = show();
+  expect(v.getByRole("heading", { level: 1 }).textContent).toBe("Heizt auf");
+  expect(v.getByText("Bereit in etwa 1 min 35 s")).toBeTruthy();
+  expect(v.getByTestId("brew-target").textContent).toBe("Ziel 93,0 °C");
+  expect(v.getByRole("button", { name: "Ausschalten" })).toBeTruthy();
+  expect(v.getByRole("button", { name: "Brühen: Ziel höher" })).toBeTruthy();
+  act(() => usePreferences.getState().set({ language: "en" }));
+});

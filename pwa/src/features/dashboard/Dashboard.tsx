@@ -6,12 +6,14 @@ import type { MachineSnapshot } from "@brewos/protocol/api";
 import { useEffect, useRef, useState } from "react";
 import { HubPicker } from "../../connection/HubPicker.tsx";
 import { liveness, sendCommand, useMachine } from "../../connection/machine-store.ts";
+import { t } from "../../i18n/i18n.ts";
 import { alarmAdvice } from "../../shared/alarms.ts";
 import { useCachedQuery } from "../../shared/cached-query.ts";
-import { age, minutesSeconds, STATE_WORDS, temp } from "../../shared/format.ts";
+import { age, minutesSeconds, STATE_DETAIL, stateWords, temp } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
-import { usePreferences, useUnits } from "../../shared/preferences.ts";
+import { usePreferences } from "../../shared/preferences.ts";
 import { useCommand } from "../../shared/use-command.ts";
+import { useUnits } from "../../shared/use-units.ts";
 
 /** Ranges the app offers for each boiler's target (°C); the hub checks the protocol's own too. */
 const TARGET_RANGE = { brew: [80, 100], steam: [110, 160] } as const;
@@ -60,7 +62,13 @@ function Gauge(p: {
         <span>{p.label}</span>
         <span className="big">{temp(p.value, unit)}</span>
       </div>
-      <meter className="sr-only" aria-label={`${p.label} temperature`} min={0} max={Math.max(aim, p.value, 1)} value={p.value} />
+      <meter
+        className="sr-only"
+        aria-label={t("{boiler} temperature", { boiler: p.label })}
+        min={0}
+        max={Math.max(aim, p.value, 1)}
+        value={p.value}
+      />
       <div className={`bar ${near ? "bar-ok" : ""}`} aria-hidden="true">
         <span style={{ width: `${pct}%` }} />
       </div>
@@ -68,19 +76,19 @@ function Gauge(p: {
         <button
           type="button"
           className="step"
-          aria-label={`${p.label} target down`}
+          aria-label={t("{boiler} target down", { boiler: p.label })}
           disabled={!p.adjustable}
           onClick={() => set(p.target - step)}
         >
           −
         </button>
         <span className="small" data-testid={`${p.boiler}-target`}>
-          target {temp(p.target, unit)}
+          {t("target {value}", { value: temp(p.target, unit) })}
         </span>
         <button
           type="button"
           className="step"
-          aria-label={`${p.label} target up`}
+          aria-label={t("{boiler} target up", { boiler: p.label })}
           disabled={!p.adjustable}
           onClick={() => set(p.target + step)}
         >
@@ -88,22 +96,15 @@ function Gauge(p: {
         </button>
       </div>
       <div className="muted small">
-        {off ? "heater off" : Math.abs(p.setpoint - p.target) > 0.2 ? `now aiming at ${temp(p.setpoint, unit)}` : "\u00a0"}
+        {off
+          ? t("heater off")
+          : Math.abs(p.setpoint - p.target) > 0.2
+            ? t("now aiming at {value}", { value: temp(p.setpoint, unit) })
+            : "\u00a0"}
       </div>
     </div>
   );
 }
-
-/** The line under the state's headline: what it means now, never the headline again. */
-const STATE_DETAIL: Record<string, string> = {
-  init: "Starting up…",
-  heating: "Heating up…",
-  brewing: "A shot is running.",
-  steaming: "Steam is on.",
-  eco: "Kept warm at a lower temperature to save energy; choose Brew or Steam to heat up.",
-  fault: "Stopped by a fault: see below.",
-  safe: "Stopped for safety: see below.",
-};
 
 /** A dual boiler's group still warming behind a boiler at temperature: not ready for a good shot. */
 export function groupWarming(s: MachineSnapshot): boolean {
@@ -113,11 +114,15 @@ export function groupWarming(s: MachineSnapshot): boolean {
 function Readiness({ s }: { s: MachineSnapshot }) {
   const unit = usePreferences((p) => p.unit);
   if (groupWarming(s))
-    return <p>The boiler is at temperature; the group is still warming ({temp(s.group_c, unit)}). A shot now runs cooler.</p>;
-  if (s.ready) return <p className="ready">Ready to brew</p>;
-  if (s.state === "idle") return <p className="muted">Turn it on to heat up.</p>;
-  if (s.eta_ready_s !== null && s.eta_ready_s > 0) return <p>Ready in about {minutesSeconds(s.eta_ready_s)}</p>;
-  return <p>{STATE_DETAIL[s.state] ?? `${STATE_WORDS[s.state] ?? s.state}…`}</p>;
+    return (
+      <p>
+        {t("The boiler is at temperature; the group is still warming ({value}). A shot now runs cooler.", { value: temp(s.group_c, unit) })}
+      </p>
+    );
+  if (s.ready) return <p className="ready">{t("Ready to brew")}</p>;
+  if (s.state === "idle") return <p className="muted">{t("Turn it on to heat up.")}</p>;
+  if (s.eta_ready_s !== null && s.eta_ready_s > 0) return <p>{t("Ready in about {time}", { time: minutesSeconds(s.eta_ready_s) })}</p>;
+  return <p>{STATE_DETAIL[s.state] ? t(STATE_DETAIL[s.state] as string) : `${stateWords(s.state)}…`}</p>;
 }
 
 /** Clearing a fault whose cause is still there does nothing on the machine: say so, and what to fix. */
@@ -141,9 +146,13 @@ function ClearFault({ alarm, run, busy }: { alarm: string; run: (c: Record<strin
           }, 1500);
         }}
       >
-        Clear fault
+        {t("Clear fault")}
       </button>
-      {still && <p className="error">Still there: the machine clears it only once the cause is fixed. {alarmAdvice(alarm).action}</p>}
+      {still && (
+        <p className="error">
+          {t("Still there: the machine clears it only once the cause is fixed.")} {alarmAdvice(alarm).action}
+        </p>
+      )}
     </>
   );
 }
@@ -152,14 +161,15 @@ function Maintenance() {
   const q = useCachedQuery("statistics", hubApi.statistics, { refetchInterval: 60_000 });
   const due = q.data?.maintenance.filter((m) => m.due) ?? [];
   if (due.length === 0) return null;
-  const words: Record<string, string> = { backflush: "Backflush", group_clean: "Clean the group", descale: "Descale" };
+  const words: Record<string, string> = { backflush: t("Backflush"), group_clean: t("Clean the group"), descale: t("Descale") };
   return (
-    <section className="card" aria-label="Maintenance">
-      <h2>Maintenance</h2>
+    <section className="card" aria-label={t("Maintenance")}>
+      <h2>{t("Maintenance")}</h2>
       <ul>
         {due.map((m) => (
           <li key={m.kind}>
-            <strong>{words[m.kind] ?? m.kind}</strong> is due{m.reason ? ` (${m.reason})` : ""}.
+            <strong>{words[m.kind] ?? m.kind}</strong> {t("is due")}
+            {m.reason ? ` (${m.reason})` : ""}.
           </li>
         ))}
       </ul>
@@ -175,14 +185,14 @@ function hasSteam(s: MachineSnapshot): boolean {
 function NoHub() {
   const [late, setLate] = useState(false);
   useEffect(() => {
-    const t = setTimeout(() => setLate(true), 3000);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setLate(true), 3000);
+    return () => clearTimeout(timer);
   }, []);
-  if (!late) return <p className="muted">Connecting to the hub…</p>;
+  if (!late) return <p className="muted">{t("Connecting to the hub…")}</p>;
   return (
     <section className="card">
-      <h1>Find your machine</h1>
-      <p>The app could not reach a BrewOS hub yet. It keeps trying; you can also tell it where the hub is.</p>
+      <h1>{t("Find your machine")}</h1>
+      <p>{t("The app could not reach a BrewOS hub yet. It keeps trying; you can also tell it where the hub is.")}</p>
       <HubPicker />
     </section>
   );
@@ -192,14 +202,14 @@ function NoHub() {
 function NotLive({ why, receivedAt }: { why: string; receivedAt: number }) {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
   }, []);
   return (
-    <section className="card notice" role="status" aria-label="Not live">
+    <section className="card notice" role="status" aria-label={t("Not live")}>
       <p>
         <strong>{why}</strong>
-        {receivedAt > 0 ? ` Last heard ${age(now - receivedAt)}.` : ""}
+        {receivedAt > 0 ? ` ${t("Last heard {age}.", { age: age(now - receivedAt) })}` : ""}
       </p>
     </section>
   );
@@ -214,14 +224,14 @@ export function Dashboard() {
   const live = liveness(m);
   const on = s.state !== "idle";
   const heating = s.state === "heating" || s.state === "init";
-  const headline = groupWarming(s) ? "Warming the group" : (STATE_WORDS[s.state] ?? s.state);
+  const headline = groupWarming(s) ? t("Warming the group") : stateWords(s.state);
   // The mode chosen (the hub's desired state), not guessed from the boiler's state: Steam stays
   // selected while the steam boiler heats. (Older hubs do not send it.)
   const mode = s.mode === "steam" || (s.mode === undefined && s.state === "steaming") ? "steam" : "brew";
   return (
     <div className={live.live ? "stack" : "stack not-live"}>
       {!live.live && <NotLive why={live.why} receivedAt={m.receivedAt} />}
-      <section className="card hero" aria-label="Machine">
+      <section className="card hero" aria-label={t("Machine")}>
         <div className="row between">
           <h1>{headline}</h1>
           <button
@@ -231,7 +241,7 @@ export function Dashboard() {
             disabled={busy || !live.live}
             onClick={() => run({ type: "set_mode", mode: on ? "standby" : "brew" })}
           >
-            {on ? "Turn off" : "Turn on"}
+            {on ? t("Turn off") : t("Turn on")}
           </button>
         </div>
         <Readiness s={s} />
@@ -242,16 +252,16 @@ export function Dashboard() {
         )}
       </section>
       {s.alarm && (
-        <section className="card alarm" role="alert" aria-label="Alarm">
+        <section className="card alarm" role="alert" aria-label={t("Alarm")}>
           <h2>{alarmAdvice(s.alarm).title}</h2>
           <p>{alarmAdvice(s.alarm).action}</p>
           <ClearFault alarm={s.alarm} run={run} busy={busy} />
         </section>
       )}
-      <section className="card grid2" aria-label="Temperatures">
+      <section className="card grid2" aria-label={t("Temperatures")}>
         <Gauge
           boiler="brew"
-          label="Brew"
+          label={t("Brew")}
           value={s.brew_c}
           target={s.brew_target_c ?? s.brew_setpoint_c}
           setpoint={s.brew_setpoint_c}
@@ -262,7 +272,7 @@ export function Dashboard() {
         {hasSteam(s) && (
           <Gauge
             boiler="steam"
-            label="Steam"
+            label={t("Steam")}
             value={s.steam_c}
             target={s.steam_target_c ?? s.steam_setpoint_c}
             setpoint={s.steam_setpoint_c}
@@ -273,23 +283,23 @@ export function Dashboard() {
         )}
         {(s.machine?.capabilities.includes("group_sensor") ?? true) && (
           <div className="stat">
-            <span className="muted">Group</span>
+            <span className="muted">{t("Group")}</span>
             <span className="big">{u.temp(s.group_c)}</span>
           </div>
         )}
         <div className="stat">
-          <span className="muted">Pressure</span>
+          <span className="muted">{t("Pressure")}</span>
           <span className="big">{u.pressure(s.pressure_bar)}</span>
         </div>
       </section>
-      <section className="card" aria-label="Mode">
-        <h2>Mode</h2>
+      <section className="card" aria-label={t("Mode")}>
+        <h2>{t("Mode")}</h2>
         <div className="row wrap">
           <fieldset className="segmented" disabled={!on || busy || !live.live}>
-            <legend className="sr-only">Boiler mode</legend>
+            <legend className="sr-only">{t("Boiler mode")}</legend>
             {(["brew", "steam"] as const).map((k) => (
               <button key={k} type="button" aria-pressed={on && mode === k} onClick={() => run({ type: "set_mode", mode: k })}>
-                {k === "brew" ? "Brew" : "Steam"}
+                {k === "brew" ? t("Brew") : t("Steam")}
               </button>
             ))}
           </fieldset>
@@ -300,7 +310,7 @@ export function Dashboard() {
               disabled={!live.live}
               onChange={(e) => void sendCommand({ type: "set_eco", on: e.target.checked })}
             />
-            Eco
+            {t("Eco")}
           </label>
         </div>
       </section>

@@ -8,10 +8,12 @@ import { startCommand } from "@brewos/protocol/api";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { liveness, sendCommand, useMachine } from "../../connection/machine-store.ts";
-import { age, minutesSeconds, STATE_WORDS, seconds, temp, yieldG } from "../../shared/format.ts";
+import { decimal, t } from "../../i18n/i18n.ts";
+import { age, minutesSeconds, seconds, stateWords, temp, yieldG } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
-import { usePreferences, useUnits } from "../../shared/preferences.ts";
+import { usePreferences } from "../../shared/preferences.ts";
 import { tempIn } from "../../shared/units.ts";
+import { useUnits } from "../../shared/use-units.ts";
 import { PairedApps } from "../pairing/PairedApps.tsx";
 import { PairingCode } from "../pairing/PairingCode.tsx";
 
@@ -55,14 +57,14 @@ export default function Display() {
     return (
       <main className="display">
         <div className="display-face">
-          <p className="display-state">{status === "reconnecting" ? "No hub" : "Connecting"}</p>
+          <p className="display-state">{status === "reconnecting" ? t("No hub") : t("Connecting")}</p>
         </div>
       </main>
     );
   }
   if (panel !== "none") {
     return (
-      <main className="display" aria-label="Machine display">
+      <main className="display" aria-label={t("Machine display")}>
         <div className="display-face display-panel">
           {panel === "pair" ? (
             <PairingCode
@@ -70,16 +72,16 @@ export default function Display() {
               onClose={() => setPanel("none")}
               extra={
                 <button type="button" className="quiet" onClick={() => setPanel("phones")}>
-                  Paired phones
+                  {t("Paired phones")}
                 </button>
               }
             />
           ) : (
             <>
-              <h2>Paired phones</h2>
+              <h2>{t("Paired phones")}</h2>
               <PairedApps />
               <button type="button" onClick={() => setPanel("none")}>
-                Back
+                {t("Back")}
               </button>
             </>
           )}
@@ -89,34 +91,34 @@ export default function Display() {
   }
   const on = s.state !== "idle";
   const buttons: { label: string; command: Record<string, unknown> }[] = s.brewing
-    ? [{ label: "Stop", command: { type: "stop_shot" } }]
+    ? [{ label: t("Stop"), command: { type: "stop_shot" } }]
     : [
-        { label: on ? "Off" : "On", command: { type: "set_mode", mode: on ? "standby" : "brew" } },
+        { label: on ? t("Off") : t("On"), command: { type: "set_mode", mode: on ? "standby" : "brew" } },
         // Brew pulls the hub's recipe for the next shot: the same one the app and Home Assistant set.
         ...(s.ready && live
-          ? [{ label: "Brew", command: m.nextShot ? startCommand(m.nextShot) : { type: "start_shot", require_scale: false } }]
+          ? [{ label: t("Brew"), command: m.nextShot ? startCommand(m.nextShot) : { type: "start_shot", require_scale: false } }]
           : []),
       ];
   actions.current.length = buttons.length + (s.brewing ? 0 : 1);
   return (
-    <main className="display" aria-label="Machine display">
+    <main className="display" aria-label={t("Machine display")}>
       <div className={live ? "display-face" : "display-face not-live"}>
         <p className={`display-state ${s.ready && live ? "ready" : ""}`}>
           {!live
             ? status === "connected"
-              ? "Controller not answering"
-              : "Hub not answering"
+              ? t("Controller not answering")
+              : t("Hub not answering")
             : s.alarm === "scale_lost"
-              ? "Scale lost: on volume"
+              ? t("Scale lost: on volume")
               : s.alarm
-                ? "Fault"
-                : (STATE_WORDS[s.state] ?? s.state)}
+                ? t("Fault")
+                : stateWords(s.state)}
         </p>
         {s.brewing ? (
           <>
             <p className="display-main">
-              <span className="sr-only">Shot time </span>
-              {(s.shot_elapsed_s ?? 0).toFixed(1)}
+              <span className="sr-only">{t("Shot time")} </span>
+              {decimal(s.shot_elapsed_s ?? 0, 1)}
               <small>s</small>
             </p>
             <p className="display-sub">
@@ -126,24 +128,24 @@ export default function Display() {
         ) : (
           <>
             <p className="display-main">
-              <span className="sr-only">Brew temperature </span>
-              <span className="big">{tempIn(s.brew_c, unit).toFixed(1)}</span>
+              <span className="sr-only">{t("Brew temperature")} </span>
+              <span className="big">{decimal(tempIn(s.brew_c, unit), 1)}</span>
               <small>°{unit}</small>
             </p>
             <p className="display-sub">
               {!live
-                ? `last heard ${age(Date.now() - m.receivedAt)}`
+                ? t("last heard {age}", { age: age(Date.now() - m.receivedAt) })
                 : s.ready
-                  ? "Ready"
+                  ? t("Ready")
                   : s.eta_ready_s
-                    ? `ready in ${minutesSeconds(s.eta_ready_s)}`
+                    ? t("ready in {time}", { time: minutesSeconds(s.eta_ready_s) })
                     : s.brew_setpoint_c <= 0
-                      ? "heater off"
-                      : `target ${temp(s.brew_setpoint_c, unit, 0)}`}
+                      ? t("heater off")
+                      : t("target {value}", { value: temp(s.brew_setpoint_c, unit, 0) })}
             </p>
             {last && (
               <p className="display-last">
-                Last: {u.weight(yieldG(last))} in {seconds((last.duration_ms ?? 0) / 1000, 0)}
+                {t("Last: {w} in {s}", { w: u.weight(yieldG(last)), s: seconds((last.duration_ms ?? 0) / 1000, 0) })}
               </p>
             )}
           </>
@@ -172,7 +174,7 @@ export default function Display() {
               onFocus={() => setFocus(buttons.length)}
               onClick={() => setPanel("pair")}
             >
-              Pair
+              {t("Pair")}
             </button>
           )}
         </div>

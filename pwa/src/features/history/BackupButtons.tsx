@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { getSync } from "../../connection/connect.ts";
 import { db } from "../../data/db.ts";
+import { t } from "../../i18n/i18n.ts";
 
 function download(name: string, type: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -28,17 +29,17 @@ export function BackupButtons() {
           )
         }
       >
-        Export backup
+        {t("Export backup")}
       </button>
       <button
         type="button"
         className="quiet"
         onClick={async () => download(`brewos-shots-${day}.csv`, "text/csv", await (await import("../../data/backup.ts")).exportCsv(db))}
       >
-        Export CSV
+        {t("Export CSV")}
       </button>
       <label className="file">
-        Import a backup
+        {t("Import a backup")}
         <input
           type="file"
           accept="application/json,.json"
@@ -47,12 +48,21 @@ export function BackupButtons() {
             e.target.value = "";
             if (!f) return;
             const ok = window.confirm(
-              `Import ${f.name}? Shots in it are merged into this history; where a shot is in both, the later edit of each field wins — that can replace notes you made here.`,
+              t(
+                "Import {file}? Shots in it are merged into this history; where a shot is in both, the later edit of each field wins — that can replace notes you made here.",
+                { file: f.name },
+              ),
             );
             if (!ok) return;
             const r = await (await import("../../data/backup.ts")).importJson(db, await f.text());
             setMessage(
-              r.ok ? `Imported: ${r.added} new, ${r.updated} updated, ${r.unchanged} already here.` : `Not imported: ${r.message}`,
+              r.ok
+                ? t("Imported: {added} new, {updated} updated, {unchanged} already here.", {
+                    added: r.added,
+                    updated: r.updated,
+                    unchanged: r.unchanged,
+                  })
+                : t("Not imported: {why}", { why: r.message }),
             );
             if (r.ok) void getSync().then((s) => s.kick());
           }}

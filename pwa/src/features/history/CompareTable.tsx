@@ -4,12 +4,14 @@
  */
 import type { LocalShot } from "../../data/db.ts";
 import { yieldOf } from "../../data/samples.ts";
+import { decimal, t } from "../../i18n/i18n.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { SERIES_COLOURS } from "../../shared/ShotChart.tsx";
 import { pressureIn, tempIn, weightIn } from "../../shared/units.ts";
 
 interface Figure {
   label: string;
+  ratio?: boolean;
   unit: string;
   digits: number;
   of: (s: LocalShot) => number | null;
@@ -21,27 +23,27 @@ export function compareFigures(units: { temp: "C" | "F"; pressure: "bar" | "psi"
     return y && s.values.dose_g ? y / s.values.dose_g : null;
   };
   return [
-    { label: "Time", unit: "s", digits: 1, of: (s) => (s.duration_ms === null ? null : s.duration_ms / 1000) },
+    { label: t("Time"), unit: "s", digits: 1, of: (s) => (s.duration_ms === null ? null : s.duration_ms / 1000) },
     {
-      label: "Yield",
+      label: t("Yield"),
       unit: units.weight,
       digits: units.weight === "oz" ? 2 : 1,
       of: (s) => mapNull(yieldOf(s), (g) => weightIn(g, units.weight)),
     },
-    { label: "Ratio", unit: "", digits: 2, of: ratio },
+    { label: t("Ratio"), unit: "", digits: 2, of: ratio, ratio: true },
     {
-      label: "Peak pressure",
+      label: t("Peak pressure"),
       unit: units.pressure,
       digits: units.pressure === "psi" ? 0 : 1,
       of: (s) => mapNull(s.max_pressure_bar, (b) => pressureIn(b, units.pressure)),
     },
     {
-      label: "Mean flow",
+      label: t("Mean flow"),
       unit: "ml/s",
       digits: 2,
       of: (s) => (s.volume_ml !== null && s.duration_ms ? s.volume_ml / (s.duration_ms / 1000) : null),
     },
-    { label: "Brew water", unit: `°${units.temp}`, digits: 1, of: (s) => mapNull(s.mean_brew_c, (c) => tempIn(c, units.temp)) },
+    { label: t("Brew water"), unit: `°${units.temp}`, digits: 1, of: (s) => mapNull(s.mean_brew_c, (c) => tempIn(c, units.temp)) },
   ];
 }
 
@@ -50,7 +52,7 @@ function mapNull(v: number | null, f: (v: number) => number): number | null {
 }
 
 const show = (v: number | null, f: Figure) =>
-  v === null ? "–" : `${f.label === "Ratio" ? "1:" : ""}${v.toFixed(f.digits)}${f.unit ? ` ${f.unit}` : ""}`;
+  v === null ? "–" : `${f.ratio ? "1:" : ""}${decimal(v, f.digits)}${f.unit ? ` ${f.unit}` : ""}`;
 
 export function CompareTable({ a, b, names }: { a: LocalShot; b: LocalShot; names: [string, string] }) {
   const temp = usePreferences((p) => p.unit);
@@ -58,7 +60,7 @@ export function CompareTable({ a, b, names }: { a: LocalShot; b: LocalShot; name
   const weight = usePreferences((p) => p.weightUnit);
   return (
     <table className="compare">
-      <caption className="sr-only">The two shots compared</caption>
+      <caption className="sr-only">{t("The two shots compared")}</caption>
       <thead>
         <tr>
           <th scope="col" />
@@ -68,7 +70,7 @@ export function CompareTable({ a, b, names }: { a: LocalShot; b: LocalShot; name
           <th scope="col">
             <span className="swatch other" style={{ background: SERIES_COLOURS.other.pressure }} aria-hidden="true" /> {names[1]}
           </th>
-          <th scope="col">Difference</th>
+          <th scope="col">{t("Difference")}</th>
         </tr>
       </thead>
       <tbody>
@@ -82,7 +84,7 @@ export function CompareTable({ a, b, names }: { a: LocalShot; b: LocalShot; name
               <td>{show(x, f)}</td>
               <td>{show(y, f)}</td>
               <td>
-                {d === null ? "–" : `${d > 0 ? "+" : d < 0 ? "−" : "±"}${Math.abs(d).toFixed(f.digits)}${f.unit ? ` ${f.unit}` : ""}`}
+                {d === null ? "–" : `${d > 0 ? "+" : d < 0 ? "−" : "±"}${decimal(Math.abs(d), f.digits)}${f.unit ? ` ${f.unit}` : ""}`}
               </td>
             </tr>
           );

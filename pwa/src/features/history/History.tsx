@@ -9,8 +9,9 @@ import { Link } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
 import { db, type LocalShot } from "../../data/db.ts";
 import { yieldOf } from "../../data/samples.ts";
-import { dateTime, STOP_WORDS, seconds } from "../../shared/format.ts";
-import { useUnits } from "../../shared/preferences.ts";
+import { t } from "../../i18n/i18n.ts";
+import { dateTime, STOP_WORDS, seconds, stopWords } from "../../shared/format.ts";
+import { useUnits } from "../../shared/use-units.ts";
 import { daysOffRoast, daysOffRoastWords } from "../beans/beans.ts";
 import { BackupButtons } from "./BackupButtons.tsx";
 import { ManualShotForm } from "./ManualShotForm.tsx";
@@ -18,20 +19,20 @@ import { VirtualList } from "./VirtualList.tsx";
 
 const ROW_PX = 84;
 
-const SYNC_WORDS = {
-  idle: "Not synced yet",
-  syncing: "Syncing with the hub…",
-  synced: "In sync with the hub",
-  offline: "Offline: changes are kept on this device and sync when the hub is back",
-  error: "Sync problem",
-};
+const SYNC_WORDS = () => ({
+  idle: t("Not synced yet"),
+  syncing: t("Syncing with the hub…"),
+  synced: t("In sync with the hub"),
+  offline: t("Offline: changes are kept on this device and sync when the hub is back"),
+  error: t("Sync problem"),
+});
 
 function Stars({ n }: { n: number | null }) {
   if (!n) return null;
   return (
     <span>
       <span aria-hidden="true">{"★".repeat(n)}</span>
-      <span className="sr-only">rated {n} of 5</span>
+      <span className="sr-only">{t("rated {n} of 5", { n })}</span>
     </span>
   );
 }
@@ -45,11 +46,11 @@ function Row({ s, roastDates }: { s: LocalShot; roastDates: Map<string, string |
       <Stars n={s.values.rating} />
       <span className="what">
         {u.weight(yieldOf(s))} · {seconds((s.duration_ms ?? 0) / 1000, 0)}
-        {s.values.dose_g ? ` · ${u.weight(s.values.dose_g)} in` : ""}
-        {s.status === "interrupted" ? " · interrupted" : ""}
-        {s.source === "manual" ? " · by hand" : ""}
+        {s.values.dose_g ? ` · ${t("{w} in", { w: u.weight(s.values.dose_g) })}` : ""}
+        {s.status === "interrupted" ? ` · ${t("interrupted")}` : ""}
+        {s.source === "manual" ? ` · ${t("by hand")}` : ""}
       </span>
-      <span className="muted small">{[s.values.beans, offRoast, STOP_WORDS[s.stop_reason ?? ""]].filter(Boolean).join(" · ")}</span>
+      <span className="muted small">{[s.values.beans, offRoast, stopWords(s.stop_reason)].filter(Boolean).join(" · ")}</span>
     </Link>
   );
 }
@@ -84,13 +85,13 @@ export default function History() {
   }, [all, text, minRating, ending]);
   return (
     <div className="stack">
-      <section className="card" aria-label="Filters">
+      <section className="card" aria-label={t("Filters")}>
         <div className="row between">
-          <h1>History</h1>
+          <h1>{t("History")}</h1>
           <span className="row wrap">
-            <Link href="/beans">Beans</Link>
+            <Link href="/beans">{t("Beans")}</Link>
             <button type="button" onClick={() => setLogging(!logging)} aria-expanded={logging}>
-              Log a shot
+              {t("Log a shot")}
             </button>
           </span>
         </div>
@@ -98,13 +99,13 @@ export default function History() {
         <BackupButtons />
         <div className="form-grid">
           <label>
-            Search
-            <input type="search" value={text} placeholder="beans, notes, grind" onChange={(e) => setText(e.target.value)} />
+            {t("Search")}
+            <input type="search" value={text} placeholder={t("beans, notes, grind")} onChange={(e) => setText(e.target.value)} />
           </label>
           <label>
-            Rating at least
+            {t("Rating at least")}
             <select value={minRating} onChange={(e) => setMinRating(Number(e.target.value))}>
-              <option value={0}>any</option>
+              <option value={0}>{t("any")}</option>
               {[1, 2, 3, 4, 5].map((n) => (
                 <option key={n} value={n}>
                   {n} ★
@@ -113,33 +114,37 @@ export default function History() {
             </select>
           </label>
           <label>
-            Ended by
+            {t("Ended by")}
             <select value={ending} onChange={(e) => setEnding(e.target.value)}>
-              <option value="">anything</option>
-              {Object.entries(STOP_WORDS).map(([k, v]) => (
+              <option value="">{t("anything")}</option>
+              {Object.keys(STOP_WORDS).map((k) => (
                 <option key={k} value={k}>
-                  {v}
+                  {stopWords(k)}
                 </option>
               ))}
             </select>
           </label>
         </div>
         <p className="muted small" role="status">
-          {SYNC_WORDS[syncStatus]}
+          {SYNC_WORDS()[syncStatus]}
           {syncStatus === "error" && syncDetail ? `: ${syncDetail}` : ""}
-          {pending > 0 ? ` · ${pending} change${pending > 1 ? "s" : ""} waiting for the hub` : ""}
+          {pending > 0
+            ? ` · ${pending > 1 ? t("{n} changes waiting for the hub", { n: pending }) : t("1 change waiting for the hub")}`
+            : ""}
         </p>
         <p className="muted small" aria-live="polite">
-          {all === undefined ? "Loading…" : `${shots.length} of ${all.length} shots`}
+          {all === undefined ? t("Loading…") : t("{n} of {total} shots", { n: shots.length, total: all.length })}
         </p>
       </section>
-      {all !== undefined && all.length === 0 && <p className="muted">No shots yet. Pull one on the Brew screen, or log one by hand.</p>}
+      {all !== undefined && all.length === 0 && (
+        <p className="muted">{t("No shots yet. Pull one on the Brew screen, or log one by hand.")}</p>
+      )}
       <VirtualList
         items={shots}
         rowHeight={ROW_PX}
         keyOf={(s) => s.id}
         render={(s) => <Row s={s} roastDates={roastDates} />}
-        label="Shots, newest first"
+        label={t("Shots, newest first")}
       />
     </div>
   );

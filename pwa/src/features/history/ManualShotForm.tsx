@@ -4,6 +4,7 @@
  */
 import { useState } from "react";
 import { getSync } from "../../connection/connect.ts";
+import { t } from "../../i18n/i18n.ts";
 
 const num = (s: string): number | null => (s.trim() === "" ? null : Number(s));
 
@@ -24,23 +25,23 @@ export function ManualShotForm({ onDone }: { onDone: () => void }) {
   const [problem, setProblem] = useState<string | null>(null);
   const save = async () => {
     const started = new Date(when).getTime();
-    const t = num(time);
-    if (!Number.isFinite(started)) return setProblem("When: pick a date and time");
-    if (t !== null && (t < 0 || t > 600)) return setProblem("Time: 0 to 600 s");
+    const secs = num(time);
+    if (!Number.isFinite(started)) return setProblem(t("When: pick a date and time"));
+    if (secs !== null && (secs < 0 || secs > 600)) return setProblem(t("Time: 0 to 600 s"));
     try {
       await (await getSync()).logManual(
-        { started_at_ms: started, duration_ms: t === null ? null : Math.round(t * 1000) },
+        { started_at_ms: started, duration_ms: secs === null ? null : Math.round(secs * 1000) },
         { dose_g: num(dose), yield_g: num(cup), beans: beans || null, grind: grind || null, rating: num(rating), notes: notes || null },
       );
       onDone();
     } catch (e) {
-      setProblem(`Not saved: ${(e as Error).message}`);
+      setProblem(t("Not saved: {why}", { why: (e as Error).message }));
     }
   };
   return (
     <form
       className="manual"
-      aria-label="Log a shot by hand"
+      aria-label={t("Log a shot by hand")}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
@@ -48,41 +49,41 @@ export function ManualShotForm({ onDone }: { onDone: () => void }) {
     >
       <div className="form-grid">
         <label>
-          When
+          {t("When")}
           <input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
         </label>
         <label>
-          Dose (g)
+          {t("Dose (g)")}
           <input type="number" step={0.1} min={1} max={100} value={dose} onChange={(e) => setDose(e.target.value)} />
         </label>
         <label>
-          Yield (g)
+          {t("Yield (g)")}
           <input type="number" step={0.1} min={0} max={1000} value={cup} onChange={(e) => setCup(e.target.value)} />
         </label>
         <label>
-          Time (s)
+          {t("Time (s)")}
           <input type="number" step={1} min={0} max={600} value={time} onChange={(e) => setTime(e.target.value)} />
         </label>
         <label>
-          Beans
+          {t("Beans")}
           <input value={beans} maxLength={200} onChange={(e) => setBeans(e.target.value)} />
         </label>
         <label>
-          Grind
+          {t("Grind")}
           <input value={grind} maxLength={100} onChange={(e) => setGrind(e.target.value)} />
         </label>
         <label>
-          Rating (1–5)
+          {t("Rating (1–5)")}
           <input type="number" min={1} max={5} value={rating} onChange={(e) => setRating(e.target.value)} />
         </label>
       </div>
       <label>
-        Tasting notes
+        {t("Tasting notes")}
         <textarea value={notes} rows={2} maxLength={4000} onChange={(e) => setNotes(e.target.value)} />
       </label>
       <div className="row">
         <button type="submit" className="primary">
-          Save shot
+          {t("Save shot")}
         </button>
         {problem && (
           <span className="error" role="alert">

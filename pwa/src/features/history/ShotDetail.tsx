@@ -11,10 +11,11 @@ import { Link } from "../../app/router.tsx";
 import { getSync } from "../../connection/connect.ts";
 import { db, type LocalShot } from "../../data/db.ts";
 import { samplesFor, yieldOf } from "../../data/samples.ts";
-import { dateTime, STOP_WORDS, seconds } from "../../shared/format.ts";
+import { decimal, t } from "../../i18n/i18n.ts";
+import { dateTime, seconds, stopWords } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
-import { useUnits } from "../../shared/preferences.ts";
 import { ShotChart, type ShotSeries } from "../../shared/ShotChart.tsx";
+import { useUnits } from "../../shared/use-units.ts";
 import { CompareTable } from "./CompareTable.tsx";
 import { ShotNotes } from "./ShotNotes.tsx";
 
@@ -54,83 +55,84 @@ export default function ShotDetail({ id }: { id: string }) {
   const samples = useShotSeries(shot ? id : null, (shot?.sample_count ?? 0) > 0);
   const other = useShotSeries(compareId || null, true);
   const otherShot = recent?.find((s) => s.id === compareId) ?? null;
-  if (shot === null) return <p className="muted">Loading…</p>;
-  if (!shot) return <p className="muted">This shot is not on this device (yet). It arrives with the next sync.</p>;
+  if (shot === null) return <p className="muted">{t("Loading…")}</p>;
+  if (!shot) return <p className="muted">{t("This shot is not on this device (yet). It arrives with the next sync.")}</p>;
   const cup = yieldOf(shot);
-  const ratio = shot.values.dose_g && cup ? `1:${(cup / shot.values.dose_g).toFixed(1)}` : "–";
+  const ratio = shot.values.dose_g && cup ? `1:${decimal(cup / shot.values.dose_g, 1)}` : "–";
   return (
     <div className="stack">
       <p>
-        <Link href="/history">← History</Link>
+        <Link href="/history">← {t("History")}</Link>
       </p>
-      <section className="card" aria-label="Shot">
+      <section className="card" aria-label={t("Shot")}>
         <h1>{dateTime(shot.started_at_ms)}</h1>
         {shot.values.deleted && (
           <p className="error" role="status">
-            Deleted.{" "}
+            {t("Deleted.")}{" "}
             <button type="button" onClick={() => void getSync().then((e) => e.edit(shot.id, { deleted: false }))}>
-              Undo
+              {t("Undo")}
             </button>
           </p>
         )}
         <dl className="numbers">
           <div>
-            <dt>Yield</dt>
+            <dt>{t("Yield")}</dt>
             <dd className="big">{u.weight(cup)}</dd>
           </div>
           <div>
-            <dt>Time</dt>
+            <dt>{t("Time")}</dt>
             <dd className="big">{seconds((shot.duration_ms ?? 0) / 1000)}</dd>
           </div>
           <div>
-            <dt>Dose</dt>
+            <dt>{t("Dose")}</dt>
             <dd className="big">{u.weight(shot.values.dose_g)}</dd>
           </div>
           <div>
-            <dt>Ratio</dt>
+            <dt>{t("Ratio")}</dt>
             <dd className="big">{ratio}</dd>
           </div>
           <div>
-            <dt>Peak pressure</dt>
+            <dt>{t("Peak pressure")}</dt>
             <dd className="big">{u.pressure(shot.max_pressure_bar)}</dd>
           </div>
           <div>
-            <dt>Mean brew water</dt>
+            <dt>{t("Mean brew water")}</dt>
             <dd className="big">{u.temp(shot.mean_brew_c)}</dd>
           </div>
         </dl>
         <p>
-          Ended:{" "}
-          <strong>
-            {shot.source === "manual" ? "logged by hand" : (STOP_WORDS[shot.stop_reason ?? ""] ?? shot.stop_reason ?? shot.status)}
-          </strong>
-          {shot.end_flags.includes("weight_lost") ? " (the scale dropped out during the shot)" : ""}
-          {shot.end_flags.includes("start_lost") ? " (its start was not heard on the link: recorded from the first samples that were)" : ""}
-          {shot.end_flags.includes("end_lost") ? " (its end was not heard on the link: closed from the last samples)" : ""}
-          {shot.status === "interrupted" ? " — the hub stopped mid-shot; what was recorded is kept" : ""}
+          {t("Ended:")} <strong>{shot.source === "manual" ? t("logged by hand") : (stopWords(shot.stop_reason) ?? shot.status)}</strong>
+          {shot.end_flags.includes("weight_lost") ? ` ${t("(the scale dropped out during the shot)")}` : ""}
+          {shot.end_flags.includes("start_lost")
+            ? ` ${t("(its start was not heard on the link: recorded from the first samples that were)")}`
+            : ""}
+          {shot.end_flags.includes("end_lost") ? ` ${t("(its end was not heard on the link: closed from the last samples)")}` : ""}
+          {shot.status === "interrupted" ? ` ${t("— the hub stopped mid-shot; what was recorded is kept")}` : ""}
         </p>
         {shot.sample_count === 0 ? (
-          <p className="muted">No curves: {shot.source === "manual" ? "this shot was logged by hand." : "nothing was recorded."}</p>
+          <p className="muted">
+            {shot.source === "manual" ? t("No curves: this shot was logged by hand.") : t("No curves: nothing was recorded.")}
+          </p>
         ) : samples.data ? (
           <ShotChart
             shot={samples.data}
             {...(other.data ? { compare: other.data } : {})}
-            names={["this shot", otherShot ? dateTime(otherShot.started_at_ms) : "other"]}
+            names={[t("this shot"), otherShot ? dateTime(otherShot.started_at_ms) : t("other")]}
             targetWeightG={shot.target_g}
             zoom
-            label="Shot chart: pressure, flow, weight and temperature over time"
+            label={t("Shot chart: pressure, flow, weight and temperature over time")}
           />
         ) : (
           <p className="muted">
             {samples.error
-              ? `The chart needs the hub the first time it is opened (${(samples.error as Error).message}).`
-              : "Loading chart…"}
+              ? t("The chart needs the hub the first time it is opened ({why}).", { why: (samples.error as Error).message })
+              : t("Loading chart…")}
           </p>
         )}
         <label>
-          Compare with
+          {t("Compare with")}
           <select value={compareId} onChange={(e) => setCompareId(e.target.value)}>
-            <option value="">no other shot</option>
+            <option value="">{t("no other shot")}</option>
             {recent
               ?.filter((s) => s.id !== id && s.sample_count > 0)
               .map((s) => (
@@ -140,10 +142,10 @@ export default function ShotDetail({ id }: { id: string }) {
               ))}
           </select>
         </label>
-        {otherShot && <CompareTable a={shot} b={otherShot} names={["This shot", dateTime(otherShot.started_at_ms)]} />}
-        {samples.data && <p className="muted small">Drag across the chart to zoom in; double-click to see the whole shot.</p>}
+        {otherShot && <CompareTable a={shot} b={otherShot} names={[t("This shot"), dateTime(otherShot.started_at_ms)]} />}
+        {samples.data && <p className="muted small">{t("Drag across the chart to zoom in; double-click to see the whole shot.")}</p>}
         <p className="row wrap">
-          Export:
+          {t("Export:")}
           {(["json", "csv", "visualizer"] as const).map((f) => (
             <button
               key={f}
@@ -156,7 +158,7 @@ export default function ShotDetail({ id }: { id: string }) {
           ))}
           {!shot.values.deleted && (
             <button type="button" className="quiet" onClick={() => void getSync().then((e) => e.edit(shot.id, { deleted: true }))}>
-              Delete shot
+              {t("Delete shot")}
             </button>
           )}
         </p>

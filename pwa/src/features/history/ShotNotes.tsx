@@ -7,6 +7,7 @@ import { useLiveQuery } from "dexie-react-hooks";
 import { useEffect, useState } from "react";
 import { getSync } from "../../connection/connect.ts";
 import { db, type LocalShot } from "../../data/db.ts";
+import { decimal, t } from "../../i18n/i18n.ts";
 import { beanLabel, daysOffRoast, daysOffRoastWords } from "../beans/beans.ts";
 
 const text = (v: number | null) => (v === null ? "" : String(v));
@@ -21,7 +22,12 @@ export function ShotNotes({ shot }: { shot: LocalShot }) {
   const [dose, setDose] = useState(text(v.dose_g));
   const [cup, setCup] = useState(text(v.yield_g));
   const [beanId, setBeanId] = useState<string | null>(v.bean_id ?? null);
-  const [state, setState] = useState<string | null>(null);
+  const [state, setStateText] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const setState = (text: string, ok = false) => {
+    setStateText(text);
+    setSaved(ok);
+  };
   const library = useLiveQuery(() => db.beans.filter((b) => !b.values.deleted).toArray(), [], []);
   const bean = library.find((b) => b.id === beanId) ?? null;
   const offRoast = bean ? daysOffRoastWords(daysOffRoast(bean.values.roast_date, shot.started_at_ms)) : null;
@@ -38,8 +44,8 @@ export function ShotNotes({ shot }: { shot: LocalShot }) {
   const save = async () => {
     const d = num(dose);
     const y = num(cup);
-    if (d !== null && (d < 1 || d > 100)) return setState("Not saved: dose is 1 to 100 g");
-    if (y !== null && (y < 0 || y > 1000)) return setState("Not saved: yield is 0 to 1000 g");
+    if (d !== null && (d < 1 || d > 100)) return setState(t("Not saved: dose is 1 to 100 g"));
+    if (y !== null && (y < 0 || y > 1000)) return setState(t("Not saved: yield is 0 to 1000 g"));
     // Only the fields this person changed get a new clock, so a concurrent edit of another field
     // on another phone is kept (per-field last writer wins).
     const next = {
@@ -57,29 +63,29 @@ export function ShotNotes({ shot }: { shot: LocalShot }) {
       if (Object.keys(changed).length > 0) await sync.edit(shot.id, changed);
       // The grinder setting is remembered with the bean, for the next shot of it.
       if (bean && grind && grind !== bean.values.grind_setting) await sync.editBean(bean.id, { grind_setting: grind });
-      setState("Saved");
+      setState(t("Saved"), true);
     } catch (e) {
-      setState(`Not saved: ${(e as Error).message}`);
+      setState(t("Not saved: {why}", { why: (e as Error).message }));
     }
   };
   return (
     <form
       className="card"
-      aria-label="Your notes"
+      aria-label={t("Your notes")}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
       }}
     >
-      <h2>Your notes</h2>
+      <h2>{t("Your notes")}</h2>
       <fieldset className="rating">
-        <legend>Rating</legend>
+        <legend>{t("Rating")}</legend>
         {[1, 2, 3, 4, 5].map((n) => (
           <button
             key={n}
             type="button"
             aria-pressed={rating >= n}
-            aria-label={`${n} star${n > 1 ? "s" : ""}`}
+            aria-label={n > 1 ? t("{n} stars", { n }) : t("1 star")}
             onClick={() => setRating(rating === n ? 0 : n)}
           >
             ★
@@ -89,7 +95,7 @@ export function ShotNotes({ shot }: { shot: LocalShot }) {
       <div className="form-grid">
         {library.length > 0 && (
           <label>
-            From your beans
+            {t("From your beans")}
             <select
               value={beanId ?? ""}
               onChange={(e) => {
@@ -101,46 +107,46 @@ export function ShotNotes({ shot }: { shot: LocalShot }) {
                 }
               }}
             >
-              <option value="">not from the library</option>
+              <option value="">{t("not from the library")}</option>
               {library.map((b) => (
                 <option key={b.id} value={b.id}>
                   {beanLabel(b.values)}
                 </option>
               ))}
             </select>
-            {offRoast && <span className="muted small">{offRoast} when pulled</span>}
+            {offRoast && <span className="muted small">{t("{age} when pulled", { age: offRoast })}</span>}
           </label>
         )}
         <label>
-          Beans
+          {t("Beans")}
           <input value={beans} maxLength={200} onChange={(e) => setBeans(e.target.value)} />
         </label>
         <label>
-          Grind
+          {t("Grind")}
           <input value={grind} maxLength={100} onChange={(e) => setGrind(e.target.value)} />
         </label>
         <label>
-          Dose (g)
+          {t("Dose (g)")}
           <input type="number" inputMode="decimal" step={0.1} min={1} max={100} value={dose} onChange={(e) => setDose(e.target.value)} />
         </label>
         <label>
-          Yield (g{shot.settled_weight_g !== null ? `, scale said ${shot.settled_weight_g}` : ""})
+          {shot.settled_weight_g !== null ? t("Yield (g, scale said {w})", { w: decimal(shot.settled_weight_g, 1) }) : t("Yield (g)")}
           <input type="number" inputMode="decimal" step={0.1} min={0} max={1000} value={cup} onChange={(e) => setCup(e.target.value)} />
         </label>
       </div>
       <label>
-        Notes
+        {t("Notes")}
         <textarea value={notes} maxLength={4000} rows={3} onChange={(e) => setNotes(e.target.value)} />
       </label>
       <div className="row wrap">
         <button type="submit" className="primary">
-          Save
+          {t("Save")}
         </button>
-        <span role="status" className={state?.startsWith("Not") ? "error" : "muted"}>
+        <span role="status" className={state && !saved ? "error" : "muted"}>
           {state}
         </span>
         <span className="muted small">
-          {waiting > 0 ? "on this device; reaches the hub when it can" : state === "Saved" ? "and on the hub" : ""}
+          {waiting > 0 ? t("on this device; reaches the hub when it can") : saved ? t("and on the hub") : ""}
         </span>
       </div>
     </form>

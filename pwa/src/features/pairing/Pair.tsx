@@ -12,17 +12,18 @@ import { connectTo } from "../../connection/connect.ts";
 import { saveCredentials } from "../../connection/credentials.ts";
 import { currentHubUrl, rememberMachine } from "../../connection/hub-address.ts";
 import { useMachine } from "../../connection/machine-store.ts";
+import { t } from "../../i18n/i18n.ts";
 import { cameraAvailable, readQr, readQrFromFile } from "./qr.ts";
 
 /** A name people recognise in the machine's list ("Android phone", "iPhone", …). */
 export function guessDeviceName(ua: string): string {
   if (/iPhone/.test(ua)) return "iPhone";
   if (/iPad/.test(ua)) return "iPad";
-  if (/Android/.test(ua)) return /Mobile/.test(ua) ? "Android phone" : "Android tablet";
+  if (/Android/.test(ua)) return /Mobile/.test(ua) ? t("Android phone") : t("Android tablet");
   if (/Mac OS X/.test(ua)) return "Mac";
-  if (/Windows/.test(ua)) return "Windows PC";
+  if (/Windows/.test(ua)) return t("Windows PC");
   if (/CrOS/.test(ua)) return "Chromebook";
-  return "Browser";
+  return t("Browser");
 }
 
 /** The offer in this page's address (the QR link), read once; the secret is then removed from the address bar. */
@@ -54,14 +55,14 @@ function Scanner({ onText, onError }: { onText: (t: string) => void; onError: (m
         await video.current.play();
         void tick();
       })
-      .catch((e: Error) => onError(`The camera could not start: ${e.message}`));
+      .catch((e: Error) => onError(t("The camera could not start: {why}", { why: e.message })));
     return () => {
       stopped = true;
       if (timer) clearTimeout(timer);
       for (const t of stream?.getTracks() ?? []) t.stop();
     };
   }, [onText, onError]);
-  return <video ref={video} className="qr-scanner" muted playsInline aria-label="Camera view for the QR code" />;
+  return <video ref={video} className="qr-scanner" muted playsInline aria-label={t("Camera view for the QR code")} />;
 }
 
 export default function Pair() {
@@ -81,7 +82,7 @@ export default function Pair() {
       const r = await pairWithHub({
         base: hubUrl,
         keys,
-        name: name.trim() || "Phone",
+        name: name.trim() || t("Phone"),
         secret,
         via,
         ...(expectHubKey ? { expectHubKey } : {}),
@@ -101,7 +102,7 @@ export default function Pair() {
   const scanned = (text: string) => {
     setScanning(false);
     const o = parsePairingLink(text);
-    if (!o) return setError("That QR code is not a BrewOS pairing code.");
+    if (!o) return setError(t("That QR code is not a BrewOS pairing code."));
     // The hub answers only its own pages: pair here if this page is on it, else open the link there.
     if (o.bases.includes(location.origin)) return void pair(location.origin, o.secret, "qr", o.hubPublicKey);
     location.assign(text);
@@ -110,28 +111,28 @@ export default function Pair() {
   const fromLink = offer?.bases.includes(location.origin) ?? false;
   return (
     <section className="pair" aria-labelledby="pair-title">
-      <h1 id="pair-title">Pair with your machine</h1>
+      <h1 id="pair-title">{t("Pair with your machine")}</h1>
       {detail && <p className="notice">{detail}</p>}
       <p>
-        Only phones and browsers you pair can see or control the machine.{" "}
-        {fromLink ? "This link came from the machine's QR code." : "On the machine's display, tap “Pair a phone”."}
+        {t("Only phones and browsers you pair can see or control the machine.")}{" "}
+        {fromLink ? t("This link came from the machine's QR code.") : t("On the machine's display, tap “Pair a phone”.")}
       </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
           if (fromLink && offer) return void pair(location.origin, offer.secret, "qr", offer.hubPublicKey);
           const code = normaliseTypedCode(typed);
-          if (!code) return setError("The code has 8 letters and digits, like 7KQ2-M9XD.");
+          if (!code) return setError(t("The code has 8 letters and digits, like 7KQ2-M9XD."));
           void pair(currentHubUrl(), code, "typed");
         }}
       >
         <label>
-          Name this phone (shown on the machine)
+          {t("Name this phone (shown on the machine)")}
           <input value={name} maxLength={60} required onChange={(e) => setName(e.target.value)} />
         </label>
         {!fromLink && (
           <label>
-            Code on the machine's display
+            {t("Code on the machine's display")}
             <input
               value={typed}
               autoComplete="one-time-code"
@@ -143,18 +144,18 @@ export default function Pair() {
           </label>
         )}
         <button type="submit" disabled={busy}>
-          {busy ? "Pairing…" : "Pair"}
+          {busy ? t("Pairing…") : t("Pair")}
         </button>
       </form>
       {!fromLink && (
         <div className="row wrap">
           {cameraAvailable() && (
             <button type="button" className="quiet" onClick={() => setScanning((s) => !s)}>
-              {scanning ? "Stop the camera" : "Scan the QR code"}
+              {scanning ? t("Stop the camera") : t("Scan the QR code")}
             </button>
           )}
           <label className="file">
-            Use a photo of the QR code
+            {t("Use a photo of the QR code")}
             <input
               type="file"
               accept="image/*"
@@ -164,7 +165,7 @@ export default function Pair() {
                 if (!f) return;
                 const text = await readQrFromFile(f).catch(() => null);
                 if (text) scanned(text);
-                else setError("No QR code found in that picture; try again closer, or type the code.");
+                else setError(t("No QR code found in that picture; try again closer, or type the code."));
               }}
             />
           </label>

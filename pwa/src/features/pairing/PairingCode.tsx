@@ -6,6 +6,7 @@
 import "./pairing.css";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useRef, useState } from "react";
+import { t } from "../../i18n/i18n.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { QrCode } from "./QrCode.tsx";
 
@@ -43,31 +44,31 @@ export function PairingCode({ onClose, compact = false, extra }: { onClose: () =
 
   return (
     <section className={`pairing-code ${compact ? "compact" : ""}`} aria-labelledby="pairing-title">
-      <h2 id="pairing-title">{paired ? "Paired" : "Pair a phone"}</h2>
+      <h2 id="pairing-title">{paired ? t("Paired") : t("Pair a phone")}</h2>
       {paired ? (
-        <p role="status">“{paired}” is paired with this machine.</p>
+        <p role="status">{t("“{name}” is paired with this machine.", { name: paired })}</p>
       ) : code.error ? (
         <p className="error">{(code.error as Error).message}</p>
       ) : !code.data ? (
-        <p className="muted">Making a code…</p>
+        <p className="muted">{t("Making a code…")}</p>
       ) : (
         <>
-          <QrCode text={code.data.link} label="Pairing QR code: scan it with the phone's camera" sizePx={compact ? 200 : 240} />
-          <p>Scan with the phone's camera, or open this machine's address in the phone's browser and type</p>
+          <QrCode text={code.data.link} label={t("Pairing QR code: scan it with the phone's camera")} sizePx={compact ? 200 : 240} />
+          <p>{t("Scan with the phone's camera, or open this machine's address in the phone's browser and type")}</p>
           <p className="pairing-typed">
             <span aria-hidden="true" data-testid="typed-code">
               {code.data.typed_code}
             </span>
-            <span className="sr-only">Pairing code {code.data.typed_code.split("").join(" ")}</span>
+            <span className="sr-only">{t("Pairing code {code}", { code: code.data.typed_code.split("").join(" ") })}</span>
           </p>
           <p className="muted small">
-            Works once, for {Math.floor(expiresIn / 60)}:{String(expiresIn % 60).padStart(2, "0")} more.
+            {t("Works once, for {time} more.", { time: `${Math.floor(expiresIn / 60)}:${String(expiresIn % 60).padStart(2, "0")}` })}
           </p>
         </>
       )}
       <div className="row pairing-actions">
         <button type="button" onClick={onClose}>
-          {paired ? "Done" : "Close"}
+          {paired ? t("Done") : t("Close")}
         </button>
         {extra}
       </div>

@@ -1,5 +1,6 @@
 /** A profile's target curve as a small SVG (no chart library: it is static and tiny). */
 import type { Profile } from "@brewos/protocol/profile";
+import { t } from "../../i18n/i18n.ts";
 import { profileCurve } from "./profile-curve.ts";
 
 /** The chart's colours (Okabe–Ito): pressure blue, flow green, pump power orange. */
@@ -40,7 +41,7 @@ export function ProfileCurveSvg({
       width="100%"
       height={height}
       role="img"
-      aria-label={label ?? `${profile.name}: target over time`}
+      aria-label={label ?? t("{name}: target over time", { name: profile.name })}
       className="profile-curve"
     >
       <line x1={LEFT} x2={width - 4} y1={yAt(9)} y2={yAt(9)} stroke="currentColor" strokeOpacity={0.15} strokeDasharray="4 4" />

@@ -19,12 +19,14 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, navigate } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
+import { t } from "../../i18n/i18n.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { tempFrom, tempIn } from "../../shared/units.ts";
 import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
 import { blankProfile, idFor, takeDraft } from "./profile-draft.ts";
+import { curveWords, fitReason, modeWords } from "./profile-words.ts";
 import { useProfiles } from "./use-profiles.ts";
 
 const num = (s: string): number | null => (s.trim() === "" ? null : Number(s));
@@ -61,26 +63,24 @@ function PhaseEditor({
   const id = (f: string) => `phase-${i}-${f}`;
   return (
     <fieldset className="card phase-edit">
-      <legend>
-        Phase {i + 1}: {ph.name || "unnamed"}
-      </legend>
+      <legend>{t("Phase {n}: {name}", { n: i + 1, name: ph.name || t("unnamed") })}</legend>
       <div className="form-grid">
         <label htmlFor={id("name")}>
-          Name
+          {t("Name")}
           <input id={id("name")} value={ph.name} maxLength={24} onChange={(e) => set({ ...ph, name: e.target.value })} />
         </label>
         <label htmlFor={id("mode")}>
-          Controls
+          {t("Controls")}
           <select id={id("mode")} value={ph.mode} onChange={(e) => set({ ...ph, mode: e.target.value as ProfilePhase["mode"] })}>
             {MODES.map((m) => (
               <option key={m} value={m}>
-                {m} ({MODE_UNIT[m]})
+                {modeWords(m)} ({MODE_UNIT[m]})
               </option>
             ))}
           </select>
         </label>
         <label htmlFor={id("from")}>
-          From ({MODE_UNIT[ph.mode]}, empty: where it is)
+          {t("From ({unit}, empty: where it is)", { unit: MODE_UNIT[ph.mode] })}
           <input
             id={id("from")}
             type="number"
@@ -92,7 +92,7 @@ function PhaseEditor({
           />
         </label>
         <label htmlFor={id("to")}>
-          To ({MODE_UNIT[ph.mode]})
+          {t("To ({unit})", { unit: MODE_UNIT[ph.mode] })}
           <input
             id={id("to")}
             type="number"
@@ -104,17 +104,17 @@ function PhaseEditor({
           />
         </label>
         <label htmlFor={id("curve")}>
-          Curve
+          {t("Curve")}
           <select id={id("curve")} value={ph.curve} onChange={(e) => set({ ...ph, curve: e.target.value as ProfilePhase["curve"] })}>
             {CURVES.map((c) => (
               <option key={c} value={c}>
-                {c.replaceAll("_", " ")}
+                {curveWords(c)}
               </option>
             ))}
           </select>
         </label>
         <label htmlFor={id("over")}>
-          Ramp time (s)
+          {t("Ramp time (s)")}
           <input
             id={id("over")}
             type="number"
@@ -125,7 +125,7 @@ function PhaseEditor({
           />
         </label>
         <label htmlFor={id("time")}>
-          Ends after (s)
+          {t("Ends after (s)")}
           <input
             id={id("time")}
             type="number"
@@ -136,7 +136,7 @@ function PhaseEditor({
           />
         </label>
         <label htmlFor={id("weight")}>
-          …or at cup weight (g)
+          {t("…or at cup weight (g)")}
           <input
             id={id("weight")}
             type="number"
@@ -147,7 +147,7 @@ function PhaseEditor({
           />
         </label>
         <label htmlFor={id("pabove")}>
-          …or pressure above (bar)
+          {t("…or pressure above (bar)")}
           <input
             id={id("pabove")}
             type="number"
@@ -160,13 +160,13 @@ function PhaseEditor({
       </div>
       <div className="row wrap">
         <button type="button" className="quiet" disabled={i === 0} onClick={() => move(-1)}>
-          Move up
+          {t("Move up")}
         </button>
         <button type="button" className="quiet" disabled={i === n - 1} onClick={() => move(1)}>
-          Move down
+          {t("Move down")}
         </button>
         <button type="button" className="quiet" disabled={n === 1} onClick={remove}>
-          Remove phase
+          {t("Remove phase")}
         </button>
       </div>
     </fieldset>
@@ -175,9 +175,9 @@ function PhaseEditor({
 
 /** Whether this machine can run the profile, from what its controller said it is. */
 function fitWords(p: Profile, machine: MachineKind | null): string {
-  if (!machine) return "The profile is valid. Whether this machine can run it shows once the app reaches the machine.";
+  if (!machine) return t("The profile is valid. Whether this machine can run it shows once the app reaches the machine.");
   const fit = profileFit(p, machine.pump);
-  return fit.ok ? "This machine can run this profile." : `Valid, but this machine cannot run it: ${fit.reason}`;
+  return fit.ok ? t("This machine can run this profile.") : t("Valid, but this machine cannot run it: {why}", { why: fitReason(fit) });
 }
 
 export default function ProfileEditor() {
@@ -203,13 +203,13 @@ export default function ProfileEditor() {
   const setPhase = (i: number, ph: ProfilePhase) => setP({ ...p, phases: p.phases.map((x, k) => (k === i ? ph : x)) });
   const save = async () => {
     if (!checked.ok) return;
-    setState("Saving…");
+    setState(t("Saving…"));
     try {
       await hubApi.saveProfile(checked.profile);
       await client.invalidateQueries({ queryKey: ["profiles"] });
       navigate("/profiles");
     } catch (e) {
-      setState(`Not saved: ${e instanceof HubError ? e.message : String(e)}`);
+      setState(t("Not saved: {why}", { why: e instanceof HubError ? e.message : String(e) }));
     }
   };
   return (
@@ -221,18 +221,18 @@ export default function ProfileEditor() {
       }}
     >
       <p>
-        <Link href="/profiles">← Profiles</Link>
+        <Link href="/profiles">← {t("Profiles")}</Link>
       </p>
-      <section className="card" aria-label="Profile">
-        <h1>Edit profile</h1>
+      <section className="card" aria-label={t("Profile")}>
+        <h1>{t("Edit profile")}</h1>
         {initial.note && <p className="small">{initial.note}</p>}
         <div className="form-grid">
           <label>
-            Name
+            {t("Name")}
             <input value={p.name} maxLength={80} onChange={(e) => rename(e.target.value)} />
           </label>
           <label>
-            Short name for files (lower-case letters, digits and dashes)
+            {t("Short name for files (lower-case letters, digits and dashes)")}
             <input
               value={p.id}
               maxLength={64}
@@ -242,10 +242,10 @@ export default function ProfileEditor() {
                 setP({ ...p, id: e.target.value });
               }}
             />
-            {clash && <span className="error small">Another profile already has this id; choose another.</span>}
+            {clash && <span className="error small">{t("Another profile already has this short name; choose another.")}</span>}
           </label>
           <label>
-            Brew temperature (°{unit}, empty: the machine's)
+            {t("Brew temperature (°{unit}, empty: the machine's)", { unit })}
             <input
               type="number"
               step={unit === "F" ? 1 : 0.5}
@@ -259,7 +259,7 @@ export default function ProfileEditor() {
         </div>
         <ProfileCurveSvg profile={checked.ok ? checked.profile : p} height={140} />
         <p className={checked.ok ? "muted small" : "error"} role="status">
-          {checked.ok ? fitWords(checked.profile, machine) : `Fix this before saving: ${checked.message}`}
+          {checked.ok ? fitWords(checked.profile, machine) : t("Fix this before saving: {why}", { why: checked.message })}
         </p>
       </section>
       {p.phases.map((ph, i) => (
@@ -289,7 +289,7 @@ export default function ProfileEditor() {
               phases: [
                 ...p.phases,
                 {
-                  name: `phase ${p.phases.length + 1}`,
+                  name: t("phase {n}", { n: p.phases.length + 1 }),
                   mode: "pressure",
                   from: null,
                   to: 9,
@@ -301,10 +301,10 @@ export default function ProfileEditor() {
             })
           }
         >
-          Add phase
+          {t("Add phase")}
         </button>
         <button type="submit" className="primary" disabled={!checked.ok || clash}>
-          Save profile
+          {t("Save profile")}
         </button>
         {state && <span role="status">{state}</span>}
       </div>

@@ -8,15 +8,18 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { navigate } from "../../app/router.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
+import { t } from "../../i18n/i18n.ts";
 import { age, temp } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
-import { usePreferences, useUnits } from "../../shared/preferences.ts";
+import { usePreferences } from "../../shared/preferences.ts";
 import { formatPressure, formatWeight, type PressureUnit, type WeightUnit } from "../../shared/units.ts";
+import { useUnits } from "../../shared/use-units.ts";
 import { proposeRecipe } from "../brew/use-recipe.ts";
 import { ProfileCurveSvg } from "./ProfileCurveSvg.tsx";
 import { MODE_UNIT } from "./profile-curve.ts";
 import { blankProfile, idFor, setDraft } from "./profile-draft.ts";
 import { importProfileText, profileFileName } from "./profile-import.ts";
+import { curveWords, fitReason, modeWords } from "./profile-words.ts";
 import { useProfiles } from "./use-profiles.ts";
 
 function download(p: Profile): void {
@@ -35,13 +38,13 @@ function chooseForNextShot(p: Profile): void {
 
 type Units = { pressure: PressureUnit; weight: WeightUnit };
 const EXIT_WORDS: Record<string, (v: number, u: Units) => string> = {
-  time_s: (v) => `after ${v} s`,
-  weight_g: (v, u) => `at ${formatWeight(v, u.weight)} in the cup`,
-  volume_ml: (v) => `after ${v} ml pumped`,
-  pressure_above_bar: (v, u) => `pressure above ${formatPressure(v, u.pressure)}`,
-  pressure_below_bar: (v, u) => `pressure below ${formatPressure(v, u.pressure)}`,
-  flow_above_ml_s: (v) => `flow above ${v} ml/s`,
-  flow_below_ml_s: (v) => `flow below ${v} ml/s`,
+  time_s: (v) => t("after {v} s", { v }),
+  weight_g: (v, u) => t("at {w} in the cup", { w: formatWeight(v, u.weight) }),
+  volume_ml: (v) => t("after {v} ml pumped", { v }),
+  pressure_above_bar: (v, u) => t("pressure above {p}", { p: formatPressure(v, u.pressure) }),
+  pressure_below_bar: (v, u) => t("pressure below {p}", { p: formatPressure(v, u.pressure) }),
+  flow_above_ml_s: (v) => t("flow above {v} ml/s", { v }),
+  flow_below_ml_s: (v) => t("flow below {v} ml/s", { v }),
 };
 
 /** When a phase ends, in words with units ("after 8 s, or pressure above 4.0 bar"). */
@@ -49,7 +52,7 @@ export function exitWords(exit: Profile["phases"][number]["exit"], u: Units = { 
   const parts = Object.entries(exit)
     .filter(([, v]) => v !== null && v !== undefined)
     .map(([k, v]) => EXIT_WORDS[k]?.(v as number, u) ?? `${k} ${v}`);
-  return parts.length ? parts.join(", or ") : "at the profile's end";
+  return parts.length ? parts.join(t(", or ")) : t("at the profile's end");
 }
 
 function targetWords(v: number, mode: Profile["phases"][number]["mode"], pressure: PressureUnit): string {
@@ -60,12 +63,12 @@ function Phases({ p }: { p: Profile }) {
   const u = useUnits().units;
   return (
     <table className="phases">
-      <caption className="sr-only">Phases of {p.name}</caption>
+      <caption className="sr-only">{t("Phases of {name}", { name: p.name })}</caption>
       <thead>
         <tr>
-          <th scope="col">Phase</th>
-          <th scope="col">Target</th>
-          <th scope="col">Ends</th>
+          <th scope="col">{t("Phase")}</th>
+          <th scope="col">{t("Target")}</th>
+          <th scope="col">{t("Ends")}</th>
         </tr>
       </thead>
       <tbody>
@@ -75,8 +78,8 @@ function Phases({ p }: { p: Profile }) {
             <td>{ph.name}</td>
             <td>
               {ph.from !== null ? `${targetWords(ph.from, ph.mode, u.pressure)} → ` : ""}
-              {targetWords(ph.to, ph.mode, u.pressure)} {ph.mode}
-              {ph.over_s > 0 ? `, ${ph.curve.replaceAll("_", " ")} over ${ph.over_s} s` : ""}
+              {targetWords(ph.to, ph.mode, u.pressure)} {modeWords(ph.mode)}
+              {ph.over_s > 0 ? `, ${t("{curve} over {s} s", { curve: curveWords(ph.curve), s: ph.over_s })}` : ""}
             </td>
             <td>{exitWords(ph.exit, u)}</td>
           </tr>
@@ -100,12 +103,14 @@ export default function Profiles() {
   const onFile = async (file: File) => {
     const r = importProfileText(await file.text());
     if (!r.ok) {
-      setMessage(`Could not import ${file.name}: ${r.message}`);
+      setMessage(t("Could not import {file}: {why}", { file: file.name, why: r.message }));
       return;
     }
     const p = { ...r.profile, id: taken.has(r.profile.id) ? idFor(r.profile.name, taken) : r.profile.id };
     setDraft(p, {
-      note: `Imported from ${r.source}${r.unmapped.length ? `. Not carried over: ${r.unmapped.join("; ")}` : ""}. Check it, then save.`,
+      note: r.unmapped.length
+        ? t("Imported from {source}. Not carried over: {list}. Check it, then save.", { source: r.source, list: r.unmapped.join("; ") })
+        : t("Imported from {source}. Check it, then save.", { source: r.source }),
     });
     navigate("/profiles/edit");
   };
@@ -114,7 +119,7 @@ export default function Profiles() {
     try {
       await hubApi.deleteProfile(p.id);
       await client.invalidateQueries({ queryKey: ["profiles"] });
-      setMessage(`Deleted “${p.name}”.`);
+      setMessage(t("Deleted “{name}”.", { name: p.name }));
     } catch (e) {
       setMessage(e instanceof HubError ? e.message : String(e));
     }
@@ -125,18 +130,20 @@ export default function Profiles() {
       <button type="button" className="profile-open" aria-expanded={open === p.id} onClick={() => setOpen(open === p.id ? null : p.id)}>
         <span className="profile-name">{p.name}</span>
         <span className="muted small">
-          {mine ? "yours" : "bundled"} · {p.phases.length} phase{p.phases.length > 1 ? "s" : ""}
+          {mine ? t("yours") : t("bundled")} · {p.phases.length > 1 ? t("{n} phases", { n: p.phases.length }) : t("1 phase")}
           {p.temperature_c ? ` · ${temp(p.temperature_c, unit, 0)}` : ""}
         </span>
       </button>
       <ProfileCurveSvg profile={p} />
-      {pump && !profileFit(p, pump).ok && <p className="muted small">Not on this machine: {profileFit(p, pump).reason}</p>}
+      {pump && !profileFit(p, pump).ok && (
+        <p className="muted small">{t("Not on this machine: {why}", { why: fitReason(profileFit(p, pump)) })}</p>
+      )}
       {open === p.id && (
         <div className="stack">
           <Phases p={p} />
           <div className="row wrap">
             <button type="button" className="primary" onClick={() => chooseForNextShot(p)}>
-              Use for next shot
+              {t("Use for next shot")}
             </button>
             {mine ? (
               <button
@@ -146,24 +153,24 @@ export default function Profiles() {
                   navigate("/profiles/edit");
                 }}
               >
-                Edit
+                {t("Edit")}
               </button>
             ) : null}
             <button
               type="button"
               onClick={() => {
-                setDraft({ ...p, id: idFor(`${p.name} copy`, taken), name: `${p.name} (copy)`.slice(0, 80) });
+                setDraft({ ...p, id: idFor(`${p.name} copy`, taken), name: t("{name} (copy)", { name: p.name }).slice(0, 80) });
                 navigate("/profiles/edit");
               }}
             >
-              Duplicate
+              {t("Duplicate")}
             </button>
             <button type="button" onClick={() => download(p)}>
-              Export
+              {t("Export")}
             </button>
             {mine && (
               <button type="button" className="quiet" onClick={() => void remove(p)}>
-                Delete
+                {t("Delete")}
               </button>
             )}
           </div>
@@ -174,8 +181,8 @@ export default function Profiles() {
 
   return (
     <div className="stack">
-      <section className="card" aria-label="Profiles">
-        <h1>Profiles</h1>
+      <section className="card" aria-label={t("Profiles")}>
+        <h1>{t("Profiles")}</h1>
         <div className="row wrap">
           <button
             type="button"
@@ -184,10 +191,10 @@ export default function Profiles() {
               navigate("/profiles/edit");
             }}
           >
-            New profile
+            {t("New profile")}
           </button>
           <label className="file">
-            Import a file
+            {t("Import a file")}
             <input type="file" accept="application/json,.json" onChange={(e) => e.target.files?.[0] && void onFile(e.target.files[0])} />
           </label>
         </div>
@@ -198,21 +205,22 @@ export default function Profiles() {
         )}
         {q.fromPhone ? (
           <p className="muted small" role="status">
-            Offline: the profiles as this phone last saw them{q.savedAt ? ` (${age(Date.now() - q.savedAt)})` : ""}. Changes wait for the
-            machine.
+            {t("Offline: the profiles as this phone last saw them ({age}). Changes wait for the machine.", {
+              age: q.savedAt ? age(Date.now() - q.savedAt) : "–",
+            })}
           </p>
         ) : (
-          q.error && <p className="error">Profiles need the hub: {(q.error as Error).message}</p>
+          q.error && <p className="error">{t("Profiles need the hub: {why}", { why: (q.error as Error).message })}</p>
         )}
       </section>
       {custom.length > 0 && (
-        <section aria-label="Your profiles">
-          <h2>Yours</h2>
+        <section aria-label={t("Your profiles")}>
+          <h2>{t("Yours")}</h2>
           <ul className="profile-list">{custom.map((p) => card(p, true))}</ul>
         </section>
       )}
-      <section aria-label="Bundled profiles">
-        <h2>Bundled</h2>
+      <section aria-label={t("Bundled profiles")}>
+        <h2>{t("Bundled")}</h2>
         <ul className="profile-list">{bundled.map((p) => card(p, false))}</ul>
       </section>
     </div>

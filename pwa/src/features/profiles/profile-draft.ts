@@ -1,5 +1,6 @@
 /** @module The profile being edited, handed from the list (duplicate, import, new) to the editor. */
 import type { Profile } from "@brewos/protocol/profile";
+import { t } from "../../i18n/i18n.ts";
 
 const KEY = "brewos.profile-draft";
 
@@ -25,7 +26,7 @@ export function takeDraft(): Draft | null {
 export function blankProfile(): Profile {
   return {
     id: "my-profile",
-    name: "My profile",
+    name: t("My profile"),
     temperature_c: 93,
     phases: [
       { name: "preinfusion", mode: "pressure", from: null, to: 3, curve: "linear", over_s: 2, exit: { time_s: 8 } },

@@ -3,6 +3,7 @@
  * so the person sees it before saving; nothing is dropped silently.
  */
 import { fromGaggiMate, fromGaggiuino, type Profile, ProfileError, parseProfile } from "@brewos/protocol/profile";
+import { t } from "../../i18n/i18n.ts";
 
 export type ImportResult = { ok: true; profile: Profile; source: string; unmapped: string[] } | { ok: false; message: string };
 
@@ -11,10 +12,10 @@ export function importProfileText(text: string): ImportResult {
   try {
     raw = JSON.parse(text);
   } catch {
-    return { ok: false, message: "the file is not JSON" };
+    return { ok: false, message: t("the file is not JSON") };
   }
   const source = detect(raw);
-  if (!source) return { ok: false, message: "not a BrewOS, Gaggiuino or GaggiMate profile (no phases)" };
+  if (!source) return { ok: false, message: t("not a BrewOS, Gaggiuino or GaggiMate profile (no phases)") };
   try {
     if (source === "BrewOS") return { ok: true, profile: parseProfile(raw), source, unmapped: [] };
     const c = source === "Gaggiuino" ? fromGaggiuino(raw) : fromGaggiMate(raw);
@@ -22,7 +23,7 @@ export function importProfileText(text: string): ImportResult {
     return { ok: true, profile: parseProfile(c.result), source, unmapped: c.unmapped };
   } catch (e) {
     if (!(e instanceof ProfileError)) throw e;
-    return { ok: false, message: `a ${source} profile, but ${e.message}` };
+    return { ok: false, message: t("a {source} profile, but {why}", { source, why: e.message }) };
   }
 }
 

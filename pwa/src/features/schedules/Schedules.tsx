@@ -3,10 +3,19 @@
  * automatic power-off after idle minutes. The hub runs them; it checks each field on save.
  */
 import { useEffect, useState } from "react";
+import { t } from "../../i18n/i18n.ts";
 import { useHubSettings } from "../../shared/use-hub-settings.ts";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-const DAY_WORDS: Record<string, string> = { mon: "Mon", tue: "Tue", wed: "Wed", thu: "Thu", fri: "Fri", sat: "Sat", sun: "Sun" };
+const DAY_WORDS = (): Record<string, string> => ({
+  mon: t("Mon"),
+  tue: t("Tue"),
+  wed: t("Wed"),
+  thu: t("Thu"),
+  fri: t("Fri"),
+  sat: t("Sat"),
+  sun: t("Sun"),
+});
 
 interface Schedule {
   id: number;
@@ -27,7 +36,7 @@ export default function Schedules() {
     setAutoOff({ ...(settings.hub.auto_off as { enabled: boolean; minutes: number }) });
   }, [settings]);
   if (error) return <p className="error">Schedules live on the hub: {(error as Error).message}</p>;
-  if (!settings) return <p className="muted">Loading…</p>;
+  if (!settings) return <p className="muted">{t("Loading…")}</p>;
   const set = (i: number, s: Partial<Schedule>) => setList(list.map((x, k) => (k === i ? { ...x, ...s } : x)));
   const nextId = () => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].find((n) => !list.some((s) => s.id === n)) ?? 10;
   const issue = (path: string) => issues[`hub.${path}`];
@@ -39,19 +48,19 @@ export default function Schedules() {
         save({ hub: { schedules: list, auto_off: autoOff } });
       }}
     >
-      <section className="card" aria-label="Schedules">
-        <h1>Schedules</h1>
-        {list.length === 0 && <p className="muted">No schedules. Add one to have the machine hot when you get up.</p>}
+      <section className="card" aria-label={t("Schedules")}>
+        <h1>{t("Schedules")}</h1>
+        {list.length === 0 && <p className="muted">{t("No schedules. Add one to have the machine hot when you get up.")}</p>}
         {list.map((s, i) => (
           <fieldset key={s.id} className="schedule">
-            <legend>{s.name || `Schedule ${s.id}`}</legend>
+            <legend>{s.name || t("Schedule {n}", { n: s.id })}</legend>
             <div className="form-grid">
               <label>
-                Name
+                {t("Name")}
                 <input value={s.name} maxLength={23} onChange={(e) => set(i, { name: e.target.value })} />
               </label>
               <label>
-                Time
+                {t("Time")}
                 <input
                   type="time"
                   value={s.time}
@@ -61,19 +70,19 @@ export default function Schedules() {
                 {issue(`schedules.${i}.time`) && <span className="error small">{issue(`schedules.${i}.time`)}</span>}
               </label>
               <label>
-                Turn the machine
+                {t("Turn the machine")}
                 <select value={s.action} onChange={(e) => set(i, { action: e.target.value as "on" | "off" })}>
-                  <option value="on">on</option>
-                  <option value="off">off</option>
+                  <option value="on">{t("on")}</option>
+                  <option value="off">{t("off")}</option>
                 </select>
               </label>
               <label className="toggle">
                 <input type="checkbox" checked={s.enabled} onChange={(e) => set(i, { enabled: e.target.checked })} />
-                Enabled
+                {t("Enabled")}
               </label>
             </div>
             <fieldset className="days">
-              <legend>Days</legend>
+              <legend>{t("Days")}</legend>
               {DAYS.map((d) => (
                 <label key={d} className="toggle">
                   <input
@@ -81,13 +90,13 @@ export default function Schedules() {
                     checked={s.days.includes(d)}
                     onChange={(e) => set(i, { days: e.target.checked ? [...s.days, d] : s.days.filter((x) => x !== d) })}
                   />
-                  {DAY_WORDS[d]}
+                  {DAY_WORDS()[d]}
                 </label>
               ))}
             </fieldset>
-            {issue(`schedules.${i}.days`) && <p className="error small">Days: {issue(`schedules.${i}.days`)}</p>}
+            {issue(`schedules.${i}.days`) && <p className="error small">{t("Days: {why}", { why: issue(`schedules.${i}.days`) ?? "" })}</p>}
             <button type="button" className="quiet" onClick={() => setList(list.filter((_, k) => k !== i))}>
-              Remove
+              {t("Remove")}
             </button>
           </fieldset>
         ))}
@@ -101,18 +110,18 @@ export default function Schedules() {
             ])
           }
         >
-          Add schedule
+          {t("Add schedule")}
         </button>
       </section>
-      <section className="card" aria-label="Automatic power-off">
-        <h2>Automatic power-off</h2>
+      <section className="card" aria-label={t("Automatic power-off")}>
+        <h2>{t("Automatic power-off")}</h2>
         <div className="form-grid">
           <label className="toggle">
             <input type="checkbox" checked={autoOff.enabled} onChange={(e) => setAutoOff({ ...autoOff, enabled: e.target.checked })} />
-            Turn off when idle
+            {t("Turn off when idle")}
           </label>
           <label>
-            After (minutes, 5–480)
+            {t("After (minutes, 5–480)")}
             <input
               type="number"
               min={5}
@@ -127,7 +136,7 @@ export default function Schedules() {
       </section>
       <div className="row">
         <button type="submit" className="primary" disabled={saving}>
-          Save schedules
+          {t("Save schedules")}
         </button>
         <span role="status">{status}</span>
       </div>

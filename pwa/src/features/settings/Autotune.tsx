@@ -7,17 +7,18 @@ import type { AutotuneResult } from "@brewos/protocol/api";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useMachine } from "../../connection/machine-store.ts";
+import { decimal, t } from "../../i18n/i18n.ts";
 import { tempDelta } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { useCommand } from "../../shared/use-command.ts";
 import { useHubSettings } from "../../shared/use-hub-settings.ts";
 
-const OUTCOME: Record<string, string> = {
-  aborted: "it was stopped (a shot, a fault or a mode change)",
-  timeout: "the boiler did not settle into a swing in time",
-  no_oscillation: "the temperature did not swing enough to measure",
-};
+const OUTCOME = (): Record<string, string> => ({
+  aborted: t("it was stopped (a shot, a fault or a mode change)"),
+  timeout: t("the boiler did not settle into a swing in time"),
+  no_oscillation: t("the temperature did not swing enough to measure"),
+});
 
 export function Autotune() {
   const unit = usePreferences((p) => p.unit);
@@ -36,13 +37,13 @@ export function Autotune() {
   const current = (k: string) => keys.data?.keys.find((x) => x.name === `${boiler}_${k}_milli`)?.value;
   return (
     <div className="autotune">
-      <h3>Autotune</h3>
+      <h3>{t("Autotune")}</h3>
       <div className="row wrap">
         <label>
-          Boiler
+          {t("Boiler")}
           <select value={boiler} onChange={(e) => setBoiler(e.target.value as "brew" | "steam")} disabled={running}>
-            <option value="brew">brew</option>
-            <option value="steam">steam</option>
+            <option value="brew">{t("brew")}</option>
+            <option value="steam">{t("steam")}</option>
           </select>
         </label>
         <button
@@ -54,23 +55,24 @@ export function Autotune() {
             if (r.ok) setStartedAt(t);
           }}
         >
-          Start autotune
+          {t("Start autotune")}
         </button>
       </div>
       <p role="status" className={error ? "error" : "muted small"}>
-        {error ?? (running ? "Running: the boiler's temperature swings around its setpoint for a few minutes. Keep the machine idle." : "")}
+        {error ??
+          (running ? t("Running: the boiler's temperature swings around its setpoint for a few minutes. Keep the machine idle.") : "")}
       </p>
       {result && !running && (
         <div>
           {result.status === "ok" ? (
             <>
               <table className="phases">
-                <caption className="sr-only">Proposed gains for the {boiler} boiler</caption>
+                <caption className="sr-only">{t("Proposed gains for the {boiler} boiler", { boiler: t(boiler) })}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Gain</th>
-                    <th scope="col">Proposed</th>
-                    <th scope="col">In force</th>
+                    <th scope="col">{t("Gain")}</th>
+                    <th scope="col">{t("Proposed")}</th>
+                    <th scope="col">{t("In force")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -84,7 +86,10 @@ export function Autotune() {
                 </tbody>
               </table>
               <p className="muted small">
-                Measured swing: {tempDelta(result.amplitude_c, unit).toFixed(2)} °{unit} every {result.period_s.toFixed(0)} s.
+                {t("Measured swing: {swing} every {period} s.", {
+                  swing: `${decimal(tempDelta(result.amplitude_c, unit), 2)} °${unit}`,
+                  period: result.period_s.toFixed(0),
+                })}
               </p>
               <button
                 type="button"
@@ -103,12 +108,12 @@ export function Autotune() {
                   )
                 }
               >
-                Save these gains
+                {t("Save these gains")}
               </button>{" "}
               <span role="status">{status}</span>
             </>
           ) : (
-            <p className="error">No gains this time: {OUTCOME[result.status] ?? result.status}.</p>
+            <p className="error">{t("No gains this time: {why}.", { why: OUTCOME()[result.status] ?? result.status })}</p>
           )}
         </div>
       )}

@@ -10,6 +10,7 @@ import { useEffect, useState } from "react";
 import { Link } from "../../app/router.tsx";
 import { HubPicker } from "../../connection/HubPicker.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
+import { t } from "../../i18n/i18n.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
 import { useCommand } from "../../shared/use-command.ts";
@@ -24,8 +25,8 @@ function MachineSettings() {
   const keys = useQuery({ queryKey: ["controller-keys"], queryFn: hubApi.controllerKeys });
   const { save, saving, issues, status } = useHubSettings();
   const [draft, setDraft] = useState<Record<string, string>>({});
-  if (keys.isLoading) return <p className="muted">Loading the machine's settings…</p>;
-  if (keys.error) return <p className="error">Machine settings need the hub: {(keys.error as Error).message}</p>;
+  if (keys.isLoading) return <p className="muted">{t("Loading the machine's settings…")}</p>;
+  if (keys.error) return <p className="error">{t("Machine settings need the hub: {why}", { why: (keys.error as Error).message })}</p>;
   const groups = grouped(keys.data?.keys ?? [], unit);
   const local: Record<string, string> = {};
   const patch: Record<string, number> = {};
@@ -69,8 +70,7 @@ function MachineSettings() {
                   {v.help && <span className="muted small">{v.help}</span>}
                   {edited && (
                     <span className="muted small">
-                      in force now: {shownValue(v)}
-                      {v.unit ? ` ${v.unit}` : ""}
+                      {t("in force now: {value}", { value: `${shownValue(v)}${v.unit ? ` ${v.unit}` : ""}` })}
                     </span>
                   )}
                   {problem && (
@@ -86,14 +86,14 @@ function MachineSettings() {
         // Everyday settings are open; the advanced groups fold away, the first of them under a heading.
         return name === "Everyday" ? (
           <div key={name}>
-            <h3>Everyday</h3>
+            <h3>{t("Everyday")}</h3>
             {fields}
           </div>
         ) : (
           <div key={name}>
-            {i === (groups[0]?.[0] === "Everyday" ? 1 : 0) && <h3>Advanced</h3>}
+            {i === (groups[0]?.[0] === "Everyday" ? 1 : 0) && <h3>{t("Advanced")}</h3>}
             <details className="group">
-              <summary>{name}</summary>
+              <summary>{t(name)}</summary>
               {fields}
             </details>
           </div>
@@ -101,7 +101,7 @@ function MachineSettings() {
       })}
       <div className="row">
         <button type="submit" className="primary" disabled={!changed || saving || Object.keys(local).length > 0}>
-          Save machine settings
+          {t("Save machine settings")}
         </button>
         <span role="status" className="muted">
           {status}
@@ -111,27 +111,40 @@ function MachineSettings() {
   );
 }
 
-const MACHINE_TYPES = new Map(Object.entries(MachineType).map(([name, id]) => [id as number, name.replaceAll("_", " ")]));
+const MACHINE_TYPES = new Map(Object.entries(MachineType).map(([name, id]) => [id as number, name]));
+const machineTypeWords = (id: number): string => {
+  const name = MACHINE_TYPES.get(id);
+  const words: Record<string, string> = {
+    dual_boiler: t("dual boiler"),
+    single_boiler: t("single boiler"),
+    heat_exchanger: t("heat exchanger"),
+    unknown: t("unknown"),
+  };
+  return name ? (words[name] ?? name.replaceAll("_", " ")) : t("type {n}", { n: id });
+};
+const mqttStateWords = (state: string): string =>
+  ({ off: t("off"), connecting: t("connecting"), connected: t("connected"), reconnecting: t("reconnecting") })[state] ?? state;
 
 /** What the controller says it drives; set with the firmware, not here. */
 function MachineIdentity() {
   const info = useQuery({ queryKey: ["info"], queryFn: hubApi.info });
   const c = info.data?.controller as { machine_type?: number; fw_major?: number; fw_minor?: number; fw_patch?: number } | null | undefined;
-  if (!c) return <p className="muted small">{info.error ? "The hub cannot be reached." : "The controller has not said hello yet."}</p>;
+  if (!c)
+    return <p className="muted small">{info.error ? t("The hub cannot be reached.") : t("The controller has not said hello yet.")}</p>;
   return (
     <p className="small">
-      Machine type: <strong>{MACHINE_TYPES.get(c.machine_type ?? 0) ?? `type ${c.machine_type}`}</strong> (set by the controller's firmware)
-      · firmware {c.fw_major}.{c.fw_minor}.{c.fw_patch}
+      {t("Machine type:")} <strong>{machineTypeWords(c.machine_type ?? 0)}</strong> {t("(set by the controller's firmware)")} ·{" "}
+      {t("firmware {version}", { version: `${c.fw_major}.${c.fw_minor}.${c.fw_patch}` })}
     </p>
   );
 }
 
-const STRATEGY_WORDS: Record<string, string> = {
-  brew_only: "Brew boiler only",
-  sequential: "Sequential",
-  parallel: "Parallel",
-  staggered: "Staggered",
-};
+const STRATEGY_WORDS = (): Record<string, string> => ({
+  brew_only: t("Brew boiler only"),
+  sequential: t("Sequential"),
+  parallel: t("Parallel"),
+  staggered: t("Staggered"),
+});
 
 function HeatingStrategy() {
   const { run, busy, error } = useCommand();
@@ -143,22 +156,22 @@ function HeatingStrategy() {
   return (
     <div className="row wrap">
       <label>
-        Heating strategy
+        {t("Heating strategy")}
         <select value={strategy} onChange={(e) => setStrategy(e.target.value)}>
-          <option value="brew_only">Brew boiler only</option>
-          <option value="sequential">Sequential (brew first, then steam)</option>
-          <option value="parallel">Parallel (both, within the mains limit)</option>
-          <option value="staggered">Staggered</option>
+          <option value="brew_only">{t("Brew boiler only")}</option>
+          <option value="sequential">{t("Sequential (brew first, then steam)")}</option>
+          <option value="parallel">{t("Parallel (both, within the mains limit)")}</option>
+          <option value="staggered">{t("Staggered")}</option>
         </select>
       </label>
       {picked !== null && picked !== inForce && inForce && (
-        <span className="muted small">in force now: {STRATEGY_WORDS[inForce] ?? inForce}</span>
+        <span className="muted small">{t("in force now: {value}", { value: STRATEGY_WORDS()[inForce] ?? inForce })}</span>
       )}
       <button type="button" disabled={busy} onClick={() => void run({ type: "set_heating_strategy", strategy }).then((r) => setDone(r.ok))}>
-        Apply
+        {t("Apply")}
       </button>
       <span role="status" className={error ? "error" : "muted"}>
-        {error ?? (done ? "Applied" : "")}
+        {error ?? (done ? t("Applied") : "")}
       </span>
     </div>
   );
@@ -234,57 +247,57 @@ function HubSection() {
     >
       <div className="form-grid">
         <label>
-          Machine name
+          {t("Machine name")}
           <input value={name} maxLength={40} onChange={(e) => setName(e.target.value)} />
           {field("machine_name")}
         </label>
         <label>
-          Keep shots for (days, 0 = forever)
+          {t("Keep shots for (days, 0 = forever)")}
           <input type="number" min={0} value={keepDays} onChange={(e) => setKeepDays(Number(e.target.value))} />
           {field("retention.keep_days")}
         </label>
         <label className="toggle">
           <input type="checkbox" checked={makeRoom} onChange={(e) => setMakeRoom(e.target.checked)} />
-          When the hub's disk is full, delete the oldest shots to make room
+          {t("When the hub's disk is full, delete the oldest shots to make room")}
         </label>
       </div>
-      <h3>MQTT and Home Assistant</h3>
+      <h3>{t("MQTT and Home Assistant")}</h3>
       <div className="form-grid">
         <label className="toggle">
           <input type="checkbox" checked={mqtt.enabled} onChange={(e) => setMqtt({ ...mqtt, enabled: e.target.checked })} />
-          Connect to a broker
+          {t("Connect to a broker")}
         </label>
         <label>
-          Broker host
+          {t("Broker host")}
           <input value={mqtt.host} onChange={(e) => setMqtt({ ...mqtt, host: e.target.value })} />
           {field("mqtt.host")}
         </label>
         <label>
-          Port
+          {t("Port")}
           <input type="number" min={1} max={65535} value={mqtt.port} onChange={(e) => setMqtt({ ...mqtt, port: Number(e.target.value) })} />
           {field("mqtt.port")}
         </label>
         <label>
-          Username
+          {t("Username")}
           <input value={mqtt.username} autoComplete="off" onChange={(e) => setMqtt({ ...mqtt, username: e.target.value })} />
         </label>
         <label>
-          Password {passwordSet ? "(set; type to replace)" : "(not set)"}
+          {passwordSet ? t("Password (set; type to replace)") : t("Password (not set)")}
           <input type="password" value={password} autoComplete="new-password" onChange={(e) => setPassword(e.target.value)} />
           {field("mqtt.password")}
         </label>
         <label>
-          Topic prefix
+          {t("Topic prefix")}
           <input value={mqtt.topic_prefix} onChange={(e) => setMqtt({ ...mqtt, topic_prefix: e.target.value })} />
           {field("mqtt.topic_prefix")}
         </label>
         <label>
-          Discovery prefix
+          {t("Discovery prefix")}
           <input value={mqtt.discovery_prefix} onChange={(e) => setMqtt({ ...mqtt, discovery_prefix: e.target.value })} />
           {field("mqtt.discovery_prefix")}
         </label>
         <label>
-          Client id (empty: automatic)
+          {t("Client id (empty: automatic)")}
           <input value={mqtt.client_id} onChange={(e) => setMqtt({ ...mqtt, client_id: e.target.value })} />
           {field("mqtt.client_id")}
         </label>
@@ -297,7 +310,7 @@ function HubSection() {
           TLS
         </label>
         <label>
-          CA certificate file on the hub (empty: public CAs)
+          {t("CA certificate file on the hub (empty: public CAs)")}
           <input
             value={mqtt.tls.ca_path}
             disabled={!mqtt.tls.enabled}
@@ -312,23 +325,23 @@ function HubSection() {
             disabled={!mqtt.tls.enabled}
             onChange={(e) => setMqtt({ ...mqtt, tls: { ...mqtt.tls, verify: e.target.checked } })}
           />
-          Check the broker's certificate
+          {t("Check the broker's certificate")}
         </label>
       </div>
       <p className="small" role="status">
-        Broker:{" "}
+        {t("Broker:")}{" "}
         {health.data?.mqtt
-          ? `${health.data.mqtt.state}${health.data.mqtt.last_error ? ` — ${health.data.mqtt.last_error}` : ""}`
-          : "unknown"}
+          ? `${mqttStateWords(health.data.mqtt.state)}${health.data.mqtt.last_error ? ` — ${health.data.mqtt.last_error}` : ""}`
+          : t("unknown")}
       </p>
-      <h3>Maintenance reminders</h3>
+      <h3>{t("Maintenance reminders")}</h3>
       <div className="form-grid">
         {(
           [
-            ["backflush_every_shots", "Backflush every (shots)"],
-            ["group_clean_every_shots", "Clean the group every (shots)"],
-            ["descale_every_shots", "Descale every (shots)"],
-            ["descale_every_days", "…or every (days)"],
+            ["backflush_every_shots", t("Backflush every (shots)")],
+            ["group_clean_every_shots", t("Clean the group every (shots)")],
+            ["descale_every_shots", t("Descale every (shots)")],
+            ["descale_every_days", t("…or every (days)")],
           ] as const
         ).map(([k, text]) => (
           <label key={k}>
@@ -340,7 +353,7 @@ function HubSection() {
       </div>
       <div className="row">
         <button type="submit" className="primary" disabled={saving}>
-          Save hub settings
+          {t("Save hub settings")}
         </button>
         <span role="status" className="muted">
           {status}
@@ -362,7 +375,7 @@ function Access() {
         <PairingCode onClose={() => setPairing(false)} />
       ) : (
         <button type="button" onClick={() => setPairing(true)}>
-          Pair another phone
+          {t("Pair another phone")}
         </button>
       )}
       <label className="toggle">
@@ -375,12 +388,14 @@ function Access() {
             const ok =
               !on ||
               window.confirm(
-                "Open the machine to every device on this network? Anyone on your Wi-Fi — guests, a smart TV, a compromised gadget — could then turn the heater on, change settings and read your history without pairing. Web pages on other sites stay blocked either way.",
+                t(
+                  "Open the machine to every device on this network? Anyone on your Wi-Fi — guests, a smart TV, a compromised gadget — could then turn the heater on, change settings and read your history without pairing. Web pages on other sites stay blocked either way.",
+                ),
               );
             if (ok) save({ hub: { open_on_network: on } });
           }}
         />
-        Open on my network (no pairing needed — not recommended)
+        {t("Open on my network (no pairing needed — not recommended)")}
       </label>
       {status && (
         <span role="status" className="muted small">
@@ -395,61 +410,69 @@ export default function Settings() {
   const p = usePreferences();
   return (
     <div className="stack">
-      <section className="card" aria-label="This device">
-        <h1>Settings</h1>
+      <section className="card" aria-label={t("This device")}>
+        <h1>{t("Settings")}</h1>
         <div className="form-grid">
           <label>
-            Temperature unit
+            {t("Temperature unit")}
             <select value={p.unit} onChange={(e) => p.set({ unit: e.target.value as "C" | "F" })}>
               <option value="C">°C</option>
               <option value="F">°F</option>
             </select>
           </label>
           <label>
-            Pressure unit
+            {t("Pressure unit")}
             <select value={p.pressureUnit} onChange={(e) => p.set({ pressureUnit: e.target.value as "bar" | "psi" })}>
               <option value="bar">bar</option>
               <option value="psi">psi</option>
             </select>
           </label>
           <label>
-            Weight unit
+            {t("Weight unit")}
             <select value={p.weightUnit} onChange={(e) => p.set({ weightUnit: e.target.value as "g" | "oz" })}>
-              <option value="g">grams</option>
-              <option value="oz">ounces</option>
+              <option value="g">{t("grams")}</option>
+              <option value="oz">{t("ounces")}</option>
             </select>
           </label>
           <label>
-            Theme
+            {t("Theme")}
             <select value={p.theme} onChange={(e) => p.set({ theme: e.target.value as "system" | "light" | "dark" })}>
-              <option value="system">as the system</option>
-              <option value="light">light</option>
-              <option value="dark">dark</option>
+              <option value="system">{t("as the system")}</option>
+              <option value="light">{t("light")}</option>
+              <option value="dark">{t("dark")}</option>
+            </select>
+          </label>
+          <label>
+            {t("Language")}
+            <select value={p.language} onChange={(e) => p.set({ language: e.target.value as "auto" | "en" | "de" })}>
+              <option value="auto">{t("as the browser")}</option>
+              <option value="en">English</option>
+              <option value="de">Deutsch</option>
             </select>
           </label>
         </div>
         <p className="row wrap">
-          <Link href="/statistics">Statistics and maintenance</Link>
-          <Link href="/schedules">Schedules and auto power-off</Link>
+          <Link href="/statistics">{t("Statistics and maintenance")}</Link>
+          <Link href="/schedules">{t("Schedules and auto power-off")}</Link>
         </p>
       </section>
-      <section className="card" aria-label="Machine">
-        <h2>Machine</h2>
+      <section className="card" aria-label={t("Machine")}>
+        <h2>{t("Machine")}</h2>
         <MachineIdentity />
         <HeatingStrategy />
         <Autotune />
         <MachineSettings />
       </section>
-      <section className="card" aria-label="Hub settings">
+      <section className="card" aria-label={t("Hub settings")}>
         <h2>Hub</h2>
         <HubSection />
       </section>
-      <section className="card" aria-label="Phones and access">
-        <h2>Phones and access</h2>
+      <section className="card" aria-label={t("Phones and access")}>
+        <h2>{t("Phones and access")}</h2>
         <Access />
       </section>
-      <section className="card" aria-label="Which hub">
-        <h2>Which hub</h2>
+      <section className="card" aria-label={t("Which hub")}>
+        <h2>{t("Which hub")}</h2>
         <HubPicker />
       </section>
     </div>

@@ -5,6 +5,8 @@
  * % for tenths of a percent, bar for millibar. The ranges come from the protocol table through
  * the hub, so the form refuses exactly what the controller would.
  */
+
+import { t } from "../../i18n/i18n.ts";
 import type { ControllerKey } from "../../shared/hub-api.ts";
 import type { TempUnit } from "../../shared/units.ts";
 
@@ -21,7 +23,7 @@ export interface KeyView {
 }
 
 /** The settings an owner changes: named for what they do, in the unit they think in. */
-const EVERYDAY: Record<string, { label: string; help: string; unit?: "s" | "min" }> = {
+export const EVERYDAY: Record<string, { label: string; help: string; unit?: "s" | "min" }> = {
   eco_setpoint_cdeg: { label: "Eco temperature", help: "The brew boiler waits at this temperature in eco." },
   eco_timeout_s: { label: "Eco after", help: "Idle this long, the machine goes to eco by itself.", unit: "min" },
   steam_auto_return_s: { label: "Steam back to brew after", help: "Steam mode ends by itself after this long.", unit: "min" },
@@ -31,7 +33,60 @@ const EVERYDAY: Record<string, { label: string; help: string; unit?: "s" | "min"
   backflush_cycles: { label: "Backflush cycles", help: "Pump on/off cycles of the Backflush program." },
 };
 
-const GROUPS: [string, RegExp][] = [
+/** Each setting in words (the generated label is a fallback for keys a newer controller adds). */
+export const LABELS: Record<string, string> = {
+  machine_type: "Machine type",
+  brew_kp_milli: "Brew boiler PID: Kp",
+  brew_ki_milli: "Brew boiler PID: Ki",
+  brew_kd_milli: "Brew boiler PID: Kd",
+  steam_kp_milli: "Steam boiler PID: Kp",
+  steam_ki_milli: "Steam boiler PID: Ki",
+  steam_kd_milli: "Steam boiler PID: Kd",
+  brew_heater_w: "Brew heater power",
+  steam_heater_w: "Steam heater power",
+  mains_voltage_v: "Mains voltage",
+  mains_current_limit_ma: "Mains current limit",
+  brew_max_cdeg: "Brew boiler limit",
+  steam_max_cdeg: "Steam boiler limit",
+  brew_ntc_r25_ohm: "Brew sensor: resistance at 25 °C",
+  brew_ntc_beta_k: "Brew sensor: beta",
+  brew_ntc_pullup_ohm: "Brew sensor: pull-up resistor",
+  brew_temp_offset_cdeg: "Brew temperature correction",
+  steam_ntc_r25_ohm: "Steam sensor: resistance at 25 °C",
+  steam_ntc_beta_k: "Steam sensor: beta",
+  steam_ntc_pullup_ohm: "Steam sensor: pull-up resistor",
+  steam_temp_offset_cdeg: "Steam temperature correction",
+  pressure_zero_pmil: "Pressure sensor: reading at 0 bar",
+  pressure_full_pmil: "Pressure sensor: reading at full scale",
+  pressure_full_mbar: "Pressure sensor: full scale",
+  ready_band_cdeg: "Ready within",
+  heating_watch_rise_cdeg: "Heating watch: least rise",
+  heating_watch_window_s: "Heating watch: within",
+  link_weight_timeout_ms: "Scale silence before a shot falls back to volume",
+  link_heater_timeout_ms: "Hub silence before the heaters go off",
+  steam_fill_timeout_s: "Steam boiler fill limit",
+  valve_release_ms: "Valve release after a shot",
+  cleaning_threshold_shots: "Cleaning reminder after",
+  brew_count_shots: "Shots counted",
+  duty_cap_pmil: "Heater power cap",
+  setpoint_ramp_cdeg_s: "Setpoint ramp",
+  hx_control_pressure: "HX: control by pressure",
+  hx_pressure_setpoint_mbar: "HX: boiler pressure",
+  brew_feedforward_pmil_per_mls: "Brew heater feed-forward per flow",
+  flow_meter_ul_per_pulse: "Flow meter: volume per pulse",
+  fill_heat_budget: "Share heater power while filling",
+  bbw_stop_lag_ms: "Brew-by-weight: stop lag",
+  bbw_drip_ms: "Brew-by-weight: drip time",
+  pump_q0_ul_s: "Pump model: flow at 0 bar",
+  pump_q9_ul_s: "Pump model: flow at 9 bar",
+  pump_max_mbar: "Pump model: no flow above",
+  line_compliance_ul_bar: "Line compliance",
+  brew_boiler_j_per_k: "Brew boiler heat capacity",
+  steam_boiler_j_per_k: "Steam boiler heat capacity",
+  ssr_min_on_ms: "Shortest heater pulse",
+};
+
+export const GROUPS: [string, RegExp][] = [
   ["Temperatures", /(_max_cdeg|eco_|ready_band|setpoint_ramp|temp_offset)/],
   ["Power and mains", /(heater_w|mains_|duty_cap|ssr_min)/],
   ["Brewing", /(preinfusion|bbw_|valve_release|pump_max_run|steam_auto_return|backflush|cleaning|brew_count|feedforward|fill_heat)/],
@@ -62,7 +117,8 @@ const ABSOLUTE_TEMP = /(_max_cdeg|_setpoint_cdeg)$/;
 
 export function view(key: ControllerKey, temp: TempUnit = "C"): KeyView {
   const everyday = EVERYDAY[key.name];
-  const base = { key, label: everyday?.label ?? label(key.name), ...(everyday ? { help: everyday.help } : {}) };
+  const english = everyday?.label ?? LABELS[key.name];
+  const base = { key, label: english ? t(english) : label(key.name), ...(everyday ? { help: t(everyday.help) } : {}) };
   const f = temp === "F";
   if (key.unit === "cdegC" && ABSOLUTE_TEMP.test(key.name))
     return {

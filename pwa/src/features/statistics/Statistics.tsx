@@ -4,6 +4,7 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { t } from "../../i18n/i18n.ts";
 import { useCachedQuery } from "../../shared/cached-query.ts";
 import { age, dateTime, kwh, minutesSeconds } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
@@ -26,7 +27,13 @@ function Bars({ label, unit, points }: { label: string; unit: string; points: { 
   const last = points.at(-1)?.day;
   return (
     <figure className="bars">
-      <svg viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`${label}, last ${points.length} days`}>
+      <svg
+        viewBox={`0 0 ${w} ${h}`}
+        width="100%"
+        height={h}
+        role="img"
+        aria-label={t("{label}, last {n} days", { label, n: points.length })}
+      >
         {points.map((p, i) => {
           const bh = (p.v / max) * (base - top);
           return (
@@ -60,20 +67,20 @@ function Bars({ label, unit, points }: { label: string; unit: string; points: { 
         </g>
       </svg>
       <figcaption className="muted small">
-        {label}: {unit} per day, dates as month-day (highest {max} {unit})
+        {t("{label}: {unit} per day, dates as month-day (highest {max} {unit})", { label, unit, max })}
       </figcaption>
     </figure>
   );
 }
 
-const KIND_WORDS: Record<string, string> = { backflush: "Backflush", group_clean: "Group clean", descale: "Descale" };
+const KIND_WORDS = (): Record<string, string> => ({ backflush: t("Backflush"), group_clean: t("Group clean"), descale: t("Descale") });
 
 export default function Statistics() {
   const q = useCachedQuery("statistics", hubApi.statistics);
   const client = useQueryClient();
   const [problem, setProblem] = useState<string | null>(null);
   if (q.error && !q.fromPhone) return <p className="error">Statistics come from the hub: {(q.error as Error).message}</p>;
-  if (!q.data) return <p className="muted">Loading…</p>;
+  if (!q.data) return <p className="muted">{t("Loading…")}</p>;
   const s = q.data;
   const done = async (kind: string) => {
     setProblem(null);
@@ -86,56 +93,63 @@ export default function Statistics() {
   };
   return (
     <div className="stack">
-      <section className="card" aria-label="Shots">
-        <h1>Statistics</h1>
+      <section className="card" aria-label={t("Shots")}>
+        <h1>{t("Statistics")}</h1>
         {q.fromPhone && (
           <p className="muted small" role="status">
-            Offline: as this phone last saw them{q.savedAt ? `, ${age(Date.now() - q.savedAt)}` : ""}.
+            {t("Offline: as this phone last saw them, {age}.", { age: q.savedAt ? age(Date.now() - q.savedAt) : "–" })}
           </p>
         )}
         <dl className="numbers">
           <div>
-            <dt>Shots today</dt>
+            <dt>{t("Shots today")}</dt>
             <dd className="big">{s.shots.today}</dd>
           </div>
           <div>
-            <dt>Shots in all</dt>
+            <dt>{t("Shots in all")}</dt>
             <dd className="big">{s.shots.total}</dd>
           </div>
           <div>
-            <dt>Average shot</dt>
+            <dt>{t("Average shot")}</dt>
             <dd className="big">{s.shots.average_shot_s === null ? "–" : `${s.shots.average_shot_s.toFixed(0)} s`}</dd>
           </div>
           <div>
-            <dt>Brewing in all</dt>
+            <dt>{t("Brewing in all")}</dt>
             <dd className="big">{minutesSeconds(s.shots.brew_time_total_s)}</dd>
           </div>
           <div>
-            <dt>Energy today</dt>
+            <dt>{t("Energy today")}</dt>
             <dd className="big">{kwh(s.energy.today_wh)}</dd>
           </div>
           <div>
-            <dt>Energy in all</dt>
+            <dt>{t("Energy in all")}</dt>
             <dd className="big">{kwh(s.energy.total_wh)}</dd>
           </div>
         </dl>
-        <Bars label="Shots per day" unit="shots" points={s.shots.by_day.map((d) => ({ day: d.day, v: d.shots }))} />
-        <Bars label="Energy per day" unit="Wh" points={s.energy.by_day.map((d) => ({ day: d.day, v: d.wh }))} />
+        <Bars label={t("Shots per day")} unit={t("shots")} points={s.shots.by_day.map((d) => ({ day: d.day, v: d.shots }))} />
+        <Bars label={t("Energy per day")} unit="Wh" points={s.energy.by_day.map((d) => ({ day: d.day, v: d.wh }))} />
       </section>
-      <section className="card" aria-label="Maintenance">
-        <h2>Maintenance</h2>
+      <section className="card" aria-label={t("Maintenance")}>
+        <h2>{t("Maintenance")}</h2>
         <ul className="maintenance">
           {s.maintenance.map((m) => (
             <li key={m.kind}>
               <div>
-                <strong>{KIND_WORDS[m.kind] ?? m.kind}</strong>{" "}
-                {m.due ? <span className="error">due{m.reason ? ` (${m.reason})` : ""}</span> : null}
+                <strong>{KIND_WORDS()[m.kind] ?? m.kind}</strong>{" "}
+                {m.due ? (
+                  <span className="error">
+                    {t("due")}
+                    {m.reason ? ` (${m.reason})` : ""}
+                  </span>
+                ) : null}
                 <div className="muted small">
-                  {m.shots_since} shots since{m.last_done_at_ms ? ` the last one (${dateTime(m.last_done_at_ms)})` : " the start"}
+                  {m.last_done_at_ms
+                    ? t("{n} shots since the last one ({when})", { n: m.shots_since, when: dateTime(m.last_done_at_ms) })
+                    : t("{n} shots since the start", { n: m.shots_since })}
                 </div>
               </div>
               <button type="button" onClick={() => void done(m.kind)}>
-                Done now
+                {t("Done now")}
               </button>
             </li>
           ))}
