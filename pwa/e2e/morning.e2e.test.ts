@@ -198,6 +198,31 @@ describe("a morning with BrewOS", () => {
     expect(newest.shots[0]?.rating).toBe(2);
   }, 120000);
 
+  test("a browser set to German gets the app in German (words and numbers), with nothing serious for axe", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "de-DE" });
+    const p = await ctx.newPage();
+    await p.goto(`http://127.0.0.1:${port}/`);
+    await p.getByRole("link", { name: "Maschine", exact: true }).waitFor({ timeout: 10000 });
+    expect(await p.evaluate(() => document.documentElement.lang)).toBe("de");
+    await p.getByRole("button", { name: /^(Einschalten|Ausschalten)$/ }).waitFor();
+    const target = await p.getByTestId("brew-target").textContent();
+    expect(target).toMatch(/^Ziel \d+,\d °C$/);
+    for (const [name, path, heading] of [
+      ["machine", "/", null],
+      ["brew", "/brew", "Brühen"],
+      ["history", "/history", "Verlauf"],
+      ["settings", "/settings", "Einstellungen"],
+    ] as const) {
+      await p.goto(`http://127.0.0.1:${port}${path}`);
+      if (heading) await p.getByRole("heading", { name: heading, level: 1 }).waitFor({ timeout: 10000 });
+      else await p.locator("main h1").first().waitFor();
+      findings[`${name} 390 light de`] = await axe(p);
+      expect(serious(findings[`${name} 390 light de`] ?? [])).toEqual([]);
+      await p.screenshot({ path: join(SHOTS_DIR, `${name}-390-light-de.png`) });
+    }
+    await ctx.close();
+  }, 60000);
+
   test("every screen at 320, 390 and 1440 px, light and dark: nothing scrolls sideways, axe finds nothing serious", async () => {
     mkdirSync(SHOTS_DIR, { recursive: true });
     // The machine on and at temperature, as it is for most of the morning.
