@@ -161,7 +161,12 @@ export class Hub {
         const i = this.control.intentFor(token);
         if (!i) return null;
         const p = i.profile_slot > 0 ? this.profiles.inSlot(i.profile_slot) : null;
-        return { profile_json: p ? JSON.stringify(p) : null, dose_g: i.dose_g, target_g: i.target_g };
+        return {
+          profile_json: p ? JSON.stringify(p) : null,
+          dose_g: i.dose_g,
+          target_g: i.target_g,
+          ...(i.flush ? { record: false } : {}),
+        };
       },
       weightG: () => this.scaleBridge?.weightG() ?? null,
       storage: this.storage,

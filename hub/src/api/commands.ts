@@ -54,6 +54,8 @@ export const ApiCommandSchema = z.discriminatedUnion("type", [
     require_scale: z.boolean().default(false),
   }),
   z.strictObject({ type: z.literal("stop_shot") }),
+  /** Run water through the group for a few seconds (no portafilter): not a shot, not recorded. */
+  z.strictObject({ type: z.literal("flush"), seconds: z.number().min(1).max(10).default(5) }),
   z.strictObject({ type: z.literal("clear_fault") }),
   z.strictObject({
     type: z.literal("start_autotune"),

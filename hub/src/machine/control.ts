@@ -24,6 +24,8 @@ export interface ShotIntent {
   profile_slot: number;
   dose_g: number | null;
   target_g: number | null;
+  /** A group flush: the pump runs, nothing is recorded. */
+  flush?: boolean;
 }
 
 const ackName = enumNamer(AckResult);
@@ -196,6 +198,23 @@ export class MachineControl {
             stop_volume_ul: Math.round((c.stop_volume_ml ?? 0) * 1000),
           });
           const out = fromAck(ack, "start shot");
+          return out.ok ? { ok: true, detail: { shot_token: token } } : out;
+        }
+        case "flush": {
+          const token = this.nextToken;
+          this.nextToken = (this.nextToken + 1) & 0x7fffffff;
+          this.intents.set(token, { profile_slot: 0, dose_g: null, target_g: null, flush: true });
+          const ack = await this.link.command({
+            type: "shot_start",
+            shot_token: token,
+            profile_slot: 0,
+            flags: 0,
+            dose_dg: 0,
+            target_weight_dg: 0,
+            stop_time_ms: Math.round(c.seconds * 1000),
+            stop_volume_ul: 0,
+          });
+          const out = fromAck(ack, "flush");
           return out.ok ? { ok: true, detail: { shot_token: token } } : out;
         }
         case "stop_shot":

@@ -16,6 +16,8 @@ export interface ShotContext {
   profile_json: string | null;
   dose_g: number | null;
   target_g: number | null;
+  /** false: not a shot to keep (a group flush): nothing is recorded for this token. */
+  record?: boolean;
 }
 
 export interface RecorderOptions {
@@ -75,6 +77,8 @@ export class ShotRecorder {
   private readonly waiting: Waiting[] = [];
   /** Brewing telemetry frames seen with no record open. */
   private orphanFrames = 0;
+  /** The token of a pump run that is not a shot (a flush): its frames are not recorded. */
+  private unrecorded: number | null = null;
   private readonly listeners = new Set<(r: ShotRecord) => void>();
   private readonly timer: ReturnType<typeof setInterval>;
 
@@ -98,6 +102,8 @@ export class ShotRecorder {
         this.orphanFrames = 0;
         if (this.open) this.abandon("a new shot started before the last one ended");
         const ctx = this.o.contextFor?.(m.shot_token, m.profile_slot) ?? null;
+        this.unrecorded = ctx?.record === false ? m.shot_token : null;
+        if (this.unrecorded !== null) break;
         const begin: ShotBegin = {
           started_at_ms: (this.o.now ?? Date.now)(),
           shot_token: m.shot_token,
@@ -122,6 +128,8 @@ export class ShotRecorder {
         if (!this.open) {
           // Brewing with no record: wait a few frames for a late shot_started, then record it anyway.
           if ((m.flags & TelemetryFlags.brewing) === 0) this.orphanFrames = 0;
+          else if (this.unrecorded !== null)
+            break; // a flush is running
           else if (++this.orphanFrames >= ORPHAN_FRAMES_TO_OPEN) this.startFromTelemetry(m.shot_time_ms);
           if (!this.open) break;
         }
@@ -155,6 +163,10 @@ export class ShotRecorder {
         if (this.open && m.uptime_ms < this.open.startUptimeMs) this.controllerRestarted();
         break;
       case "shot_ended": {
+        if (m.shot_token === this.unrecorded) {
+          this.unrecorded = null;
+          break;
+        }
         if (!this.open || (this.open.token !== m.shot_token && this.open.token !== UNKNOWN_TOKEN)) break;
         const o = this.open;
 

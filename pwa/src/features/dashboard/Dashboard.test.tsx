@@ -162,3 +162,15 @@ test("in German when the owner chooses it: words from the catalogue, numbers wit
   expect(v.getByRole("button", { name: "Brühen: Ziel höher" })).toBeTruthy();
   act(() => usePreferences.getState().set({ language: "en" }));
 });
+
+test("a flush button runs water through the group when the machine is ready (not before)", async () => {
+  const sent: Record<string, unknown>[] = [];
+  const client = { command: async (c: Record<string, unknown>) => (sent.push(c), { ok: true }) } as never;
+  useMachine.setState({ snapshot: { ...base, state: "ready", ready: true }, status: "connected", client });
+  const v = show();
+  await act(async () => v.getByRole("button", { name: "Flush 5 s" }).click());
+  expect(sent).toEqual([{ type: "flush", seconds: 5 }]);
+  act(() => useMachine.setState({ snapshot: { ...base, state: "heating", ready: false } }));
+  expect((v.getByRole("button", { name: "Flush 5 s" }) as HTMLButtonElement).disabled).toBe(true);
+  useMachine.setState({ client: null });
+});

@@ -312,7 +312,20 @@ export function Dashboard() {
             />
             {t("Eco")}
           </label>
+          <button
+            type="button"
+            disabled={!live.live || busy || !s.ready || s.brewing}
+            title={t("Water through the group, without the portafilter; not recorded as a shot")}
+            onClick={() => void run({ type: "flush", seconds: 5 })}
+          >
+            {t("Flush 5 s")}
+          </button>
         </div>
+        {s.machine?.type !== "single_boiler" && (
+          <p className="muted small">
+            {t("Hot water comes from the machine's own tap; this controller does not drive a hot-water valve.")}
+          </p>
+        )}
       </section>
       <Maintenance />
     </div>
