@@ -56,106 +56,150 @@ afterAll(async () => {
 
 /** Waits for the shot that is running to end and its result to freeze on the Brew screen. */
 async function shotFinished(p: Page): Promise<void> {
-  await p.getByRole("heading", { name: "Pulling" }).waitFor({ timeout: 10000 });
+  await p
+    .getByRole("heading", { name: "Pulling" })
+    .waitFor({ timeout: 10000 })
+    .catch(async (e: Error) => {
+      // Say why the shot did not start (the screen's own words), not only that it did not.
+      const said = await p.locator("main").textContent();
+      throw new Error(`${e.message}\nthe Brew screen said: ${said}`);
+    });
   await p.getByRole("heading", { name: "Last shot" }).waitFor({ timeout: MACHINE_WAIT_MS });
   await p.getByRole("link", { name: "Open in history" }).waitFor({ timeout: 10000 });
 }
 
+/**
+ * The morning itself, on one screen size: turn on (if it is not), adjust the temperature, add the
+ * bag to the bean library, pick a bundled profile, brew by weight, see the frozen result and rate
+ * it, brew by time, see how old the beans were in history, compare the two shots.
+ */
+async function morning(p: Page, bean: string): Promise<void> {
+  await p.goto(`http://127.0.0.1:${port}/`);
+  const off = p.getByRole("button", { name: "Turn on" });
+  await p.getByRole("button", { name: /^Turn (on|off)$/ }).waitFor({ timeout: 10000 });
+  const cold = await off.isVisible();
+  if (cold) {
+    await off.click();
+    await p.getByRole("heading", { name: "Heating", level: 1 }).waitFor({ timeout: 10000 });
+  }
+  // Adjust in place: two steps up (half a degree each).
+  const from = (await json<{ brew_target_c: number }>("/api/state")).brew_target_c;
+  await p.getByRole("button", { name: "Brew target up" }).click();
+  await p
+    .getByTestId("brew-target")
+    .filter({ hasText: `${(from + 0.5).toFixed(1)} °C` })
+    .waitFor();
+  await p.getByRole("button", { name: "Brew target up" }).click();
+  await p
+    .getByTestId("brew-target")
+    .filter({ hasText: `${(from + 1).toFixed(1)} °C` })
+    .waitFor();
+  expect((await json<{ brew_target_c: number }>("/api/state")).brew_target_c).toBe(from + 1);
+  if (cold) await p.getByText(/Ready in about/).waitFor({ timeout: MACHINE_WAIT_MS });
+  await p.locator("h1", { hasText: /^(Ready|Warming the group)$/ }).waitFor({ timeout: MACHINE_WAIT_MS });
+
+  // The bag on the counter goes into the bean library (roasted 11 days ago).
+  const roasted = new Date(Date.now() - 11 * 86_400_000);
+  const roastDate = `${roasted.getFullYear()}-${String(roasted.getMonth() + 1).padStart(2, "0")}-${String(roasted.getDate()).padStart(2, "0")}`;
+  await p.goto(`http://127.0.0.1:${port}/beans`);
+  await p.getByRole("button", { name: "Add beans" }).click();
+  await p.getByLabel("Name").fill(bean);
+  await p.getByLabel("Roaster").fill("Square Mile");
+  await p.getByLabel("Roast date").fill(roastDate);
+  await p.getByLabel("Grind setting").fill("12");
+  await p.getByRole("button", { name: "Save beans" }).click();
+  await p.locator(".bean-list li", { hasText: bean }).getByText("11 days off roast").waitFor({ timeout: 5000 });
+
+  // A bundled pressure profile runs on this machine; the recipe is the hub's, for everyone.
+  await p.getByRole("link", { name: "Brew", exact: true }).click();
+  const next = p.getByRole("region", { name: "Next shot" });
+  await next.getByLabel("Profile").selectOption({ label: "Classic 9 bar" });
+  await next.getByLabel("Dose (g)").fill("18");
+  await next.getByLabel("Time limit (s)").fill(""); // the recipe is the hub's: an earlier morning may have left one
+  await next.getByLabel("Target weight (g)").fill("36");
+  await p.getByText("Stops at 36 g on the scale.").waitFor();
+  await p.locator(".profile-curve").waitFor();
+  const deadline = Date.now() + 5000;
+  let recipe = await json<{ profile_id: string | null; target_g: number | null }>("/api/next-shot");
+  while ((recipe.profile_id !== "classic-9bar" || recipe.target_g !== 36) && Date.now() < deadline) {
+    await Bun.sleep(100);
+    recipe = await json("/api/next-shot");
+  }
+  expect(recipe).toMatchObject({ profile_id: "classic-9bar", target_g: 36 });
+
+  await p.getByRole("button", { name: "Start shot" }).click();
+  await shotFinished(p);
+  // Frozen: the chart stays, the cup is the settled weight, and the notes are right there.
+  await p.locator(".chart canvas").waitFor();
+  await p
+    .getByText("target weight reached")
+    .waitFor()
+    .catch(async (e: Error) => {
+      throw new Error(`${e.message}\nthe shot ended: ${await p.locator("main").textContent()}`);
+    });
+  await p.locator('[data-testid="result-yield"]').waitFor();
+  await p.waitForFunction(() => !document.body.textContent?.includes("settling…"), undefined, { timeout: 20000 });
+  const cup = Number((await p.getByTestId("result-yield").textContent())?.replace(" g", ""));
+  expect(Math.abs(cup - 36)).toBeLessThanOrEqual(1.5);
+  await p.getByRole("heading", { name: "Your notes" }).waitFor({ timeout: 15000 });
+  await p.getByRole("button", { name: "4 stars" }).click();
+  await p.getByLabel("From your beans").selectOption({ label: `${bean} · Square Mile` });
+  expect(await p.getByRole("textbox", { name: "Grind" }).inputValue()).toBe("12"); // remembered with the bean
+  await p.getByText("11 days off roast when pulled").waitFor();
+  await p.getByRole("button", { name: "Save" }).click();
+  await p.getByText("Saved", { exact: true }).waitFor({ timeout: 5000 });
+  const beansDeadline = Date.now() + 10000;
+  let rated = await json<{ shots: { rating: number | null; beans: string | null }[] }>("/api/shots?limit=1");
+  while ((rated.shots[0]?.rating !== 4 || rated.shots[0]?.beans !== `${bean} · Square Mile`) && Date.now() < beansDeadline) {
+    await Bun.sleep(100);
+    rated = await json("/api/shots?limit=1");
+  }
+  expect(rated.shots[0]).toMatchObject({ rating: 4, beans: `${bean} · Square Mile` });
+
+  // By time: no weight target, a 12 s limit, said before the shot.
+  await next.getByLabel("Target weight (g)").fill("");
+  await next.getByLabel("Time limit (s)").fill("12");
+  await p.getByText("Stops at 12 s (or the profile's own end).").waitFor();
+  await p.getByRole("button", { name: "Start shot" }).click();
+  await shotFinished(p);
+  await p.getByText("time reached").waitFor({ timeout: 10000 });
+  const t = Number((await p.getByTestId("result-time").textContent())?.replace(" s", ""));
+  expect(t).toBeGreaterThan(11);
+  expect(t).toBeLessThan(13.5);
+
+  // History says how old the beans were for the rated shot.
+  await p.getByRole("link", { name: "History", exact: true }).click();
+  await p.locator(".shot-row", { hasText: `${bean} · Square Mile · 11 days off roast` }).waitFor({ timeout: 10000 });
+  await p.goBack();
+  await p.getByRole("link", { name: "Open in history" }).waitFor();
+
+  // Compare the two: distinct colours, a difference table.
+  await p.getByRole("link", { name: "Open in history" }).click();
+  await p.locator(".chart canvas").waitFor({ timeout: 10000 });
+  const other = p.getByLabel("Compare with");
+  await p.waitForFunction(() => (document.querySelector("select")?.options.length ?? 0) > 1, undefined, { timeout: 10000 });
+  const value = await other.locator("option").nth(1).getAttribute("value");
+  await other.selectOption(value ?? "");
+  await p.getByRole("columnheader", { name: "Difference" }).waitFor({ timeout: 10000 });
+  const rows = await p.locator("table.compare tbody th").allTextContents();
+  expect(rows).toEqual(["Time", "Yield", "Ratio", "Peak pressure", "Mean flow", "Brew water"]);
+  const legend = await p.locator(".u-legend .u-series .u-label").allTextContents();
+  expect(legend.filter((l) => l.endsWith("(this shot)"))).toHaveLength(4); // pressure, flow, weight, temperature each
+  expect(legend.filter((l) => /\(.+\)$/.test(l) && !l.endsWith("(this shot)"))).toHaveLength(4);
+}
+
 describe("a morning with BrewOS", () => {
-  test("turn on, adjust the temperature, pick a bundled profile, brew by weight and by time, rate, compare", async () => {
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.getByRole("button", { name: "Turn on" }).click();
-    await page.getByRole("heading", { name: "Heating", level: 1 }).waitFor({ timeout: 10000 });
-    // Adjust in place: two steps up from 93 °C.
-    await page.getByRole("button", { name: "Brew target up" }).click();
-    await page.getByTestId("brew-target").filter({ hasText: "93.5 °C" }).waitFor();
-    await page.getByRole("button", { name: "Brew target up" }).click();
-    await page.getByTestId("brew-target").filter({ hasText: "94.0 °C" }).waitFor();
-    expect((await json<{ brew_target_c: number }>("/api/state")).brew_target_c).toBe(94);
-    await page.getByText(/Ready in about/).waitFor({ timeout: MACHINE_WAIT_MS });
-    await page.locator("h1", { hasText: /^(Ready|Warming the group)$/ }).waitFor({ timeout: MACHINE_WAIT_MS });
+  test("the morning on a phone (390 px): turn on, adjust the temperature, beans, a bundled profile, brew by weight and by time, rate, compare", async () => {
+    await morning(page, "Kenya AA");
+  }, 240000);
 
-    // The bag on the counter goes into the bean library (roasted 11 days ago).
-    const roasted = new Date(Date.now() - 11 * 86_400_000);
-    const roastDate = `${roasted.getFullYear()}-${String(roasted.getMonth() + 1).padStart(2, "0")}-${String(roasted.getDate()).padStart(2, "0")}`;
-    await page.goto(`http://127.0.0.1:${port}/beans`);
-    await page.getByRole("button", { name: "Add beans" }).click();
-    await page.getByLabel("Name").fill("Kenya AA");
-    await page.getByLabel("Roaster").fill("Square Mile");
-    await page.getByLabel("Roast date").fill(roastDate);
-    await page.getByLabel("Grind setting").fill("12");
-    await page.getByRole("button", { name: "Save beans" }).click();
-    await page.getByText("11 days off roast").waitFor({ timeout: 5000 });
-
-    // A bundled pressure profile runs on this machine; the recipe is the hub's, for everyone.
-    await page.getByRole("link", { name: "Brew", exact: true }).click();
-    await page.getByLabel("Profile").selectOption({ label: "Classic 9 bar" });
-    await page.getByLabel("Dose (g)").fill("18");
-    await page.getByLabel("Target weight (g)").fill("36");
-    await page.getByText("Stops at 36 g on the scale.").waitFor();
-    await page.locator(".profile-curve").waitFor();
-    const deadline = Date.now() + 5000;
-    let recipe = await json<{ profile_id: string | null; target_g: number | null }>("/api/next-shot");
-    while ((recipe.profile_id !== "classic-9bar" || recipe.target_g !== 36) && Date.now() < deadline) {
-      await Bun.sleep(100);
-      recipe = await json("/api/next-shot");
+  test("the same morning on a desktop (1440 px)", async () => {
+    const wide = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    try {
+      await morning(await wide.newPage(), "Ethiopia Guji");
+    } finally {
+      await wide.close();
     }
-    expect(recipe).toMatchObject({ profile_id: "classic-9bar", target_g: 36 });
-
-    await page.getByRole("button", { name: "Start shot" }).click();
-    await shotFinished(page);
-    // Frozen: the chart stays, the cup is the settled weight, and the notes are right there.
-    await page.locator(".chart canvas").waitFor();
-    await page.getByText("target weight reached").waitFor();
-    await page.locator('[data-testid="result-yield"]').waitFor();
-    await page.waitForFunction(() => !document.body.textContent?.includes("settling…"), undefined, { timeout: 20000 });
-    const cup = Number((await page.getByTestId("result-yield").textContent())?.replace(" g", ""));
-    expect(Math.abs(cup - 36)).toBeLessThanOrEqual(1.5);
-    await page.getByRole("heading", { name: "Your notes" }).waitFor({ timeout: 15000 });
-    await page.getByRole("button", { name: "4 stars" }).click();
-    await page.getByLabel("From your beans").selectOption({ label: "Kenya AA · Square Mile" });
-    expect(await page.getByRole("textbox", { name: "Grind" }).inputValue()).toBe("12"); // remembered with the bean
-    await page.getByText("11 days off roast when pulled").waitFor();
-    await page.getByRole("button", { name: "Save" }).click();
-    await page.getByText("Saved", { exact: true }).waitFor({ timeout: 5000 });
-    const beansDeadline = Date.now() + 10000;
-    let rated = await json<{ shots: { rating: number | null; beans: string | null }[] }>("/api/shots?limit=1");
-    while (rated.shots[0]?.rating !== 4 && Date.now() < beansDeadline) {
-      await Bun.sleep(100);
-      rated = await json("/api/shots?limit=1");
-    }
-    expect(rated.shots[0]).toMatchObject({ rating: 4, beans: "Kenya AA · Square Mile" });
-
-    // By time: no weight target, a 12 s limit, said before the shot.
-    await page.getByLabel("Target weight (g)").fill("");
-    await page.getByLabel("Time limit (s)").fill("12");
-    await page.getByText("Stops at 12 s (or the profile's own end).").waitFor();
-    await page.getByRole("button", { name: "Start shot" }).click();
-    await shotFinished(page);
-    await page.getByText("time reached").waitFor({ timeout: 10000 });
-    const t = Number((await page.getByTestId("result-time").textContent())?.replace(" s", ""));
-    expect(t).toBeGreaterThan(11);
-    expect(t).toBeLessThan(13.5);
-
-    // History says how old the beans were for the rated shot.
-    await page.getByRole("link", { name: "History", exact: true }).click();
-    await page.locator(".shot-row", { hasText: "11 days off roast" }).waitFor({ timeout: 10000 });
-    await page.goBack();
-    await page.getByRole("link", { name: "Open in history" }).waitFor();
-
-    // Compare the two: distinct colours, a difference table.
-    await page.getByRole("link", { name: "Open in history" }).click();
-    await page.locator(".chart canvas").waitFor({ timeout: 10000 });
-    const other = page.getByLabel("Compare with");
-    await page.waitForFunction(() => (document.querySelector("select")?.options.length ?? 0) > 1, undefined, { timeout: 10000 });
-    const value = await other.locator("option").nth(1).getAttribute("value");
-    await other.selectOption(value ?? "");
-    await page.getByRole("columnheader", { name: "Difference" }).waitFor({ timeout: 10000 });
-    const rows = await page.locator("table.compare tbody th").allTextContents();
-    expect(rows).toEqual(["Time", "Yield", "Ratio", "Peak pressure", "Mean flow", "Brew water"]);
-    const legend = await page.locator(".u-legend .u-series .u-label").allTextContents();
-    expect(legend.filter((l) => l.endsWith("(this shot)"))).toHaveLength(4); // pressure, flow, weight, temperature each
-    expect(legend.filter((l) => /\(.+\)$/.test(l) && !l.endsWith("(this shot)"))).toHaveLength(4);
   }, 240000);
 
   test("offline means offline: the last state, profiles, statistics and charts stay; an edit waits and syncs when back", async () => {
