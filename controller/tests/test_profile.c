@@ -52,12 +52,10 @@ static void every_bundled_profile_loads(void **state) {
   }
 }
 
-/* protocol/profile/vectors/bundled.json (authored by the TS encoder) must equal what the C reader
- * and encoder make of the same JSON files. */
-static void c_and_ts_encode_every_bundled_profile_identically(void **state) {
-  (void)state;
+/* A vector file of protocol/profile/vectors, parsed (the caller frees it). */
+static cJSON *read_vectors(const char *name) {
   char path[512];
-  snprintf(path, sizeof path, "%s/protocol/profile/vectors/bundled.json", BREWOS_REPO_DIR);
+  snprintf(path, sizeof path, "%s/protocol/profile/vectors/%s", BREWOS_REPO_DIR, name);
   FILE *f = fopen(path, "rb");
   assert_non_null(f);
   static char text[65536];
@@ -65,6 +63,15 @@ static void c_and_ts_encode_every_bundled_profile_identically(void **state) {
   fclose(f);
   text[n] = 0;
   cJSON *root = cJSON_Parse(text);
+  assert_non_null(root);
+  return root;
+}
+
+/* protocol/profile/vectors/bundled.json (authored by the TS encoder) must equal what the C reader
+ * and encoder make of the same JSON files. */
+static void c_and_ts_encode_every_bundled_profile_identically(void **state) {
+  (void)state;
+  cJSON *root = read_vectors("bundled.json");
   const cJSON *c;
   int checked = 0;
   cJSON_ArrayForEach(c, cJSON_GetObjectItem(root, "cases")) {
@@ -85,15 +92,7 @@ static void c_and_ts_encode_every_bundled_profile_identically(void **state) {
 /* protocol/profile/vectors/relay-fit.json: the app's profileFit says the same as the controller. */
 static void relay_fit_matches_the_shared_vectors(void **state) {
   (void)state;
-  char path[512];
-  snprintf(path, sizeof path, "%s/protocol/profile/vectors/relay-fit.json", BREWOS_REPO_DIR);
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  static char text[16384];
-  size_t n = fread(text, 1, sizeof text - 1, f);
-  fclose(f);
-  text[n] = 0;
-  cJSON *root = cJSON_Parse(text);
+  cJSON *root = read_vectors("relay-fit.json");
   const cJSON *c;
   int checked = 0;
   cJSON_ArrayForEach(c, cJSON_GetObjectItem(root, "cases")) {

@@ -4,19 +4,8 @@
  * merge rule is sync's own (per-field last writer wins). A damaged row reads as an empty bean.
  */
 import type { Database } from "bun:sqlite";
-import { BEAN_FIELDS, type BeanRow, type FieldClocks, type FieldEdits, mergeFields } from "@brewos/protocol/sync";
+import { BEAN_FIELDS, type BeanRow, EMPTY_BEAN, type FieldClocks, type FieldEdits, mergeFields } from "@brewos/protocol/sync";
 import { isPlainObject, storedJson } from "../store/stored-json.ts";
-
-export const EMPTY_BEAN: BeanRow["values"] = {
-  name: null,
-  roaster: null,
-  origin: null,
-  roast_date: null,
-  notes: null,
-  grinder: null,
-  grind_setting: null,
-  deleted: false,
-};
 
 interface DbBean {
   id: string;

@@ -43,6 +43,18 @@ export interface SyncRow {
   clocks: Partial<Record<"notes" | "rating" | "beans" | "grind" | "dose_g" | "yield_g" | "deleted" | "bean_id", string>>;
 }
 
+/** A shot's editable values before anyone edited them. */
+export const EMPTY_SHOT_VALUES: SyncRow["values"] = {
+  notes: null,
+  rating: null,
+  beans: null,
+  grind: null,
+  dose_g: null,
+  yield_g: null,
+  deleted: false,
+  bean_id: null,
+};
+
 /** A bean in the household's library, as it syncs: every field editable, with its clock. */
 export interface BeanRow {
   id: string;
@@ -69,3 +81,15 @@ export type SyncServerMessage =
   | { type: "sync_changes"; v: 1; rows: SyncRow[]; beans?: BeanRow[]; cursor: number; has_more: boolean }
   | { type: "sync_poke"; v: 1; seq: number }
   | { type: "sync_error"; v: 1; code: string; message: string };
+
+/** A bean's values before anyone filled them in. */
+export const EMPTY_BEAN: BeanRow["values"] = {
+  name: null,
+  roaster: null,
+  origin: null,
+  roast_date: null,
+  notes: null,
+  grinder: null,
+  grind_setting: null,
+  deleted: false,
+};

@@ -4,19 +4,15 @@
  * marked as not live — instead of an empty "find your machine" screen.
  */
 import type { MachineSnapshot, NextShot } from "@brewos/protocol/api";
+import type { ShotSeries } from "../shared/ShotChart.tsx";
 
 const KEY = "brewos.last-state";
 /** At most one write per this many ms (a live machine changes several times a second). */
 const WRITE_EVERY_MS = 2000;
 
-export interface TraceColumns {
+/** A shot's columns as the chart draws them, with the shot's token. */
+export interface TraceColumns extends ShotSeries {
   token: number | null;
-  t: number[];
-  pressure: number[];
-  flow: number[];
-  weight: (number | null)[];
-  temp: number[];
-  phase?: (number | null)[];
 }
 
 export interface LastState {

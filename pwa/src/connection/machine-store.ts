@@ -6,16 +6,10 @@
 import type { AutotuneResult, MachineSnapshot, NextShot, ShotRecord } from "@brewos/protocol/api";
 import { create } from "zustand";
 import type { CommandResult, ConnectionStatus, HubClient } from "./hub-client.ts";
-import { type LastState, saveLastState } from "./last-state.ts";
+import { type LastState, saveLastState, type TraceColumns } from "./last-state.ts";
 
 /** The shot being pulled, columnar (uPlot's shape): seconds, bar, ml/s, g, °C. */
-export interface ShotTrace {
-  token: number | null;
-  t: number[];
-  pressure: number[];
-  flow: number[];
-  weight: (number | null)[];
-  temp: number[];
+export interface ShotTrace extends TraceColumns {
   phase: (number | null)[];
   /** Bumped on every append so charts know to redraw. */
   version: number;

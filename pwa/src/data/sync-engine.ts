@@ -9,6 +9,8 @@ import {
   BEAN_FIELDS,
   type BeanRow,
   type EditableField,
+  EMPTY_BEAN,
+  EMPTY_SHOT_VALUES,
   type FieldEdits,
   Hlc,
   mergeFields,
@@ -19,17 +21,6 @@ import {
   uuidv7,
 } from "@brewos/protocol/sync";
 import type { BrewosDb, LocalBean, LocalShot } from "./db.ts";
-
-export const EMPTY_BEAN: BeanRow["values"] = {
-  name: null,
-  roaster: null,
-  origin: null,
-  roast_date: null,
-  notes: null,
-  grinder: null,
-  grind_setting: null,
-  deleted: false,
-};
 
 export const SCHEMA_VERSION = 1;
 const PULL_LIMIT = 500;
@@ -141,17 +132,7 @@ export class SyncEngine {
         max_pressure_bar: null,
         mean_brew_c: null,
         sample_count: 0,
-        values: {
-          notes: null,
-          rating: null,
-          beans: null,
-          grind: null,
-          dose_g: null,
-          yield_g: null,
-          deleted: false,
-          bean_id: null,
-          ...merged.values,
-        } as SyncRow["values"],
+        values: { ...EMPTY_SHOT_VALUES, ...merged.values } as SyncRow["values"],
         clocks: merged.clocks,
       };
       await this.db.shots.put(row);
@@ -260,14 +241,17 @@ export class SyncEngine {
       const node = await this.nodeId();
       const clock = new Hlc(node, ((await this.db.meta.get("hlc"))?.value as string | undefined) ?? null, this.now);
       const mine = await this.db.shots.bulkGet(rows.map((r) => r.id));
-      const out: LocalShot[] = rows.map((r, i) => {
-        for (const c of Object.values(r.clocks)) {
+      const hear = (clocks: Record<string, string | undefined>) => {
+        for (const c of Object.values(clocks)) {
           try {
             if (c) clock.recv(c);
           } catch {
             // a clock far ahead of this phone's: the row still applies; our next stamp stays ordered after our own
           }
         }
+      };
+      const out: LocalShot[] = rows.map((r, i) => {
+        hear(r.clocks);
         const local = mine[i];
         const merged = mergeRow(local ? { values: local.values, clocks: local.clocks } : null, r);
         return { ...r, values: merged.values as SyncRow["values"], clocks: merged.clocks };
@@ -275,13 +259,7 @@ export class SyncEngine {
       await this.db.shots.bulkPut(out);
       const myBeans = await this.db.beans.bulkGet(beans.map((b) => b.id));
       const beanRows: LocalBean[] = beans.map((b, i) => {
-        for (const c of Object.values(b.clocks)) {
-          try {
-            if (c) clock.recv(c);
-          } catch {
-            // as for shots: the bean still applies
-          }
-        }
+        hear(b.clocks);
         const local = myBeans[i];
         const merged = mergeRow<BeanRow["values"]>(local ? { values: local.values, clocks: local.clocks } : null, b, BEAN_FIELDS);
         return { ...b, values: { ...EMPTY_BEAN, ...merged.values }, clocks: merged.clocks };

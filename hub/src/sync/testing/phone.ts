@@ -6,6 +6,7 @@
  */
 import {
   type EditableField,
+  EMPTY_SHOT_VALUES,
   type FieldEdits,
   Hlc,
   mergeFields,
@@ -27,16 +28,7 @@ export interface OutboxEntry {
   create?: { started_at_ms: number; duration_ms: number | null };
 }
 
-const EMPTY: SyncRow["values"] = {
-  notes: null,
-  rating: null,
-  beans: null,
-  grind: null,
-  dose_g: null,
-  yield_g: null,
-  deleted: false,
-  bean_id: null,
-};
+const EMPTY = EMPTY_SHOT_VALUES;
 
 export class Phone {
   readonly rows = new Map<string, PhoneRow>();

@@ -3,12 +3,13 @@
  * notes, and the grinder and setting last used with it — saved on this phone at once and synced
  * to the hub and every other phone like shots.
  */
+
+import { EMPTY_BEAN } from "@brewos/protocol/sync";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useState } from "react";
 import { Link } from "../../app/router.tsx";
 import { getSync } from "../../connection/connect.ts";
 import { db, type LocalBean } from "../../data/db.ts";
-import { EMPTY_BEAN } from "../../data/sync-engine.ts";
 import { t } from "../../i18n/i18n.ts";
 import { beanLabel, daysOffRoast, daysOffRoastWords } from "./beans.ts";
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { EMPTY_BEAN } from "../../data/sync-engine.ts";
+import { EMPTY_BEAN } from "@brewos/protocol/sync";
 import { beanLabel, daysOffRoast, daysOffRoastWords } from "./beans.ts";
 
 test("days off roast count calendar days, in words", () => {
