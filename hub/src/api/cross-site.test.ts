@@ -26,6 +26,8 @@ const routes: [string, string, unknown][] = [
   ["POST", "/api/maintenance", { kind: "backflush" }],
   ["PATCH", "/api/shots/00000000-0000-7000-8000-000000000000", { notes: "pwned" }],
   ["DELETE", "/api/profiles/library/anything", undefined],
+  ["PUT", "/api/next-shot", { target_g: 200 }],
+  ["POST", "/api/scale/tare", {}],
 ];
 
 function send(method: string, path: string, body: unknown, headers: Record<string, string>) {
@@ -46,6 +48,7 @@ describe("no cross-site control", () => {
   test("the attack matrix: every route refused from another origin, by a rebinding Host, or as a form/text body", async () => {
     const before = JSON.stringify(h.hub.settings.view());
     const desired = JSON.stringify(h.hub.control.current());
+    const recipe = JSON.stringify(h.hub.nextShot.get());
     const host = new URL(h.base).host;
     const matrix: { route: string; attack: string; status: number; code: string }[] = [];
     for (const [method, path, body] of routes) {
@@ -83,6 +86,7 @@ describe("no cross-site control", () => {
     }
     expect(JSON.stringify(h.hub.settings.view())).toBe(before);
     expect(JSON.stringify(h.hub.control.current())).toBe(desired);
+    expect(JSON.stringify(h.hub.nextShot.get())).toBe(recipe); // the shared recipe too
   });
 
   test("a WebSocket from another origin or a rebinding name is refused; the hub's own origin connects", async () => {

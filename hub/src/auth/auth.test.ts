@@ -88,6 +88,9 @@ describe("an unpaired device on the network", () => {
       ["/api/backup", json("POST", {})],
       ["/api/pairing/code", json("POST", {})],
       ["/api/profiles/library/x", { method: "DELETE" }],
+      ["/api/next-shot", {}],
+      ["/api/next-shot", json("PUT", { target_g: 200 })],
+      ["/api/scale/tare", json("POST", {})],
     ];
     for (const [path, init] of routes)
       expect(`${init.method ?? "GET"} ${path} ${await status(path, init)}`).toBe(`${init.method ?? "GET"} ${path} 401 unauthenticated`);
