@@ -4,6 +4,7 @@
  * to the hub and every other phone like shots.
  */
 
+import "./beans.css";
 import { EMPTY_BEAN } from "@brewos/protocol/sync";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useState } from "react";

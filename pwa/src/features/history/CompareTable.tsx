@@ -2,6 +2,7 @@
  * Two shots side by side: time, yield, ratio, peak pressure, mean flow and temperature, with the
  * difference, in this phone's units. The swatches match the chart's colours for each shot.
  */
+import "./history.css";
 import type { LocalShot } from "../../data/db.ts";
 import { yieldOf } from "../../data/samples.ts";
 import { decimal, t } from "../../i18n/i18n.ts";

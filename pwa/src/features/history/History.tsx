@@ -3,6 +3,7 @@
  * the hub fills it in and carries edits both ways. Filters: text (beans, notes, grind), minimum
  * rating, how the shot ended. Shots can also be logged by hand here (no machine needed).
  */
+import "./history.css";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useMemo, useState } from "react";
 import { Link } from "../../app/router.tsx";

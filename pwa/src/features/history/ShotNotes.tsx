@@ -3,6 +3,7 @@
  * and carried to the hub by sync (only the fields changed get a new clock). Used by the shot's page
  * and by Brew right after the shot.
  */
+import "./history.css";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useEffect, useState } from "react";
 import { getSync } from "../../connection/connect.ts";
