@@ -9,11 +9,23 @@ import { type Profile, ProfileError, parseProfile } from "@brewos/protocol/profi
 export type LibraryResult = { ok: true; profile: Profile } | { ok: false; code: string; message: string };
 
 export class ProfileLibrary {
+  private readonly listeners = new Set<() => void>();
+
   constructor(
     private readonly db: Database,
     private readonly bundledIds: ReadonlySet<string>,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Called after a profile is saved or deleted (Home Assistant's select lists the library). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
 
   list(): Profile[] {
     return this.db
@@ -42,10 +54,13 @@ export class ProfileLibrary {
     this.db
       .query("INSERT OR REPLACE INTO profiles (id, json, updated_at_ms) VALUES ($id, $json, $now)")
       .run({ id, json: JSON.stringify(p), now: this.now() });
+    this.changed();
     return { ok: true, profile: p };
   }
 
   delete(id: string): boolean {
-    return this.db.query("DELETE FROM profiles WHERE id = $id").run({ id }).changes > 0;
+    const gone = this.db.query("DELETE FROM profiles WHERE id = $id").run({ id }).changes > 0;
+    if (gone) this.changed();
+    return gone;
   }
 }

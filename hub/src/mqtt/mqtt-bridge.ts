@@ -5,6 +5,8 @@
  * online; configs of entities that no longer exist are cleared), and commands on `…/set` topics
  * run through the same MachineControl as the app's, each answered on `<base>/result`.
  */
+
+import type { Profile } from "@brewos/protocol/profile";
 import { HeatingStrategy, MachineMode, MachineType } from "@brewos/protocol/uart";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { parseCommand } from "../api/commands.ts";
@@ -28,6 +30,22 @@ const STATE_MIN_MS = 1000;
 const CLEANUP_MS = 1500;
 
 export type MqttStatus = { state: "off" | "connecting" | "connected" | "reconnecting"; broker: string | null; last_error: string | null };
+
+/** Select options for profiles: unique names, each naming one profile id. */
+export function selectOptions(
+  bundled: readonly Profile[],
+  library: readonly Profile[],
+): { names: string[]; idByName: Map<string, string> } {
+  const idByName = new Map<string, string>();
+  const add = (p: Profile, source: string) => {
+    let name = idByName.has(p.name) || p.name === MACHINE_DEFAULT ? `${p.name} (${source})` : p.name;
+    for (let n = 2; idByName.has(name); n++) name = `${p.name} (${source} ${n})`;
+    idByName.set(name, p.id);
+  };
+  for (const p of bundled) add(p, "bundled");
+  for (const p of library) add(p, "yours");
+  return { names: [MACHINE_DEFAULT, ...idByName.keys()], idByName };
+}
 
 export class MqttBridge {
   private client: MqttClient | null = null;
@@ -57,6 +75,11 @@ export class MqttBridge {
         if (JSON.stringify(s.mqtt) !== JSON.stringify(this.settings)) void this.restart();
       }),
       this.hub.nextShot.onChange(() => this.scheduleState()),
+      // A profile saved or deleted changes the select's options: announce them at once.
+      this.hub.profileLibrary.onChange(() => {
+        this.publishDiscovery();
+        this.publishState();
+      }),
       this.hub.model.onDelta((d) => {
         this.scheduleState();
         this.watchEvents(d.changes);
@@ -175,13 +198,16 @@ export class MqttBridge {
   /** The next shot's profile by name, as Home Assistant's select shows it. */
   private profileName(): string {
     const id = this.hub.nextShot.get().profile_id;
-    const all = [...this.hub.profiles.bundled, ...this.hub.profileLibrary.list()];
-    return all.find((p) => p.id === id)?.name ?? MACHINE_DEFAULT;
+    const { idByName } = this.profiles();
+    return [...idByName].find(([, v]) => v === id)?.[0] ?? MACHINE_DEFAULT;
   }
 
+  /**
+   * The profile select's options: every bundled and library profile under a name no other option
+   * has (a library profile named like a bundled one, or like another, gets its source or a number).
+   */
   private profiles(): { names: string[]; idByName: Map<string, string> } {
-    const all = [...this.hub.profiles.bundled, ...this.hub.profileLibrary.list()];
-    return { names: [MACHINE_DEFAULT, ...all.map((p) => p.name)], idByName: new Map(all.map((p) => [p.name, p.id])) };
+    return selectOptions(this.hub.profiles.bundled, this.hub.profileLibrary.list());
   }
 
   private publishDiscovery(): void {

@@ -199,6 +199,41 @@ describe("Home Assistant over Mosquitto (plain)", () => {
     await w.until("power OFF in state", () => w.state(base)?.power === "OFF");
   }, 120000);
 
+  test("the profile select follows the library at once, every option unique (a copy named like a bundled one says so)", async () => {
+    const from = w.got.length;
+    const mine = {
+      id: "my-classic",
+      name: "Classic 9 bar",
+      phases: [{ name: "p", mode: "pressure", from: null, to: 9, curve: "instant", over_s: 0, exit: {} }],
+    };
+    const saved = await fetch(`${h.base}/api/profiles/library/my-classic`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(mine),
+    });
+    expect(saved.status).toBe(200);
+    const config = await w.until(
+      "options with the new profile",
+      (m) => m.topic === `homeassistant/select/${node}/profile/config` && m.payload.includes("Classic 9 bar (yours)"),
+      5000,
+      from,
+    );
+    const options = (JSON.parse(config.payload) as { options: string[] }).options;
+    expect(new Set(options).size).toBe(options.length);
+    expect(options.filter((o) => o.startsWith("Classic 9 bar"))).toEqual(["Classic 9 bar", "Classic 9 bar (yours)"]);
+    expect(await press("profile", "Classic 9 bar (yours)")).toMatchObject({ ok: true });
+    expect(hub.nextShot.get().profile_id).toBe("my-classic");
+    const gone = w.got.length;
+    expect((await fetch(`${h.base}/api/profiles/library/my-classic`, { method: "DELETE" })).status).toBe(200);
+    await w.until(
+      "options without it",
+      (m) => m.topic === `homeassistant/select/${node}/profile/config` && !m.payload.includes("(yours)") && m.payload !== "",
+      5000,
+      gone,
+    );
+    expect(await press("profile", "Machine default")).toMatchObject({ ok: true });
+  });
+
   test("bad payloads are answered with what to send, and change nothing", async () => {
     expect(await press("power", "maybe")).toMatchObject({ ok: false, code: "invalid_payload", message: 'send "ON" or "OFF"' });
     expect(await press("brew_setpoint", "hot")).toMatchObject({ ok: false, code: "invalid_payload" });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeProfile, fromGaggiMate, fromGaggiuino, parseProfile, toGaggiMate, toGaggiuino } from "./index.ts";
+import { encodeProfile, fromGaggiMate, fromGaggiuino, type ProfilePhase, parseProfile, toGaggiMate, toGaggiuino } from "./index.ts";
 
 const bundled = (id: string) => parseProfile(JSON.parse(readFileSync(join(import.meta.dir, "..", "bundled", `${id}.json`), "utf8")));
 
@@ -73,6 +73,28 @@ describe("peer profile formats", () => {
     expect(unmapped.some((u) => u.includes("waterPumpedInPhase"))).toBe(true);
     expect(unmapped.some((u) => u.startsWith("recipe"))).toBe(true);
     expect(encodeProfile(result).length).toBeGreaterThan(0);
+  });
+
+  test("Gaggiuino's start 0 is the value measured at the phase start (a decline does not drop to 0 first)", () => {
+    const decline = {
+      name: "Decline",
+      phases: [
+        { name: "peak", type: "PRESSURE", target: { start: 9, end: 9, curve: "INSTANT", time: 0 }, stopConditions: { time: 8000 } },
+        {
+          name: "decline",
+          type: "PRESSURE",
+          target: { start: 0, end: 4.5, curve: "LINEAR", time: 20000 },
+          stopConditions: { time: 20000 },
+        },
+      ],
+    };
+    const { result } = fromGaggiuino(decline);
+    expect(result.phases[1]).toMatchObject({ from: null, to: 4.5, curve: "linear", over_s: 20 });
+    // And back: our "from 0" cannot be said in Gaggiuino's terms, so it is written a hair above and listed.
+    const ours = { ...result, phases: [{ ...(result.phases[1] as ProfilePhase), from: 0 }] };
+    const back = toGaggiuino(ours);
+    expect((back.result.phases as { target: { start: number } }[])[0]?.target.start).toBe(0.1);
+    expect(back.unmapped.some((u) => u.includes("from 0"))).toBe(true);
   });
 
   test("a GaggiMate pro profile imports, and what does not map is listed", () => {

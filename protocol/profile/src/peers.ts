@@ -53,7 +53,9 @@ export function fromGaggiuino(raw: unknown): Converted<Profile> {
     const ph: ProfilePhase = {
       name: typeof p.name === "string" ? p.name : `phase ${i + 1}`,
       mode,
-      from: start === null || start < 0 ? null : start,
+      // Gaggiuino's firmware ramps from the value measured at the phase start when the start is not
+      // above 0 (Phase::getTarget: `target.start > 0.f ? target.start : measured`), 0 included.
+      from: start === null || start <= 0 ? null : start,
       to: numOr(t.end) ?? start ?? 0,
       curve: curve ?? "instant",
       over_s: (numOr(t.time) ?? 0) / 1000,
@@ -101,6 +103,11 @@ export function toGaggiuino(p: Profile): Converted<Obj> {
   const phases = p.phases.map((ph, i) => {
     let type = ph.mode === "pressure" ? "PRESSURE" : "FLOW";
     let start = ph.from ?? -1;
+    if (ph.from === 0) {
+      // A literal 0 start reads as "the measured value" there; the nearest it can say is a hair above.
+      start = 0.1;
+      unmapped.push(`phases[${i}] from 0 (Gaggiuino reads a start of 0 as the value measured at the phase start; written as 0.1)`);
+    }
     let end = ph.to;
     if (ph.mode === "power") {
       if (ph.to !== 0) unmapped.push(`phases[${i}] power ${ph.to} % (Gaggiuino phases are pressure or flow)`);
