@@ -31,7 +31,7 @@ describe("shot profiles", () => {
     expect(bad((p) => (phase(p, 1).to = 30))).toThrow(/phases\[1\]\.to/);
     expect(bad((p) => (phase(p, 0).curve = "wiggle"))).toThrow(/phases\[0\]\.curve/);
     expect(bad((p) => (p.phases = []))).toThrow(ProfileError);
-    expect(bad((p) => (p.phases = Array(13).fill((p.phases as unknown[])[0])))).toThrow(/1\.\.12/);
+    expect(bad((p) => (p.phases = Array(17).fill((p.phases as unknown[])[0])))).toThrow(/1\.\.16/);
     expect(() => parseProfile("not an object")).toThrow(ProfileError);
   });
 
@@ -41,4 +41,25 @@ describe("shot profiles", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.phase).toBe(0);
   });
+});
+
+test("peers' ranges fit: a filter profile stopping at 300 g, 16 phases, a 9 °C 'boiler off' phase", () => {
+  const phase = {
+    name: "p",
+    mode: "flow",
+    from: null,
+    to: 4,
+    curve: "instant",
+    over_s: 0,
+    temperature_c: 9,
+    exit: { time_s: 5, weight_g: 300 },
+  };
+  const p = parseProfile({ id: "filter", name: "Filter", stops: { weight_g: 300 }, phases: Array(16).fill(phase) });
+  expect(p.phases).toHaveLength(16);
+  expect(p.stops?.weight_g).toBe(300);
+  expect(p.phases[0]?.temperature_c).toBe(9);
+  const bin = encodeProfile(p);
+  expect(bin.length).toBe(10 + 16 * 26); // the controller's PROFILE_MAX_BYTES holds it
+  expect(new DataView(bin.buffer).getUint16(4, true)).toBe(3000); // 300 g in tenths
+  expect(() => parseProfile({ id: "x", name: "x", phases: [{ ...phase, temperature_c: 0 }] })).toThrow(/temperature_c/);
 });

@@ -32,7 +32,7 @@ describe("profile JSON Schema", () => {
     const mutations: [string, (p: Record<string, unknown>) => void][] = [
       ["unknown top-level key", (p) => (p.colour = "red")],
       ["no phases", (p) => (p.phases = [])],
-      ["13 phases", (p) => (p.phases = Array(13).fill((p.phases as unknown[])[0]))],
+      ["17 phases", (p) => (p.phases = Array(17).fill((p.phases as unknown[])[0]))],
       ["pressure above 16 bar", (p) => (((p.phases as Record<string, unknown>[])[0] ?? {}).to = 17)],
       ["power above 100 %", (p) => (p.phases = [{ name: "x", mode: "power", from: null, to: 120, curve: "instant", over_s: 0, exit: {} }])],
       ["unknown curve", (p) => (((p.phases as Record<string, unknown>[])[0] ?? {}).curve = "wiggle")],

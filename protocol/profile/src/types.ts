@@ -36,7 +36,7 @@ export interface Profile {
   phases: ProfilePhase[];
 }
 
-export const PROFILE_MAX_PHASES = 12;
+export const PROFILE_MAX_PHASES = 16;
 export const PROFILE_VERSION = 1;
 export const PROFILE_HEADER_BYTES = 10;
 export const PROFILE_PHASE_BYTES = 26;

@@ -57,7 +57,9 @@ function phase(raw: unknown, i: number): ProfilePhase {
     only(l, ["flow_ml_s", "pressure_bar"], `${where}.limit`);
     out.limit = { flow_ml_s: num(l, "flow_ml_s", 0, 20, where), pressure_bar: num(l, "pressure_bar", 0, 16, where) };
   }
-  const temp = num(o, "temperature_c", 20, 105, where);
+  // As low as 1 °C: community profiles set a few degrees for "boiler off" during a phase (0 is
+  // "no temperature" on the wire).
+  const temp = num(o, "temperature_c", 1, 105, where);
   if (temp !== null) out.temperature_c = temp;
   if (o.exit !== undefined) {
     const e = object(o.exit, `${where}.exit`);
@@ -73,7 +75,7 @@ function phase(raw: unknown, i: number): ProfilePhase {
     only(e, keys, `${where}.exit`);
     const hi: Record<(typeof keys)[number], number> = {
       time_s: 600,
-      weight_g: 200,
+      weight_g: 500,
       volume_ml: 2000,
       pressure_above_bar: 16,
       pressure_below_bar: 16,
@@ -104,7 +106,7 @@ export function parseProfile(raw: unknown): Profile {
     const s = object(o.stops, "stops");
     only(s, ["weight_g", "time_s", "volume_ml"], "stops");
     p.stops = {
-      weight_g: num(s, "weight_g", 0, 200, "stops"),
+      weight_g: num(s, "weight_g", 0, 500, "stops"),
       time_s: num(s, "time_s", 0, 600, "stops"),
       volume_ml: num(s, "volume_ml", 0, 2000, "stops"),
     };
