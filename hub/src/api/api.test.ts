@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Hub } from "../hub.ts";
 import type { MachineSnapshot } from "../machine/machine-state.ts";
 import { hubOnSim } from "../testing/hub-on-disk.ts";
+import { visualizerView } from "../testing/visualizer-check.ts";
 
 const SPEED = 50;
 
@@ -169,10 +170,25 @@ describe("hub API on the simulator", () => {
     expect(cleared).toMatchObject({ rating: null, notes: "sweet, a little sour" });
     const weighed = (await (await patch(shot.id, JSON.stringify({ dose_g: 18.2, yield_g: 39.5 }))).json()) as Record<string, unknown>;
     expect(weighed).toMatchObject({ dose_g: 18.2, yield_g: 39.5 }); // weighed on a kitchen scale
-    const vis = (await (await fetch(`${base}/api/shots/${shot.id}/export?format=visualizer`)).json()) as {
-      meta: { in: number; out: number };
-    };
+    const visText = await (await fetch(`${base}/api/shots/${shot.id}/export?format=visualizer`)).text();
+    const vis = JSON.parse(visText) as { meta: { in: number; out: number } };
     expect(vis.meta).toMatchObject({ in: 18.2, out: 39.5 });
+    // What visualizer.coffee's own parser rules make of it: every setting and series, nothing lost.
+    const seen = visualizerView(visText);
+    console.log(`visualizer checker: ${JSON.stringify({ ...seen, settings: Object.keys(seen.settings) })}`);
+    expect(seen.parser).toBe("DecentJson");
+    expect(seen.problems).toEqual([]);
+    expect(seen.settings).toMatchObject({
+      bean_weight: "18.2",
+      drink_weight: "39.5",
+      bean_brand: "Kenya AA",
+      espresso_notes: "sweet, a little sour",
+      espresso_enjoyment: "0",
+    });
+    for (const s of ["espresso_pressure", "espresso_flow", "espresso_weight", "espresso_water_dispensed", "espresso_state_change"])
+      expect(seen.series[s]).toBe(seen.samples);
+    const water = (JSON.parse(visText) as { totals: { water_dispensed: number[] } }).totals.water_dispensed;
+    expect(Math.max(...water)).toBeLessThan(20); // tens of ml, as de1app writes it (a shot is under 200 ml)
     expect((await patch(shot.id, JSON.stringify({ yield_g: -3 }))).status).toBe(400);
 
     const bad = await patch(shot.id, JSON.stringify({ rating: 9, colour: "red" }));

@@ -57,6 +57,8 @@ export function exportVisualizer(shot: ShotRecord, samples: readonly Sample[], a
     if (!prev || s.t_s === prev.t_s) return 0;
     return round(((weights[i] ?? 0) - (weights[i - 1] ?? 0)) / (s.t_s - prev.t_s), 2);
   });
+  const cup = shot.yield_g ?? shot.settled_weight_g ?? shot.final_weight_g;
+  const profileTitle = shot.profile_json ? ((JSON.parse(shot.profile_json) as { name?: string }).name ?? "BrewOS profile") : "BrewOS";
   return JSON.stringify({
     version: "2",
     clock,
@@ -66,17 +68,50 @@ export function exportVisualizer(shot: ShotRecord, samples: readonly Sample[], a
     pressure: { pressure: rows.map((s) => s.pressure_bar), goal: [] },
     flow: { flow: rows.map((s) => s.flow_ml_s), by_weight: byWeight, goal: [] },
     temperature: { basket: rows.map((s) => s.group_c), mix: rows.map((s) => s.brew_c), goal: [] },
-    totals: { weight: weights, water_dispensed: rows.map((s) => s.volume_ml) },
-    state_change: [],
-    profile: { title: shot.profile_json ? ((JSON.parse(shot.profile_json) as { name?: string }).name ?? "BrewOS profile") : "BrewOS" },
+    // de1app writes the water in units of 10 ml; Visualizer charts it that way.
+    totals: { weight: weights, water_dispensed: rows.map((s) => round(s.volume_ml / 10, 2)) },
+    // A step each time the phase changes (Visualizer draws a line where the value flips).
+    state_change: stateChanges(rows.map((s) => s.phase)),
+    profile: { title: profileTitle, ...(shot.profile_json ? { brewos: JSON.parse(shot.profile_json) } : {}) },
+    // Where Visualizer's Decent JSON parser reads a shot's settings (app.data.settings).
+    app: {
+      app_name: app.name,
+      app_version: app.version,
+      data: {
+        settings: {
+          bean_weight: shot.dose_g === null ? "" : String(shot.dose_g),
+          drink_weight: cup === null ? "" : String(cup),
+          bean_brand: shot.beans ?? "",
+          bean_type: "",
+          bean_notes: "",
+          roast_date: "",
+          roast_level: "",
+          grinder_model: "",
+          grinder_setting: shot.grind ?? "",
+          espresso_enjoyment: shot.rating === null ? "0" : String(shot.rating * 20),
+          espresso_notes: shot.notes ?? "",
+          drink_tds: "0",
+          drink_ey: "0",
+          profile_title: profileTitle,
+        },
+      },
+    },
     meta: {
       in: shot.dose_g,
-      out: shot.yield_g ?? shot.settled_weight_g ?? shot.final_weight_g,
+      out: cup,
       time: shot.duration_ms === null ? null : round(shot.duration_ms / 1000, 1),
       bean: { brand: shot.beans ?? "", type: "", notes: "" },
       grinder: { model: "", setting: shot.grind ?? "" },
       shot: { enjoyment: shot.rating === null ? 0 : shot.rating * 20, notes: shot.notes ?? "" },
     },
-    app: { app_name: app.name, app_version: app.version },
+  });
+}
+
+/** de1app's state_change series: a value that flips between 0 and 10 000 000 at each phase change. */
+export function stateChanges(phases: readonly (number | null)[]): number[] {
+  let level = 0;
+  return phases.map((p, i) => {
+    if (i > 0 && p !== phases[i - 1]) level = level === 0 ? 10_000_000 : 0;
+    return level;
   });
 }
