@@ -86,7 +86,13 @@ static void do_shot(run_t *x, const scenario_event_t *e, report_t *r) {
     x->lever_up_ms = x->m.now_ms + (uint32_t)((e->stop_time_s > 0 ? e->stop_time_s : 30.0) * 1000.0);
     return;
   }
-  if (e->has_profile) upload_profile(x, &e->profile, 1);
+  if (e->has_profile) {
+    /* A peer's rule on the hub is the shot's only weight stop: the profile's own stays unarmed,
+     * or the comparison would cut peers short at the profile's weight instead of the target. */
+    profile_t p = e->profile;
+    if (e->target_g > 0 && e->bbw != BBW_PREDICTIVE && e->has_scale) p.target_weight_dg = 0;
+    upload_profile(x, &p, 1);
+  }
   proto_msg_t msg;
   memset(&msg, 0, sizeof msg);
   msg.type = PROTO_MSG_SHOT_START;
