@@ -231,6 +231,49 @@ static void a_dimmable_pump_holds_9_bar_and_the_profile_ends_the_shot(void **sta
   assert_int_equal(harness_last(&h, PROTO_MSG_PHASE_CHANGED)->u.phase_changed.reason, PROTO_PHASE_REASON_PRESSURE);
 }
 
+/* A phase's volume exit counts the water pumped in that phase, as both peers' profiles mean it:
+ * two phases of 25 ml each change over at ~25 ml and end at ~50 ml in all. */
+static void a_phase_volume_exit_counts_from_the_phase_start(void **state) {
+  (void)state;
+  plant_preset_t pre = *preset_find("dual_boiler_gear");
+  harness_init_with(&h, &pre);
+  harness_hello(&h, PROTO_VERSION_MAJOR);
+  h.send_desired = true;
+  harness_run(&h, 400000);
+  puck_params_t puck = {18.0, 2.25, 0.6, 8.0, 1.1};
+  hydraulics_load_puck(&h.m.plant.hyd, &puck);
+  profile_t p;
+  memset(&p, 0, sizeof p);
+  p.phase_count = 3;
+  for (int i = 0; i < 3; i++) {
+    p.phases[i].mode = PROFILE_MODE_FLOW;
+    p.phases[i].start = p.phases[i].end = 3000; /* 3 ml/s */
+    p.phases[i].exit_volume_ml = i < 2 ? 25 : 0;
+    p.phases[i].exit_time_ds = i < 2 ? 0 : 30;
+  }
+  uint16_t last;
+  (void)upload(&p, 1, false, false, &last);
+  assert_int_equal(ack_of(last), PROTO_ACK_RESULT_OK);
+  proto_msg_t m;
+  memset(&m, 0, sizeof m);
+  m.type = PROTO_MSG_SHOT_START;
+  m.u.shot_start.profile_slot = 1;
+  m.u.shot_start.stop_time_ms = 60000;
+  (void)harness_send(&h, &m);
+  double at_change[2] = {-1, -1};
+  uint8_t phase = 0;
+  for (int t = 0; t < 6000 && h.m.ctl.shot.running; t++) {
+    harness_run(&h, 10);
+    uint8_t now = h.m.ctl.shot.run.phase;
+    if (now != phase && now <= 2 && h.m.ctl.shot.run_started) {
+      at_change[now - 1] = h.m.ctl.shot.volume_ml;
+      phase = now;
+    }
+  }
+  assert_true(at_change[0] > 24.0 && at_change[0] < 28.0);
+  assert_true(at_change[1] > 49.0 && at_change[1] < 55.0);
+}
+
 /* npm start's demo machine: the machine's own shot (no profile) on a gear pump holds 9 bar instead
  * of running the pump flat out into the over-pressure valve, and stops on its time. */
 static void a_gear_pumps_default_shot_holds_9_bar(void **state) {
@@ -308,6 +351,7 @@ int main(void) {
       cmocka_unit_test(a_dimmable_pump_holds_9_bar_and_the_profile_ends_the_shot),
       cmocka_unit_test(a_profile_sets_the_brew_temperature_for_its_shot_only),
       cmocka_unit_test(a_gear_pumps_default_shot_holds_9_bar),
+      cmocka_unit_test(a_phase_volume_exit_counts_from_the_phase_start),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,7 @@ static void enter(profile_run_t *r, uint8_t phase, const exec_in_t *in) {
   }
   r->phase = phase;
   r->phase_start_ms = in->now_ms;
+  r->phase_start_volume_ml = in->volume_ml;
   r->at_start = measured(&r->p->phases[phase], in, r->power);
 }
 
@@ -57,11 +58,12 @@ static float pi(float *integ, float err, float kp, float ki) {
   return pi_ff(integ, err, kp, ki, 0.0f, false);
 }
 
-static uint8_t exit_reason(const profile_phase_t *ph, const exec_in_t *in, float t_s) {
+static uint8_t exit_reason(const profile_phase_t *ph, const exec_in_t *in, float t_s, float phase_ml) {
   if (ph->exit_time_ds && t_s * 10.0f >= (float)ph->exit_time_ds) return PROTO_PHASE_REASON_TIME;
   if (ph->exit_weight_dg && in->weight_g >= 0.0f && in->weight_g * 10.0f >= (float)ph->exit_weight_dg)
     return PROTO_PHASE_REASON_WEIGHT;
-  if (ph->exit_volume_ml && in->volume_ml >= (float)ph->exit_volume_ml) return PROTO_PHASE_REASON_VOLUME;
+  /* Water pumped in this phase (as Gaggiuino's waterPumpedInPhase and GaggiMate's pumped target). */
+  if (ph->exit_volume_ml && phase_ml >= (float)ph->exit_volume_ml) return PROTO_PHASE_REASON_VOLUME;
   if (ph->exit_pressure_above_mbar && in->pressure_mbar >= (float)ph->exit_pressure_above_mbar)
     return PROTO_PHASE_REASON_PRESSURE;
   if (ph->exit_pressure_below_mbar && t_s > 1.0f && in->pressure_mbar <= (float)ph->exit_pressure_below_mbar)
@@ -77,7 +79,7 @@ uint16_t profile_run_tick(profile_run_t *r, const exec_in_t *in, bool *advanced,
   if (r->finished) return 0;
   const profile_phase_t *ph = &r->p->phases[r->phase];
   float t_s = (float)(in->now_ms - r->phase_start_ms) / 1000.0f;
-  uint8_t why = exit_reason(ph, in, t_s);
+  uint8_t why = exit_reason(ph, in, t_s, in->volume_ml - r->phase_start_volume_ml);
   if (why != 0xFF) {
     *advanced = true;
     *reason = why;

@@ -30,10 +30,11 @@ typedef struct {
   const profile_t *p;
   uint8_t phase;
   uint32_t phase_start_ms;
-  float at_start;           /* measured value of the phase's quantity when it began */
-  float pressure_i, flow_i; /* loop integrators, permille */
-  float power;              /* last output, permille */
-  float target;             /* current target in the phase's unit */
+  float phase_start_volume_ml; /* pumped when this phase began: a phase's volume exit counts from here */
+  float at_start;              /* measured value of the phase's quantity when it began */
+  float pressure_i, flow_i;    /* loop integrators, permille */
+  float power;                 /* last output, permille */
+  float target;                /* current target in the phase's unit */
   float prev_target;
   float ff;     /* rate feed-forward in force, permille */
   float k_puck; /* estimated puck conductance, ml/s per sqrt(bar): the pressure loop integrator */

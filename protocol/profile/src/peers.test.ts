@@ -101,10 +101,34 @@ describe("peer profile formats", () => {
     const { result, unmapped } = fromGaggiMate(gaggimatePro);
     expect(result.name).toBe("GM pro test");
     expect(result.phases.map((p) => p.mode)).toEqual(["flow", "power", "pressure"]);
-    expect(result.phases[0]).toMatchObject({ to: 4, limit: { pressure_bar: 3 }, curve: "linear", over_s: 2 });
+    // Not adaptive: GaggiMate ramps from 0; adaptive: from what is measured at the phase start.
+    expect(result.phases[0]).toMatchObject({ from: 0, to: 4, limit: { pressure_bar: 3 }, curve: "linear", over_s: 2 });
+    expect(result.phases[2]).toMatchObject({ from: null });
     expect(result.phases[0]?.exit).toEqual({ time_s: 8, pressure_above_bar: 2.5 });
-    expect(result.phases[2]?.exit).toEqual({ time_s: 30, weight_g: 36 });
-    expect(unmapped).toContain("phases[2].transition.adaptive");
+    // The last phase's volumetric target is the shot's weight, predicted, with no time cap: our
+    // brew-by-weight stop, not a phase exit (and its 30 s duration is not kept).
+    expect(result.phases[2]?.exit).toEqual({});
+    expect(result.stops?.weight_g).toBe(36);
+    expect(unmapped.some((u) => u.includes("adaptive"))).toBe(false);
+  });
+
+  test("water per phase maps both ways (Gaggiuino's waterPumpedInPhase, GaggiMate's pumped)", () => {
+    const g = fromGaggiuino({
+      name: "W",
+      phases: [{ name: "fill", type: "FLOW", target: { start: 4, end: 4 }, stopConditions: { waterPumpedInPhase: 45 } }],
+    });
+    expect(g.result.phases[0]?.exit.volume_ml).toBe(45);
+    expect(g.unmapped.some((u) => u.includes("early-stop prediction"))).toBe(true);
+    const back = toGaggiuino(g.result).result as { phases: { stopConditions: Record<string, number> }[] };
+    expect(back.phases[0]?.stopConditions.waterPumpedInPhase).toBe(45);
+    const m = fromGaggiMate({
+      label: "M",
+      phases: [
+        { name: "a", duration: 10, pump: { target: "flow", flow: 4 }, targets: [{ type: "pumped", operator: "gte", value: 30 }] },
+        { name: "b", duration: 20, pump: { target: "pressure", pressure: 9 }, targets: [] },
+      ],
+    });
+    expect(m.result.phases[0]?.exit).toEqual({ time_s: 10, volume_ml: 30 });
   });
 
   test("bundled profiles export to both formats and come back the same where the concepts map", () => {

@@ -74,8 +74,12 @@ export function fromGaggiuino(raw: unknown): Converted<Profile> {
     if (numOr(s.flowAbove)) exit.flow_above_ml_s = numOr(s.flowAbove);
     if (numOr(s.flowBelow)) exit.flow_below_ml_s = numOr(s.flowBelow);
     if (numOr(s.weight)) exit.weight_g = numOr(s.weight);
-    if (numOr(s.waterPumpedInPhase))
-      unmapped.push(`${where}.stopConditions.waterPumpedInPhase (ours counts water per shot, not per phase)`);
+    if (numOr(s.waterPumpedInPhase)) {
+      // Water pumped in this phase, as ours counts it; Gaggiuino ends such a phase a little early
+      // (by flow × cup weight / 100), a prediction ours does not make.
+      exit.volume_ml = numOr(s.waterPumpedInPhase);
+      unmapped.push(`${where}.stopConditions.waterPumpedInPhase early-stop prediction (ends on the volume itself here)`);
+    }
     if (p.skip) unmapped.push(`${where}.skip (phases always run here)`);
     ph.exit = exit;
     return ph;
@@ -116,7 +120,6 @@ export function toGaggiuino(p: Profile): Converted<Obj> {
       end = 0;
     }
     const e = ph.exit;
-    if (e.volume_ml) unmapped.push(`phases[${i}].exit.volume_ml (Gaggiuino counts water per phase)`);
     const limit = ph.mode === "pressure" ? ph.limit?.flow_ml_s : ph.limit?.pressure_bar;
     return {
       name: ph.name,
@@ -130,6 +133,7 @@ export function toGaggiuino(p: Profile): Converted<Obj> {
         ...(e.flow_above_ml_s ? { flowAbove: e.flow_above_ml_s } : {}),
         ...(e.flow_below_ml_s ? { flowBelow: e.flow_below_ml_s } : {}),
         ...(e.weight_g ? { weight: e.weight_g } : {}),
+        ...(e.volume_ml ? { waterPumpedInPhase: e.volume_ml } : {}),
       },
       ...(ph.temperature_c ? { waterTemperature: ph.temperature_c } : {}),
     };
@@ -154,6 +158,7 @@ export function toGaggiuino(p: Profile): Converted<Obj> {
 export function fromGaggiMate(raw: unknown): Converted<Profile> {
   const g = obj(raw);
   const unmapped: string[] = [];
+  let finalWeight: number | null = null;
   const phases: ProfilePhase[] = (Array.isArray(g.phases) ? g.phases : []).map((rp, i) => {
     const p = obj(rp);
     const where = `phases[${i}]`;
@@ -177,16 +182,24 @@ export function fromGaggiMate(raw: unknown): Converted<Profile> {
     const tr = obj(p.transition);
     const curve = GM_CURVES[String(tr.type ?? "instant")];
     if (!curve) unmapped.push(`${where}.transition.type ${String(tr.type)} (read as instant)`);
-    if (tr.adaptive) unmapped.push(`${where}.transition.adaptive`);
+    // GaggiMate ramps from the pressure or flow measured at the phase start when the transition is
+    // adaptive, and from 0 when it is not (its BrewProcess: phaseStartPressure = adaptive ? current : 0).
+    const from = tr.adaptive ? null : 0;
     if (p.valve === 0) unmapped.push(`${where}.valve closed (the group is always open during a shot here)`);
     const exit: ProfileExit = {};
     if (numOr(p.duration)) exit.time_s = numOr(p.duration);
+    const last = i === (Array.isArray(g.phases) ? g.phases.length : 0) - 1;
     for (const [k, rt] of (Array.isArray(p.targets) ? p.targets : []).entries()) {
       const t = obj(rt);
       const v = numOr(t.value);
       const gte = t.operator !== "lte";
       if (v === null) continue;
-      if (t.type === "volumetric" && gte) exit.weight_g = v;
+      if (t.type === "volumetric" && gte && last) {
+        // The last phase's volumetric target is the shot's cup weight, predicted by weight, and
+        // its duration no cap (GaggiMate): here that is the profile's brew-by-weight stop.
+        finalWeight = v;
+        delete exit.time_s;
+      } else if (t.type === "volumetric" && gte) exit.weight_g = v;
       else if (t.type === "pressure") exit[gte ? "pressure_above_bar" : "pressure_below_bar"] = v;
       else if (t.type === "flow") exit[gte ? "flow_above_ml_s" : "flow_below_ml_s"] = v;
       else if (t.type === "pumped" && gte) exit.volume_ml = v;
@@ -195,7 +208,7 @@ export function fromGaggiMate(raw: unknown): Converted<Profile> {
     const ph: ProfilePhase = {
       name: typeof p.name === "string" ? p.name : `phase ${i + 1}`,
       mode,
-      from: null,
+      from: mode === "power" ? null : from,
       to: Math.max(0, to),
       curve: curve ?? "instant",
       over_s: numOr(tr.duration) ?? 0,
@@ -208,7 +221,16 @@ export function fromGaggiMate(raw: unknown): Converted<Profile> {
     return ph;
   });
   const name = String(g.label ?? g.name ?? "Imported from GaggiMate");
-  return { result: parseProfile({ id: slug(name), name: name.slice(0, 80), temperature_c: numOr(g.temperature), phases }), unmapped };
+  return {
+    result: parseProfile({
+      id: slug(name),
+      name: name.slice(0, 80),
+      temperature_c: numOr(g.temperature),
+      ...(finalWeight !== null ? { stops: { weight_g: finalWeight } } : {}),
+      phases,
+    }),
+    unmapped,
+  };
 }
 
 /** Ours → GaggiMate ("pro" type when any phase controls pressure or flow). */
@@ -225,7 +247,8 @@ export function toGaggiMate(p: Profile): Converted<Obj> {
     if (e.flow_above_ml_s) targets.push({ type: "flow", operator: "gte", value: e.flow_above_ml_s });
     if (e.flow_below_ml_s) targets.push({ type: "flow", operator: "lte", value: e.flow_below_ml_s });
     if (e.volume_ml) targets.push({ type: "pumped", operator: "gte", value: e.volume_ml });
-    if (ph.from !== null) unmapped.push(`phases[${i}].from ${ph.from} (GaggiMate ramps from the measured value)`);
+    if (ph.from !== null && ph.from !== 0 && ph.mode !== "power")
+      unmapped.push(`phases[${i}].from ${ph.from} (GaggiMate ramps from the measured value or from 0)`);
     const pump =
       ph.mode === "power"
         ? ph.to
@@ -240,7 +263,7 @@ export function toGaggiMate(p: Profile): Converted<Obj> {
       valve: 1,
       duration: e.time_s ?? 0,
       ...(ph.temperature_c ? { temperature: ph.temperature_c } : {}),
-      transition: { type: curves[ph.curve] ?? "instant", duration: ph.over_s, adaptive: false },
+      transition: { type: curves[ph.curve] ?? "instant", duration: ph.over_s, adaptive: ph.from === null },
       pump,
       targets,
     };
