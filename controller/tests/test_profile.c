@@ -231,10 +231,8 @@ static void a_dimmable_pump_holds_9_bar_and_the_profile_ends_the_shot(void **sta
   assert_int_equal(harness_last(&h, PROTO_MSG_PHASE_CHANGED)->u.phase_changed.reason, PROTO_PHASE_REASON_PRESSURE);
 }
 
-/* A phase's volume exit counts the water pumped in that phase, as both peers' profiles mean it:
- * two phases of 25 ml each change over at ~25 ml and end at ~50 ml in all. */
-static void a_phase_volume_exit_counts_from_the_phase_start(void **state) {
-  (void)state;
+/* npm start's demo machine (gear pump), heated up, a puck in the basket. */
+static void warm_gear_machine(void) {
   plant_preset_t pre = *preset_find("dual_boiler_gear");
   harness_init_with(&h, &pre);
   harness_hello(&h, PROTO_VERSION_MAJOR);
@@ -242,6 +240,13 @@ static void a_phase_volume_exit_counts_from_the_phase_start(void **state) {
   harness_run(&h, 400000);
   puck_params_t puck = {18.0, 2.25, 0.6, 8.0, 1.1};
   hydraulics_load_puck(&h.m.plant.hyd, &puck);
+}
+
+/* A phase's volume exit counts the water pumped in that phase, as both peers' profiles mean it:
+ * two phases of 25 ml each change over at ~25 ml and end at ~50 ml in all. */
+static void a_phase_volume_exit_counts_from_the_phase_start(void **state) {
+  (void)state;
+  warm_gear_machine();
   profile_t p;
   memset(&p, 0, sizeof p);
   p.phase_count = 3;
@@ -278,13 +283,7 @@ static void a_phase_volume_exit_counts_from_the_phase_start(void **state) {
  * of running the pump flat out into the over-pressure valve, and stops on its time. */
 static void a_gear_pumps_default_shot_holds_9_bar(void **state) {
   (void)state;
-  plant_preset_t pre = *preset_find("dual_boiler_gear");
-  harness_init_with(&h, &pre);
-  harness_hello(&h, PROTO_VERSION_MAJOR);
-  h.send_desired = true;
-  harness_run(&h, 400000);
-  puck_params_t puck = {18.0, 2.25, 0.6, 8.0, 1.1};
-  hydraulics_load_puck(&h.m.plant.hyd, &puck);
+  warm_gear_machine();
   proto_msg_t m;
   memset(&m, 0, sizeof m);
   m.type = PROTO_MSG_SHOT_START;
