@@ -197,9 +197,13 @@ export class Hub {
     // What the owner chose survives a restart (the mode does not: standby until turned on).
     const saved = readMetaJson<Partial<DesiredView>>(this.db, "desired", (v) => typeof v === "object" && v !== null);
     if (saved) this.control.restore(saved);
+    let remembered = JSON.stringify(saved ?? null);
     this.control.onDesired((d) => {
       this.model.setDesired(d);
       const { mode: _m, ...kept } = d;
+      const text = JSON.stringify(kept);
+      if (text === remembered) return; // every command announces the desired state; only a change is written
+      remembered = text;
       this.storage.write("remembering the machine's targets", () => writeMetaJson(this.db, "desired", kept), undefined);
     });
     // The settled cup weight arrives seconds after the shot's record: store it and tell the apps.

@@ -4,23 +4,15 @@
  * and announced to listeners when it changes. A damaged stored recipe reads as the default.
  */
 import type { Database } from "bun:sqlite";
-import { type NextShot, startCommand } from "@brewos/protocol/api";
+import { DEFAULT_NEXT_SHOT, type NextShot, startCommand } from "@brewos/protocol/api";
 import { z } from "zod";
 import { type Parsed, parseWith, SHOT_FIELDS } from "../api/commands.ts";
 import { readMetaJson, writeMetaJson } from "../store/meta-json.ts";
 
 export type { NextShot };
-export { startCommand };
+export { DEFAULT_NEXT_SHOT, startCommand };
 
 const KEY = "next_shot";
-export const DEFAULT_NEXT_SHOT: NextShot = {
-  profile_id: null,
-  dose_g: 18,
-  target_g: 36,
-  stop_time_s: null,
-  updated_by: "default",
-  updated_at_ms: 0,
-};
 
 // The ranges are start_shot's, so a recipe is always one the machine accepts.
 /** A change to the recipe: any of its fields; null clears a profile or a stop. */

@@ -72,8 +72,18 @@ export interface NextShot {
   updated_at_ms: number;
 }
 
+/** The recipe before anyone set one: the machine's own shot, 18 g in, 36 g out, no time stop. */
+export const DEFAULT_NEXT_SHOT: NextShot = {
+  profile_id: null,
+  dose_g: 18,
+  target_g: 36,
+  stop_time_s: null,
+  updated_by: "default",
+  updated_at_ms: 0,
+};
+
 /** The start_shot command that pulls a recipe (the hub, the app and the display send the same). */
-export function startCommand(n: NextShot): Record<string, unknown> {
+export function startCommand(n: Pick<NextShot, "profile_id" | "dose_g" | "target_g" | "stop_time_s">): Record<string, unknown> {
   return {
     type: "start_shot",
     ...(n.profile_id ? { profile_id: n.profile_id } : {}),

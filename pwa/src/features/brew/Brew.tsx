@@ -104,7 +104,7 @@ export default function Brew() {
   const chosen = all.find((p) => p.id === recipe.profile_id);
   const phaseName = s?.shot_phase !== null && s?.shot_phase !== undefined ? chosen?.phases[s.shot_phase]?.name : undefined;
 
-  const start = () => run(startCommand({ ...recipe, updated_by: "app", updated_at_ms: 0 }));
+  const start = () => run(startCommand(recipe));
 
   return (
     <div className="stack">

@@ -14,7 +14,7 @@ import { fitReason } from "../profiles/profile-words.ts";
 import type { RecipeFields } from "./use-recipe.ts";
 
 /** How the next shot will end, in words, before it starts (the controller enforces the same). */
-export function stopWords(target: number | null, timeLimit: number | null, scale: boolean, unit = "g"): string {
+export function howItStops(target: number | null, timeLimit: number | null, scale: boolean, unit = "g"): string {
   const w = `${target} ${unit}`;
   if (target && scale)
     return timeLimit ? t("Stops at {w} on the scale, or at {s} s.", { w, s: timeLimit }) : t("Stops at {w} on the scale.", { w });
@@ -126,7 +126,7 @@ export function RecipeForm(p: {
         {ratio ? t("Ratio 1:{r}", { r: decimal(ratio, 1) }) : t("No target weight")}
       </p>
       <p className="muted" data-testid="stop-words">
-        {stopWords(shown(r.target_g), r.stop_time_s, p.scale, wu)}
+        {howItStops(shown(r.target_g), r.stop_time_s, p.scale, wu)}
       </p>
       {chosen && <ProfileCurveSvg profile={chosen} height={80} label={t("{name}: target curve", { name: chosen.name })} />}
       {!chosenFit.ok && (

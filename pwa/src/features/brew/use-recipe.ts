@@ -4,7 +4,7 @@
  * wait on this phone — saying so — while the hub cannot be reached. A change made elsewhere shows
  * here unless this phone has an edit still waiting.
  */
-import type { NextShot } from "@brewos/protocol/api";
+import { DEFAULT_NEXT_SHOT, type NextShot } from "@brewos/protocol/api";
 import { useEffect, useState } from "react";
 import { setNextShot, useMachine } from "../../connection/machine-store.ts";
 import { t } from "../../i18n/i18n.ts";
@@ -13,7 +13,6 @@ import { HubError, hubApi } from "../../shared/hub-api.ts";
 export type RecipeFields = Pick<NextShot, "profile_id" | "dose_g" | "target_g" | "stop_time_s">;
 const WAITING_KEY = "brewos.next-shot-waiting";
 const SEND_AFTER_MS = 400;
-const DEFAULTS: RecipeFields = { profile_id: null, dose_g: 18, target_g: 36, stop_time_s: null };
 
 function waiting(): Partial<RecipeFields> | null {
   try {
@@ -64,7 +63,7 @@ export function proposeRecipe(patch: Partial<RecipeFields>, delayMs = SEND_AFTER
 export function useRecipe() {
   const fromHub = useMachine((m) => m.nextShot);
   const connected = useMachine((m) => m.status === "connected");
-  const [draft, setDraft] = useState<RecipeFields>(() => ({ ...(fromHub ? pick(fromHub) : DEFAULTS), ...(waiting() ?? {}) }));
+  const [draft, setDraft] = useState<RecipeFields>(() => ({ ...pick(fromHub ?? DEFAULT_NEXT_SHOT), ...(waiting() ?? {}) }));
   const [note, setNote] = useState<string | null>(waiting() ? waits() : null);
   useEffect(() => {
     noteListeners.add(setNote);
