@@ -58,7 +58,7 @@ static bool phase(const cJSON *j, profile_phase_t *ph, int i, char *err, size_t 
   }
   double from, to, over, temp;
   if (!num(j, "from", 0, hi, &from, where, err, n) || !num(j, "to", 0, hi, &to, where, err, n) ||
-      !num(j, "over_s", 0, 600, &over, where, err, n) || !num(j, "temperature_c", 20, 105, &temp, where, err, n)) {
+      !num(j, "over_s", 0, 600, &over, where, err, n) || !num(j, "temperature_c", 1, 105, &temp, where, err, n)) {
     return false;
   }
   if (isnan(to)) {
@@ -98,7 +98,7 @@ static bool phase(const cJSON *j, profile_phase_t *ph, int i, char *err, size_t 
         "flow_above_ml_s", "flow_below_ml_s", NULL};
     double t, w, v, pa, pb, fa, fb;
     if (!only(ex, ek, where, err, n) || !num(ex, "time_s", 0, 600, &t, where, err, n) ||
-        !num(ex, "weight_g", 0, 200, &w, where, err, n) || !num(ex, "volume_ml", 0, 2000, &v, where, err, n) ||
+        !num(ex, "weight_g", 0, 500, &w, where, err, n) || !num(ex, "volume_ml", 0, 2000, &v, where, err, n) ||
         !num(ex, "pressure_above_bar", 0, 16, &pa, where, err, n) ||
         !num(ex, "pressure_below_bar", 0, 16, &pb, where, err, n) ||
         !num(ex, "flow_above_ml_s", 0, 20, &fa, where, err, n) ||
@@ -121,13 +121,13 @@ bool profile_from_json(const cJSON *j, profile_t *p, char *err, size_t n) {
   static const char *const keys[] = {"id", "name", "temperature_c", "stops", "phases", NULL};
   if (!cJSON_IsObject(j) || !only(j, keys, "the profile", err, n)) return false;
   double temp;
-  if (!num(j, "temperature_c", 20, 105, &temp, "profile", err, n)) return false;
+  if (!num(j, "temperature_c", 1, 105, &temp, "profile", err, n)) return false;
   p->temp_cdeg = isnan(temp) ? 0 : (int16_t)lround(temp * 100);
   const cJSON *st = cJSON_GetObjectItemCaseSensitive(j, "stops");
   if (st) {
     static const char *const sk[] = {"weight_g", "time_s", "volume_ml", NULL};
     double w, t, v;
-    if (!only(st, sk, "stops", err, n) || !num(st, "weight_g", 0, 200, &w, "stops", err, n) ||
+    if (!only(st, sk, "stops", err, n) || !num(st, "weight_g", 0, 500, &w, "stops", err, n) ||
         !num(st, "time_s", 0, 600, &t, "stops", err, n) || !num(st, "volume_ml", 0, 2000, &v, "stops", err, n)) {
       return false;
     }

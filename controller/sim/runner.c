@@ -254,9 +254,10 @@ static void trace(FILE *f, const sim_machine_t *m) {
   const shot_t *sh = &m->ctl.shot;
   if (f == NULL || !sh->running || m->now_ms % 100u != 0u) return;
   double target = sh->profile && sh->run_started ? sh->run.target : NAN;
-  fprintf(f, "%.1f,%u,%.3f,%.3f,%.3f,%u,%.1f,%.2f\n", (m->now_ms - sh->start_ms) / 1000.0, sh->phase_index,
-          target / 1000.0, m->plant.hyd.pressure_bar, m->plant.hyd.pump_flow_ml_s, m->out.pump_power_pmil,
-          m->plant.hyd.cup_g, m->plant.delivered_c);
+  fprintf(f, "%.1f,%u,%.3f,%.3f,%.3f,%u,%.1f,%.2f,%.1f,%.3f,%.3f,%.1f\n", (m->now_ms - sh->start_ms) / 1000.0,
+          sh->phase_index, target / 1000.0, m->plant.hyd.pressure_bar, m->plant.hyd.pump_flow_ml_s,
+          m->out.pump_power_pmil, m->plant.hyd.cup_g, m->plant.delivered_c, sh->volume_ml,
+          m->ctl.pressure.value_mbar / 1000.0, m->ctl.flow_ml_s, bbw_weight_g(&m->ctl.bbw));
 }
 
 bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
@@ -271,7 +272,10 @@ bool sim_run(const scenario_t *s, bool baseline, report_t *r) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   uint32_t end_ms = (uint32_t)(s->duration_s * 1000.0);
   FILE *tf = sim_trace_path ? fopen(sim_trace_path, "w") : NULL;
-  if (tf) fprintf(tf, "shot_s,phase,target,pressure_bar,pump_flow_ml_s,pump_pmil,cup_g,delivered_c\n");
+  if (tf)
+    fprintf(tf,
+            "shot_s,phase,target,pressure_bar,pump_flow_ml_s,pump_pmil,cup_g,delivered_c,volume_ml,read_pressure_bar,"
+            "read_flow_ml_s,read_weight_g\n");
   size_t next = 0;
   while (x.m.now_ms < end_ms) {
     sim_hub_tick(&x.hub, &x.m); /* hello first: the controller refuses commands before it */

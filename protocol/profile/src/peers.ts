@@ -49,6 +49,11 @@ export function fromGaggiuino(raw: unknown): Converted<Profile> {
     const t = obj(p.target);
     const curve = GGU_CURVES[String(t.curve ?? "INSTANT")];
     if (!curve) unmapped.push(`${where}.target.curve ${String(t.curve)} (read as instant)`);
+    const over = numOr(t.time) ?? 0;
+    if (curve?.startsWith("ease") && over > 0)
+      unmapped.push(
+        `${where}.target.curve ${String(t.curve)} (Gaggiuino eases by powers of 1.675 or a sine; ours is quadratic: up to 7 % of the ramp apart)`,
+      );
     const start = numOr(t.start);
     const ph: ProfilePhase = {
       name: typeof p.name === "string" ? p.name : `phase ${i + 1}`,
@@ -199,8 +204,12 @@ export function fromGaggiMate(raw: unknown): Converted<Profile> {
         // its duration no cap (GaggiMate): here that is the profile's brew-by-weight stop.
         finalWeight = v;
         delete exit.time_s;
-      } else if (t.type === "volumetric" && gte) exit.weight_g = v;
-      else if (t.type === "pressure") exit[gte ? "pressure_above_bar" : "pressure_below_bar"] = v;
+      } else if (t.type === "volumetric" && gte) {
+        exit.weight_g = v;
+        unmapped.push(
+          `${where}.targets[${k}] volumetric ${v} (GaggiMate ends the phase on a predicted weight; here on the weight reached)`,
+        );
+      } else if (t.type === "pressure") exit[gte ? "pressure_above_bar" : "pressure_below_bar"] = v;
       else if (t.type === "flow") exit[gte ? "flow_above_ml_s" : "flow_below_ml_s"] = v;
       else if (t.type === "pumped" && gte) exit.volume_ml = v;
       else unmapped.push(`${where}.targets[${k}] ${String(t.type)} ${String(t.operator)}`);

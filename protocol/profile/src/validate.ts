@@ -100,7 +100,7 @@ export function parseProfile(raw: unknown): Profile {
     throw new ProfileError(`phases must hold 1..${PROFILE_MAX_PHASES} phases`);
   }
   const p: Profile = { id: o.id, name: o.name, phases: o.phases.map(phase) };
-  const temp = num(o, "temperature_c", 20, 105, "profile");
+  const temp = num(o, "temperature_c", 1, 105, "profile");
   if (temp !== null) p.temperature_c = temp;
   if (o.stops !== undefined) {
     const s = object(o.stops, "stops");

@@ -333,7 +333,9 @@ export const GERMAN: Record<string, string> = {
   "No target weight": "Kein Zielgewicht",
   "No water flow": "Kein Wasserdurchfluss",
   none: "keins",
-  "not a BrewOS, Gaggiuino or GaggiMate profile (no phases)": "kein Profil von BrewOS, Gaggiuino oder GaggiMate (keine Phasen)",
+  "not a BrewOS, Gaggiuino, GaggiMate or Decent profile (no phases or steps)":
+    "kein Profil von BrewOS, Gaggiuino, GaggiMate oder Decent (keine Phasen oder Schritte)",
+  "the file is neither JSON nor a Decent Tcl profile": "die Datei ist weder JSON noch ein Tcl-Profil von Decent",
   "Not found": "Nicht gefunden",
   "not from the library": "nicht aus der Sammlung",
   "Not imported: {why}": "Nicht importiert: {why}",
@@ -591,7 +593,6 @@ export const GERMAN: Record<string, string> = {
   "The chart needs the hub the first time it is opened ({why}).": "Das Diagramm braucht beim ersten Öffnen den Hub ({why}).",
   "The code has 8 letters and digits, like 7KQ2-M9XD.": "Der Code hat 8 Buchstaben und Ziffern, etwa 7KQ2-M9XD.",
   "The controller has not said hello yet.": "Die Steuerung hat sich noch nicht gemeldet.",
-  "the file is not JSON": "die Datei ist kein JSON",
   "The heater is off. Let it cool, then clear the fault. If it repeats, check the steam sensor and pressurestat.":
     "Die Heizung ist aus. Abkühlen lassen, dann den Fehler quittieren. Tritt es wieder auf, Dampffühler und Pressostat prüfen.",
   "The heater is off. Let it cool, then clear the fault. If it repeats, check the temperature sensor.":

@@ -1,7 +1,7 @@
 /**
  * Profiles: the bundled ones and your own, each drawn as its target curve. Open one to see its
  * phases; use it for the next shot, duplicate or edit it, export it, or import a file (BrewOS,
- * Gaggiuino or GaggiMate).
+ * Gaggiuino, GaggiMate, or Decent Tcl and JSON v2).
  */
 import { type Profile, profileFit } from "@brewos/protocol/profile";
 import { useQueryClient } from "@tanstack/react-query";
@@ -195,7 +195,11 @@ export default function Profiles() {
           </button>
           <label className="file">
             {t("Import a file")}
-            <input type="file" accept="application/json,.json" onChange={(e) => e.target.files?.[0] && void onFile(e.target.files[0])} />
+            <input
+              type="file"
+              accept="application/json,.json,.tcl"
+              onChange={(e) => e.target.files?.[0] && void onFile(e.target.files[0])}
+            />
           </label>
         </div>
         {message && (

@@ -36,7 +36,7 @@ test("ours, Gaggiuino's and GaggiMate's files are recognised; what did not map i
 });
 
 test("broken files say why and import nothing", () => {
-  expect(importProfileText("{nope")).toEqual({ ok: false, message: "the file is not JSON" });
+  expect(importProfileText("{nope")).toEqual({ ok: false, message: "the file is neither JSON nor a Decent Tcl profile" });
   expect(importProfileText("[1,2]").ok).toBe(false);
   expect(importProfileText(JSON.stringify({ name: "x", phases: [] })).ok).toBe(false);
   const over = JSON.parse(bundled) as { phases: { to: number }[] };
