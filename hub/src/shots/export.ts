@@ -4,9 +4,11 @@
  * (field names from peers.md §4.1–4.2).
  */
 import type { SampleRow } from "@brewos/protocol/api";
+import { parseProfile, toDecentJson } from "@brewos/protocol/profile";
 import { bar, celsius, grams, ml, mlPerS, percent, round } from "../machine/units.ts";
 import type { Sample } from "../store/samples-codec.ts";
 import type { ShotRecord } from "../store/shot-store.ts";
+import { goalSeries } from "./goals.ts";
 
 export type ExportFormat = "json" | "csv" | "visualizer";
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["json", "csv", "visualizer"];
@@ -59,20 +61,26 @@ export function exportVisualizer(shot: ShotRecord, samples: readonly Sample[], a
   });
   const cup = shot.yield_g ?? shot.settled_weight_g ?? shot.final_weight_g;
   const profileTitle = shot.profile_json ? ((JSON.parse(shot.profile_json) as { name?: string }).name ?? "BrewOS profile") : "BrewOS";
+  const goals = goalSeries(shot.profile_json, rows);
   return JSON.stringify({
     version: "2",
     clock,
     timestamp: clock,
     date: new Date(shot.started_at_ms).toISOString(),
     elapsed: rows.map((s) => s.t_s),
-    pressure: { pressure: rows.map((s) => s.pressure_bar), goal: [] },
-    flow: { flow: rows.map((s) => s.flow_ml_s), by_weight: byWeight, goal: [] },
-    temperature: { basket: rows.map((s) => s.group_c), mix: rows.map((s) => s.brew_c), goal: [] },
+    pressure: { pressure: rows.map((s) => s.pressure_bar), goal: goals?.pressure ?? [] },
+    flow: { flow: rows.map((s) => s.flow_ml_s), by_weight: byWeight, goal: goals?.flow ?? [] },
+    temperature: { basket: rows.map((s) => s.group_c), mix: rows.map((s) => s.brew_c), goal: goals?.temperature ?? [] },
     // de1app writes the water in units of 10 ml; Visualizer charts it that way.
     totals: { weight: weights, water_dispensed: rows.map((s) => round(s.volume_ml / 10, 2)) },
     // A step each time the phase changes (Visualizer draws a line where the value flips).
     state_change: stateChanges(rows.map((s) => s.phase)),
-    profile: { title: profileTitle, ...(shot.profile_json ? { brewos: JSON.parse(shot.profile_json) } : {}) },
+    // The whole profile as Decent JSON v2 steps (Visualizer's "download profile"), ours beside it.
+    profile: {
+      ...decentProfile(shot.profile_json),
+      title: profileTitle,
+      ...(shot.profile_json ? { brewos: JSON.parse(shot.profile_json) } : {}),
+    },
     // Where Visualizer's Decent JSON parser reads a shot's settings (app.data.settings).
     app: {
       app_name: app.name,
@@ -105,6 +113,14 @@ export function exportVisualizer(shot: ShotRecord, samples: readonly Sample[], a
       shot: { enjoyment: shot.rating === null ? 0 : shot.rating * 20, notes: shot.notes ?? "" },
     },
   });
+}
+
+function decentProfile(profileJson: string | null): Record<string, unknown> {
+  try {
+    return toDecentJson(parseProfile(JSON.parse(profileJson ?? "null"))).result;
+  } catch {
+    return {};
+  }
 }
 
 /** de1app's state_change series: a value that flips between 0 and 10 000 000 at each phase change. */

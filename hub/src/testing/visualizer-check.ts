@@ -30,6 +30,8 @@ export interface VisualizerView {
   series: Record<string, number>;
   settings: Partial<Record<(typeof VISUALIZER_SETTINGS)[number], unknown>>;
   profileTitle: string | null;
+  /** Steps in the profile sent along (what "download profile" gives). */
+  profileSteps: number;
   problems: string[];
 }
 
@@ -37,7 +39,16 @@ const at = (o: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), o);
 
 export function visualizerView(file: string): VisualizerView {
-  const view: VisualizerView = { parser: "none", startTime: null, samples: 0, series: {}, settings: {}, profileTitle: null, problems: [] };
+  const view: VisualizerView = {
+    parser: "none",
+    startTime: null,
+    samples: 0,
+    series: {},
+    settings: {},
+    profileTitle: null,
+    profileSteps: 0,
+    problems: [],
+  };
   if (file.startsWith("clock") || file.startsWith("sequence_id")) return { ...view, parser: "DecentTcl" };
   if (file.startsWith("information_type")) return { ...view, parser: "SepCsv" };
   if (!file.startsWith("{")) return { ...view, problems: ["not a file any Visualizer parser takes"] };
@@ -71,5 +82,8 @@ export function visualizerView(file: string): VisualizerView {
   const title = at(json, "profile", "title");
   view.profileTitle = typeof title === "string" ? title : null;
   if (!view.profileTitle) view.problems.push("no profile.title");
+  // Visualizer keeps the profile as sent and offers it for download (as .json, .tcl or .csv).
+  const steps = at(json, "profile", "steps");
+  view.profileSteps = Array.isArray(steps) ? steps.length : 0;
   return view;
 }

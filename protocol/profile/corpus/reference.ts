@@ -9,7 +9,9 @@
 
 import { flowProfileSteps, pressureProfileSteps } from "../src/decent-simple.ts";
 import { type DecentStep, decentNumber, decentStep } from "../src/decent-step.ts";
+import { curveFraction } from "../src/target.ts";
 import { tclDict, tclList } from "../src/tcl.ts";
+import { CURVES, type ProfileCurve } from "../src/types.ts";
 
 /** One 10 Hz sample of a simulated shot. */
 export interface Sample {
@@ -32,22 +34,6 @@ export interface Expected {
 
 type Obj = Record<string, unknown>;
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
-
-function ease(curve: string, x: number): number {
-  const u = Math.min(1, Math.max(0, x));
-  switch (curve) {
-    case "instant":
-      return 1;
-    case "ease_in":
-      return u * u;
-    case "ease_out":
-      return 1 - (1 - u) * (1 - u);
-    case "ease_in_out":
-      return u < 0.5 ? 2 * u * u : 1 - 2 * (1 - u) * (1 - u);
-    default:
-      return u;
-  }
-}
 
 /** How far a reading may be from a threshold and still explain a phase change our controller made:
  * the source reads its own sensors at its own rate, ours are filtered at 100 Hz. */
@@ -196,7 +182,7 @@ export function gaggimateReference(raw: unknown, samples: Sample[], ours?: numbe
     const mode: RefPhase["mode"] = typeof pump === "number" ? "power" : q.target === "pressure" ? "pressure" : "flow";
     const to = typeof pump === "number" ? pump / 100 : Math.max(0, num(mode === "pressure" ? q.pressure : q.flow));
     const tr = (p.transition ?? {}) as Obj;
-    const curve = String(tr.type ?? "instant").replace(/-/g, "_");
+    const curve = String(tr.type ?? "instant").replace(/-/g, "_") as ProfileCurve;
     const targets = (Array.isArray(p.targets) ? p.targets : []) as Obj[];
     const last = i === list.length - 1;
     for (const t of targets) if (last && t.type === "volumetric" && t.operator !== "lte") finalWeight = num(t.value);
@@ -206,7 +192,8 @@ export function gaggimateReference(raw: unknown, samples: Sample[], ours?: numbe
         if (mode === "power") return to;
         const from = tr.adaptive ? measured(mode, st) : 0;
         const over = num(tr.duration);
-        return over <= 0 ? to : from + (to - from) * ease(curve, t / over);
+        // GaggiMate's easing shapes were not found in its source: taken as ours (SOURCES.md).
+        return over <= 0 ? to : from + (to - from) * curveFraction(CURVES.includes(curve) ? curve : "linear", t / over);
       },
       done: (t, s, st, x) =>
         (num(p.duration) > 0 && !(last && finalWeight > 0) && t + x.s >= num(p.duration)) ||

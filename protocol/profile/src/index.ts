@@ -6,5 +6,6 @@ export * from "./decent.ts";
 export * from "./import.ts";
 export * from "./machine-fit.ts";
 export * from "./peers.ts";
+export * from "./target.ts";
 export * from "./types.ts";
 export * from "./validate.ts";
