@@ -111,6 +111,7 @@ describe("Home Assistant over Mosquitto (plain)", () => {
     const byTopic = new Map(configs.map((m) => [m.topic, JSON.parse(m.payload) as Record<string, unknown>]));
     expect(byTopic.size).toBe(ENTITIES.length);
     const problems = [...byTopic].flatMap(([topic, c]) => checkDiscovery(topic.split("/")[1] as string, c).map((p) => `${topic}: ${p}`));
+    console.log(`HA discovery checker: ${byTopic.size} entities checked against HA's schemas, problems: ${JSON.stringify(problems)}`);
     expect(problems).toEqual([]);
     const ids = [...byTopic.values()].map((c) => c.unique_id);
     expect(new Set(ids).size).toBe(ids.length);
