@@ -143,9 +143,22 @@ describe("hub API on the simulator", () => {
     expect(vis.version).toBe("2");
     expect((vis.elapsed as number[]).length).toBe(shot.sample_count as number);
     expect(Math.max(...(vis.pressure as { pressure: number[] }).pressure)).toBeGreaterThan(5);
-    const own = (await (await fetch(`${base}/api/shots/${shot.id}/export`)).json()) as { shot: { id: string }; samples: unknown[] };
+    const own = (await (await fetch(`${base}/api/shots/${shot.id}/export`)).json()) as { shot: { id: string }; points: unknown[] };
     expect(own.shot.id).toBe(shot.id as string);
-    expect(own.samples).toHaveLength(shot.sample_count as number);
+    expect(own.points).toHaveLength(shot.sample_count as number);
+    // No top-level `samples`: Visualizer would route it to its GaggiMate parser.
+    expect(visualizerView(JSON.stringify(own)).parser).toBe("DecentJson");
+    for (const [format, parser] of [
+      ["visualizer-csv", "SepCsv"],
+      ["beanconqueror", "Beanconqueror"],
+    ] as const) {
+      const text = await (await fetch(`${base}/api/shots/${shot.id}/export?format=${format}`)).text();
+      const seen = visualizerView(text);
+      console.log(`visualizer checker (${format}): ${JSON.stringify({ ...seen, settings: Object.keys(seen.settings) })}`);
+      expect(seen.parser).toBe(parser);
+      expect(seen.problems).toEqual([]);
+      expect(seen.series.espresso_pressure).toBeGreaterThan(10);
+    }
   }, 90000);
 
   test("a shot's notes, rating, beans and grind are edited with PATCH; bad edits are refused field by field", async () => {

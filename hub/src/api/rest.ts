@@ -11,7 +11,9 @@ import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
 import { PROFILE_SLOTS } from "../machine/profiles.ts";
 import { CONTROLLER_KEYS } from "../settings/schema.ts";
 import { Settings } from "../settings/settings.ts";
-import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, sampleRows } from "../shots/export.ts";
+import { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, exportVisualizer, profileTitleOf, sampleRows } from "../shots/export.ts";
+import { exportBeanconqueror } from "../shots/export-beanconqueror.ts";
+import { exportSepCsv } from "../shots/export-sep-csv.ts";
 import { MAINTENANCE_KINDS, type MaintenanceKind } from "../stats/statistics.ts";
 import { backupStream, importBackupStream } from "../store/backup-stream.ts";
 import { parseCommand, parseWith, ShotAnnotationsSchema } from "./commands.ts";
@@ -298,14 +300,18 @@ export function restRoutes(hub: Hub): Hono {
     if (!shot) return apiError(c, 404, "not_found", `no shot ${id}`);
     const samples = hub.shots.samples(id);
     const name = `brewos-shot-${new Date(shot.started_at_ms).toISOString().replaceAll(":", "-").slice(0, 19)}`;
-    if (format === "csv") {
-      c.header("content-disposition", `attachment; filename="${name}.csv"`);
-      return c.body(exportCsv(samples), 200, { "content-type": "text/csv; charset=utf-8" });
-    }
-    const text =
-      format === "json" ? exportJson(shot, samples) : exportVisualizer(shot, samples, { name: "BrewOS", version: HUB_VERSION_TEXT });
-    c.header("content-disposition", `attachment; filename="${name}${format === "visualizer" ? ".visualizer" : ""}.json"`);
-    return c.body(text, 200, { "content-type": "application/json" });
+    const csv = "text/csv; charset=utf-8";
+    const json = "application/json";
+    const file: Record<ExportFormat, () => [string, string, string]> = {
+      json: () => [exportJson(shot, samples), json, ".json"],
+      csv: () => [exportCsv(samples), csv, ".csv"],
+      visualizer: () => [exportVisualizer(shot, samples, { name: "BrewOS", version: HUB_VERSION_TEXT }), json, ".visualizer.json"],
+      "visualizer-csv": () => [exportSepCsv(shot, sampleRows(samples), profileTitleOf(shot)), csv, ".visualizer.csv"],
+      beanconqueror: () => [exportBeanconqueror(shot, sampleRows(samples), profileTitleOf(shot)), json, ".beanconqueror.json"],
+    };
+    const [text, type, ext] = file[format]();
+    c.header("content-disposition", `attachment; filename="${name}${ext}"`);
+    return c.body(text, 200, { "content-type": type });
   });
 
   // Last: anything else under /api is a 404 in the API's shape (never the app's fallback page).

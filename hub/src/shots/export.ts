@@ -10,8 +10,7 @@ import type { Sample } from "../store/samples-codec.ts";
 import type { ShotRecord } from "../store/shot-store.ts";
 import { goalSeries } from "./goals.ts";
 
-export type ExportFormat = "json" | "csv" | "visualizer";
-export const EXPORT_FORMATS: readonly ExportFormat[] = ["json", "csv", "visualizer"];
+export { SHOT_EXPORT_FORMATS as EXPORT_FORMATS, type ShotExportFormat as ExportFormat } from "@brewos/protocol/api";
 
 export type { SampleRow };
 
@@ -29,8 +28,20 @@ export function sampleRows(samples: readonly Sample[]): SampleRow[] {
   }));
 }
 
+/** Ours. Version 2 names the samples `points`: a top-level `samples` routes a file to
+ * visualizer.coffee's GaggiMate parser, which would misread it. */
 export function exportJson(shot: ShotRecord, samples: readonly Sample[]): string {
-  return JSON.stringify({ format: "brewos-shot", version: 1, shot, samples: sampleRows(samples) });
+  return JSON.stringify({ format: "brewos-shot", version: 2, shot, points: sampleRows(samples) });
+}
+
+/** The shot's profile name, for files that carry one. */
+export function profileTitleOf(shot: ShotRecord): string {
+  if (!shot.profile_json) return "BrewOS";
+  try {
+    return (JSON.parse(shot.profile_json) as { name?: string }).name ?? "BrewOS profile";
+  } catch {
+    return "BrewOS profile";
+  }
 }
 
 const CSV_COLUMNS: (keyof SampleRow)[] = [
@@ -60,7 +71,7 @@ export function exportVisualizer(shot: ShotRecord, samples: readonly Sample[], a
     return round(((weights[i] ?? 0) - (weights[i - 1] ?? 0)) / (s.t_s - prev.t_s), 2);
   });
   const cup = shot.yield_g ?? shot.settled_weight_g ?? shot.final_weight_g;
-  const profileTitle = shot.profile_json ? ((JSON.parse(shot.profile_json) as { name?: string }).name ?? "BrewOS profile") : "BrewOS";
+  const profileTitle = profileTitleOf(shot);
   const goals = goalSeries(shot.profile_json, rows);
   return JSON.stringify({
     version: "2",

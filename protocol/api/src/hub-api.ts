@@ -130,6 +130,11 @@ export interface ShotRecord {
 }
 
 /** One telemetry sample of a recorded shot, in people's units. */
+/** What `GET /api/shots/:id/export?format=` makes: ours (JSON, CSV), Decent JSON v2 and the SEP CSV
+ * for visualizer.coffee, and Beanconqueror's brew export. */
+export const SHOT_EXPORT_FORMATS = ["json", "csv", "visualizer", "visualizer-csv", "beanconqueror"] as const;
+export type ShotExportFormat = (typeof SHOT_EXPORT_FORMATS)[number];
+
 export interface SampleRow {
   t_s: number;
   brew_c: number;

@@ -2,7 +2,7 @@
  * @module The hub's REST API for screens (react-query calls these). Errors carry the hub's
  * sentence so people see what to fix; no network gives a plain "cannot reach the hub".
  */
-import type { ApiErrorBody, ApiIssue, AutotuneResult, NextShot, SampleRow, ShotRecord } from "@brewos/protocol/api";
+import type { ApiErrorBody, ApiIssue, AutotuneResult, NextShot, SampleRow, ShotExportFormat, ShotRecord } from "@brewos/protocol/api";
 import type { Profile } from "@brewos/protocol/profile/src/types.ts";
 import { sessionToken } from "../connection/credentials.ts";
 import { currentHubUrl } from "../connection/hub-address.ts";
@@ -85,8 +85,8 @@ export const hubApi = {
   shots: (limit: number, before?: string) =>
     hubFetch<{ shots: ShotRecord[]; next: string | null }>(`/api/shots?limit=${limit}${before ? `&before=${before}` : ""}`),
   samples: (id: string) => hubFetch<{ shot_id: string; samples: SampleRow[] }>(`/api/shots/${id}/samples`),
-  exportShot: (id: string, format: "json" | "csv" | "visualizer") =>
-    hubDownload(`/api/shots/${id}/export?format=${format}`, `brewos-shot.${format === "csv" ? "csv" : "json"}`),
+  exportShot: (id: string, format: ShotExportFormat) =>
+    hubDownload(`/api/shots/${id}/export?format=${format}`, `brewos-shot.${format.endsWith("csv") ? "csv" : "json"}`),
   profiles: () => hubFetch<{ bundled: Profile[]; custom: Profile[]; slots: Record<string, { id: string; name: string }> }>("/api/profiles"),
   saveProfile: (p: Profile) =>
     hubFetch<{ ok: true; profile: Profile }>(`/api/profiles/library/${p.id}`, { method: "PUT", body: JSON.stringify(p) }),

@@ -3,7 +3,7 @@
  * edit (saved on this device at once, carried to the hub by sync); delete and undo; another shot
  * to compare on the same chart; export as JSON, CSV or for visualizer.coffee.
  */
-import type { SampleRow } from "@brewos/protocol/api";
+import { type SampleRow, SHOT_EXPORT_FORMATS, type ShotExportFormat } from "@brewos/protocol/api";
 import { useQuery } from "@tanstack/react-query";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useState } from "react";
@@ -18,6 +18,15 @@ import { ShotChart, type ShotSeries } from "../../shared/ShotChart.tsx";
 import { useUnits } from "../../shared/use-units.ts";
 import { CompareTable } from "./CompareTable.tsx";
 import { ShotNotes } from "./ShotNotes.tsx";
+
+/** What each export is for, in the words on its button. */
+const EXPORT_NAMES: Record<ShotExportFormat, string> = {
+  json: "JSON",
+  csv: "CSV",
+  visualizer: "Visualizer",
+  "visualizer-csv": "Visualizer CSV",
+  beanconqueror: "Beanconqueror",
+};
 
 function series(rows: SampleRow[]): ShotSeries {
   return {
@@ -146,14 +155,14 @@ export default function ShotDetail({ id }: { id: string }) {
         {samples.data && <p className="muted small">{t("Drag across the chart to zoom in; double-click to see the whole shot.")}</p>}
         <p className="row wrap">
           {t("Export:")}
-          {(["json", "csv", "visualizer"] as const).map((f) => (
+          {SHOT_EXPORT_FORMATS.map((f) => (
             <button
               key={f}
               type="button"
               className="quiet"
               onClick={() => void hubApi.exportShot(id, f).catch((e: Error) => alert(e.message))}
             >
-              {f === "json" ? "JSON" : f === "csv" ? "CSV" : "Visualizer"}
+              {EXPORT_NAMES[f]}
             </button>
           ))}
           {!shot.values.deleted && (
