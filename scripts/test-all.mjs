@@ -1,6 +1,6 @@
 // `npm test`: builds the controller for the host, runs every ctest and every bun test, and ends
 // with one plain line "N passed, N failed" (cmocka cases are counted one by one).
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bun, root, run, TS_SUITES } from "./lib.mjs";
 
@@ -57,12 +57,18 @@ if (build.status !== 0) {
 function bunTest(label, args, cwd = root) {
   console.log(`== ${label}`);
   const bt = run(bun, ["test", ...args], { echo: false, cwd });
+  // The whole output stays on disk: a failure under CI load can be read afterwards, not rerun.
+  const logs = join(root, "build", "test-logs");
+  mkdirSync(logs, { recursive: true });
+  const log = join(logs, `${label.replace(/[^a-zA-Z0-9]+/g, "-").toLowerCase()}.log`);
+  writeFileSync(log, bt.out);
   process.stdout.write(
     bt.out
       .split("\n")
-      .filter((l) => /^\(fail\)|error:|^\s+at /.test(l))
+      .filter((l) => /^\(fail\)|error:|^\s+at |^[-+] |^\s+[-+] /.test(l))
       .join("\n"),
   );
+  if (/^\(fail\)/m.test(bt.out)) console.log(`\n  full output: ${log}`);
   const bp = bt.out.match(/^\s*(\d+) pass/m);
   const bf = bt.out.match(/^\s*(\d+) fail/m);
   if (!bp) {

@@ -118,8 +118,12 @@ static bool phase(const cJSON *j, profile_phase_t *ph, int i, char *err, size_t 
 
 bool profile_from_json(const cJSON *j, profile_t *p, char *err, size_t n) {
   memset(p, 0, sizeof *p);
-  static const char *const keys[] = {"id", "name", "temperature_c", "stops", "phases", NULL};
+  static const char *const keys[] = {"version", "id", "name", "temperature_c", "stops", "phases", NULL};
   if (!cJSON_IsObject(j) || !only(j, keys, "the profile", err, n)) return false;
+  double version;
+  if (!num(j, "version", 1, 2, &version, "profile", err, n)) return false;
+  /* No version: a file from before version 2, whose volume exits count from the shot start. */
+  p->version = isnan(version) ? PROFILE_VERSION_SHOT_VOLUME : (uint8_t)version;
   double temp;
   if (!num(j, "temperature_c", 1, 105, &temp, "profile", err, n)) return false;
   p->temp_cdeg = isnan(temp) ? 0 : (int16_t)lround(temp * 100);

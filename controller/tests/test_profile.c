@@ -26,9 +26,11 @@ static void binary_round_trips_and_bad_input_is_named(void **state) {
   assert_int_equal(profile_decode(buf, n, &q, &bad), PROFILE_OK);
   assert_memory_equal(&p, &q, sizeof p);
   assert_int_equal(profile_decode(buf, n - 1, &q, &bad), PROFILE_ERR_LENGTH);
-  buf[0] = 2;
+  buf[0] = 3; /* versions 1 and 2 are read; nothing else */
   assert_int_equal(profile_decode(buf, n, &q, &bad), PROFILE_ERR_VERSION);
-  buf[0] = 1;
+  buf[0] = PROFILE_VERSION_SHOT_VOLUME;
+  assert_int_equal(profile_decode(buf, n, &q, &bad), PROFILE_OK);
+  assert_int_equal(q.version, PROFILE_VERSION_SHOT_VOLUME);
   buf[PROFILE_HEADER_BYTES + PROFILE_PHASE_BYTES] = 7; /* phase 1 mode */
   assert_int_equal(profile_decode(buf, n, &q, &bad), PROFILE_ERR_MODE);
   assert_int_equal(bad, 1);
@@ -242,13 +244,12 @@ static void warm_gear_machine(void) {
   hydraulics_load_puck(&h.m.plant.hyd, &puck);
 }
 
-/* A phase's volume exit counts the water pumped in that phase, as both peers' profiles mean it:
- * two phases of 25 ml each change over at ~25 ml and end at ~50 ml in all. */
-static void a_phase_volume_exit_counts_from_the_phase_start(void **state) {
-  (void)state;
+/* Three 3 ml/s phases, the first two ending on 25 ml; returns the shot volume at each phase change. */
+static void volume_phase_changes(uint8_t version, double at_change[2]) {
   warm_gear_machine();
   profile_t p;
   memset(&p, 0, sizeof p);
+  p.version = version;
   p.phase_count = 3;
   for (int i = 0; i < 3; i++) {
     p.phases[i].mode = PROFILE_MODE_FLOW;
@@ -265,7 +266,7 @@ static void a_phase_volume_exit_counts_from_the_phase_start(void **state) {
   m.u.shot_start.profile_slot = 1;
   m.u.shot_start.stop_time_ms = 60000;
   (void)harness_send(&h, &m);
-  double at_change[2] = {-1, -1};
+  at_change[0] = at_change[1] = -1;
   uint8_t phase = 0;
   for (int t = 0; t < 6000 && h.m.ctl.shot.running; t++) {
     harness_run(&h, 10);
@@ -275,8 +276,26 @@ static void a_phase_volume_exit_counts_from_the_phase_start(void **state) {
       phase = now;
     }
   }
+}
+
+/* A phase's volume exit counts the water pumped in that phase, as both peers' profiles mean it:
+ * two phases of 25 ml each change over at ~25 ml and end at ~50 ml in all. */
+static void a_phase_volume_exit_counts_from_the_phase_start(void **state) {
+  (void)state;
+  double at_change[2];
+  volume_phase_changes(PROFILE_VERSION, at_change);
   assert_true(at_change[0] > 24.0 && at_change[0] < 28.0);
   assert_true(at_change[1] > 49.0 && at_change[1] < 55.0);
+}
+
+/* A profile written before version 2 keeps its meaning: its volume exits count from the shot start,
+ * so the second 25 ml exit holds as soon as the first phase has pumped 25 ml. */
+static void a_version_1_profile_counts_volume_from_the_shot_start(void **state) {
+  (void)state;
+  double at_change[2];
+  volume_phase_changes(PROFILE_VERSION_SHOT_VOLUME, at_change);
+  assert_true(at_change[0] > 24.0 && at_change[0] < 28.0);
+  assert_true(at_change[1] > 24.0 && at_change[1] < 29.0);
 }
 
 /* npm start's demo machine: the machine's own shot (no profile) on a gear pump holds 9 bar instead
@@ -351,6 +370,7 @@ int main(void) {
       cmocka_unit_test(a_profile_sets_the_brew_temperature_for_its_shot_only),
       cmocka_unit_test(a_gear_pumps_default_shot_holds_9_bar),
       cmocka_unit_test(a_phase_volume_exit_counts_from_the_phase_start),
+      cmocka_unit_test(a_version_1_profile_counts_volume_from_the_shot_start),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -299,7 +299,7 @@ describe("the app in Chromium on the simulator", () => {
     await page
       .locator('input[type="file"]')
       .setInputFiles({ name: "junk.json", mimeType: "application/json", buffer: Buffer.from("{junk") });
-    await page.getByText("Could not import junk.json: the file is not JSON").waitFor();
+    await page.getByText("Could not import junk.json: the file is neither JSON nor a Decent Tcl profile").waitFor();
 
     await page.getByRole("button", { name: /Morning ramp/ }).click();
     await snap(page, "profiles-phone");

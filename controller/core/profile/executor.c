@@ -79,7 +79,10 @@ uint16_t profile_run_tick(profile_run_t *r, const exec_in_t *in, bool *advanced,
   if (r->finished) return 0;
   const profile_phase_t *ph = &r->p->phases[r->phase];
   float t_s = (float)(in->now_ms - r->phase_start_ms) / 1000.0f;
-  uint8_t why = exit_reason(ph, in, t_s, in->volume_ml - r->phase_start_volume_ml);
+  /* A version-1 profile's volume exits count from the shot's start, as they did when it was written. */
+  float phase_ml =
+      r->p->version == PROFILE_VERSION_SHOT_VOLUME ? in->volume_ml : in->volume_ml - r->phase_start_volume_ml;
+  uint8_t why = exit_reason(ph, in, t_s, phase_ml);
   if (why != 0xFF) {
     *advanced = true;
     *reason = why;

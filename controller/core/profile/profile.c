@@ -24,7 +24,8 @@ uint8_t profile_decode(const uint8_t *buf, size_t len, profile_t *p, uint8_t *ba
   *bad_phase = 0;
   memset(p, 0, sizeof *p);
   if (len < PROFILE_HEADER_BYTES) return PROFILE_ERR_LENGTH;
-  if (buf[0] != PROFILE_VERSION) return PROFILE_ERR_VERSION;
+  if (buf[0] != PROFILE_VERSION && buf[0] != PROFILE_VERSION_SHOT_VOLUME) return PROFILE_ERR_VERSION;
+  p->version = buf[0];
   p->phase_count = buf[1];
   if (p->phase_count == 0 || p->phase_count > PROFILE_MAX_PHASES) return PROFILE_ERR_PHASE_COUNT;
   if (len != PROFILE_HEADER_BYTES + (size_t)p->phase_count * PROFILE_PHASE_BYTES) return PROFILE_ERR_LENGTH;
@@ -60,7 +61,7 @@ uint8_t profile_decode(const uint8_t *buf, size_t len, profile_t *p, uint8_t *ba
 }
 
 size_t profile_encode(const profile_t *p, uint8_t *buf) {
-  buf[0] = PROFILE_VERSION;
+  buf[0] = p->version ? p->version : PROFILE_VERSION;
   buf[1] = p->phase_count;
   put16(buf + 2, (uint16_t)p->temp_cdeg);
   put16(buf + 4, p->target_weight_dg);

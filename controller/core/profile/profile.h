@@ -9,7 +9,10 @@
  *                  exit_pressure_above_mbar u16 | exit_pressure_below_mbar u16 |
  *                  exit_flow_above_ul_s u16 | exit_flow_below_ul_s u16
  * Targets and limits are in mbar (pressure), uL/s (flow) or permille (power); start 0xFFFF means
- * "from the value measured when the phase begins"; 0 in an exit, limit or temperature means none. */
+ * "from the value measured when the phase begins"; 0 in an exit, limit or temperature means none.
+ * Version 2 counts a phase's exit_volume_ml from the phase's start (as Gaggiuino and GaggiMate do);
+ * version 1 counted it from the shot's start. Both are read, each with its own meaning, so a
+ * profile written before keeps running as it did. */
 #ifndef BREWOS_PROFILE_H
 #define BREWOS_PROFILE_H
 
@@ -17,7 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROFILE_VERSION 1u
+#define PROFILE_VERSION 2u             /* written; 1 is still read */
+#define PROFILE_VERSION_SHOT_VOLUME 1u /* the version whose volume exits count from the shot start */
 #define PROFILE_MAX_PHASES 16u
 #define PROFILE_HEADER_BYTES 10u
 #define PROFILE_PHASE_BYTES 26u
@@ -42,6 +46,7 @@ typedef struct {
 } profile_phase_t;
 
 typedef struct {
+  uint8_t version;
   uint8_t phase_count;
   int16_t temp_cdeg;
   uint16_t target_weight_dg, max_time_ds, max_volume_ml;

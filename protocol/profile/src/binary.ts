@@ -3,7 +3,7 @@
  * and controller/core/profile/profile.h). Encoding rounds each value to its integer wire unit exactly
  * as the controller's own reader does; golden vectors pin both.
  */
-import { CURVES, MODES, PROFILE_HEADER_BYTES, PROFILE_PHASE_BYTES, PROFILE_VERSION, type Profile, type ProfilePhase } from "./types.ts";
+import { CURVES, MODES, PROFILE_HEADER_BYTES, PROFILE_PHASE_BYTES, type Profile, type ProfilePhase } from "./types.ts";
 
 const FROM_CURRENT = 0xffff;
 const scale = (m: ProfilePhase["mode"]) => (m === "power" ? 10 : 1000);
@@ -13,7 +13,8 @@ const u16 = (x: number | null | undefined, s: number) => (x === null || x === un
 export function encodeProfile(p: Profile): Uint8Array {
   const out = new Uint8Array(PROFILE_HEADER_BYTES + p.phases.length * PROFILE_PHASE_BYTES);
   const v = new DataView(out.buffer);
-  out[0] = PROFILE_VERSION;
+  // Version 1 (or none) keeps a phase's volume exit counted from the shot start on the controller.
+  out[0] = p.version ?? 1;
   out[1] = p.phases.length;
   v.setInt16(2, p.temperature_c ? Math.round(p.temperature_c * 100) : 0, true);
   v.setUint16(4, u16(p.stops?.weight_g, 10), true);

@@ -11,7 +11,7 @@ import { flowProfileSteps, pressureProfileSteps } from "./decent-simple.ts";
 import { type DecentStep, decentNumber, decentStep } from "./decent-step.ts";
 import type { Converted } from "./peers.ts";
 import { tclDict, tclList } from "./tcl.ts";
-import { PROFILE_MAX_PHASES, type Profile, type ProfileExit, type ProfilePhase } from "./types.ts";
+import { PROFILE_MAX_PHASES, PROFILE_VERSION, type Profile, type ProfileExit, type ProfilePhase } from "./types.ts";
 import { ProfileError, parseProfile } from "./validate.ts";
 
 type Obj = Record<string, unknown>;
@@ -143,6 +143,7 @@ function toOurs(d: DecentProfile): Converted<Profile> {
   const first = phases[0]?.temperature_c;
   return {
     result: parseProfile({
+      version: PROFILE_VERSION,
       id: slug(d.title),
       name: d.title.slice(0, 80) || "Imported from Decent",
       ...(first ? { temperature_c: first } : {}),

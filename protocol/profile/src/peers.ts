@@ -3,7 +3,7 @@
  * study). Each conversion returns what it produced and a list of everything that did not map, so
  * nothing is dropped silently; callers show that list to the user.
  */
-import type { Profile, ProfileCurve, ProfileExit, ProfilePhase } from "./types.ts";
+import { PROFILE_VERSION, type Profile, type ProfileCurve, type ProfileExit, type ProfilePhase } from "./types.ts";
 import { parseProfile } from "./validate.ts";
 
 export interface Converted<T> {
@@ -91,6 +91,7 @@ export function fromGaggiuino(raw: unknown): Converted<Profile> {
   });
   const gs = obj(g.globalStopConditions);
   const profile = {
+    version: PROFILE_VERSION,
     id: slug(String(g.name ?? "gaggiuino")),
     name: String(g.name ?? "Imported from Gaggiuino").slice(0, 80),
     temperature_c: numOr(g.waterTemperature),
@@ -232,6 +233,7 @@ export function fromGaggiMate(raw: unknown): Converted<Profile> {
   const name = String(g.label ?? g.name ?? "Imported from GaggiMate");
   return {
     result: parseProfile({
+      version: PROFILE_VERSION,
       id: slug(name),
       name: name.slice(0, 80),
       temperature_c: numOr(g.temperature),

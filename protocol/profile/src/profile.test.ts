@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeProfile, ProfileError, parseProfile, relayCompatible } from "./index.ts";
+import { encodeProfile, fromGaggiuino, ProfileError, parseProfile, relayCompatible } from "./index.ts";
 
 const root = join(import.meta.dir, "..");
 const bundled = (id: string) => parseProfile(JSON.parse(readFileSync(join(root, "bundled", `${id}.json`), "utf8")));
@@ -62,4 +62,19 @@ test("peers' ranges fit: a filter profile stopping at 300 g, 16 phases, a 9 °C 
   expect(bin.length).toBe(10 + 16 * 26); // the controller's PROFILE_MAX_BYTES holds it
   expect(new DataView(bin.buffer).getUint16(4, true)).toBe(3000); // 300 g in tenths
   expect(() => parseProfile({ id: "x", name: "x", phases: [{ ...phase, temperature_c: 0 }] })).toThrow(/temperature_c/);
+});
+
+test("version 2 counts volume exits per phase; a file without a version keeps version 1's meaning on the wire", () => {
+  const base = {
+    id: "v",
+    name: "V",
+    phases: [{ name: "a", mode: "flow", from: null, to: 3, curve: "instant", over_s: 0, exit: { volume_ml: 25 } }],
+  };
+  expect(encodeProfile(parseProfile(base))[0]).toBe(1);
+  expect(encodeProfile(parseProfile({ ...base, version: 2 }))[0]).toBe(2);
+  expect(() => parseProfile({ ...base, version: 3 })).toThrow("version must be 1 or 2");
+  expect(
+    fromGaggiuino({ name: "G", phases: [{ type: "FLOW", target: { start: 2, end: 2 }, stopConditions: { waterPumpedInPhase: 30 } }] })
+      .result.version,
+  ).toBe(2);
 });

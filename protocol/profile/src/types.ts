@@ -29,6 +29,9 @@ export interface ProfilePhase {
 }
 
 export interface Profile {
+  /** 2: a phase's `exit.volume_ml` counts from the phase's start. 1 or absent: from the shot's start
+   * (files written before version 2 keep that meaning). */
+  version?: 1 | 2;
   id: string;
   name: string;
   temperature_c?: number | null;
@@ -37,7 +40,8 @@ export interface Profile {
 }
 
 export const PROFILE_MAX_PHASES = 16;
-export const PROFILE_VERSION = 1;
+/** The version new profiles are written in; version 1 is still read (and run with its meaning). */
+export const PROFILE_VERSION = 2;
 export const PROFILE_HEADER_BYTES = 10;
 export const PROFILE_PHASE_BYTES = 26;
 /** Largest target per mode, in the JSON unit. */

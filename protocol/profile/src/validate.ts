@@ -93,13 +93,19 @@ function phase(raw: unknown, i: number): ProfilePhase {
 /** Parse untrusted JSON into a Profile or throw ProfileError saying what and where. */
 export function parseProfile(raw: unknown): Profile {
   const o = object(raw, "the profile");
-  only(o, ["id", "name", "temperature_c", "stops", "phases"], "the profile");
+  only(o, ["version", "id", "name", "temperature_c", "stops", "phases"], "the profile");
+  if (o.version !== undefined && o.version !== 1 && o.version !== 2) throw new ProfileError("version must be 1 or 2");
   if (typeof o.id !== "string" || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(o.id)) throw new ProfileError("id must be a short kebab-case name");
   if (typeof o.name !== "string" || o.name.length === 0 || o.name.length > 80) throw new ProfileError("name must be 1..80 characters");
   if (!Array.isArray(o.phases) || o.phases.length < 1 || o.phases.length > PROFILE_MAX_PHASES) {
     throw new ProfileError(`phases must hold 1..${PROFILE_MAX_PHASES} phases`);
   }
-  const p: Profile = { id: o.id, name: o.name, phases: o.phases.map(phase) };
+  const p: Profile = {
+    ...(o.version !== undefined ? { version: o.version as 1 | 2 } : {}),
+    id: o.id,
+    name: o.name,
+    phases: o.phases.map(phase),
+  };
   const temp = num(o, "temperature_c", 1, 105, "profile");
   if (temp !== null) p.temperature_c = temp;
   if (o.stops !== undefined) {

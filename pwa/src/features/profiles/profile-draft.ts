@@ -1,5 +1,5 @@
 /** @module The profile being edited, handed from the list (duplicate, import, new) to the editor. */
-import type { Profile } from "@brewos/protocol/profile";
+import { PROFILE_VERSION, type Profile } from "@brewos/protocol/profile";
 import { t } from "../../i18n/i18n.ts";
 
 const KEY = "brewos.profile-draft";
@@ -25,6 +25,7 @@ export function takeDraft(): Draft | null {
 
 export function blankProfile(): Profile {
   return {
+    version: PROFILE_VERSION,
     id: "my-profile",
     name: t("My profile"),
     temperature_c: 93,
