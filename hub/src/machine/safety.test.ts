@@ -53,8 +53,8 @@ describe("safety through the hub", () => {
       // one works, the other is refused with a reason, not silently ignored.
       const both = await Promise.all([post(h.base, { type: "clear_fault" }), post(h.base, { type: "clear_fault" })]);
       expect(both.map((r) => r.status).sort()).toEqual([200, 429]);
-      const again = both.find((r) => r.status !== 200);
-      expect(((await again?.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+      const again = both.find((r) => r.status !== 200) as Response;
+      expect(((await again.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
       await until("out of safe", () => h.hub.model.snapshot().state !== "safe");
       const offSince = Date.now();
       while (Date.now() - offSince < 300) {
