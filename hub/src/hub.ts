@@ -21,6 +21,7 @@ import { MqttBridge } from "./mqtt/mqtt-bridge.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
 import { ScaleBridge } from "./scale/scale-bridge.ts";
 import { ScaleConnection } from "./scale/scale-connection.ts";
+import type { ScaleSource } from "./scale/scale-source.ts";
 import { SecretBox } from "./settings/secret-box.ts";
 import { Settings } from "./settings/settings.ts";
 import { EnergyMeter } from "./stats/energy-meter.ts";
@@ -45,6 +46,8 @@ export interface HubOptions {
   speed?: number;
   /** How to reach the scale (the simulator's virtual scale, or a BLE scale); none: no scale. */
   scale?: GattConnector;
+  /** A scale kept some other way (a Bluetooth scale through the connection manager); wins over `scale`. */
+  scaleSource?: ScaleSource;
   log?: (level: "info" | "warn", text: string) => void;
   /** How long a pairing code stays valid (default 10 minutes). */
   pairingTtlMs?: number;
@@ -76,7 +79,7 @@ export class Hub {
   /** The hub's identity, paired apps, pairing and sign-in. */
   readonly auth: LocalAuth;
   readonly mqtt: MqttBridge;
-  readonly scale: ScaleConnection | null;
+  readonly scale: ScaleSource | null;
   readonly scaleBridge: ScaleBridge | null;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
   private tombstoneTimer: ReturnType<typeof setInterval> | null = null;
@@ -128,7 +131,7 @@ export class Hub {
       },
       ...(o.log ? { log: o.log } : {}),
     });
-    this.scale = o.scale ? new ScaleConnection({ connect: o.scale, ...(o.log ? { log: o.log } : {}) }) : null;
+    this.scale = o.scaleSource ?? (o.scale ? new ScaleConnection({ connect: o.scale, ...(o.log ? { log: o.log } : {}) }) : null);
     this.scaleBridge = this.scale ? new ScaleBridge(this.scale, this.link, speed) : null;
     const bridge = this.scaleBridge;
     control = new MachineControl(this.link, bridge ? () => bridge.beforeShot() : undefined, async (id) => {

@@ -7,8 +7,8 @@
  */
 import { StopReason, WeightFlags } from "@brewos/protocol/uart";
 import type { ControllerLink } from "../controller-link/controller-link.ts";
-import type { ScaleDriver, ScaleReading } from "./decent-scale.ts";
-import type { ScaleConnection } from "./scale-connection.ts";
+import type { ScaleReading } from "./decent-scale.ts";
+import type { ConnectedScale, ScaleSource } from "./scale-source.ts";
 
 /** The cup has settled when no reading moved more than SETTLE_BAND_G for SETTLE_QUIET_MS, at least SETTLE_MIN_MS after the stop. */
 const SETTLE_BAND_G = 0.1;
@@ -35,7 +35,7 @@ export class ScaleBridge {
 
   /** `speed`: simulated seconds per wall second on the controller's side (settle times are machine time). */
   constructor(
-    private readonly scales: ScaleConnection,
+    private readonly scales: ScaleSource,
     private readonly link: ControllerLink,
     private readonly speed = 1,
     private readonly now: () => number = Date.now,
@@ -81,7 +81,7 @@ export class ScaleBridge {
     for (const f of this.off) f();
   }
 
-  private announce(d: ScaleDriver): void {
+  private announce(d: ConnectedScale): void {
     this.link.send({ type: "scale_info", scale_model: d.model, table_lag_ms: d.lagMs });
   }
 
@@ -107,7 +107,7 @@ export class ScaleBridge {
     this.settle(r, d);
   }
 
-  private settle(r: ScaleReading, d: ScaleDriver): void {
+  private settle(r: ScaleReading, d: ConnectedScale): void {
     const s = this.settling;
     if (!s) return;
     const t = this.now();

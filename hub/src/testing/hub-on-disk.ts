@@ -13,6 +13,7 @@ import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.t
 import { tcpTransport } from "../controller-link/transports/tcp.ts";
 import { Hub } from "../hub.ts";
 import type { GattConnector } from "../scale/gatt-link.ts";
+import type { ScaleSource } from "../scale/scale-source.ts";
 import { simulatorWithScale } from "../scale/simulator-scale.ts";
 
 export const SIM_BINARY = join(import.meta.dir, "..", "..", "..", "build", "host", "brewos-sim");
@@ -47,7 +48,7 @@ export interface AnsweredRequest {
   status: number;
 }
 
-async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattConnector) {
+async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattConnector, scaleSource?: ScaleSource) {
   const own = o.dataDir === undefined;
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), "brewos-hub-"));
   const hub = new Hub({
@@ -56,6 +57,7 @@ async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattC
     ...(o.speed ? { speed: o.speed } : {}),
     ...(o.log ? { log: o.log } : {}),
     ...(scale ? { scale } : {}),
+    ...(scaleSource ? { scaleSource } : {}),
     ...(o.pairingTtlMs ? { pairingTtlMs: o.pairingTtlMs } : {}),
   });
   const server = createHubServer(hub, o);
@@ -101,6 +103,19 @@ export async function hubOnSim(machine: string, o: TestHubOptions & { speed: num
   const sim = { binary: SIM_BINARY, machine, speed: o.speed, ...(o.simArgs ? { args: o.simArgs } : {}) };
   const withScale = o.scale ? simulatorWithScale(sim) : null;
   const h = await serveHub(withScale?.open ?? spawnedSimTransport(sim), o, withScale?.scale);
+  await h.hub.link.whenUp(10000);
+  return h;
+}
+
+/** A hub on a spawned simulator whose scale reaches it some other way (a Bluetooth scale through the
+ * connection manager): `radio` is the simulator's virtual Decent Scale, for the test to put on the air. */
+export async function hubOnSimWithScaleSource(
+  machine: string,
+  o: TestHubOptions & { speed: number; simArgs?: string[] },
+  scaleSource: (radio: GattConnector) => ScaleSource,
+) {
+  const sim = simulatorWithScale({ binary: SIM_BINARY, machine, speed: o.speed, ...(o.simArgs ? { args: o.simArgs } : {}) });
+  const h = await serveHub(sim.open, o, undefined, scaleSource(sim.scale));
   await h.hub.link.whenUp(10000);
   return h;
 }

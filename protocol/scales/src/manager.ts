@@ -38,6 +38,8 @@ export interface ScaleStatus {
 
 export interface WeightReading {
   grams: number;
+  /** The scale's own stable flag, where its protocol has one. */
+  stable?: boolean;
   at_ms: number;
   /** The family's lag from the pan to this reading, for brew-by-weight. */
   lag_s: number;
@@ -116,6 +118,11 @@ export class ScaleManager {
 
   get current(): ScaleStatus {
     return { ...this.status };
+  }
+
+  /** The connected family's measurement lag, seconds (null: none connected). */
+  get currentLag_s(): number | null {
+    return this.family?.lag_s ?? null;
   }
 
   get rememberedScales(): RememberedScale[] {
@@ -328,7 +335,13 @@ export class ScaleManager {
         }
         this.status = { ...this.status, last_weight_g: e.grams, last_weight_ms: at, scale: this.scale };
         if (this.status.stale) this.set({ stale: false });
-        this.o.onWeight?.({ grams: e.grams, at_ms: at, lag_s: fam.lag_s, family: fam.id });
+        this.o.onWeight?.({
+          grams: e.grams,
+          ...(e.stable !== undefined ? { stable: e.stable } : {}),
+          at_ms: at,
+          lag_s: fam.lag_s,
+          family: fam.id,
+        });
         for (const w of [...this.weightWaiters]) w(e.grams, at);
       }
     }

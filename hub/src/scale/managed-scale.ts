@@ -1,0 +1,108 @@
+/**
+ * @module A real Bluetooth scale for the hub: the shared connection manager (protocol/scales) over
+ * a transport (BlueZ on the board), seen through the hub's ScaleSource. Usable means connected and
+ * not stale; the moment it goes stale brew-by-weight hears "no scale" and falls back.
+ */
+import { type RememberedScale, ScaleManager, type ScaleStatus, type ScaleTransport } from "@brewos/protocol/scales";
+import { ScaleModel } from "@brewos/protocol/uart";
+import type { ScaleReading } from "./decent-scale.ts";
+import type { ScaleHealth } from "./scale-connection.ts";
+import type { ConnectedScale, ScaleSource, TareAnswer } from "./scale-source.ts";
+
+/** Families the controller has its own lag-table entry for; the rest are `generic` with their lag sent. */
+const MODELS: Record<string, number> = {
+  acaia: ScaleModel.acaia,
+  "acaia-umbra": ScaleModel.acaia,
+  decent: ScaleModel.decent,
+  felicita: ScaleModel.felicita,
+  bookoo: ScaleModel.bookoo,
+  hiroia: ScaleModel.hiroia,
+  skale: ScaleModel.skale,
+};
+
+export interface ManagedScaleOptions {
+  transport: ScaleTransport;
+  remembered: RememberedScale[];
+  /** Persist the remembered list (pairing, forgetting, last good). */
+  onRemembered?: (list: RememberedScale[]) => void;
+  log?: (level: "info" | "warn", text: string) => void;
+}
+
+export class ManagedScale implements ScaleSource {
+  readonly manager: ScaleManager;
+  private usable: ConnectedScale | null = null;
+  private readings = 0;
+  private readonly readingListeners = new Set<(r: ScaleReading) => void>();
+  private readonly changeListeners = new Set<(d: ConnectedScale | null) => void>();
+  private lastError: string | null = null;
+
+  constructor(private readonly o: ManagedScaleOptions) {
+    this.manager = new ScaleManager({
+      transport: o.transport,
+      remembered: o.remembered,
+      ...(o.onRemembered ? { onRemembered: o.onRemembered } : {}),
+      onStatus: (s) => this.status(s),
+      onWeight: (w) => {
+        this.readings++;
+        const r: ScaleReading = { grams: w.grams, stable: w.stable === true, rx_ms: w.at_ms };
+        for (const l of this.readingListeners) l(r);
+      },
+    });
+  }
+
+  get current(): ConnectedScale | null {
+    return this.usable;
+  }
+
+  onReading(listener: (r: ScaleReading) => void): () => void {
+    this.readingListeners.add(listener);
+    return () => this.readingListeners.delete(listener);
+  }
+
+  onChange(listener: (d: ConnectedScale | null) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  health(): ScaleHealth {
+    const s = this.manager.current;
+    return {
+      connected: this.usable !== null,
+      describe: s.scale ? `${s.scale.name} (${s.scale.family}) over Bluetooth` : null,
+      readings: this.readings,
+      bad_notifications: s.corrupt_frames,
+      last_reading_age_ms: s.last_weight_ms === null ? null : Date.now() - s.last_weight_ms,
+      last_error: s.last_error ?? this.lastError,
+    };
+  }
+
+  async tare(): Promise<TareAnswer> {
+    const r = await this.manager.tare();
+    if (r.ok) return { ok: true };
+    return { ok: false, code: r.code === "no_scale" ? "no_scale" : "no_answer", message: r.message };
+  }
+
+  start(): void {
+    this.manager.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.manager.stop();
+  }
+
+  private status(s: ScaleStatus): void {
+    const ok = s.state === "connected" && !s.stale && s.scale !== null;
+    if (ok && !this.usable && s.scale) {
+      const family = s.scale.family;
+      const lagMs = Math.round((this.manager.currentLag_s ?? 0.38) * 1000);
+      this.usable = { model: MODELS[family] ?? ScaleModel.generic, lagMs, tare: async () => (await this.manager.tare()).ok };
+      this.o.log?.("info", `scale: ${s.scale.name} streaming`);
+      for (const l of this.changeListeners) l(this.usable);
+    } else if (!ok && this.usable) {
+      this.usable = null;
+      this.lastError = s.last_error;
+      this.o.log?.("warn", `scale: ${s.stale ? "no weight" : s.state}${s.last_error ? ` (${s.last_error})` : ""}`);
+      for (const l of this.changeListeners) l(null);
+    }
+  }
+}
