@@ -5,6 +5,7 @@
 import type { Database } from "bun:sqlite";
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { RememberedScale } from "@brewos/protocol/scales";
 import { Hlc } from "@brewos/protocol/sync";
 import { AlarmAction, AlarmSeverity, CONFIG_KEYS, ConfigKey } from "@brewos/protocol/uart";
 import { LocalAuth } from "./auth/local-auth.ts";
@@ -21,7 +22,7 @@ import { MqttBridge } from "./mqtt/mqtt-bridge.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
 import { ScaleBridge } from "./scale/scale-bridge.ts";
 import { ScaleConnection } from "./scale/scale-connection.ts";
-import type { ScaleSource } from "./scale/scale-source.ts";
+import { isPairable, type ScaleSource } from "./scale/scale-source.ts";
 import { SecretBox } from "./settings/secret-box.ts";
 import { Settings } from "./settings/settings.ts";
 import { EnergyMeter } from "./stats/energy-meter.ts";
@@ -132,6 +133,15 @@ export class Hub {
       ...(o.log ? { log: o.log } : {}),
     });
     this.scale = o.scaleSource ?? (o.scale ? new ScaleConnection({ connect: o.scale, ...(o.log ? { log: o.log } : {}) }) : null);
+    // A Bluetooth scale's remembered list lives with the hub's data, so a restart finds it again.
+    if (isPairable(this.scale)) {
+      const pairable = this.scale;
+      const saved = readMetaJson<RememberedScale[]>(this.db, "scales", (v) => Array.isArray(v));
+      if (saved) pairable.setRemembered(saved);
+      pairable.onRememberedChange((list) =>
+        this.storage.write("remembering the scale", () => writeMetaJson(this.db, "scales", list), undefined),
+      );
+    }
     this.scaleBridge = this.scale ? new ScaleBridge(this.scale, this.link, speed) : null;
     const bridge = this.scaleBridge;
     control = new MachineControl(this.link, bridge ? () => bridge.beforeShot() : undefined, async (id) => {

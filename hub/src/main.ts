@@ -2,10 +2,12 @@
  * The hub process. Usage:
  *   bun hub/src/main.ts [--sim MACHINE [--speed N]] | [--serial /dev/ttyX] | [--tcp HOST:PORT [--speed N]]
  *                       [--data DIR] [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE]
- *                       [--app DIR] [--mdns on|off] [--sim-scale PORT]
+ *                       [--app DIR] [--mdns on|off] [--sim-scale PORT] [--scale bluetooth|none] [--bt-adapter hci0]
  * Default: the simulator (dual_boiler_gear, real time), data in ./data, PORT or 8080, all interfaces,
  * the app from pwa/dist, mDNS per the setting except on the simulator. On the simulator the hub
  * also reads its virtual scale (with --tcp, give the simulator's `--scale tcp:PORT` as --sim-scale).
+ * On a real machine (--serial) the scale is a Bluetooth one through BlueZ, paired from the app
+ * (`--scale none`: no scale).
  */
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
@@ -18,7 +20,9 @@ import { tcpTransport } from "./controller-link/transports/tcp.ts";
 import { ttyTransport } from "./controller-link/transports/tty.ts";
 import { HUB_VERSION_TEXT, Hub } from "./hub.ts";
 import { MdnsAdvertiser } from "./net/mdns.ts";
+import { bluezTransport } from "./scale/bluez-transport.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
+import { ManagedScale } from "./scale/managed-scale.ts";
 import { simulatorWithScale } from "./scale/simulator-scale.ts";
 import { virtualDecentScale } from "./scale/virtual-decent-scale.ts";
 import { checkHttpsFiles } from "./settings/resources.ts";
@@ -37,6 +41,8 @@ const { values: a } = parseArgs({
     "tls-key": { type: "string" },
     app: { type: "string", default: join(import.meta.dir, "..", "..", "pwa", "dist") },
     "sim-scale": { type: "string" },
+    scale: { type: "string" },
+    "bt-adapter": { type: "string", default: "hci0" },
     "sim-binary": { type: "string", default: join(import.meta.dir, "..", "..", "build", "host", "brewos-sim") },
   },
 });
@@ -71,9 +77,23 @@ else if (a.tcp) {
 }
 
 const log = (level: "info" | "warn", text: string) => console.log(`${new Date().toISOString()} ${level} ${text}`);
+const scaleKind = a.scale ?? (scale ? "sim" : "bluetooth");
+if (!["bluetooth", "none", "sim"].includes(scaleKind)) fail(`--scale is bluetooth or none, not ${a.scale}`);
+const scaleSource =
+  scaleKind === "bluetooth"
+    ? new ManagedScale({ transport: bluezTransport({ adapter: a["bt-adapter"] as string }), remembered: [], log })
+    : undefined;
+if (scaleKind !== "sim") scale = undefined;
 // --speed is the simulated machine's: with --sim, or a simulator reached over --tcp. A real
 // machine on a serial port always runs at 1.
-const hub = new Hub({ open, dataDir: a.data as string, speed: a.serial ? 1 : speed, log, ...(scale ? { scale } : {}) });
+const hub = new Hub({
+  open,
+  dataDir: a.data as string,
+  speed: a.serial ? 1 : speed,
+  log,
+  ...(scale ? { scale } : {}),
+  ...(scaleSource ? { scaleSource } : {}),
+});
 if (hub.interruptedAtStart > 0) log("warn", `${hub.interruptedAtStart} shot(s) were cut short by the last stop; kept as interrupted`);
 // Where phones on the LAN reach this hub (the pairing QR code's link): its IPv4 addresses and,
 // when mDNS is on, its .local name. Read when a code is made, so the port is the one listened on.

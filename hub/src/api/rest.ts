@@ -19,18 +19,10 @@ import { backupStream, importBackupStream } from "../store/backup-stream.ts";
 import { parseCommand, parseWith, ShotAnnotationsSchema } from "./commands.ts";
 import { apiError, statusForRefusal } from "./errors.ts";
 import { HeavyLane } from "./heavy-lane.ts";
+import { jsonBody, NOT_JSON } from "./json-body.ts";
 import { BACKUP_BODY_LIMIT_BYTES } from "./limits.ts";
 import { longRequest } from "./long-request.ts";
-
-const NOT_JSON = Symbol("not JSON");
-
-async function jsonBody(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    return NOT_JSON;
-  }
-}
+import { scaleRoutes } from "./scale-routes.ts";
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -93,10 +85,10 @@ export function restRoutes(hub: Hub): Hono {
     return c.json({ ok: true, ...(out.detail ?? {}) });
   });
 
-  api.post("/scale/tare", async (c) => {
-    const r = hub.scale ? await hub.scale.tare() : ({ ok: false, code: "no_scale", message: "no scale is connected" } as const);
-    return r.ok ? c.json({ ok: true }) : apiError(c, r.code === "no_scale" ? 409 : 504, r.code, r.message);
-  });
+  api.route(
+    "/scale",
+    scaleRoutes(() => hub.scale),
+  );
 
   api.get("/next-shot", (c) => c.json(hub.nextShot.get()));
   api.put("/next-shot", async (c) => {

@@ -30,6 +30,7 @@ describe("a Bluetooth scale through BlueZ (fake org.bluez on a private D-Bus)", 
   let scale: ManagedScale;
   let hub: Hub;
   let stop: () => Promise<void>;
+  let base = "";
   let path = "";
   let neighbourConnects = 0;
 
@@ -37,7 +38,7 @@ describe("a Bluetooth scale through BlueZ (fake org.bluez on a private D-Bus)", 
     bus = await privateBus();
     bluez = await FakeBluez.start(bus.address);
     transport = bluezTransport({ busAddress: bus.address });
-    ({ hub, stop } = await hubOnSimWithScaleSource("dual_boiler_gear", { speed: SPEED }, (radio: GattConnector) => {
+    ({ hub, stop, base } = await hubOnSimWithScaleSource("dual_boiler_gear", { speed: SPEED }, (radio: GattConnector) => {
       path = bluez.addScale({
         address: "C1:5C:A1:E5:00:01",
         name: "Decent Scale",
@@ -73,18 +74,37 @@ describe("a Bluetooth scale through BlueZ (fake org.bluez on a private D-Bus)", 
     bus?.stop();
   });
 
-  test("scan finds both scales by name; the owner pairs one; its weight streams over D-Bus", async () => {
-    const found = await scale.manager.discover(300);
-    expect(found.map((f) => f.family)).toEqual(["decent", "decent"]);
-    scale.manager.pair(found.find((f) => f.id === path) as (typeof found)[number]);
+  test("the app's scan finds both scales by name; the owner pairs one; its weight streams over D-Bus", async () => {
+    const post = (p: string, b: unknown) =>
+      fetch(`${base}/api/scale${p}`, { method: "POST", body: JSON.stringify(b), headers: { "content-type": "application/json" } });
+    const scan = (await (await post("/scan", { seconds: 0.5 })).json()) as { found: { id: string; family: string; name: string }[] };
+    expect(scan.found.map((f) => [f.name, f.family])).toEqual([
+      ["Decent Scale", "decent"],
+      ["Decent Scale", "decent"],
+    ]);
+    expect((await post("/pair", { id: "/org/bluez/hci0/dev_nope" })).status).toBe(404);
+    expect((await post("/pair", { id: path })).status).toBe(200);
     await until("scale usable", () => scale.current !== null, 5000);
     await until("weight in the state", () => hub.model.snapshot().scale_connected === true, 5000);
-    expect(scale.health()).toMatchObject({ connected: true, describe: "Decent Scale (decent) over Bluetooth" });
-    expect(scale.manager.rememberedScales.map((r) => r.id)).toEqual([path]);
+    const view = (await (await fetch(`${base}/api/scale`)).json()) as Record<string, unknown>;
+    expect(view).toMatchObject({
+      source: "bluetooth",
+      health: { connected: true, describe: "Decent Scale (decent) over Bluetooth" },
+      detail: { state: "connected", stale: false, family: "decent" },
+      remembered: [{ id: path, family: "decent" }],
+    });
+    // Remembered with the hub's data, so a restart finds it again.
+    await until(
+      "remembered on disk",
+      () => {
+        const row = hub.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'scales'").get();
+        return row !== null && row.value.includes(path);
+      },
+      3000,
+    );
     // The LED-on handshake and the heartbeat went to the scale over WriteValue.
     await Bun.sleep(2300);
-    const writes = bluez.writesTo(path).map((b) => b[1]);
-    expect(writes).toContain(0x0a);
+    expect(bluez.writesTo(path).map((b) => b[1])).toContain(0x0a);
   }, 20000);
 
   test("a 36 g shot stops on weight read over Bluetooth; the settled cup is near the target", async () => {

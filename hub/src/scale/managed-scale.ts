@@ -7,7 +7,7 @@ import { type RememberedScale, ScaleManager, type ScaleStatus, type ScaleTranspo
 import { ScaleModel } from "@brewos/protocol/uart";
 import type { ScaleReading } from "./decent-scale.ts";
 import type { ScaleHealth } from "./scale-connection.ts";
-import type { ConnectedScale, ScaleSource, TareAnswer } from "./scale-source.ts";
+import type { ConnectedScale, PairableScale, ScaleSource, TareAnswer } from "./scale-source.ts";
 
 /** Families the controller has its own lag-table entry for; the rest are `generic` with their lag sent. */
 const MODELS: Record<string, number> = {
@@ -28,19 +28,24 @@ export interface ManagedScaleOptions {
   log?: (level: "info" | "warn", text: string) => void;
 }
 
-export class ManagedScale implements ScaleSource {
+export class ManagedScale implements ScaleSource, PairableScale {
   readonly manager: ScaleManager;
   private usable: ConnectedScale | null = null;
   private readings = 0;
   private readonly readingListeners = new Set<(r: ScaleReading) => void>();
   private readonly changeListeners = new Set<(d: ConnectedScale | null) => void>();
   private lastError: string | null = null;
+  private lastFound: Awaited<ReturnType<ScaleManager["discover"]>> = [];
+  private readonly rememberedListeners = new Set<(list: RememberedScale[]) => void>();
 
   constructor(private readonly o: ManagedScaleOptions) {
     this.manager = new ScaleManager({
       transport: o.transport,
       remembered: o.remembered,
-      ...(o.onRemembered ? { onRemembered: o.onRemembered } : {}),
+      onRemembered: (list) => {
+        o.onRemembered?.(list);
+        for (const l of this.rememberedListeners) l(list);
+      },
       onStatus: (s) => this.status(s),
       onWeight: (w) => {
         this.readings++;
@@ -84,6 +89,39 @@ export class ManagedScale implements ScaleSource {
 
   start(): void {
     this.manager.start();
+  }
+
+  async discover(seconds: number) {
+    this.lastFound = await this.manager.discover(Math.max(0.5, Math.min(30, seconds)) * 1000);
+    return this.lastFound.map((f) => ({ id: f.id, name: f.name, family: f.family, ...(f.rssi !== undefined ? { rssi: f.rssi } : {}) }));
+  }
+
+  pair(id: string): boolean {
+    const f = this.lastFound.find((x) => x.id === id);
+    if (!f) return false;
+    this.manager.pair(f);
+    return true;
+  }
+
+  forget(id: string): void {
+    this.manager.forget(id);
+  }
+
+  remembered(): RememberedScale[] {
+    return this.manager.rememberedScales;
+  }
+
+  setRemembered(list: RememberedScale[]): void {
+    this.manager.setRemembered(list);
+  }
+
+  onRememberedChange(listener: (list: RememberedScale[]) => void): void {
+    this.rememberedListeners.add(listener);
+  }
+
+  detail() {
+    const s = this.manager.current;
+    return { state: s.state, stale: s.stale, battery_pct: s.battery_pct, family: s.scale?.family ?? null, name: s.scale?.name ?? null };
   }
 
   async stop(): Promise<void> {

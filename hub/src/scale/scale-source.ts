@@ -3,6 +3,7 @@
  * Scale (ScaleConnection) or a real Bluetooth scale kept by the shared connection manager
  * (ManagedScale). Brew-by-weight, the API and MQTT use only this.
  */
+import type { RememberedScale } from "@brewos/protocol/scales";
 import type { ScaleReading } from "./decent-scale.ts";
 import type { ScaleHealth } from "./scale-connection.ts";
 
@@ -17,6 +18,25 @@ export interface ConnectedScale {
 }
 
 export type TareAnswer = { ok: true } | { ok: false; code: "no_scale" | "no_answer"; message: string };
+
+/** A scale kept by the connection manager can be found, paired and forgotten by the owner. */
+export interface PairableScale {
+  discover(seconds: number): Promise<{ id: string; name: string | null; family: string; rssi?: number }[]>;
+  /** Pair one the last discovery found; false when it found no such scale. */
+  pair(id: string): boolean;
+  forget(id: string): void;
+  remembered(): RememberedScale[];
+  setRemembered(list: RememberedScale[]): void;
+  onRememberedChange(listener: (list: RememberedScale[]) => void): void;
+  /** Battery and whether its weight is stale, for the app's scale screen. */
+  detail(): { state: string; stale: boolean; battery_pct: number | null; family: string | null; name: string | null };
+}
+
+export const isPairable = (s: unknown): s is PairableScale =>
+  typeof s === "object" &&
+  s !== null &&
+  typeof (s as PairableScale).discover === "function" &&
+  typeof (s as PairableScale).pair === "function";
 
 export interface ScaleSource {
   /** The scale while it streams; null when none is connected or its weight went stale. */

@@ -277,10 +277,10 @@ export class FakeBluez {
     const chars: Characteristic[] = [];
     const device = new Device(spec, (uuid, value) => chars.find((c) => c.uuid16 === uuid)?.push(value));
     const service = new GattService(uuid16(spec.service), path);
-    spec.characteristics.forEach((c, i) => chars.push(new Characteristic(c.uuid, servicePath, c.flags, device)));
+    for (const c of spec.characteristics) chars.push(new Characteristic(c.uuid, servicePath, c.flags, device));
     this.bus.export(path, device);
     this.bus.export(servicePath, service);
-    chars.forEach((c, i) => this.bus.export(`${servicePath}/char00${(0x11 + i).toString(16)}`, c));
+    for (const [i, c] of chars.entries()) this.bus.export(`${servicePath}/char00${(0x11 + i).toString(16)}`, c);
     this.devices.set(path, { device, chars, service, servicePath });
     const all = this.objects();
     this.om.InterfacesAdded(path, all[path] as Props);

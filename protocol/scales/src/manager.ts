@@ -129,6 +129,12 @@ export class ScaleManager {
     return [...this.remembered];
   }
 
+  /** Replace the remembered list (loaded from storage); a running manager looks for them. */
+  setRemembered(list: RememberedScale[]): void {
+    this.remembered = [...list];
+    if (this.running && this.state === "off" && list.length > 0) void this.find();
+  }
+
   /** Start keeping the preferred remembered scale connected (nothing to do without one). */
   start(): void {
     this.running = true;
