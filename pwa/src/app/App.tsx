@@ -22,6 +22,7 @@ import {
   ProfileEditor,
   Profiles,
   preloadRest,
+  Scale,
   Schedules,
   Settings,
   ShotDetail,
@@ -59,6 +60,7 @@ function Screen({ path }: { path: string }) {
   if (path === "/statistics") return <Lazy of={Statistics} props={{}} />;
   if (path === "/schedules") return <Lazy of={Schedules} props={{}} />;
   if (path === "/beans") return <Lazy of={Beans} props={{}} />;
+  if (path === "/scale") return <Lazy of={Scale} props={{}} />;
   return (
     <section>
       <h1>{t("Not found")}</h1>
@@ -92,7 +94,8 @@ export function App() {
     );
   }
   const top = path === "/" ? "/" : `/${path.split("/")[1]}`;
-  const section = top === "/statistics" || top === "/schedules" ? "/settings" : top === "/beans" ? "/history" : top;
+  const section =
+    top === "/statistics" || top === "/schedules" ? "/settings" : top === "/beans" ? "/history" : top === "/scale" ? "/brew" : top;
   return (
     <div className="shell" key={lang}>
       <header className="top">

@@ -47,8 +47,9 @@ export const Statistics = lazyScreen(() => import("../features/statistics/Statis
 export const Schedules = lazyScreen(() => import("../features/schedules/Schedules.tsx"));
 export const Pair = lazyScreen(() => import("../features/pairing/Pair.tsx"));
 export const Beans = lazyScreen(() => import("../features/beans/Beans.tsx"));
+export const Scale = lazyScreen(() => import("../features/scale/Scale.tsx"));
 
-const ALL = [Brew, History, ShotDetail, Settings, Profiles, ProfileEditor, Display, Statistics, Schedules, Pair, Beans];
+const ALL = [Brew, History, ShotDetail, Settings, Profiles, ProfileEditor, Display, Statistics, Schedules, Pair, Beans, Scale];
 
 /** The screen a path opens (null: the dashboard, which is in the first bundle). */
 export function screenFor(path: string): LazyScreen<never> | null {
@@ -63,6 +64,7 @@ export function screenFor(path: string): LazyScreen<never> | null {
   if (path === "/schedules") return Schedules as LazyScreen<never>;
   if (path === "/pair") return Pair as LazyScreen<never>;
   if (path === "/beans") return Beans as LazyScreen<never>;
+  if (path === "/scale") return Scale as LazyScreen<never>;
   return null;
 }
 

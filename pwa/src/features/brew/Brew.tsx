@@ -7,6 +7,7 @@
 import { startCommand } from "@brewos/protocol/api";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { Link } from "../../app/router.tsx";
 import { liveness, useMachine } from "../../connection/machine-store.ts";
 import { t } from "../../i18n/i18n.ts";
 import { alarmAdvice } from "../../shared/alarms.ts";
@@ -67,7 +68,12 @@ function Scale() {
   const u = useUnits();
   const [said, setSaid] = useState<string | null>(null);
   if (!s) return null;
-  if (!s.scale_connected) return <p className="muted small">{t("No scale connected: the shot stops on volume or time.")}</p>;
+  if (!s.scale_connected)
+    return (
+      <p className="muted small">
+        {t("No scale connected: the shot stops on volume or time.")} <Link href="/scale">{t("Pair a scale")}</Link>
+      </p>
+    );
   return (
     <div className="row wrap">
       <span>
