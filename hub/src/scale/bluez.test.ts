@@ -9,19 +9,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Hub } from "../hub.ts";
 import { FakeBluez, privateBus } from "../testing/fake-bluez.ts";
 import { hubOnSimWithScaleSource } from "../testing/hub-on-disk.ts";
+import { until } from "../testing/until.ts";
 import { bluezTransport } from "./bluez-transport.ts";
 import type { GattConnector } from "./gatt-link.ts";
 import { ManagedScale } from "./managed-scale.ts";
 
 const SPEED = 25;
-
-async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await Bun.sleep(10);
-  }
-}
 
 describe("a Bluetooth scale through BlueZ (fake org.bluez on a private D-Bus)", () => {
   let bus: Awaited<ReturnType<typeof privateBus>>;

@@ -9,19 +9,12 @@ import { DECENT_WEIGHT_CHAR, parseDecentNotification } from "@brewos/protocol/bl
 import { tcpTransport } from "../controller-link/transports/tcp.ts";
 import type { Hub } from "../hub.ts";
 import { hubOnSim } from "../testing/hub-on-disk.ts";
+import { until } from "../testing/until.ts";
 import { DecentScale, type ScaleReading } from "./decent-scale.ts";
 import type { ScaleConnection } from "./scale-connection.ts";
 import { virtualDecentScale } from "./virtual-decent-scale.ts";
 
 const SPEED = 25;
-
-async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await Bun.sleep(10);
-  }
-}
 
 describe("brew-by-weight through the virtual scale", () => {
   let hub: Hub;
