@@ -28,6 +28,9 @@ const routes: [string, string, unknown][] = [
   ["DELETE", "/api/profiles/library/anything", undefined],
   ["PUT", "/api/next-shot", { target_g: 200 }],
   ["POST", "/api/scale/tare", {}],
+  ["POST", "/api/scale/scan", { seconds: 1 }],
+  ["POST", "/api/scale/pair", { id: "/org/bluez/hci0/dev_EV_IL" }],
+  ["DELETE", "/api/scale/remembered/anything", undefined],
 ];
 
 function send(method: string, path: string, body: unknown, headers: Record<string, string>) {

@@ -91,6 +91,10 @@ describe("an unpaired device on the network", () => {
       ["/api/next-shot", {}],
       ["/api/next-shot", json("PUT", { target_g: 200 })],
       ["/api/scale/tare", json("POST", {})],
+      ["/api/scale", {}],
+      ["/api/scale/scan", json("POST", { seconds: 1 })],
+      ["/api/scale/pair", json("POST", { id: "/org/bluez/hci0/dev_EV_IL" })],
+      ["/api/scale/remembered/x", { method: "DELETE" }],
     ];
     for (const [path, init] of routes)
       expect(`${init.method ?? "GET"} ${path} ${await status(path, init)}`).toBe(`${init.method ?? "GET"} ${path} 401 unauthenticated`);
