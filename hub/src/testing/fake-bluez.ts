@@ -53,7 +53,7 @@ export interface FakeScaleSpec {
 }
 
 class ObjectManager extends Interface {
-  constructor(private readonly objects: () => Props extends never ? never : Record<string, Props>) {
+  constructor(private readonly objects: () => Record<string, Props>) {
     super("org.freedesktop.DBus.ObjectManager");
   }
   GetManagedObjects() {

@@ -9,7 +9,7 @@
  */
 import { flowProfileSteps, pressureProfileSteps } from "./decent-simple.ts";
 import { type DecentStep, decentNumber, decentStep } from "./decent-step.ts";
-import type { Converted } from "./peers.ts";
+import { type Converted, slug } from "./peers.ts";
 import { tclDict, tclList } from "./tcl.ts";
 import { PROFILE_MAX_PHASES, PROFILE_VERSION, type Profile, type ProfileExit, type ProfilePhase } from "./types.ts";
 import { ProfileError, parseProfile } from "./validate.ts";
@@ -28,13 +28,6 @@ export interface DecentProfile {
   volumeCountStart: number;
   tankTemperature: number;
 }
-
-const slug = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 64) || "decent";
 
 /** de1app Tcl profile text → ours. Simple pressure/flow profiles get their steps built as de1app builds them. */
 export function fromDecentTcl(text: string): Converted<Profile> {
@@ -144,7 +137,7 @@ function toOurs(d: DecentProfile): Converted<Profile> {
   return {
     result: parseProfile({
       version: PROFILE_VERSION,
-      id: slug(d.title),
+      id: slug(d.title, "decent"),
       name: d.title.slice(0, 80) || "Imported from Decent",
       ...(first ? { temperature_c: first } : {}),
       ...(Object.keys(stops).length ? { stops } : {}),

@@ -14,12 +14,13 @@ export interface Converted<T> {
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 const numOr = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-const slug = (s: string) =>
+/** A profile id from an imported name: kebab-case, at most 64 characters, `fallback` when nothing is left. */
+export const slug = (s: string, fallback = "imported") =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "")
-    .slice(0, 64) || "imported";
+    .slice(0, 64) || fallback;
 
 const GGU_CURVES: Record<string, ProfileCurve> = {
   INSTANT: "instant",

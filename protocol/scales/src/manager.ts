@@ -417,23 +417,26 @@ export class ScaleManager {
     });
   }
 
-  private async drop(): Promise<void> {
+  /** Stop the keep-alive and the watch and let go of the link; returns the link it held. */
+  private disarm(): ScaleLink | null {
     this.cancel(this.keepAlive);
     this.cancel(this.watch);
     this.keepAlive = this.watch = null;
     const link = this.link;
     this.link = null;
     this.family = null;
-    if (link) await link.close().catch(() => {});
+    return link;
+  }
+
+  private async drop(): Promise<void> {
+    await this.disarm()
+      ?.close()
+      .catch(() => {});
   }
 
   /** Something went wrong: say so, and try again later with backoff (never give up while started). */
   private fail(reason: string): void {
-    this.cancel(this.keepAlive);
-    this.cancel(this.watch);
-    this.keepAlive = this.watch = null;
-    this.link = null;
-    this.family = null;
+    this.disarm();
     this.set({ state: this.running ? "reconnecting" : "off", stale: true, last_error: reason });
     if (!this.running) return;
     const wait = this.backoffMs;

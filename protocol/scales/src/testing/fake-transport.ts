@@ -134,22 +134,22 @@ export class FakeTransport implements ScaleTransport {
     }
     s.connects++;
     let closeCb: ((r: string) => void) | null = null;
-    let value: ((b: Uint8Array) => void) | null = null;
+    let handler: ((b: Uint8Array) => void) | null = null;
     let open = true;
     const link: ScaleLink = {
       services: s.services,
-      subscribe: async (_svc, ch) => {
+      subscribe: async (_svc, ch, onValue) => {
         if (!open) throw new Error("not connected");
         if (ch !== s.family.gatt[0]?.notify[0]) return;
+        handler = onValue; // a re-subscribe replaces the callback, as BlueZ and Web Bluetooth do
         s.attach(
-          (b) => value?.(b),
+          (b) => handler?.(b),
           (r) => {
             if (!open) return;
             open = false;
             closeCb?.(r);
           },
         );
-        value = (b) => handler?.(b);
       },
       write: async (_svc, characteristic, bytes, withoutResponse) => {
         if (!open) throw new Error("not connected");
@@ -162,12 +162,6 @@ export class FakeTransport implements ScaleTransport {
         open = false;
         s.detach();
       },
-    };
-    let handler: ((b: Uint8Array) => void) | null = null;
-    const sub = link.subscribe;
-    link.subscribe = async (svc, ch, onValue) => {
-      if (ch === s.family.gatt[0]?.notify[0]) handler = onValue;
-      await sub(svc, ch, onValue);
     };
     return link;
   }
