@@ -21,6 +21,15 @@
 #include "scale.h"
 #include "true_peaks.h"
 
+/* Faster than real time, the machine's clock runs ahead of a hub that is merely slow (a busy CI
+ * core, a garbage collection): 100 ms of wall-clock stall is 3 s of machine time at 30x, longer than
+ * the link's weight timeout. So at --speed above 1, once the hub has been heard, the machine waits
+ * (its clock paused) when it has heard nothing for KEEP_UP_HOLD_MS of its own time, for up to
+ * KEEP_UP_WAIT_S of wall-clock time; a hub silent longer than that is gone, and the machine runs on
+ * to find the link lost exactly as the firmware would. At --speed 1 the machine never waits. */
+#define KEEP_UP_HOLD_MS 400u
+#define KEEP_UP_WAIT_S 1.0
+
 static volatile sig_atomic_t stop_requested;
 /* SIGUSR1: the owner fills the water tank (long soaks would otherwise run it dry, as they should). */
 static volatile sig_atomic_t refill_requested;
@@ -160,6 +169,9 @@ int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
   uint8_t buf[4096];
   true_peaks_t peaks;
   true_peaks_init(&peaks);
+  bool hub_heard = false;
+  uint32_t heard_ms = 0;
+  double heard_wall_s = 0.0;
   while (!stop_requested) {
     if (listen_fd >= 0 && in_fd < 0) {
       int c = accept(listen_fd, NULL, NULL);
@@ -173,14 +185,26 @@ int sim_serve(const plant_preset_t *machine, const serve_opts_t *o) {
       ssize_t n = read(in_fd, buf, sizeof buf);
       if (n > 0) {
         sim_machine_rx(&m, buf, (size_t)n);
+        hub_heard = true;
+        heard_ms = m.now_ms;
+        heard_wall_s = now_s();
       } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EIO)) {
         if (o->link == LINK_STDIO) break; /* the hub closed our stdin: we are done */
         if (o->link == LINK_TCP) {
           close(in_fd);
           in_fd = out_fd = -1;
+          hub_heard = false;
           fprintf(stderr, "brewos-sim: hub disconnected\n");
         }
       }
+    }
+    if (o->speed > 1.0 && hub_heard && m.now_ms - heard_ms >= KEEP_UP_HOLD_MS &&
+        now_s() - heard_wall_s < KEEP_UP_WAIT_S) {
+      double held_from = now_s();
+      struct timespec ts = {0, 1000000L};
+      nanosleep(&ts, NULL);
+      start += now_s() - held_from; /* the paused wall time is not owed to the machine's clock */
+      continue;
     }
     if (o->events) {
       while (next_event < o->events->event_count && o->events->events[next_event].t_s * 1000.0 <= m.now_ms) {

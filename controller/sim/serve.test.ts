@@ -9,6 +9,8 @@ import { createConnection, type Socket } from "node:net";
 import { join } from "node:path";
 import {
   AckResult,
+  AlarmAction,
+  AlarmCode,
   ConfigKey,
   encodeFrame,
   MachineMode,
@@ -65,6 +67,16 @@ class Peer {
         setTimeout(resolve, 50);
       });
     }
+  }
+}
+
+/** Feed everything a child writes to `peer`, until it ends. */
+async function feedFrom(stream: ReadableStream<Uint8Array>, peer: Peer): Promise<void> {
+  const reader = stream.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    peer.feed(value);
   }
 }
 
@@ -139,14 +151,7 @@ describe("brewos-sim serve", () => {
       proc.stdin.write(b);
       proc.stdin.flush();
     });
-    (async () => {
-      const reader = proc.stdout.getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        peer.feed(value);
-      }
-    })();
+    void feedFrom(proc.stdout, peer);
     await exercise(peer);
     // Line noise on the link: the controller resynchronises and keeps answering.
     proc.stdin.write(Uint8Array.from([0x13, 0x37, 0x00, 0xff, 0xfe, 0x00]));
@@ -156,6 +161,55 @@ describe("brewos-sim serve", () => {
     proc.stdin.end();
     expect(await proc.exited).toBe(0); // stdin closed: the simulator stops cleanly
   }, 60000);
+
+  test("faster than real time, a hub that stalls for a moment is waited for; one that stays silent is found lost", async () => {
+    const proc = Bun.spawn([SIM, "serve", "--machine", "dual_boiler", "--link", "stdio", "--speed", "30"], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    cleanups.push(() => proc.kill());
+    const peer = new Peer((b) => {
+      proc.stdin.write(b);
+      proc.stdin.flush();
+    });
+    void feedFrom(proc.stdout, peer);
+    await peer.waitFor("controller_hello");
+    peer.send({ type: "hub_hello", proto_major: 1, proto_minor: 0, hub_major: 0, hub_minor: 1, hub_patch: 0, capabilities: 0, uptime_ms: 0 });
+    const desired = () =>
+      peer.send({ type: "desired_state", mode: MachineMode.brew, flags: 0, brew_setpoint_cdeg: 9300, steam_setpoint_cdeg: 12500, heating_strategy: 1 });
+    desired();
+    let keepalive = setInterval(desired, 5);
+    cleanups.push(() => clearInterval(keepalive));
+    await peer.waitFor("telemetry", (t) => t.uptime_ms > 2000);
+    const linkLoss = (from: number) =>
+      peer.got.slice(from).find((m) => m.type === "alarm" && m.code === AlarmCode.link_loss && m.action === AlarmAction.raised);
+    const uptime = () => (peer.got.findLast((m) => m.type === "telemetry") as { uptime_ms: number }).uptime_ms;
+
+    // 400 ms of wall-clock silence is 12 s of machine time at 30x: past the 5 s heater timeout,
+    // were the machine not to wait for its hub.
+    const before = peer.got.length;
+    const machineBefore = uptime();
+    clearInterval(keepalive);
+    await Bun.sleep(400);
+    keepalive = setInterval(desired, 5);
+    await Bun.sleep(200);
+    expect(linkLoss(before)).toBeUndefined();
+    expect(uptime() - machineBefore).toBeLessThan(12000);
+
+    // Silent for good: after the wait, the machine's own timeout finds the link lost.
+    clearInterval(keepalive);
+    const silentFrom = Date.now();
+    const lost = await peer.waitFor(
+      "alarm",
+      (a) => a.code === AlarmCode.link_loss && a.action === AlarmAction.raised,
+      10000,
+      peer.got.length,
+    );
+    expect(lost.value).toBeGreaterThanOrEqual(5000);
+    expect(Date.now() - silentFrom).toBeGreaterThanOrEqual(1000);
+    expect(peer.errors).toEqual([]);
+  }, 30000);
 
   test("over a PTY opened as a plain file (how the hub reads a raw tty under Bun)", async () => {
     const proc = Bun.spawn([SIM, "serve", "--machine", "heat_exchanger", "--link", "pty", "--speed", "100"], {
