@@ -309,6 +309,45 @@ describe("the app in Chromium on the simulator", () => {
     expect(await page.getByLabel("Profile").inputValue()).toBe("morning-ramp");
   }, 150000);
 
+  test("the recipe: an edit made while the last one is still on its way reaches the hub and stays on screen", async () => {
+    await page.goto(`${hub.base}/brew`);
+    const next = page.getByRole("region", { name: "Next shot" });
+    await next.getByLabel("Target weight (g)").waitFor();
+    // Hold the first change on its way to the hub (a slow Wi-Fi moment) while the second is made.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let heldOne = false;
+    const reached = new Promise<void>((r) =>
+      page.route("**/api/next-shot", async (route) => {
+        if (route.request().method() === "PUT" && !heldOne) {
+          heldOne = true;
+          r();
+          await held;
+        }
+        await route.continue();
+      }),
+    );
+    await next.getByLabel("Target weight (g)").fill("41");
+    await reached;
+    await next.getByLabel("Time limit (s)").fill("33");
+    release(); // the first answer arrives before the app's wait to send the second is over
+    const deadline = Date.now() + 10000;
+    let onHub = await (await fetch(`${hub.base}/api/next-shot`)).json();
+    while ((onHub.target_g !== 41 || onHub.stop_time_s !== 33) && Date.now() < deadline) {
+      await Bun.sleep(100);
+      onHub = await (await fetch(`${hub.base}/api/next-shot`)).json();
+    }
+    expect(onHub).toMatchObject({ target_g: 41, stop_time_s: 33 });
+    await page.getByText("Stops at 41 g on the scale, or at 33 s.").waitFor();
+    expect(await next.getByLabel("Time limit (s)").inputValue()).toBe("33");
+    await page.unroute("**/api/next-shot");
+    await next.getByLabel("Time limit (s)").fill("");
+    await next.getByLabel("Target weight (g)").fill("36");
+    await page.getByText("Stops at 36 g on the scale.", { exact: true }).waitFor();
+  }, 60000);
+
   test("360 px wide phones: no screen scrolls sideways; the display fits a 320 x 240 rectangle", async () => {
     const narrow = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const p = await narrow.newPage();

@@ -120,12 +120,12 @@ async function morning(p: Page, bean: string): Promise<void> {
   await p.getByText("Stops at 36 g on the scale.").waitFor();
   await p.locator(".profile-curve").waitFor();
   const deadline = Date.now() + 5000;
-  let recipe = await json<{ profile_id: string | null; target_g: number | null }>("/api/next-shot");
-  while ((recipe.profile_id !== "classic-9bar" || recipe.target_g !== 36) && Date.now() < deadline) {
+  let recipe = await json<{ profile_id: string | null; target_g: number | null; stop_time_s: number | null }>("/api/next-shot");
+  while ((recipe.profile_id !== "classic-9bar" || recipe.target_g !== 36 || recipe.stop_time_s !== null) && Date.now() < deadline) {
     await Bun.sleep(100);
     recipe = await json("/api/next-shot");
   }
-  expect(recipe).toMatchObject({ profile_id: "classic-9bar", target_g: 36 });
+  expect(recipe).toMatchObject({ profile_id: "classic-9bar", target_g: 36, stop_time_s: null });
 
   await p.getByRole("button", { name: "Start shot" }).click();
   await shotFinished(p);
@@ -135,7 +135,9 @@ async function morning(p: Page, bean: string): Promise<void> {
     .getByText("target weight reached")
     .waitFor()
     .catch(async (e: Error) => {
-      throw new Error(`${e.message}\nthe shot ended: ${await p.locator("main").textContent()}`);
+      // The reason first: a CI summary may keep only an error's first line.
+      const last = (await json<{ shots: { stop_reason: string | null }[] }>("/api/shots?limit=1")).shots[0];
+      throw new Error(`the shot ended on ${last?.stop_reason}, not on weight: ${await p.locator("main").textContent()}\n${e.message}`);
     });
   await p.locator('[data-testid="result-yield"]').waitFor();
   await p.waitForFunction(() => !document.body.textContent?.includes("settling…"), undefined, { timeout: 20000 });

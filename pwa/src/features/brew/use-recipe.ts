@@ -32,21 +32,39 @@ const tell = (note: string | null) => {
   for (const l of noteListeners) l(note);
 };
 
-/** Send what waits on this phone to the hub; the answer becomes everyone's recipe. */
-async function send(): Promise<void> {
+/**
+ * Send what waits on this phone to the hub; the answer becomes everyone's recipe. One at a time, so
+ * the hub applies edits in the order they were made; an edit made while one was on its way keeps
+ * waiting (it is sent next) instead of being cleared by the earlier answer.
+ */
+let sending: Promise<void> = Promise.resolve();
+function send(): Promise<void> {
+  sending = sending.then(sendWaiting);
+  return sending;
+}
+
+async function sendWaiting(): Promise<void> {
   const patch = waiting();
   if (!patch) return;
   try {
     const next = await hubApi.setNextShot(patch);
-    localStorage.removeItem(WAITING_KEY);
+    if (!keepEditedSince(patch)) tell(null);
     setNextShot(next);
-    tell(null);
   } catch (e) {
     if (e instanceof HubError && e.status === 400) {
-      localStorage.removeItem(WAITING_KEY); // the hub refused it: say why, keep the hub's recipe
+      keepEditedSince(patch); // the hub refused it: say why, keep the hub's recipe
       tell(t("Not saved: {why}", { why: e.message }));
     } else tell(waits());
   }
+}
+
+/** Of what waits, drop what `sent` delivered; true when an edit made since still waits. */
+function keepEditedSince(sent: Partial<RecipeFields>): boolean {
+  const now = waiting() ?? {};
+  const rest = Object.fromEntries(Object.entries(now).filter(([k, v]) => !(k in sent) || sent[k as keyof RecipeFields] !== v));
+  if (Object.keys(rest).length === 0) localStorage.removeItem(WAITING_KEY);
+  else localStorage.setItem(WAITING_KEY, JSON.stringify(rest));
+  return Object.keys(rest).length > 0;
 }
 
 let timer: ReturnType<typeof setTimeout> | null = null;
