@@ -20,6 +20,8 @@ import { loadBundledProfiles, ProfileSlots } from "./machine/profiles.ts";
 import { Scheduler } from "./machine/scheduler.ts";
 import { MqttBridge } from "./mqtt/mqtt-bridge.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
+import { PhoneScale } from "./scale/phone-scale.ts";
+import { PreferredScale } from "./scale/preferred-scale.ts";
 import { ScaleBridge } from "./scale/scale-bridge.ts";
 import { ScaleConnection } from "./scale/scale-connection.ts";
 import { isPairable, type ScaleSource } from "./scale/scale-source.ts";
@@ -80,8 +82,13 @@ export class Hub {
   /** The hub's identity, paired apps, pairing and sign-in. */
   readonly auth: LocalAuth;
   readonly mqtt: MqttBridge;
-  readonly scale: ScaleSource | null;
-  readonly scaleBridge: ScaleBridge | null;
+  /** The scale the hub finds itself (Bluetooth, or the simulator's virtual one); null: none of its own. */
+  readonly ownScale: ScaleSource | null;
+  /** A scale a paired phone lends over /ws. */
+  readonly phoneScale = new PhoneScale();
+  /** The one brew-by-weight uses: the hub's own while it streams, else the phone's. */
+  readonly scale: PreferredScale;
+  readonly scaleBridge: ScaleBridge;
   private energyTimer: ReturnType<typeof setInterval> | null = null;
   private tombstoneTimer: ReturnType<typeof setInterval> | null = null;
   private readonly log: HubOptions["log"];
@@ -132,23 +139,28 @@ export class Hub {
       },
       ...(o.log ? { log: o.log } : {}),
     });
-    this.scale = o.scaleSource ?? (o.scale ? new ScaleConnection({ connect: o.scale, ...(o.log ? { log: o.log } : {}) }) : null);
+    this.ownScale = o.scaleSource ?? (o.scale ? new ScaleConnection({ connect: o.scale, ...(o.log ? { log: o.log } : {}) }) : null);
+    this.scale = new PreferredScale(this.ownScale, this.phoneScale);
     // A Bluetooth scale's remembered list lives with the hub's data, so a restart finds it again.
-    if (isPairable(this.scale)) {
-      const pairable = this.scale;
+    if (isPairable(this.ownScale)) {
+      const pairable = this.ownScale;
       const saved = readMetaJson<RememberedScale[]>(this.db, "scales", (v) => Array.isArray(v));
       if (saved) pairable.setRemembered(saved);
       pairable.onRememberedChange((list) =>
         this.storage.write("remembering the scale", () => writeMetaJson(this.db, "scales", list), undefined),
       );
     }
-    this.scaleBridge = this.scale ? new ScaleBridge(this.scale, this.link, speed) : null;
+    this.scaleBridge = new ScaleBridge(this.scale, this.link, speed);
     const bridge = this.scaleBridge;
-    control = new MachineControl(this.link, bridge ? () => bridge.beforeShot() : undefined, async (id) => {
-      const p = this.profiles.bundled.find((x) => x.id === id) ?? this.profileLibrary.get(id);
-      if (!p) return { ok: false, code: "not_found", message: `no profile "${id}" (bundled or in the library)` };
-      return this.profiles.ensure(p);
-    });
+    control = new MachineControl(
+      this.link,
+      () => bridge.beforeShot(),
+      async (id) => {
+        const p = this.profiles.bundled.find((x) => x.id === id) ?? this.profileLibrary.get(id);
+        if (!p) return { ok: false, code: "not_found", message: `no profile "${id}" (bundled or in the library)` };
+        return this.profiles.ensure(p);
+      },
+    );
     this.settings = new Settings(this.db, this.link, o.log, SecretBox.inFolder(o.dataDir, o.log));
     this.auth = new LocalAuth({
       dataDir: o.dataDir,
@@ -181,7 +193,7 @@ export class Hub {
           ...(i.flush ? { record: false } : {}),
         };
       },
-      weightG: () => this.scaleBridge?.weightG() ?? null,
+      weightG: () => this.scaleBridge.weightG(),
       storage: this.storage,
       ...(o.log ? { log: o.log } : {}),
     });
@@ -220,7 +232,7 @@ export class Hub {
       this.storage.write("remembering the machine's targets", () => writeMetaJson(this.db, "desired", kept), undefined);
     });
     // The settled cup weight arrives seconds after the shot's record: store it and tell the apps.
-    this.scaleBridge?.onSettled((token, grams) => {
+    this.scaleBridge.onSettled((token, grams) => {
       const shot = this.storage.write("storing a settled weight", () => this.shots.setSettledWeight(token, grams), null);
       if (shot) this.shotChanged(shot);
     });
@@ -260,12 +272,9 @@ export class Hub {
     // limits and its shot_ended (flagged link_lost) closes the record when the link returns.
     this.link.onState((s) => this.model.setLink(s === "up"));
     this.link.start();
-    if (this.scale) {
-      const scale = this.scale;
-      scale.onChange((d) => this.model.setScale(d !== null, null));
-      scale.onReading((r) => this.model.setScale(true, r.grams, r.rx_ms));
-      scale.start();
-    }
+    this.scale.onChange((d) => this.model.setScale(d !== null, null));
+    this.scale.onReading((r) => this.model.setScale(true, r.grams, r.rx_ms));
+    this.scale.start();
     this.storage.start();
     this.applyRetention();
     this.energyTimer = setInterval(() => this.storage.write("counting energy", () => this.energy.flush(), undefined), 60_000);
@@ -297,8 +306,8 @@ export class Hub {
     this.storage.write("counting energy", () => this.energy.flush(), undefined);
     this.storage.stop();
     this.recorder.stop();
-    this.scaleBridge?.stop();
-    await this.scale?.stop();
+    this.scaleBridge.stop();
+    await this.scale.stop();
     await this.link.stop();
     this.db.close();
   }

@@ -44,7 +44,7 @@ export function restRoutes(hub: Hub): Hono {
         status,
         db,
         link,
-        scale: hub.scale?.health() ?? null,
+        scale: hub.ownScale || hub.scale.which() ? hub.scale.health() : null,
         mqtt: hub.mqtt.status,
         storage,
         safe_mode: hub.safeMode,
@@ -85,10 +85,7 @@ export function restRoutes(hub: Hub): Hono {
     return c.json({ ok: true, ...(out.detail ?? {}) });
   });
 
-  api.route(
-    "/scale",
-    scaleRoutes(() => hub.scale),
-  );
+  api.route("/scale", scaleRoutes({ own: () => hub.ownScale, inUse: hub.scale, phone: hub.phoneScale }));
 
   api.get("/next-shot", (c) => c.json(hub.nextShot.get()));
   api.put("/next-shot", async (c) => {

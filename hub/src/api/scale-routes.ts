@@ -2,10 +2,13 @@
  * @module The scale, for the app's scale screen: what is connected and how it is (state, battery,
  * stale, health), the remembered scales, a scan for scales nearby, pairing one, forgetting one, and
  * the owner's Tare. Scan and pairing exist only for a scale the hub finds itself (Bluetooth); the
- * simulator's virtual scale is always there.
+ * simulator's virtual scale is always there. A scale a phone lends shows as `phone`, and `in_use`
+ * says which one brew-by-weight uses now.
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import type { PhoneScale } from "../scale/phone-scale.ts";
+import type { PreferredScale } from "../scale/preferred-scale.ts";
 import { isPairable, type ScaleSource } from "../scale/scale-source.ts";
 import { apiError } from "./errors.ts";
 import { jsonBody, NOT_JSON } from "./json-body.ts";
@@ -18,19 +21,33 @@ const body = async (c: Context) => {
   return b === NOT_JSON ? undefined : b;
 };
 
-export function scaleRoutes(scale: () => ScaleSource | null): Hono {
+export interface ScaleRouteDeps {
+  /** The scale the hub finds itself (null: none of its own). */
+  own: () => ScaleSource | null;
+  /** The one brew-by-weight uses (the hub's own, else a phone's): Tare goes to it. */
+  inUse: PreferredScale;
+  phone: PhoneScale;
+}
+
+export function scaleRoutes(d: ScaleRouteDeps): Hono {
+  const scale = d.own;
   const api = new Hono();
   const notPairable = (c: Context) =>
     apiError(c, 409, "not_pairable", "this hub's scale is not a Bluetooth scale it finds itself (the simulator's, or none)");
 
   api.get("/", (c) => {
     const s = scale();
-    if (!s) return c.json({ source: "none", health: null, remembered: [] });
+    const lent = d.phone.lent();
+    const phone = lent ? { ...lent, connected: d.phone.current !== null } : null;
+    const in_use = d.inUse.which();
+    if (!s) return c.json({ source: "none", health: null, remembered: [], phone, in_use });
     const p = isPairable(s) ? s : null;
     return c.json({
       source: p ? "bluetooth" : "simulator",
       health: s.health(),
       ...(p ? { detail: p.detail(), remembered: p.remembered() } : { remembered: [] }),
+      phone,
+      in_use,
     });
   });
 
@@ -59,8 +76,7 @@ export function scaleRoutes(scale: () => ScaleSource | null): Hono {
   });
 
   api.post("/tare", async (c) => {
-    const s = scale();
-    const r = s ? await s.tare() : ({ ok: false, code: "no_scale", message: "no scale is connected" } as const);
+    const r = await d.inUse.tare();
     return r.ok ? c.json({ ok: true }) : apiError(c, r.code === "no_scale" ? 409 : 504, r.code, r.message);
   });
 

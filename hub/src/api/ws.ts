@@ -5,6 +5,7 @@
  * message naming the problem; the socket stays open. Revoking an app closes its sockets at once.
  */
 
+import { PhoneScaleMessage } from "@brewos/protocol/api/phone-scale-messages";
 import { toBase64Url } from "@brewos/protocol/auth";
 import { WsAuthMessage } from "@brewos/protocol/auth/messages";
 import { SyncClientMessage } from "@brewos/protocol/sync/messages";
@@ -112,6 +113,7 @@ export class WsFanout {
     this.clients.delete(key(ws));
     this.callers.delete(key(ws));
     this.syncing.delete(key(ws));
+    this.hub.phoneScale.closed(key(ws));
   }
 
   private closeWhere(match: (c: Caller) => boolean, code: number, reason: string): void {
@@ -121,6 +123,7 @@ export class WsFanout {
       this.clients.delete(k);
       this.callers.delete(k);
       this.syncing.delete(k);
+      this.hub.phoneScale.closed(k);
       ws?.close(code, reason);
     }
   }
@@ -187,14 +190,38 @@ export class WsFanout {
       return this.reply(ws, { type: "snapshot", state: this.hub.model.snapshot(), link: this.hub.link.health().state });
     }
     if (typeof msg?.type === "string" && msg.type.startsWith("sync_")) return this.syncMessage(ws, msg);
+    if (typeof msg?.type === "string" && msg.type.startsWith("phone_scale")) return this.phoneScaleMessage(ws, msg);
     if (msg?.type !== "command") {
-      return this.reply(ws, { type: "error", id, code: "invalid_message", message: 'type must be "command", "resync" or a sync message' });
+      return this.reply(ws, {
+        type: "error",
+        id,
+        code: "invalid_message",
+        message: 'type must be "command", "resync", a sync message or a phone_scale message',
+      });
     }
     const parsed = parseCommand(msg.command);
     if (!parsed.ok)
       return this.reply(ws, { type: "result", id, ok: false, code: parsed.code, message: parsed.message, issues: parsed.issues });
     const out = await this.hub.control.run(parsed.value);
     this.reply(ws, out.ok ? { type: "result", id, ok: true, ...(out.detail ?? {}) } : { type: "result", id, ...out });
+  }
+
+  /** A scale this phone lends the hub for brew-by-weight (docs/api/websocket.md). */
+  private phoneScaleMessage(ws: WSContext, raw: unknown): void {
+    const parsed = PhoneScaleMessage.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      this.reply(ws, { type: "error", code: "invalid_phone_scale", message: `${i?.path.join(".") || "(message)"}: ${i?.message}` });
+      return;
+    }
+    this.hub.phoneScale.receive(
+      key(ws),
+      (m) => {
+        this.reply(ws, m);
+        return true;
+      },
+      parsed.data,
+    );
   }
 
   /** Sync (docs/api/sync.md): hello, push, pull; other devices are poked when rows change. */

@@ -364,7 +364,7 @@ export class MqttBridge {
         return r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
       }
       case "tare":
-        return this.hub.scale ? this.hub.scale.tare() : { ok: false, code: "no_scale", message: "no scale is connected" };
+        return this.hub.scale.tare();
       case "start_shot":
         return this.execute(startCommand(this.hub.nextShot.get()));
       case "command":

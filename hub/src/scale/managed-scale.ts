@@ -4,21 +4,9 @@
  * not stale; the moment it goes stale brew-by-weight hears "no scale" and falls back.
  */
 import { type RememberedScale, ScaleManager, type ScaleStatus, type ScaleTransport } from "@brewos/protocol/scales";
-import { ScaleModel } from "@brewos/protocol/uart";
 import type { ScaleReading } from "./decent-scale.ts";
 import type { ScaleHealth } from "./scale-connection.ts";
-import type { ConnectedScale, PairableScale, ScaleSource, TareAnswer } from "./scale-source.ts";
-
-/** Families the controller has its own lag-table entry for; the rest are `generic` with their lag sent. */
-const MODELS: Record<string, number> = {
-  acaia: ScaleModel.acaia,
-  "acaia-umbra": ScaleModel.acaia,
-  decent: ScaleModel.decent,
-  felicita: ScaleModel.felicita,
-  bookoo: ScaleModel.bookoo,
-  hiroia: ScaleModel.hiroia,
-  skale: ScaleModel.skale,
-};
+import { type ConnectedScale, type PairableScale, type ScaleSource, scaleModelFor, type TareAnswer } from "./scale-source.ts";
 
 export interface ManagedScaleOptions {
   transport: ScaleTransport;
@@ -133,7 +121,7 @@ export class ManagedScale implements ScaleSource, PairableScale {
     if (ok && !this.usable && s.scale) {
       const family = s.scale.family;
       const lagMs = Math.round((this.manager.currentLag_s ?? 0.38) * 1000);
-      this.usable = { model: MODELS[family] ?? ScaleModel.generic, lagMs, tare: async () => (await this.manager.tare()).ok };
+      this.usable = { model: scaleModelFor(family), lagMs, tare: async () => (await this.manager.tare()).ok };
       this.o.log?.("info", `scale: ${s.scale.name} streaming`);
       for (const l of this.changeListeners) l(this.usable);
     } else if (!ok && this.usable) {

@@ -4,6 +4,7 @@
  * (ManagedScale). Brew-by-weight, the API and MQTT use only this.
  */
 import type { RememberedScale } from "@brewos/protocol/scales";
+import { ScaleModel } from "@brewos/protocol/uart";
 import type { ScaleReading } from "./decent-scale.ts";
 import type { ScaleHealth } from "./scale-connection.ts";
 
@@ -49,3 +50,17 @@ export interface ScaleSource {
   start(): void;
   stop(): Promise<void>;
 }
+
+/** Families the controller has its own lag-table entry for; the rest are `generic` with their lag sent. */
+const MODELS: Record<string, number> = {
+  acaia: ScaleModel.acaia,
+  "acaia-umbra": ScaleModel.acaia,
+  decent: ScaleModel.decent,
+  felicita: ScaleModel.felicita,
+  bookoo: ScaleModel.bookoo,
+  hiroia: ScaleModel.hiroia,
+  skale: ScaleModel.skale,
+};
+
+/** The controller's scale_model for a scale family (protocol/scales id). */
+export const scaleModelFor = (family: string): number => MODELS[family] ?? ScaleModel.generic;

@@ -60,7 +60,7 @@ describe("brew-by-weight through the virtual scale", () => {
 
   test("a shot that requires the scale is refused without one, and a scale lost mid-shot ends weight stops for that shot", async () => {
     await until("cup settled", () => !hub.model.snapshot().brewing, 10000);
-    const conn = hub.scale as ScaleConnection;
+    const conn = hub.ownScale as ScaleConnection;
     await conn.stop();
     await until("no scale in the state", () => hub.model.snapshot().scale_connected === false, 2000);
     await Bun.sleep(2000 / SPEED + 100); // the last sample is stale for the controller
@@ -88,7 +88,7 @@ describe("the virtual scale and the driver on their own", () => {
   test("readings at the scale's rate, tare acknowledged and applied", async () => {
     const h = await hubOnSim("dual_boiler", { speed: 10, scale: true });
     try {
-      const conn = h.hub.scale as ScaleConnection;
+      const conn = h.hub.ownScale as ScaleConnection;
       await until("scale connected", () => conn.current !== null, 5000);
       const got: ScaleReading[] = [];
       conn.onReading((r) => got.push(r));

@@ -108,14 +108,15 @@ export async function hubOnSim(machine: string, o: TestHubOptions & { speed: num
 }
 
 /** A hub on a spawned simulator whose scale reaches it some other way (a Bluetooth scale through the
- * connection manager): `radio` is the simulator's virtual Decent Scale, for the test to put on the air. */
+ * connection manager, or a phone that holds it; null: the hub has none of its own): `radio` is the
+ * simulator's virtual Decent Scale, for the test to put on the air. */
 export async function hubOnSimWithScaleSource(
   machine: string,
   o: TestHubOptions & { speed: number; simArgs?: string[] },
-  scaleSource: (radio: GattConnector) => ScaleSource,
+  scaleSource: (radio: GattConnector) => ScaleSource | null,
 ) {
   const sim = simulatorWithScale({ binary: SIM_BINARY, machine, speed: o.speed, ...(o.simArgs ? { args: o.simArgs } : {}) });
-  const h = await serveHub(sim.open, o, undefined, scaleSource(sim.scale));
+  const h = await serveHub(sim.open, o, undefined, scaleSource(sim.scale) ?? undefined);
   await h.hub.link.whenUp(10000);
   return h;
 }
