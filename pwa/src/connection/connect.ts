@@ -10,6 +10,7 @@ import { credentialsFor, forgetCredentials } from "./credentials.ts";
 import { HubClient } from "./hub-client.ts";
 import { loadLastState } from "./last-state.ts";
 import { applySnapshot, setLastShot, setNextShot, setStatus, showCached, useMachine } from "./machine-store.ts";
+import { deliverPhoneScale } from "./phone-scale-channel.ts";
 import { type HubTransport, webSocketTransport } from "./transport.ts";
 
 let client: HubClient | null = null;
@@ -81,6 +82,7 @@ export function connectTo(hubUrl: string, transport: HubTransport = webSocketTra
       onSync: (m) => {
         if (leader) void getSync().then((e) => e.handle(m));
       },
+      onPhoneScale: deliverPhoneScale,
     },
     {
       answerChallenge: (challenge) => {

@@ -4,7 +4,9 @@
  * the machine snapshot current from deltas (resyncing on a gap), and runs commands with an answer
  * or a timeout. It holds no React state: the machine store subscribes to it.
  */
+
 import type { AutotuneResult, MachineSnapshot, NextShot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
+import type { PhoneScaleToApp } from "@brewos/protocol/api/phone-scale";
 import type { SyncServerMessage } from "@brewos/protocol/sync";
 import type { HubSocket, HubTransport } from "./transport.ts";
 
@@ -27,6 +29,8 @@ export interface HubClientEvents {
   onNextShot?(next: NextShot): void;
   /** Sync messages (sync_*), for this install's sync engine. */
   onSync?(message: SyncServerMessage): void;
+  /** The hub about the scale this phone lends it (phone_scale_*: a tare, a refusal). */
+  onPhoneScale?(message: PhoneScaleToApp): void;
   /** The hub wants a paired app and this one is not (or no longer) paired; the client stops retrying. */
   onUnpaired?(reason: string, revoked: boolean): void;
 }
@@ -162,6 +166,10 @@ export class HubClient {
     }
     if (typeof m.type === "string" && m.type.startsWith("sync_")) {
       this.events.onSync?.(m as unknown as SyncServerMessage);
+      return;
+    }
+    if (typeof m.type === "string" && m.type.startsWith("phone_scale")) {
+      this.events.onPhoneScale?.(m as unknown as PhoneScaleToApp);
       return;
     }
     switch (m.type) {

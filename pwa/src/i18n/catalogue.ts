@@ -748,8 +748,13 @@ export const GERMAN: Record<string, string> = {
   "This phone's scale": "Die Waage dieses Telefons",
   "This browser has no Bluetooth (iPhones have none): pair the scale with the hub instead.":
     "Dieser Browser hat kein Bluetooth (iPhones haben keins): koppeln Sie die Waage stattdessen mit dem Hub.",
-  "For shots you log by hand; the hub's scale stops the machine.":
-    "Für Bezüge, die Sie von Hand erfassen; die Waage des Hubs stoppt die Maschine.",
+  "For shots you log by hand, and for brew-by-weight when the hub has no scale.":
+    "Für Bezüge, die Sie von Hand erfassen, und für Brühen nach Gewicht, wenn der Hub keine Waage hat.",
+  "Brew-by-weight uses {name}, lent by a phone.": "Brühen nach Gewicht nutzt {name}, von einem Telefon geliehen.",
+  "A phone lends {name}; the hub's own scale comes first.": "Ein Telefon leiht {name}; die eigene Waage des Hubs hat Vorrang.",
+  "Lend it to the machine for brew-by-weight while the hub has no scale of its own":
+    "Der Maschine für Brühen nach Gewicht leihen, solange der Hub keine eigene Waage hat",
+  "The machine is not using it: {why}": "Die Maschine nutzt sie nicht: {why}",
   State: "Zustand",
   "Connect a scale to this phone": "Eine Waage mit diesem Telefon verbinden",
   "Pair a scale": "Eine Waage koppeln",

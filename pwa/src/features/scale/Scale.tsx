@@ -11,7 +11,7 @@ import { useMachine } from "../../connection/machine-store.ts";
 import { t } from "../../i18n/i18n.ts";
 import { hubFetch } from "../../shared/hub-api.ts";
 import { useUnits } from "../../shared/use-units.ts";
-import { connectPhoneScale, forgetPhoneScale, usePhoneScale } from "./phone-scale.ts";
+import { connectPhoneScale, forgetPhoneScale, setLending, usePhoneScale } from "./phone-scale.ts";
 import { webBluetooth } from "./web-bluetooth.ts";
 
 interface HubScale {
@@ -19,6 +19,9 @@ interface HubScale {
   health: { connected: boolean; describe: string | null; last_error: string | null } | null;
   detail?: { state: string; stale: boolean; battery_pct: number | null; family: string | null; name: string | null };
   remembered: { id: string; name: string; family: string }[];
+  /** A scale a phone lends the hub, and which scale brew-by-weight uses now. */
+  phone?: { name: string | null; family: string; battery_pct: number | null; connected: boolean } | null;
+  in_use?: "own" | "phone" | null;
 }
 type Found = { id: string; name: string | null; family: string };
 
@@ -62,6 +65,13 @@ function HubScaleCard() {
       <p className="muted small">
         {t("Brew-by-weight uses this one.")} {path}
       </p>
+      {s?.phone && (
+        <p data-testid="lent-scale">
+          {s.in_use === "phone"
+            ? t("Brew-by-weight uses {name}, lent by a phone.", { name: s.phone.name ?? s.phone.family })
+            : t("A phone lends {name}; the hub's own scale comes first.", { name: s.phone.name ?? s.phone.family })}
+        </p>
+      )}
       <dl className="facts">
         <dt>{t("Scale")}</dt>
         <dd data-testid="hub-scale-name">{s?.detail?.name ?? s?.health?.describe ?? t("none")}</dd>
@@ -139,7 +149,7 @@ function HubScaleCard() {
 function PhoneScaleCard() {
   const u = useUnits();
   const bt = webBluetooth();
-  const { status, weight_g, message, manager } = usePhoneScale();
+  const { status, weight_g, message, manager, lend, refused } = usePhoneScale();
   if (!bt)
     return (
       <section className="card" aria-label={t("This phone's scale")}>
@@ -150,7 +160,7 @@ function PhoneScaleCard() {
   return (
     <section className="card" aria-label={t("This phone's scale")}>
       <h2>{t("This phone's scale")}</h2>
-      <p className="muted small">{t("For shots you log by hand; the hub's scale stops the machine.")}</p>
+      <p className="muted small">{t("For shots you log by hand, and for brew-by-weight when the hub has no scale.")}</p>
       {status && (
         <dl className="facts">
           <dt>{t("Scale")}</dt>
@@ -158,9 +168,20 @@ function PhoneScaleCard() {
           <dt>{t("State")}</dt>
           <dd data-testid="phone-scale-state">{STATE_WORDS()[status.state]}</dd>
           <dt>{t("Weight")}</dt>
-          <dd>{weight_g === null ? t("no weight") : u.weight(weight_g)}</dd>
+          <dd data-testid="phone-scale-weight">{weight_g === null ? t("no weight") : u.weight(weight_g)}</dd>
+          {status.battery_pct !== null && (
+            <>
+              <dt>{t("Battery")}</dt>
+              <dd>{status.battery_pct} %</dd>
+            </>
+          )}
         </dl>
       )}
+      <label className="row">
+        <input type="checkbox" checked={lend} onChange={(e) => setLending(e.target.checked)} />
+        {t("Lend it to the machine for brew-by-weight while the hub has no scale of its own")}
+      </label>
+      {refused && <p className="muted small">{t("The machine is not using it: {why}", { why: refused })}</p>}
       {status?.last_error && status.state !== "connected" && <p className="muted small">{status.last_error}</p>}
       {message && <p role="alert">{message}</p>}
       <p className="row wrap">

@@ -1,19 +1,56 @@
 /**
  * @module The scale paired with this phone (Web Bluetooth), kept by the shared connection manager:
- * live weight, battery, stale, tare — for the scale screen and for shots logged by hand.
+ * live weight, battery, stale, tare — for the scale screen and for shots logged by hand — and, when
+ * the owner lets it, lent to the hub for brew-by-weight by the shared lender (readings forwarded
+ * about every 100 ms with their age; zeroed when the hub asks before a shot).
  */
-import { type FoundScale, familyFor, ScaleManager, type ScaleStatus } from "@brewos/protocol/scales";
+import { PHONE_SCALE_SEND_EVERY_MS } from "@brewos/protocol/api/phone-scale";
+import { PhoneScaleLender } from "@brewos/protocol/api/phone-scale-lender";
+import { type FoundScale, familyFor, ScaleManager, type ScaleStatus, type WeightReading } from "@brewos/protocol/scales";
 import { create } from "zustand";
+import { useMachine } from "../../connection/machine-store.ts";
+import { hearPhoneScale } from "../../connection/phone-scale-channel.ts";
 import { type BtApi, webBluetoothTransport } from "./web-bluetooth.ts";
+
+const LEND_KEY = "brewos.lend-phone-scale";
 
 interface PhoneScale {
   status: ScaleStatus | null;
   weight_g: number | null;
   message: string | null;
   manager: ScaleManager | null;
+  /** Lend it to the hub for brew-by-weight (the owner's choice, kept on this phone). */
+  lend: boolean;
+  /** The hub said it will not use it (another phone's scale is in use). */
+  refused: string | null;
 }
 
-export const usePhoneScale = create<PhoneScale>(() => ({ status: null, weight_g: null, message: null, manager: null }));
+export const usePhoneScale = create<PhoneScale>(() => ({
+  status: null,
+  weight_g: null,
+  message: null,
+  manager: null,
+  lend: localStorage.getItem(LEND_KEY) !== "no",
+  refused: null,
+}));
+
+const lender = new PhoneScaleLender({
+  send: (m) => {
+    const s = useMachine.getState();
+    return s.status === "connected" && (s.client?.send(m) ?? false);
+  },
+  onRefused: (refused) => usePhoneScale.setState({ refused }),
+});
+lender.setLending(usePhoneScale.getState().lend);
+let lendTimer: ReturnType<typeof setInterval> | null = null;
+let unhear: (() => void) | null = null;
+
+/** Every reading, for whoever records a shot by hand (its weight curve). */
+const weightListeners = new Set<(w: WeightReading) => void>();
+export function onPhoneWeight(listener: (w: WeightReading) => void): () => void {
+  weightListeners.add(listener);
+  return () => weightListeners.delete(listener);
+}
 
 /** Ask the browser for a scale (its chooser), then keep it connected. */
 export async function connectPhoneScale(bt: BtApi): Promise<void> {
@@ -34,15 +71,29 @@ export async function connectPhoneScale(bt: BtApi): Promise<void> {
   const manager = new ScaleManager({
     transport,
     onStatus: (status) => usePhoneScale.setState({ status }),
-    onWeight: (w) => usePhoneScale.setState({ weight_g: w.grams }),
+    onWeight: (w) => {
+      usePhoneScale.setState({ weight_g: w.grams });
+      lender.reading(w);
+      for (const l of weightListeners) l(w);
+    },
   });
-  usePhoneScale.setState({ manager, message: null });
+  usePhoneScale.setState({ manager, message: null, refused: null });
   manager.start();
   manager.pair({ ...found, family: family.id });
+  lender.use(manager);
+  lendTimer ??= setInterval(() => lender.tick(), PHONE_SCALE_SEND_EVERY_MS);
+  unhear ??= hearPhoneScale((m) => void lender.receive(m));
 }
 
 export async function forgetPhoneScale(): Promise<void> {
   const m = usePhoneScale.getState().manager;
-  usePhoneScale.setState({ manager: null, status: null, weight_g: null });
+  usePhoneScale.setState({ manager: null, status: null, weight_g: null, refused: null });
+  lender.use(null); // tells the hub at once
   await m?.stop();
+}
+
+export function setLending(lend: boolean): void {
+  localStorage.setItem(LEND_KEY, lend ? "yes" : "no");
+  usePhoneScale.setState({ lend, refused: null });
+  lender.setLending(lend);
 }
