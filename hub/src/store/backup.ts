@@ -8,7 +8,7 @@
 import type { Database } from "bun:sqlite";
 import { ProfileError, parseProfile } from "@brewos/protocol/profile";
 import { BEAN_FIELDS, HLC_LENGTH } from "@brewos/protocol/sync";
-import { BeanValuesSchema } from "@brewos/protocol/sync/messages";
+import { BeanValuesSchema, WeightCurveSchema } from "@brewos/protocol/sync/messages";
 import { z } from "zod";
 import { ShotAnnotationsSchema } from "../shots/annotations.ts";
 import { BeanStore } from "../sync/bean-store.ts";
@@ -65,6 +65,8 @@ const ShotRow = z.strictObject({
     .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     .nullable()
     .default(null),
+  /** A hand-logged shot's weight curve; absent in backups made before hubs kept it. */
+  weight_curve: jsonText(WeightCurveSchema, "a weight curve {t_s, g}").nullable().default(null),
   field_clocks: jsonText(z.record(z.string().max(32), HLC_OR_MS), "an object of field clocks"),
   updated_at_ms: z.int(),
   /** Sample chunks, base64, in order. */

@@ -86,4 +86,6 @@ export const MIGRATIONS: readonly string[] = [
    ) STRICT;
    CREATE INDEX beans_by_seq ON beans (server_seq);
    ALTER TABLE shots ADD COLUMN bean_id TEXT;`,
+  // 10: a hand-logged shot timed with the phone's scale keeps its weight curve (JSON {t_s, g})
+  "ALTER TABLE shots ADD COLUMN weight_curve TEXT;",
 ];

@@ -19,7 +19,9 @@ import {
   SYNC_SCHEMAS,
   type SyncRow,
   type SyncServerMessage,
+  type WeightCurve,
 } from "@brewos/protocol/sync";
+import { WeightCurveSchema } from "@brewos/protocol/sync/messages";
 import type { ShotStore } from "../store/shot-store.ts";
 import { isPlainObject, isStringList, storedJson } from "../store/stored-json.ts";
 import { BeanStore } from "./bean-store.ts";
@@ -29,7 +31,7 @@ type Mutation =
       mutation_id: number;
       shot_id: string;
       fields: FieldEdits;
-      create?: { started_at_ms: number; duration_ms: number | null } | undefined;
+      create?: { started_at_ms: number; duration_ms: number | null; weight_curve?: WeightCurve | undefined } | undefined;
     }
   | { mutation_id: number; bean_id: string; bean: FieldEdits };
 
@@ -59,11 +61,12 @@ interface DbRow {
   yield_g: number | null;
   deleted: number;
   bean_id: string | null;
+  weight_curve: string | null;
   field_clocks: string;
 }
 
 const COLUMNS =
-  "id, server_seq, status, source, started_at_ms, duration_ms, stop_reason, end_flags, profile_slot, profile_json, target_g, final_weight_g, settled_weight_g, volume_ml, max_pressure_bar, mean_brew_c, sample_count, notes, rating, beans, grind, dose_g, yield_g, deleted, bean_id, field_clocks";
+  "id, server_seq, status, source, started_at_ms, duration_ms, stop_reason, end_flags, profile_slot, profile_json, target_g, final_weight_g, settled_weight_g, volume_ml, max_pressure_bar, mean_brew_c, sample_count, notes, rating, beans, grind, dose_g, yield_g, deleted, bean_id, weight_curve, field_clocks";
 
 /** Clocks written before sync existed were plain milliseconds: read them as the oldest clock of that millisecond. */
 export function readClocks(json: string): FieldClocks {
@@ -76,6 +79,8 @@ export function readClocks(json: string): FieldClocks {
   }
   return out;
 }
+
+const isWeightCurve = (v: unknown): boolean => WeightCurveSchema.safeParse(v).success;
 
 function toSyncRow(r: DbRow): SyncRow {
   const name = storedJson<{ name?: unknown }>(r.profile_json, {}, isPlainObject).name;
@@ -98,6 +103,7 @@ function toSyncRow(r: DbRow): SyncRow {
     max_pressure_bar: r.max_pressure_bar,
     mean_brew_c: r.mean_brew_c,
     sample_count: r.sample_count,
+    ...(r.weight_curve ? { weight_curve: storedJson<WeightCurve | null>(r.weight_curve, null, isWeightCurve) } : {}),
     values: {
       notes: r.notes,
       rating: r.rating,
@@ -202,10 +208,17 @@ export class SyncService {
       if (!m.create) return { code: "not_found", message: `no shot ${m.shot_id} on the hub` };
       this.db
         .query(
-          `INSERT INTO shots (id, server_seq, status, started_at_ms, shot_token, source, duration_ms, updated_at_ms)
-           VALUES ($id, $seq, 'complete', $start, 0, 'manual', $dur, $now)`,
+          `INSERT INTO shots (id, server_seq, status, started_at_ms, shot_token, source, duration_ms, weight_curve, updated_at_ms)
+           VALUES ($id, $seq, 'complete', $start, 0, 'manual', $dur, $curve, $now)`,
         )
-        .run({ id: m.shot_id, seq: this.shots.nextServerSeq(), start: m.create.started_at_ms, dur: m.create.duration_ms, now: this.now() });
+        .run({
+          id: m.shot_id,
+          seq: this.shots.nextServerSeq(),
+          start: m.create.started_at_ms,
+          dur: m.create.duration_ms,
+          curve: m.create.weight_curve ? JSON.stringify(m.create.weight_curve) : null,
+          now: this.now(),
+        });
       row = this.db.query<DbRow, { id: string }>(`SELECT ${COLUMNS} FROM shots WHERE id = $id`).get({ id: m.shot_id }) as DbRow;
     }
     const current = toSyncRow(row);

@@ -126,3 +126,73 @@ test("a hub that starts collects tombstones older than 90 days; phones behind th
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a hand-logged shot timed with a phone's scale keeps its weight curve: synced to the other phone, in the backup and back", async () => {
+  const url = `${h.base.replace("http", "ws")}/ws`;
+  const a = new Socket(url);
+  const b = new Socket(url);
+  await Promise.all([a.opened, b.opened]);
+  await a.ask({ type: "sync_hello", v: 1, node_id: "3333333333333333", schema_version: 1, cursor: 0 }, "sync_welcome");
+  await b.ask({ type: "sync_hello", v: 1, node_id: "4444444444444444", schema_version: 1, cursor: 0 }, "sync_welcome");
+  const clock = formatHlc({ millis: Date.now(), counter: 0, node: "3333333333333333" });
+  const curve = { t_s: [0, 0.1, 0.2, 12.5, 27.9], g: [0, 0, 0.4, 14.2, 36.1] };
+  const timed = uuidv7();
+  const started_at_ms = Date.now() - 120_000;
+  // A curve that goes back in time is refused and nothing is stored.
+  const bad = await a.ask(
+    {
+      type: "sync_push",
+      v: 1,
+      mutations: [
+        {
+          mutation_id: 1,
+          shot_id: timed,
+          fields: { yield_g: [36.1, clock] },
+          create: { started_at_ms, duration_ms: 27900, weight_curve: { t_s: [0, 2, 1], g: [0, 1, 2] } },
+        },
+      ],
+    },
+    "sync_error",
+  );
+  expect(bad.message).toContain("back in time");
+  expect(h.hub.shots.get(timed)).toBeNull();
+  const ack = await a.ask(
+    {
+      type: "sync_push",
+      v: 1,
+      mutations: [
+        {
+          mutation_id: 1,
+          shot_id: timed,
+          fields: { yield_g: [36.1, clock] },
+          create: { started_at_ms, duration_ms: 27900, weight_curve: curve },
+        },
+      ],
+    },
+    "sync_ack",
+  );
+  expect(ack).toMatchObject({ last_mutation_id: 1, rejected: [] });
+  const changes = (await b.ask({ type: "sync_pull", v: 1, since: 0, limit: 100 }, "sync_changes")) as {
+    rows: { id: string; weight_curve?: unknown }[];
+  };
+  expect(changes.rows.find((r) => r.id === timed)?.weight_curve).toEqual(curve);
+  expect(changes.rows.filter((r) => r.id !== timed).every((r) => r.weight_curve === undefined)).toBe(true);
+
+  // A backup carries it; a fresh hub restoring that backup serves the same curve.
+  const backup = await (await fetch(`${h.base}/api/backup`)).text();
+  const fresh = await hubOnDisk();
+  try {
+    const r = await fetch(`${fresh.base}/api/backup`, {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson" },
+      body: backup,
+    });
+    expect(r.status).toBe(200);
+    const pulled = fresh.hub.sync.pull(0, 100) as { rows: { id: string; weight_curve?: unknown }[] };
+    expect(pulled.rows.find((x) => x.id === timed)?.weight_curve).toEqual(curve);
+  } finally {
+    await fresh.stop();
+  }
+  a.ws.close();
+  b.ws.close();
+}, 20000);

@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import { HLC_LENGTH } from "./hlc.ts";
-import { MAX_PULL, MAX_PUSH, SYNC_VERSION } from "./types.ts";
+import { MAX_CURVE_POINTS, MAX_PULL, MAX_PUSH, SYNC_VERSION } from "./types.ts";
 
 const hlc = z.string().length(HLC_LENGTH);
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, "a UUIDv7");
@@ -56,10 +56,21 @@ export const BeanEditsSchema = z
   )
   .partial();
 
+/** A hand-logged shot's weight curve: times ascending from 0 to 600 s, one weight per time. */
+export const WeightCurveSchema = z
+  .strictObject({
+    t_s: z.array(z.number().min(0).max(600)).max(MAX_CURVE_POINTS),
+    g: z.array(z.number().min(-5000).max(5000)).max(MAX_CURVE_POINTS),
+  })
+  .refine((c) => c.t_s.length === c.g.length, { message: "t_s and g must have one entry per point" })
+  .refine((c) => c.t_s.every((t, i) => i === 0 || t >= (c.t_s[i - 1] as number)), { message: "t_s must not go back in time" });
+
 /** The immutable core of a shot logged by hand on a phone (no machine telemetry). */
 export const ManualShotSchema = z.strictObject({
   started_at_ms: z.int().min(0),
   duration_ms: z.int().min(0).max(600_000).nullable(),
+  /** Timed with the phone's scale: the weight as it came. */
+  weight_curve: WeightCurveSchema.optional(),
 });
 
 export const SyncClientMessage = z.discriminatedUnion("type", [

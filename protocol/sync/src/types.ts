@@ -10,6 +10,15 @@ export const SYNC_SCHEMAS = [1] as const;
 export const MAX_PUSH = 100;
 export const MAX_PULL = 1000;
 
+/** Most points in a hand-logged shot's weight curve (10 minutes at 10 Hz). */
+export const MAX_CURVE_POINTS = 6000;
+
+/** A hand-logged shot's weight over time, from a scale the phone held: seconds from the start, grams. */
+export interface WeightCurve {
+  t_s: number[];
+  g: number[];
+}
+
 /** A shot row as it syncs: the immutable core, then every editable field with its clock. */
 export interface SyncRow {
   id: string;
@@ -29,6 +38,8 @@ export interface SyncRow {
   max_pressure_bar: number | null;
   mean_brew_c: number | null;
   sample_count: number;
+  /** A hand-logged shot timed with the phone's scale: its weight curve (immutable, like the core). */
+  weight_curve?: WeightCurve | null;
   values: {
     notes: string | null;
     rating: number | null;
