@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closedPort, hubOnDisk } from "../../hub/src/testing/hub-on-disk.ts";
 import { recordShot } from "../../hub/src/testing/shots.ts";
+import { formatHlc, uuidv7 } from "../../protocol/sync/src/index.ts";
 import { APP_DIR, launch, requireBuiltApp } from "./browser.ts";
 
 let dir = "";
@@ -138,6 +139,30 @@ describe("two phones and the hub", () => {
     expect(shown.some((r) => r.includes("Kenya AA"))).toBe(true);
     expect(shown.some((r) => r.includes("by hand"))).toBe(true);
   }, 90000);
+
+  test("a hand-logged shot timed with another phone's scale opens with its weight curve on this phone", async () => {
+    const h = hub as NonNullable<typeof hub>;
+    const id = uuidv7();
+    const clock = formatHlc({ millis: Date.now(), counter: 0, node: "5555555555555555" });
+    const t_s = Array.from({ length: 281 }, (_, i) => i / 10);
+    const curve = { t_s, g: t_s.map((t) => Math.round(((36 * t) / 28) * 10) / 10) };
+    h.hub.sync.hello("5555555555555555", 1, 0);
+    const r = h.hub.sync.push("5555555555555555", [
+      {
+        mutation_id: 1,
+        shot_id: id,
+        fields: { yield_g: [36, clock] },
+        create: { started_at_ms: Date.now() - 60_000, duration_ms: 28_000, weight_curve: curve },
+      },
+    ]);
+    expect(r.ack).toMatchObject({ type: "sync_ack", rejected: [] });
+    const a = await phone();
+    await installed(a);
+    await a.goto(`http://127.0.0.1:${port}/history/${id}`);
+    await a.getByRole("img", { name: "Shot chart: the weight in the cup over time, from this phone's scale" }).waitFor({ timeout: 15000 });
+    await a.locator(".chart canvas").waitFor();
+    expect(await a.getByText("No curves: this shot was logged by hand.").count()).toBe(0);
+  }, 60000);
 
   test("the hub stops in the middle of a phone's sync and comes back: nothing is lost", async () => {
     const a = await phone();

@@ -115,7 +115,15 @@ export async function importJson(db: BrewosDb, text: string): Promise<ImportResu
         await db.outbox.add({
           shot_id: s.id,
           fields,
-          ...(!local && s.source === "manual" ? { create: { started_at_ms: s.started_at_ms, duration_ms: s.duration_ms } } : {}),
+          ...(!local && s.source === "manual"
+            ? {
+                create: {
+                  started_at_ms: s.started_at_ms,
+                  duration_ms: s.duration_ms,
+                  ...(s.weight_curve ? { weight_curve: s.weight_curve } : {}),
+                },
+              }
+            : {}),
         });
     }
   });

@@ -8,7 +8,7 @@
  *  3 — the bean library (synced like shots); outbox entries may name a bean instead of a shot.
  */
 import type { ShotRecord } from "@brewos/protocol/api";
-import type { BeanRow, SyncRow } from "@brewos/protocol/sync";
+import type { BeanRow, SyncRow, WeightCurve } from "@brewos/protocol/sync";
 import Dexie, { type EntityTable } from "dexie";
 
 export type LocalShot = SyncRow;
@@ -21,7 +21,7 @@ export interface OutboxEntry {
   /** A bean's edit: the fields are the bean's. */
   bean_id?: string;
   fields: Record<string, [unknown, string]>;
-  create?: { started_at_ms: number; duration_ms: number | null };
+  create?: { started_at_ms: number; duration_ms: number | null; weight_curve?: WeightCurve };
 }
 
 export interface MetaEntry {

@@ -82,10 +82,13 @@ test("a shot logged offline is on the device at once, reaches the hub, and comes
   const h = hub();
   const a = phone("sync-a", h);
   const b = phone("sync-b", h);
+  // Timed with the phone's scale: its weight curve goes with it.
+  const weight_curve = { t_s: [0, 10, 20, 31], g: [0, 6.5, 24.1, 40] };
   const id = await a.engine.logManual(
-    { started_at_ms: Date.now() - 3_600_000, duration_ms: 31_000 },
+    { started_at_ms: Date.now() - 3_600_000, duration_ms: 31_000, weight_curve },
     { dose_g: 18, yield_g: 40, notes: "café, borrowed scale", rating: 4 },
   );
+  expect((await a.db.shots.get(id))?.weight_curve).toEqual(weight_curve);
   // Durable now: a fresh handle on the same database (a reload) sees it and its outbox entry.
   const reopened = openDb("sync-a");
   expect((await reopened.shots.get(id))?.values).toMatchObject({ notes: "café, borrowed scale", yield_g: 40 });
@@ -97,6 +100,7 @@ test("a shot logged offline is on the device at once, reaches the hub, and comes
   expect(h.shots.get(id)).toMatchObject({ source: "manual", notes: "café, borrowed scale", dose_g: 18, yield_g: 40, rating: 4 });
   await b.connect();
   await eventually(async () => expect((await b.db.shots.get(id))?.values).toMatchObject({ notes: "café, borrowed scale", rating: 4 }));
+  expect((await b.db.shots.get(id))?.weight_curve).toEqual(weight_curve);
 });
 
 test("a machine shot edited on the hub reaches the phone; a newer edit still in the outbox survives the older hub value", async () => {

@@ -19,6 +19,7 @@ import {
   type SyncRow,
   type SyncServerMessage,
   uuidv7,
+  type WeightCurve,
 } from "@brewos/protocol/sync";
 import type { BrewosDb, LocalBean, LocalShot } from "./db.ts";
 
@@ -107,7 +108,7 @@ export class SyncEngine {
 
   /** A shot logged by hand (no machine): saved here at once, on the hub when it can be reached. */
   async logManual(
-    core: { started_at_ms: number; duration_ms: number | null },
+    core: { started_at_ms: number; duration_ms: number | null; weight_curve?: WeightCurve },
     values: Partial<Record<EditableField, unknown>>,
   ): Promise<string> {
     const id = uuidv7(core.started_at_ms);
@@ -132,6 +133,7 @@ export class SyncEngine {
         max_pressure_bar: null,
         mean_brew_c: null,
         sample_count: 0,
+        ...(core.weight_curve ? { weight_curve: core.weight_curve } : {}),
         values: { ...EMPTY_SHOT_VALUES, ...merged.values } as SyncRow["values"],
         clocks: merged.clocks,
       };

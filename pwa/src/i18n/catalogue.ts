@@ -755,6 +755,13 @@ export const GERMAN: Record<string, string> = {
   "Lend it to the machine for brew-by-weight while the hub has no scale of its own":
     "Der Maschine für Brühen nach Gewicht leihen, solange der Hub keine eigene Waage hat",
   "The machine is not using it: {why}": "Die Maschine nutzt sie nicht: {why}",
+  "Not zeroed: {why}": "Nicht genullt: {why}",
+  "Time it with the scale": "Mit der Waage stoppen",
+  "Zeroing the scale…": "Waage wird genullt …",
+  "The weight curve from the scale is saved with the shot ({n} readings).":
+    "Die Gewichtskurve der Waage wird mit dem Bezug gespeichert ({n} Messwerte).",
+  "Shot chart: the weight in the cup over time, from this phone's scale":
+    "Bezugsdiagramm: das Gewicht in der Tasse über die Zeit, von der Waage dieses Telefons",
   State: "Zustand",
   "Connect a scale to this phone": "Eine Waage mit diesem Telefon verbinden",
   "Pair a scale": "Eine Waage koppeln",

@@ -14,10 +14,11 @@ import { type PressureUnit, pressureIn, type TempUnit, tempIn } from "./units.ts
 
 export interface ShotSeries {
   t: number[];
-  pressure: number[];
-  flow: number[];
+  /** null where a shot has no such reading (a hand-logged shot has only its weight). */
+  pressure: (number | null)[];
+  flow: (number | null)[];
   weight: (number | null)[];
-  temp: number[];
+  temp: (number | null)[];
   /** Phase index per sample (for the phase marks), when known. */
   phase?: (number | null)[];
 }
@@ -31,8 +32,8 @@ export const SERIES_COLOURS: Record<"this" | "other", Record<Column, string>> = 
 };
 
 function converted(s: ShotSeries, col: Column, units: { temp: TempUnit; pressure: PressureUnit }): (number | null)[] {
-  if (col === "temp") return s.temp.map((c) => tempIn(c, units.temp));
-  if (col === "pressure") return s.pressure.map((b) => pressureIn(b, units.pressure));
+  if (col === "temp") return s.temp.map((c) => (c === null ? null : tempIn(c, units.temp)));
+  if (col === "pressure") return s.pressure.map((b) => (b === null ? null : pressureIn(b, units.pressure)));
   return s[col];
 }
 

@@ -1,10 +1,13 @@
 /**
  * Logging a shot by hand (a borrowed machine, a café, a kitchen scale): saved on this device the
- * moment it is saved, and on the hub when it can be reached.
+ * moment it is saved, and on the hub when it can be reached. With a scale on this phone it can be
+ * timed there: the time, the cup and the weight curve come from the scale.
  */
+import type { WeightCurve } from "@brewos/protocol/sync";
 import { useState } from "react";
 import { getSync } from "../../connection/connect.ts";
 import { t } from "../../i18n/i18n.ts";
+import { ScaleTimer } from "./ScaleTimer.tsx";
 
 const num = (s: string): number | null => (s.trim() === "" ? null : Number(s));
 
@@ -23,6 +26,7 @@ export function ManualShotForm({ onDone }: { onDone: () => void }) {
   const [rating, setRating] = useState("");
   const [notes, setNotes] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
+  const [curve, setCurve] = useState<WeightCurve | null>(null);
   const save = async () => {
     const started = new Date(when).getTime();
     const secs = num(time);
@@ -30,7 +34,7 @@ export function ManualShotForm({ onDone }: { onDone: () => void }) {
     if (secs !== null && (secs < 0 || secs > 600)) return setProblem(t("Time: 0 to 600 s"));
     try {
       await (await getSync()).logManual(
-        { started_at_ms: started, duration_ms: secs === null ? null : Math.round(secs * 1000) },
+        { started_at_ms: started, duration_ms: secs === null ? null : Math.round(secs * 1000), ...(curve ? { weight_curve: curve } : {}) },
         { dose_g: num(dose), yield_g: num(cup), beans: beans || null, grind: grind || null, rating: num(rating), notes: notes || null },
       );
       onDone();
@@ -47,6 +51,19 @@ export function ManualShotForm({ onDone }: { onDone: () => void }) {
         void save();
       }}
     >
+      <ScaleTimer
+        onDone={(r) => {
+          setWhen(localInput(Date.now() - r.seconds * 1000));
+          setTime(String(Math.round(r.seconds)));
+          if (r.cup_g !== null) setCup(r.cup_g.toFixed(1));
+          setCurve(r.curve.t_s.length > 0 ? r.curve : null);
+        }}
+      />
+      {curve && (
+        <p className="muted small">
+          {t("The weight curve from the scale is saved with the shot ({n} readings).", { n: curve.t_s.length })}
+        </p>
+      )}
       <div className="form-grid">
         <label>
           {t("When")}

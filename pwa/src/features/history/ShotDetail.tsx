@@ -4,6 +4,7 @@
  * to compare on the same chart; export as JSON, CSV or for visualizer.coffee.
  */
 import { type SampleRow, SHOT_EXPORT_FORMATS, type ShotExportFormat } from "@brewos/protocol/api";
+import type { WeightCurve } from "@brewos/protocol/sync";
 import { useQuery } from "@tanstack/react-query";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useState } from "react";
@@ -27,6 +28,12 @@ const EXPORT_NAMES: Record<ShotExportFormat, string> = {
   "visualizer-csv": "Visualizer CSV",
   beanconqueror: "Beanconqueror",
 };
+
+/** A hand-logged shot timed with the phone's scale: its weight, nothing else. */
+function curveSeries(c: WeightCurve): ShotSeries {
+  const none = c.t_s.map(() => null);
+  return { t: c.t_s, pressure: none, flow: none, weight: c.g, temp: none };
+}
 
 function series(rows: SampleRow[]): ShotSeries {
   return {
@@ -118,7 +125,13 @@ export default function ShotDetail({ id }: { id: string }) {
           {shot.end_flags.includes("end_lost") ? ` ${t("(its end was not heard on the link: closed from the last samples)")}` : ""}
           {shot.status === "interrupted" ? ` ${t("— the hub stopped mid-shot; what was recorded is kept")}` : ""}
         </p>
-        {shot.sample_count === 0 ? (
+        {shot.sample_count === 0 && shot.weight_curve ? (
+          <ShotChart
+            shot={curveSeries(shot.weight_curve)}
+            zoom
+            label={t("Shot chart: the weight in the cup over time, from this phone's scale")}
+          />
+        ) : shot.sample_count === 0 ? (
           <p className="muted">
             {shot.source === "manual" ? t("No curves: this shot was logged by hand.") : t("No curves: nothing was recorded.")}
           </p>

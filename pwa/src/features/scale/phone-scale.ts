@@ -6,7 +6,15 @@
  */
 import { PHONE_SCALE_SEND_EVERY_MS } from "@brewos/protocol/api/phone-scale";
 import { PhoneScaleLender } from "@brewos/protocol/api/phone-scale-lender";
-import { type FoundScale, familyFor, ScaleManager, type ScaleStatus, type WeightReading } from "@brewos/protocol/scales";
+import {
+  type Clock,
+  type FoundScale,
+  familyFor,
+  ScaleManager,
+  type ScaleStatus,
+  type ScaleTransport,
+  type WeightReading,
+} from "@brewos/protocol/scales";
 import { create } from "zustand";
 import { useMachine } from "../../connection/machine-store.ts";
 import { hearPhoneScale } from "../../connection/phone-scale-channel.ts";
@@ -67,9 +75,15 @@ export async function connectPhoneScale(bt: BtApi): Promise<void> {
     usePhoneScale.setState({ message: "BrewOS does not know that scale's protocol" });
     return;
   }
+  await holdPhoneScale(transport, { ...found, family: family.id });
+}
+
+/** Keep this scale connected on this phone (over any transport; `clock` for tests). */
+export async function holdPhoneScale(transport: ScaleTransport, scale: FoundScale & { family: string }, clock?: Clock): Promise<void> {
   await usePhoneScale.getState().manager?.stop();
   const manager = new ScaleManager({
     transport,
+    ...(clock ? { clock } : {}),
     onStatus: (status) => usePhoneScale.setState({ status }),
     onWeight: (w) => {
       usePhoneScale.setState({ weight_g: w.grams });
@@ -79,7 +93,7 @@ export async function connectPhoneScale(bt: BtApi): Promise<void> {
   });
   usePhoneScale.setState({ manager, message: null, refused: null });
   manager.start();
-  manager.pair({ ...found, family: family.id });
+  manager.pair(scale);
   lender.use(manager);
   lendTimer ??= setInterval(() => lender.tick(), PHONE_SCALE_SEND_EVERY_MS);
   unhear ??= hearPhoneScale((m) => void lender.receive(m));
