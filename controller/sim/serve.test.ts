@@ -70,6 +70,22 @@ class Peer {
   }
 }
 
+/** `brewos-sim serve` over stdio, a Peer on its pipes; killed at cleanup. */
+function serveOverStdio(machine: string, speed: number) {
+  const proc = Bun.spawn([SIM, "serve", "--machine", machine, "--link", "stdio", "--speed", String(speed)], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  cleanups.push(() => proc.kill());
+  const peer = new Peer((b) => {
+    proc.stdin.write(b);
+    proc.stdin.flush();
+  });
+  void feedFrom(proc.stdout, peer);
+  return { proc, peer };
+}
+
 /** Feed everything a child writes to `peer`, until it ends. */
 async function feedFrom(stream: ReadableStream<Uint8Array>, peer: Peer): Promise<void> {
   const reader = stream.getReader();
@@ -141,17 +157,7 @@ describe("brewos-sim serve", () => {
   });
 
   test("over stdio: hello, heat-up to ready and a timed shot, decoded by the TS codec", async () => {
-    const proc = Bun.spawn([SIM, "serve", "--machine", "dual_boiler", "--link", "stdio", "--speed", "100"], {
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    cleanups.push(() => proc.kill());
-    const peer = new Peer((b) => {
-      proc.stdin.write(b);
-      proc.stdin.flush();
-    });
-    void feedFrom(proc.stdout, peer);
+    const { proc, peer } = serveOverStdio("dual_boiler", 100);
     await exercise(peer);
     // Line noise on the link: the controller resynchronises and keeps answering.
     proc.stdin.write(Uint8Array.from([0x13, 0x37, 0x00, 0xff, 0xfe, 0x00]));
@@ -163,17 +169,7 @@ describe("brewos-sim serve", () => {
   }, 60000);
 
   test("faster than real time, a hub that stalls for a moment is waited for; one that stays silent is found lost", async () => {
-    const proc = Bun.spawn([SIM, "serve", "--machine", "dual_boiler", "--link", "stdio", "--speed", "30"], {
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    cleanups.push(() => proc.kill());
-    const peer = new Peer((b) => {
-      proc.stdin.write(b);
-      proc.stdin.flush();
-    });
-    void feedFrom(proc.stdout, peer);
+    const { peer } = serveOverStdio("dual_boiler", 30);
     await peer.waitFor("controller_hello");
     peer.send({ type: "hub_hello", proto_major: 1, proto_minor: 0, hub_major: 0, hub_minor: 1, hub_patch: 0, capabilities: 0, uptime_ms: 0 });
     const desired = () =>

@@ -6,6 +6,7 @@
 import { type RememberedScale, ScaleManager, type ScaleStatus, type ScaleTransport } from "@brewos/protocol/scales";
 import type { ScaleReading } from "./decent-scale.ts";
 import type { ScaleHealth } from "./scale-connection.ts";
+import { ScaleEvents } from "./scale-events.ts";
 import { type ConnectedScale, type PairableScale, type ScaleSource, scaleModelFor, type TareAnswer } from "./scale-source.ts";
 
 export interface ManagedScaleOptions {
@@ -16,17 +17,16 @@ export interface ManagedScaleOptions {
   log?: (level: "info" | "warn", text: string) => void;
 }
 
-export class ManagedScale implements ScaleSource, PairableScale {
+export class ManagedScale extends ScaleEvents<ConnectedScale> implements ScaleSource, PairableScale {
   readonly manager: ScaleManager;
   private usable: ConnectedScale | null = null;
   private readings = 0;
-  private readonly readingListeners = new Set<(r: ScaleReading) => void>();
-  private readonly changeListeners = new Set<(d: ConnectedScale | null) => void>();
   private lastError: string | null = null;
   private lastFound: Awaited<ReturnType<ScaleManager["discover"]>> = [];
   private readonly rememberedListeners = new Set<(list: RememberedScale[]) => void>();
 
   constructor(private readonly o: ManagedScaleOptions) {
+    super();
     this.manager = new ScaleManager({
       transport: o.transport,
       remembered: o.remembered,
@@ -38,23 +38,13 @@ export class ManagedScale implements ScaleSource, PairableScale {
       onWeight: (w) => {
         this.readings++;
         const r: ScaleReading = { grams: w.grams, stable: w.stable === true, rx_ms: w.at_ms };
-        for (const l of this.readingListeners) l(r);
+        this.emitReading(r);
       },
     });
   }
 
   get current(): ConnectedScale | null {
     return this.usable;
-  }
-
-  onReading(listener: (r: ScaleReading) => void): () => void {
-    this.readingListeners.add(listener);
-    return () => this.readingListeners.delete(listener);
-  }
-
-  onChange(listener: (d: ConnectedScale | null) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
   }
 
   health(): ScaleHealth {
@@ -123,12 +113,12 @@ export class ManagedScale implements ScaleSource, PairableScale {
       const lagMs = Math.round((this.manager.currentLag_s ?? 0.38) * 1000);
       this.usable = { model: scaleModelFor(family), lagMs, tare: async () => (await this.manager.tare()).ok };
       this.o.log?.("info", `scale: ${s.scale.name} streaming`);
-      for (const l of this.changeListeners) l(this.usable);
+      this.emitChange(this.usable);
     } else if (!ok && this.usable) {
       this.usable = null;
       this.lastError = s.last_error;
       this.o.log?.("warn", `scale: ${s.stale ? "no weight" : s.state}${s.last_error ? ` (${s.last_error})` : ""}`);
-      for (const l of this.changeListeners) l(null);
+      this.emitChange(null);
     }
   }
 }

@@ -14,6 +14,7 @@ import {
 import { familyById } from "@brewos/protocol/scales";
 import type { ScaleReading } from "./decent-scale.ts";
 import type { ScaleHealth } from "./scale-connection.ts";
+import { ScaleEvents } from "./scale-events.ts";
 import { type ConnectedScale, type ScaleSource, scaleModelFor, type TareAnswer } from "./scale-source.ts";
 
 type Send = (message: object) => boolean;
@@ -26,18 +27,18 @@ interface Lender {
   lastAtMs: number;
 }
 
-export class PhoneScale implements ScaleSource {
+export class PhoneScale extends ScaleEvents<ConnectedScale> implements ScaleSource {
   private lender: Lender | null = null;
   private usable: ConnectedScale | null = null;
   private readings = 0;
   private lastError: string | null = null;
   private nextTare = 1;
   private readonly tares = new Map<number, (ok: boolean, message?: string) => void>();
-  private readonly readingListeners = new Set<(r: ScaleReading) => void>();
-  private readonly changeListeners = new Set<(d: ConnectedScale | null) => void>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+  }
 
   get current(): ConnectedScale | null {
     return this.usable;
@@ -74,23 +75,13 @@ export class PhoneScale implements ScaleSource {
     for (const r of m.readings) {
       this.readings++;
       const reading: ScaleReading = { grams: r.grams, stable: r.stable, rx_ms: at - r.age_ms };
-      for (const l of this.readingListeners) l(reading);
+      this.emitReading(reading);
     }
   }
 
   /** The phone's socket closed. */
   closed(socket: unknown): void {
     this.drop(socket, "the phone went away");
-  }
-
-  onReading(listener: (r: ScaleReading) => void): () => void {
-    this.readingListeners.add(listener);
-    return () => this.readingListeners.delete(listener);
-  }
-
-  onChange(listener: (d: ConnectedScale | null) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
   }
 
   health(): ScaleHealth {
@@ -151,11 +142,11 @@ export class PhoneScale implements ScaleSource {
       const lagMs = l.scale.lag_ms;
       this.usable = { model: scaleModelFor(l.scale.family), lagMs, tare: async () => (await this.askTare()).ok };
       this.lastError = null;
-      for (const c of this.changeListeners) c(this.usable);
+      this.emitChange(this.usable);
     } else if (!fresh && this.usable) {
       this.usable = null;
       this.lastError = `no weight from ${this.describe()} for ${PHONE_SCALE_STALE_MS} ms`;
-      for (const c of this.changeListeners) c(null);
+      this.emitChange(null);
     }
   }
 
@@ -166,7 +157,7 @@ export class PhoneScale implements ScaleSource {
     if (this.usable) {
       this.usable = null;
       this.lastError = why;
-      for (const c of this.changeListeners) c(null);
+      this.emitChange(null);
     }
   }
 }

@@ -3,28 +3,27 @@
  * streams, else one a phone lends. Readings pass only from the scale in use, so two scales never
  * mix in one weight curve; a change of scale is announced like any scale coming or going.
  */
-import type { ScaleReading } from "./decent-scale.ts";
 import type { ScaleHealth } from "./scale-connection.ts";
+import { ScaleEvents } from "./scale-events.ts";
 import type { ConnectedScale, ScaleSource, TareAnswer } from "./scale-source.ts";
 
 export type ScaleInUse = "own" | "phone" | null;
 
-export class PreferredScale implements ScaleSource {
+export class PreferredScale extends ScaleEvents<ConnectedScale> implements ScaleSource {
   private inUse: ConnectedScale | null = null;
-  private readonly readingListeners = new Set<(r: ScaleReading) => void>();
-  private readonly changeListeners = new Set<(d: ConnectedScale | null) => void>();
 
   constructor(
     readonly own: ScaleSource | null,
     readonly phone: ScaleSource,
   ) {
+    super();
     own?.onChange(() => this.recompute());
     phone.onChange(() => this.recompute());
     own?.onReading((r) => {
-      if (this.which() === "own") this.emit(r);
+      if (this.which() === "own") this.emitReading(r);
     });
     phone.onReading((r) => {
-      if (this.which() === "phone") this.emit(r);
+      if (this.which() === "phone") this.emitReading(r);
     });
   }
 
@@ -36,16 +35,6 @@ export class PreferredScale implements ScaleSource {
   which(): ScaleInUse {
     if (this.own?.current) return "own";
     return this.phone.current ? "phone" : null;
-  }
-
-  onReading(listener: (r: ScaleReading) => void): () => void {
-    this.readingListeners.add(listener);
-    return () => this.readingListeners.delete(listener);
-  }
-
-  onChange(listener: (d: ConnectedScale | null) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
   }
 
   health(): ScaleHealth {
@@ -69,16 +58,12 @@ export class PreferredScale implements ScaleSource {
     await Promise.all([this.own?.stop(), this.phone.stop()]);
   }
 
-  private emit(r: ScaleReading): void {
-    for (const l of this.readingListeners) l(r);
-  }
-
   private recompute(): void {
     const next = this.current;
     if (next === this.inUse) return;
     // From one scale straight to another: brew-by-weight hears the old one go, then the new one come.
-    if (this.inUse && next) for (const l of this.changeListeners) l(null);
+    if (this.inUse && next) this.emitChange(null);
     this.inUse = next;
-    for (const l of this.changeListeners) l(next);
+    this.emitChange(next);
   }
 }

@@ -2,9 +2,11 @@
  * @module Keeps one scale connected: connects through a GattConnector, builds the driver, reconnects
  * with backoff when the scale goes away (battery, range, a simulator restart), and reports health.
  */
+
 import { Backoff } from "../controller-link/backoff.ts";
 import { DecentScale, type ScaleDriver, type ScaleReading } from "./decent-scale.ts";
 import type { GattConnector, GattLink } from "./gatt-link.ts";
+import { ScaleEvents } from "./scale-events.ts";
 
 export interface ScaleHealth {
   connected: boolean;
@@ -22,20 +24,20 @@ export interface ScaleConnectionOptions {
   log?: (level: "info" | "warn", text: string) => void;
 }
 
-export class ScaleConnection {
+export class ScaleConnection extends ScaleEvents<ScaleDriver> {
   private driver: ScaleDriver | null = null;
   private link: GattLink | null = null;
   private stopped = true;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly backoff = new Backoff({ initialMs: 250, maxMs: 10_000 });
-  private readonly readingListeners = new Set<(r: ScaleReading) => void>();
-  private readonly stateListeners = new Set<(d: ScaleDriver | null) => void>();
   private readings = 0;
   private bad = 0;
   private lastRxMs: number | null = null;
   private lastError: string | null = null;
 
-  constructor(private readonly o: ScaleConnectionOptions) {}
+  constructor(private readonly o: ScaleConnectionOptions) {
+    super();
+  }
 
   get current(): ScaleDriver | null {
     return this.driver;
@@ -59,17 +61,6 @@ export class ScaleConnection {
     const link = this.link;
     this.drop();
     await link?.close();
-  }
-
-  onReading(listener: (r: ScaleReading) => void): () => void {
-    this.readingListeners.add(listener);
-    return () => this.readingListeners.delete(listener);
-  }
-
-  /** Called with the driver when a scale connects and with null when it goes away. */
-  onChange(listener: (d: ScaleDriver | null) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
   }
 
   health(): ScaleHealth {
@@ -106,13 +97,13 @@ export class ScaleConnection {
       driver.onReading((r) => {
         this.readings++;
         this.lastRxMs = r.rx_ms;
-        for (const l of this.readingListeners) l(r);
+        this.emitReading(r);
       });
       this.link = link;
       this.driver = driver;
       this.backoff.reset();
       this.o.log?.("info", `scale: connected (${link.describe})`);
-      for (const l of this.stateListeners) l(driver);
+      this.emitChange(driver);
     } catch (e) {
       this.lastError = (e as Error).message;
       this.retry();
@@ -125,7 +116,7 @@ export class ScaleConnection {
     this.driver.stop();
     this.driver = null;
     this.link = null;
-    for (const l of this.stateListeners) l(null);
+    this.emitChange(null);
   }
 
   private retry(): void {

@@ -138,39 +138,27 @@ test("a hand-logged shot timed with a phone's scale keeps its weight curve: sync
   const curve = { t_s: [0, 0.1, 0.2, 12.5, 27.9], g: [0, 0, 0.4, 14.2, 36.1] };
   const timed = uuidv7();
   const started_at_ms = Date.now() - 120_000;
+  const push = (weight_curve: unknown, answer: string) =>
+    a.ask(
+      {
+        type: "sync_push",
+        v: 1,
+        mutations: [
+          {
+            mutation_id: 1,
+            shot_id: timed,
+            fields: { yield_g: [36.1, clock] },
+            create: { started_at_ms, duration_ms: 27900, weight_curve },
+          },
+        ],
+      },
+      answer,
+    );
   // A curve that goes back in time is refused and nothing is stored.
-  const bad = await a.ask(
-    {
-      type: "sync_push",
-      v: 1,
-      mutations: [
-        {
-          mutation_id: 1,
-          shot_id: timed,
-          fields: { yield_g: [36.1, clock] },
-          create: { started_at_ms, duration_ms: 27900, weight_curve: { t_s: [0, 2, 1], g: [0, 1, 2] } },
-        },
-      ],
-    },
-    "sync_error",
-  );
+  const bad = await push({ t_s: [0, 2, 1], g: [0, 1, 2] }, "sync_error");
   expect(bad.message).toContain("back in time");
   expect(h.hub.shots.get(timed)).toBeNull();
-  const ack = await a.ask(
-    {
-      type: "sync_push",
-      v: 1,
-      mutations: [
-        {
-          mutation_id: 1,
-          shot_id: timed,
-          fields: { yield_g: [36.1, clock] },
-          create: { started_at_ms, duration_ms: 27900, weight_curve: curve },
-        },
-      ],
-    },
-    "sync_ack",
-  );
+  const ack = await push(curve, "sync_ack");
   expect(ack).toMatchObject({ last_mutation_id: 1, rejected: [] });
   const changes = (await b.ask({ type: "sync_pull", v: 1, since: 0, limit: 100 }, "sync_changes")) as {
     rows: { id: string; weight_curve?: unknown }[];
