@@ -4,20 +4,14 @@
  * The scale is a plain status the test sets (what the connection manager reports).
  */
 import { expect, test } from "bun:test";
-import type { ScaleStatus, TareResult } from "../../scales/src/manager.ts";
+import { SCALE_OFF, type ScaleStatus, type TareResult } from "../../scales/src/manager.ts";
 import { PhoneScaleLender } from "./phone-scale-lender.ts";
 
 const status = (over: Partial<ScaleStatus> = {}): ScaleStatus => ({
+  ...SCALE_OFF,
   state: "connected",
   scale: { id: "a", name: "Decent Scale", family: "decent", last_good_ms: null },
-  stale: false,
   battery_pct: 70,
-  last_weight_g: null,
-  last_weight_ms: null,
-  reconnects: 0,
-  resubscribes: 0,
-  corrupt_frames: 0,
-  last_error: null,
   ...over,
 });
 

@@ -36,6 +36,20 @@ export interface ScaleStatus {
   last_error: string | null;
 }
 
+/** A manager's status before it has a scale. */
+export const SCALE_OFF: Readonly<ScaleStatus> = {
+  state: "off",
+  scale: null,
+  stale: false,
+  battery_pct: null,
+  last_weight_g: null,
+  last_weight_ms: null,
+  reconnects: 0,
+  resubscribes: 0,
+  corrupt_frames: 0,
+  last_error: null,
+};
+
 export interface WeightReading {
   grams: number;
   /** The scale's own stable flag, where its protocol has one. */
@@ -97,18 +111,7 @@ export class ScaleManager {
   private lastResubscribeMs = 0;
   /** A running count for commands that carry one (the Decent Scale's tare). */
   private seq = 0;
-  private status: ScaleStatus = {
-    state: "off",
-    scale: null,
-    stale: false,
-    battery_pct: null,
-    last_weight_g: null,
-    last_weight_ms: null,
-    reconnects: 0,
-    resubscribes: 0,
-    corrupt_frames: 0,
-    last_error: null,
-  };
+  private status: ScaleStatus = { ...SCALE_OFF };
   private readonly weightWaiters = new Set<(g: number, at: number) => void>();
 
   constructor(private readonly o: ScaleManagerOptions) {
