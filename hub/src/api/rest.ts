@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { type Profile, ProfileError, parseProfile } from "@brewos/protocol/profile";
 import { PROTOCOL_VERSION_MAJOR, PROTOCOL_VERSION_MINOR } from "@brewos/protocol/uart";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { HUB_VERSION_TEXT, type Hub } from "../hub.ts";
 import { PROFILE_SLOTS } from "../machine/profiles.ts";
 import { CONTROLLER_KEYS } from "../settings/schema.ts";

@@ -91,7 +91,7 @@ describe("a Bluetooth scale through BlueZ (fake org.bluez on a private D-Bus)", 
       "remembered on disk",
       () => {
         const row = hub.db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'scales'").get();
-        return row !== null && row.value.includes(path);
+        return row?.value.includes(path) ?? false;
       },
       3000,
     );

@@ -4,7 +4,7 @@
  */
 
 import { Backoff } from "../controller-link/backoff.ts";
-import { DecentScale, type ScaleDriver, type ScaleReading } from "./decent-scale.ts";
+import { DecentScale, type ScaleDriver } from "./decent-scale.ts";
 import type { GattConnector, GattLink } from "./gatt-link.ts";
 import { ScaleEvents } from "./scale-events.ts";
 

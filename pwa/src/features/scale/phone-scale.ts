@@ -50,8 +50,8 @@ const lender = new PhoneScaleLender({
   onRefused: (refused) => usePhoneScale.setState({ refused }),
 });
 lender.setLending(usePhoneScale.getState().lend);
-let lendTimer: ReturnType<typeof setInterval> | null = null;
-let unhear: (() => void) | null = null;
+/** The lender's send loop and the hub's messages, started with the first scale this phone holds. */
+let lending = false;
 
 /** Every reading, for whoever records a shot by hand (its weight curve). */
 const weightListeners = new Set<(w: WeightReading) => void>();
@@ -95,8 +95,11 @@ export async function holdPhoneScale(transport: ScaleTransport, scale: FoundScal
   manager.start();
   manager.pair(scale);
   lender.use(manager);
-  lendTimer ??= setInterval(() => lender.tick(), PHONE_SCALE_SEND_EVERY_MS);
-  unhear ??= hearPhoneScale((m) => void lender.receive(m));
+  if (!lending) {
+    lending = true;
+    setInterval(() => lender.tick(), PHONE_SCALE_SEND_EVERY_MS);
+    hearPhoneScale((m) => void lender.receive(m));
+  }
 }
 
 export async function forgetPhoneScale(): Promise<void> {

@@ -1,0 +1,266 @@
+/**
+ * The relay on a real Bun server on 127.0.0.1 (registry in SQLite on disk): a hub proves its key,
+ * an app joins it with a ticket the hub signed, frames pass both ways untouched; the hub ends an
+ * app's session. Then the security matrix — every attempt refused with its documented close code
+ * and nothing forwarded: no hello, a hub proof signed by another key, a ticket forged, expired,
+ * living too long, signed by another hub, for a hub that is offline, text frames from an app, an
+ * oversize frame, a flood. Printed as a table.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { idForPublicKey, keyPair } from "@brewos/protocol/auth";
+import { hubProof, issueTicket, MAX_FRAME_BYTES, RELAY_CLOSE, splitSession, withSession } from "@brewos/protocol/relay";
+import { Relay } from "./relay.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "brewos-relay-"));
+let relay: Relay;
+let server: ReturnType<typeof Bun.serve>;
+let base = "";
+const matrix: [string, string][] = [];
+
+beforeAll(() => {
+  relay = new Relay({ dataDir: dir, framesPerSecond: 50, burstFrames: 100 });
+  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: relay.fetch, websocket: relay.websocket });
+  base = `ws://127.0.0.1:${server.port}`;
+});
+
+afterAll(() => {
+  console.log(`relay security matrix:\n${matrix.map(([what, got]) => `  ${what.padEnd(58)} ${got}`).join("\n")}`);
+  relay.stop();
+  server.stop(true);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A socket that keeps what it hears and how it closed. */
+class Peer {
+  readonly text: Record<string, unknown>[] = [];
+  readonly binary: Uint8Array[] = [];
+  closed: { code: number; reason: string } | null = null;
+  readonly ws: WebSocket;
+  readonly opened: Promise<void>;
+  constructor(url: string) {
+    this.ws = new WebSocket(url);
+    this.ws.binaryType = "arraybuffer";
+    this.opened = new Promise((r) => this.ws.addEventListener("open", () => r()));
+    this.ws.addEventListener("message", (e) => {
+      if (typeof e.data === "string") this.text.push(JSON.parse(e.data) as Record<string, unknown>);
+      else this.binary.push(new Uint8Array(e.data as ArrayBuffer));
+    });
+    this.ws.addEventListener("close", (e) => {
+      this.closed = { code: e.code, reason: e.reason };
+    });
+  }
+  send(m: unknown): void {
+    this.ws.send(typeof m === "string" || m instanceof Uint8Array ? m : JSON.stringify(m));
+  }
+  async until<T>(what: string, pick: () => T | undefined | null | false, ms = 5000): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = pick();
+      if (v) return v;
+      if (Date.now() > end)
+        throw new Error(`${what}: not within ${ms} ms (heard ${JSON.stringify(this.text)}, closed ${JSON.stringify(this.closed)})`);
+      await Bun.sleep(5);
+    }
+  }
+  message(type: string) {
+    return this.until(type, () => this.text.find((m) => m.type === type));
+  }
+  closedWith() {
+    return this.until("close", () => this.closed);
+  }
+}
+
+async function connectHub(keys = keyPair()) {
+  const hub = new Peer(`${base}/hub`);
+  const challenge = await hub.message("challenge");
+  hub.send(hubProof(String(challenge.nonce), keys));
+  const ready = await hub.message("ready");
+  return { hub, keys, id: String(ready.hub_id) };
+}
+
+async function joinApp(ticket: string) {
+  const app = new Peer(`${base}/app`);
+  await app.opened;
+  app.send({ type: "app_hello", v: 1, ticket });
+  return app;
+}
+
+const appId = idForPublicKey(keyPair().publicKey);
+const inAMinute = () => Date.now() + 60_000;
+
+describe("the relay", () => {
+  test("a hub proves its key; an app joins with its ticket; frames pass both ways untouched; the hub ends the session", async () => {
+    const { hub, keys, id } = await connectHub();
+    expect(id).toBe(idForPublicKey(keys.publicKey));
+    const app = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+    await app.message("joined");
+    const open = await hub.message("session_open");
+    expect(open.app_id).toBe(appId);
+    const session = Number(open.session);
+    // The relay sees bytes it cannot read: pretend-ciphertext, checked byte for byte.
+    const up = crypto.getRandomValues(new Uint8Array(300));
+    app.send(up);
+    const got = await hub.until("a frame at the hub", () => hub.binary[0]);
+    expect(splitSession(got)).toEqual({ session, payload: up });
+    const down = crypto.getRandomValues(new Uint8Array(300));
+    hub.send(withSession(session, down));
+    expect(await app.until("a frame at the app", () => app.binary[0])).toEqual(down);
+    const health = (await (await fetch(`http://127.0.0.1:${server.port}/health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ ok: true, hubs_online: 1, apps_online: 1 });
+    // The hub revokes the app: its session ends at once.
+    hub.send({ type: "close_session", session });
+    expect((await app.closedWith()).code).toBe(RELAY_CLOSE.ended_by_hub);
+    matrix.push(["the hub ends an app's session (revoked)", `closed ${RELAY_CLOSE.ended_by_hub}`]);
+    hub.ws.close();
+  });
+
+  test("the security matrix: each attempt is refused with its code, and nothing reaches the hub", async () => {
+    const { hub, keys, id } = await connectHub();
+    const other = keyPair();
+    const otherHub = await connectHub(other);
+    const cases: [string, () => Promise<Peer>, number][] = [
+      [
+        "no hello from an app (silence)",
+        async () => {
+          const p = new Peer(`${base}/app`);
+          await p.opened;
+          return p;
+        },
+        RELAY_CLOSE.no_hello,
+      ],
+      [
+        "an app's hello with no ticket",
+        async () => {
+          const p = new Peer(`${base}/app`);
+          await p.opened;
+          p.send({ type: "app_hello", v: 1 });
+          return p;
+        },
+        RELAY_CLOSE.no_hello,
+      ],
+      [
+        "a forged ticket (claims edited after signing)",
+        async () => joinApp(forge(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey))),
+        RELAY_CLOSE.refused,
+      ],
+      [
+        "an expired ticket",
+        async () => joinApp(issueTicket({ hub: id, app: appId, exp: Date.now() - 1 }, keys.secretKey)),
+        RELAY_CLOSE.refused,
+      ],
+      [
+        "a ticket that lives a day",
+        async () => joinApp(issueTicket({ hub: id, app: appId, exp: Date.now() + 86_400_000 }, keys.secretKey)),
+        RELAY_CLOSE.refused,
+      ],
+      [
+        "a ticket for this hub signed by another hub's key",
+        async () => joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, other.secretKey)),
+        RELAY_CLOSE.refused,
+      ],
+      [
+        "a ticket for a hub the relay has never seen",
+        async () => joinApp(issueTicket({ hub: idForPublicKey(keyPair().publicKey), app: appId, exp: inAMinute() }, keys.secretKey)),
+        RELAY_CLOSE.refused,
+      ],
+      ["garbage for a ticket", async () => joinApp("not.a.ticket.at.all"), RELAY_CLOSE.refused],
+      [
+        "a hub proving with a signature from another key",
+        async () => {
+          const p = new Peer(`${base}/hub`);
+          const c = await p.message("challenge");
+          const forgedProof = { ...hubProof(String(c.nonce), other), public_key: hubProof(String(c.nonce), keys).public_key };
+          p.send(forgedProof);
+          return p;
+        },
+        RELAY_CLOSE.refused,
+      ],
+      [
+        "a hub replaying another connection's proof",
+        async () => {
+          const first = new Peer(`${base}/hub`);
+          const c1 = await first.message("challenge");
+          const proof = hubProof(String(c1.nonce), keys);
+          first.ws.close();
+          const p = new Peer(`${base}/hub`);
+          await p.message("challenge"); // a fresh nonce: the old proof does not answer it
+          p.send(proof);
+          return p;
+        },
+        RELAY_CLOSE.refused,
+      ],
+      [
+        "a joined app sending a text frame",
+        async () => {
+          const p = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+          await p.message("joined");
+          p.send("hello hub");
+          return p;
+        },
+        RELAY_CLOSE.bad_frame,
+      ],
+      [
+        "an oversize frame (64 KiB + 1)",
+        async () => {
+          const p = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+          await p.message("joined");
+          p.send(new Uint8Array(MAX_FRAME_BYTES + 1));
+          return p;
+        },
+        1009,
+      ],
+      [
+        "a flood (1 000 frames at once, 100 allowed in a burst)",
+        async () => {
+          const p = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+          await p.message("joined");
+          for (let i = 0; i < 1000; i++) p.send(new Uint8Array([0xff, i & 0xff]));
+          return p;
+        },
+        RELAY_CLOSE.too_fast,
+      ],
+    ];
+    for (const [what, attempt, code] of cases) {
+      const before = hub.binary.length;
+      const p = await attempt();
+      const closed = await p.closedWith();
+      matrix.push([what, `closed ${closed.code} (${closed.reason})`]);
+      expect({ what, code: closed.code }).toEqual({ what, code });
+      // Nothing but the flood's first 100 frames (within its budget) may have been forwarded.
+      const forwarded = hub.binary.slice(before).filter((f) => !(f[4] === 0xff));
+      expect(forwarded).toEqual([]);
+    }
+    // A hub whose key is already connected elsewhere takes over: the older socket is closed.
+    const again = await connectHub(other);
+    expect((await otherHub.hub.closedWith()).code).toBe(RELAY_CLOSE.replaced);
+    matrix.push(["the same hub connecting again (the old socket)", `closed ${RELAY_CLOSE.replaced}`]);
+    const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+    expect(metrics).toContain('brewos_relay_refused_total{reason="refused"}');
+    again.hub.ws.close();
+    hub.ws.close();
+  }, 30000);
+
+  test("an app whose hub is offline is told so; when the hub goes away its apps are closed", async () => {
+    const { hub, keys, id } = await connectHub();
+    const app = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+    await app.message("joined");
+    hub.ws.close();
+    expect((await app.closedWith()).code).toBe(RELAY_CLOSE.hub_offline);
+    const late = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+    expect((await late.closedWith()).code).toBe(RELAY_CLOSE.hub_offline);
+    matrix.push(["an app joining a hub that is offline", `closed ${RELAY_CLOSE.hub_offline}`]);
+    // Known to the registry all the same (for tickets while it reconnects), on disk.
+    expect(relay.registry.publicKey(id)).toEqual(keys.publicKey);
+  });
+});
+
+/** Change the claims of a signed ticket without re-signing it. */
+function forge(ticket: string): string {
+  const [body, sig] = ticket.split(".") as [string, string];
+  const claims = JSON.parse(Buffer.from(body, "base64url").toString()) as Record<string, unknown>;
+  claims.app = idForPublicKey(keyPair().publicKey);
+  return `${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${sig}`;
+}

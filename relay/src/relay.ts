@@ -1,0 +1,255 @@
+/**
+ * @module The relay: hubs dial in and prove their key (`/hub`), apps join a hub with a ticket that
+ * hub signed (`/app`), and binary frames pass between them untouched (protocol/relay has the wire
+ * format). Every socket has a hello deadline, a frame-size cap, a frame-rate budget and a check on
+ * every send (Bun drops what it cannot buffer: a reader that slow is closed). `/health` and
+ * `/metrics` (Prometheus text) for operators. Routing is in memory; one instance needs nothing else.
+ */
+import {
+  checkHubProof,
+  checkTicket,
+  HELLO_TIMEOUT_MS,
+  MAX_FRAME_BYTES,
+  RELAY_CLOSE,
+  RELAY_VERSION,
+  SESSION_PREFIX_BYTES,
+  splitSession,
+  withSession,
+} from "@brewos/protocol/relay";
+import type { Server, ServerWebSocket } from "bun";
+import { Hono } from "hono";
+import { Registry } from "./registry.ts";
+
+export interface RelayOptions {
+  dataDir: string;
+  now?: () => number;
+  /** Frames a socket may send per second (sustained) and in a burst. */
+  framesPerSecond?: number;
+  burstFrames?: number;
+  /** A reader with more than this buffered is too slow and is closed. */
+  maxBufferedBytes?: number;
+}
+
+interface Conn {
+  role: "hub" | "app";
+  ready: boolean;
+  nonce?: string;
+  hubId?: string;
+  /** An app's: the paired app its ticket names. */
+  appId?: string;
+  session?: number;
+  helloTimer?: ReturnType<typeof setTimeout>;
+  tokens: number;
+  refilledAt: number;
+}
+
+type Sock = ServerWebSocket<Conn>;
+
+export class Relay {
+  readonly registry: Registry;
+  private readonly hubs = new Map<string, { ws: Sock; sessions: Map<number, Sock> }>();
+  private nextSession = 1;
+  private readonly now: () => number;
+  private readonly rate: number;
+  private readonly burst: number;
+  private readonly maxBuffered: number;
+  readonly counters = { frames_forwarded: 0, bytes_forwarded: 0, refused: new Map<string, number>() };
+  readonly http = new Hono();
+
+  constructor(o: RelayOptions) {
+    this.registry = new Registry(o.dataDir);
+    this.now = o.now ?? Date.now;
+    this.rate = o.framesPerSecond ?? 200;
+    this.burst = o.burstFrames ?? 400;
+    this.maxBuffered = o.maxBufferedBytes ?? 1024 * 1024;
+    this.http.get("/health", (c) =>
+      c.json({ ok: true, version: RELAY_VERSION, hubs_online: this.hubs.size, apps_online: this.appCount() }),
+    );
+    this.http.get("/metrics", (c) => c.text(this.metrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
+  }
+
+  /** For Bun.serve: upgrades /hub and /app, everything else is HTTP. */
+  fetch = (req: Request, server: Server<Conn>): Response | Promise<Response> | undefined => {
+    const path = new URL(req.url).pathname;
+    if (path === "/hub" || path === "/app") {
+      const conn: Conn = { role: path === "/hub" ? "hub" : "app", ready: false, tokens: this.burst, refilledAt: this.now() };
+      if (server.upgrade(req, { data: conn })) return undefined;
+      return new Response("a WebSocket is expected here", { status: 426 });
+    }
+    return this.http.fetch(req);
+  };
+
+  readonly websocket = {
+    maxPayloadLength: MAX_FRAME_BYTES,
+    idleTimeout: 120,
+    open: (ws: Sock) => this.open(ws),
+    message: (ws: Sock, data: string | Buffer) => this.message(ws, data),
+    close: (ws: Sock) => this.closed(ws),
+  };
+
+  stop(): void {
+    for (const h of this.hubs.values()) h.ws.close(1001, "the relay is stopping");
+    this.registry.close();
+  }
+
+  private open(ws: Sock): void {
+    const c = ws.data;
+    c.helloTimer = setTimeout(() => this.refuse(ws, RELAY_CLOSE.no_hello, "no hello in time"), HELLO_TIMEOUT_MS);
+    if (c.role === "hub") {
+      c.nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+      ws.send(JSON.stringify({ type: "challenge", v: RELAY_VERSION, nonce: c.nonce }));
+    }
+  }
+
+  private message(ws: Sock, data: string | Buffer): undefined {
+    const c = ws.data;
+    if (!this.spend(c)) return this.refuse(ws, RELAY_CLOSE.too_fast, "too many frames");
+    if (!c.ready) return this.hello(ws, data);
+    if (typeof data === "string") {
+      if (c.role === "hub") return this.hubControl(ws, data);
+      return this.refuse(ws, RELAY_CLOSE.bad_frame, "frames are binary");
+    }
+    const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (c.role === "app") {
+      const hub = c.hubId ? this.hubs.get(c.hubId) : undefined;
+      if (!hub || c.session === undefined) return this.refuse(ws, RELAY_CLOSE.hub_offline, "the hub went away");
+      if (frame.length + SESSION_PREFIX_BYTES > MAX_FRAME_BYTES) return this.refuse(ws, RELAY_CLOSE.bad_frame, "frame too large");
+      this.forward(hub.ws, withSession(c.session, frame));
+      return;
+    }
+    const split = splitSession(frame);
+    const app = split && c.hubId ? this.hubs.get(c.hubId)?.sessions.get(split.session) : undefined;
+    if (!split || !app) return; // a session that just ended: its frames have nowhere to go
+    this.forward(app, split.payload);
+  }
+
+  private hello(ws: Sock, data: string | Buffer): undefined {
+    const c = ws.data;
+    const m = typeof data === "string" ? parseJson(data) : null;
+    if (c.role === "hub") {
+      if (m?.type !== "hub_hello" || !c.nonce) return this.refuse(ws, RELAY_CLOSE.no_hello, "say hub_hello first");
+      const proof = checkHubProof(c.nonce, m);
+      if (!proof) return this.refuse(ws, RELAY_CLOSE.refused, "the proof did not verify");
+      clearTimeout(c.helloTimer);
+      c.ready = true;
+      c.hubId = proof.id;
+      this.registry.seen(proof.id, proof.publicKey, this.now());
+      const old = this.hubs.get(proof.id);
+      this.hubs.set(proof.id, { ws, sessions: old?.sessions ?? new Map() });
+      if (old) old.ws.close(RELAY_CLOSE.replaced, "the same hub connected again");
+      ws.send(JSON.stringify({ type: "ready", v: RELAY_VERSION, hub_id: proof.id }));
+      // Apps that were joined to the old socket are the new one's now.
+      for (const [session, app] of this.hubs.get(proof.id)?.sessions ?? [])
+        ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session, app_id: app.data.appId }));
+      return;
+    }
+    if (m?.type !== "app_hello" || typeof m.ticket !== "string")
+      return this.refuse(ws, RELAY_CLOSE.no_hello, "say app_hello with a ticket first");
+    const t = checkTicket(m.ticket, (id) => this.registry.publicKey(id), this.now());
+    if (!t.ok) return this.refuse(ws, RELAY_CLOSE.refused, `ticket refused: ${t.why}`);
+    const hub = this.hubs.get(t.claims.hub);
+    if (!hub) return this.refuse(ws, RELAY_CLOSE.hub_offline, "the hub is not connected");
+    clearTimeout(c.helloTimer);
+    c.ready = true;
+    c.hubId = t.claims.hub;
+    c.session = this.nextSession++;
+    c.appId = t.claims.app;
+    hub.sessions.set(c.session, ws);
+    hub.ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session: c.session, app_id: t.claims.app }));
+    ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: t.claims.hub }));
+  }
+
+  private hubControl(ws: Sock, text: string): undefined {
+    const m = parseJson(text);
+    if (!m) return this.refuse(ws, RELAY_CLOSE.bad_frame, "control messages are JSON");
+    if (m?.type === "close_session" && typeof m.session === "number") {
+      const hub = ws.data.hubId ? this.hubs.get(ws.data.hubId) : undefined;
+      const app = hub?.sessions.get(m.session);
+      if (app) {
+        hub?.sessions.delete(m.session);
+        app.close(RELAY_CLOSE.ended_by_hub, "the hub ended this session");
+      }
+      return;
+    }
+    this.refuse(ws, RELAY_CLOSE.bad_frame, "unknown control message");
+  }
+
+  private closed(ws: Sock): void {
+    const c = ws.data;
+    clearTimeout(c.helloTimer);
+    if (!c.ready || !c.hubId) return;
+    const hub = this.hubs.get(c.hubId);
+    if (c.role === "app" && c.session !== undefined) {
+      if (hub?.sessions.get(c.session) === ws) {
+        hub.sessions.delete(c.session);
+        hub.ws.send(JSON.stringify({ type: "session_closed", v: RELAY_VERSION, session: c.session }));
+      }
+      return;
+    }
+    if (hub?.ws !== ws) return; // replaced by a newer socket of the same hub
+    this.hubs.delete(c.hubId);
+    for (const app of hub.sessions.values()) app.close(RELAY_CLOSE.hub_offline, "the hub went away");
+  }
+
+  /** Send, or close a reader that cannot keep up (Bun drops what it cannot buffer). */
+  private forward(to: Sock, frame: Uint8Array): undefined {
+    if (to.getBufferedAmount() > this.maxBuffered) return this.refuse(to, RELAY_CLOSE.too_slow, "reading too slowly");
+    const sent = to.send(frame);
+    if (sent === 0) return this.refuse(to, RELAY_CLOSE.too_slow, "reading too slowly");
+    this.counters.frames_forwarded++;
+    this.counters.bytes_forwarded += frame.length;
+  }
+
+  private spend(c: Conn): boolean {
+    const now = this.now();
+    c.tokens = Math.min(this.burst, c.tokens + ((now - c.refilledAt) / 1000) * this.rate);
+    c.refilledAt = now;
+    if (c.tokens < 1) return false;
+    c.tokens -= 1;
+    return true;
+  }
+
+  /** Close with a documented code, counted by reason. */
+  private refuse(ws: Sock, code: number, reason: string): undefined {
+    const key = Object.entries(RELAY_CLOSE).find(([, v]) => v === code)?.[0] ?? String(code);
+    this.counters.refused.set(key, (this.counters.refused.get(key) ?? 0) + 1);
+    ws.close(code, reason);
+    return undefined;
+  }
+
+  private appCount(): number {
+    let n = 0;
+    for (const h of this.hubs.values()) n += h.sessions.size;
+    return n;
+  }
+
+  private metrics(): string {
+    const lines = [
+      "# TYPE brewos_relay_hubs_online gauge",
+      `brewos_relay_hubs_online ${this.hubs.size}`,
+      "# TYPE brewos_relay_apps_online gauge",
+      `brewos_relay_apps_online ${this.appCount()}`,
+      "# TYPE brewos_relay_hubs_known gauge",
+      `brewos_relay_hubs_known ${this.registry.count()}`,
+      "# TYPE brewos_relay_frames_forwarded_total counter",
+      `brewos_relay_frames_forwarded_total ${this.counters.frames_forwarded}`,
+      "# TYPE brewos_relay_bytes_forwarded_total counter",
+      `brewos_relay_bytes_forwarded_total ${this.counters.bytes_forwarded}`,
+      "# TYPE brewos_relay_refused_total counter",
+      ...[...this.counters.refused].map(([why, n]) => `brewos_relay_refused_total{reason="${why}"} ${n}`),
+    ];
+    return `${lines.join("\n")}\n`;
+  }
+}
+
+type Fields = Partial<Record<"type" | "ticket" | "public_key" | "signature" | "session", unknown>>;
+
+/** A JSON object, or null for anything else. */
+function parseJson(text: string): Fields | null {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields) : null;
+  } catch {
+    return null;
+  }
+}
