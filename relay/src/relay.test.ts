@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { idForPublicKey, keyPair } from "@brewos/protocol/auth";
 import { hubProof, issueTicket, MAX_FRAME_BYTES, RELAY_CLOSE, splitSession, withSession } from "@brewos/protocol/relay";
+import { AppHandshake, HubHandshake } from "@brewos/protocol/relay/secure-channel";
 import { Relay } from "./relay.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "brewos-relay-"));
@@ -242,6 +243,31 @@ describe("the relay", () => {
     again.hub.ws.close();
     hub.ws.close();
   }, 30000);
+
+  test("end to end through the relay: the handshake with the pairing keys, then only ciphertext passes", async () => {
+    const { hub, keys, id } = await connectHub();
+    const appKeys = keyPair();
+    const me = { ...appKeys, id: idForPublicKey(appKeys.publicKey) };
+    const app = await joinApp(issueTicket({ hub: id, app: me.id, exp: inAMinute() }, keys.secretKey));
+    await app.message("joined");
+    const session = Number((await hub.message("session_open")).session);
+    const hubSide = new HubHandshake({ ...keys, id }, (appId) => (appId === me.id ? me.publicKey : null));
+    const appSide = new AppHandshake(me, { publicKey: keys.publicKey, id });
+    app.send(appSide.hello());
+    const hello = splitSession(await hub.until("hello at the hub", () => hub.binary[0]));
+    hub.send(withSession(session, hubSide.hello(hello?.payload ?? new Uint8Array())));
+    const { session: appChannel, proof } = appSide.reply(await app.until("reply at the app", () => app.binary[0]));
+    app.send(proof);
+    const proved = splitSession(await hub.until("proof at the hub", () => hub.binary[1]));
+    const { session: hubChannel } = hubSide.proof(proved?.payload ?? new Uint8Array());
+    const command = new TextEncoder().encode(JSON.stringify({ type: "command", command: { type: "set_mode", mode: "brew" } }));
+    app.send(appChannel.seal(command));
+    const arrived = splitSession(await hub.until("a sealed command", () => hub.binary[2]));
+    expect(Buffer.from(arrived?.payload ?? []).includes(Buffer.from("set_mode"))).toBe(false); // what the relay carried
+    expect(hubChannel.open(arrived?.payload ?? new Uint8Array())).toEqual(command);
+    matrix.push(["end to end: a command through the relay", "opened at the hub; the relay carried ciphertext"]);
+    hub.ws.close();
+  });
 
   test("an app whose hub is offline is told so; when the hub goes away its apps are closed", async () => {
     const { hub, keys, id } = await connectHub();
