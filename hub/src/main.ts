@@ -43,9 +43,22 @@ const { values: a } = parseArgs({
     "sim-scale": { type: "string" },
     scale: { type: "string" },
     "bt-adapter": { type: "string", default: "hci0" },
+    relay: { type: "string" },
     "sim-binary": { type: "string", default: join(import.meta.dir, "..", "..", "build", "host", "brewos-sim") },
   },
 });
+
+/** --relay takes the relay's address (wss://relay.example, or ws://127.0.0.1:8787): its /hub endpoint. */
+function relayHubUrl(text: string): string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    fail(`--relay takes an address like wss://relay.example, not ${text}`);
+  }
+  if (u.protocol !== "ws:" && u.protocol !== "wss:") fail(`--relay must be ws:// or wss://, not ${u.protocol}`);
+  return `${u.origin}/hub`;
+}
 
 function fail(text: string): never {
   console.error(`brewos hub: ${text}`);
@@ -114,6 +127,7 @@ const server = createHubServer(hub, {
   appDir: a.app as string,
   bases: lanBases,
   restart: () => void shutdown("restart (safe mode: fresh database)", RESTART_EXIT),
+  ...(a.relay ? { relayUrl: relayHubUrl(a.relay) } : {}),
 });
 // HTTPS when given a certificate and key (flags, or the `https` hub setting): a page served over
 // plain HTTP on the LAN is not a secure context, so browsers refuse the service worker, install
@@ -147,6 +161,7 @@ try {
   fail(`cannot listen on ${a.host}:${port}: ${(e as Error).message}`);
 }
 hub.start();
+server.relay?.start();
 scheme = tls ? "https" : "http";
 listenPort = http.port ?? port;
 
@@ -204,6 +219,7 @@ async function shutdown(signal: string, exitCode = 0): Promise<void> {
   stopping = true;
   log("info", `${signal}: stopping`);
   mdns?.stop();
+  server.relay?.stop();
   server.fanout.stop();
   await http.stop(true);
   await hub.stop();

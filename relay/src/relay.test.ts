@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { idForPublicKey, keyPair } from "@brewos/protocol/auth";
+import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
 import { hubProof, issueTicket, MAX_FRAME_BYTES, RELAY_CLOSE, splitSession, withSession } from "@brewos/protocol/relay";
 import { AppHandshake, HubHandshake } from "@brewos/protocol/relay/secure-channel";
 import { Relay } from "./relay.ts";
@@ -77,7 +77,7 @@ class Peer {
 async function connectHub(keys = keyPair()) {
   const hub = new Peer(`${base}/hub`);
   const challenge = await hub.message("challenge");
-  hub.send(hubProof(String(challenge.nonce), keys));
+  hub.send(hubProof(String(challenge.nonce), signerFor(keys)));
   const ready = await hub.message("ready");
   return { hub, keys, id: String(ready.hub_id) };
 }
@@ -96,7 +96,7 @@ describe("the relay", () => {
   test("a hub proves its key; an app joins with its ticket; frames pass both ways untouched; the hub ends the session", async () => {
     const { hub, keys, id } = await connectHub();
     expect(id).toBe(idForPublicKey(keys.publicKey));
-    const app = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+    const app = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)));
     await app.message("joined");
     const open = await hub.message("session_open");
     expect(open.app_id).toBe(appId);
@@ -144,27 +144,27 @@ describe("the relay", () => {
       ],
       [
         "a forged ticket (claims edited after signing)",
-        async () => joinApp(forge(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey))),
+        async () => joinApp(forge(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)))),
         RELAY_CLOSE.refused,
       ],
       [
         "an expired ticket",
-        async () => joinApp(issueTicket({ hub: id, app: appId, exp: Date.now() - 1 }, keys.secretKey)),
+        async () => joinApp(issueTicket({ hub: id, app: appId, exp: Date.now() - 1 }, signerFor(keys))),
         RELAY_CLOSE.refused,
       ],
       [
         "a ticket that lives a day",
-        async () => joinApp(issueTicket({ hub: id, app: appId, exp: Date.now() + 86_400_000 }, keys.secretKey)),
+        async () => joinApp(issueTicket({ hub: id, app: appId, exp: Date.now() + 86_400_000 }, signerFor(keys))),
         RELAY_CLOSE.refused,
       ],
       [
         "a ticket for this hub signed by another hub's key",
-        async () => joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, other.secretKey)),
+        async () => joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(other))),
         RELAY_CLOSE.refused,
       ],
       [
         "a ticket for a hub the relay has never seen",
-        async () => joinApp(issueTicket({ hub: idForPublicKey(keyPair().publicKey), app: appId, exp: inAMinute() }, keys.secretKey)),
+        async () => joinApp(issueTicket({ hub: idForPublicKey(keyPair().publicKey), app: appId, exp: inAMinute() }, signerFor(keys))),
         RELAY_CLOSE.refused,
       ],
       ["garbage for a ticket", async () => joinApp("not.a.ticket.at.all"), RELAY_CLOSE.refused],
@@ -173,7 +173,10 @@ describe("the relay", () => {
         async () => {
           const p = new Peer(`${base}/hub`);
           const c = await p.message("challenge");
-          const forgedProof = { ...hubProof(String(c.nonce), other), public_key: hubProof(String(c.nonce), keys).public_key };
+          const forgedProof = {
+            ...hubProof(String(c.nonce), signerFor(other)),
+            public_key: hubProof(String(c.nonce), signerFor(keys)).public_key,
+          };
           p.send(forgedProof);
           return p;
         },
@@ -184,7 +187,7 @@ describe("the relay", () => {
         async () => {
           const first = new Peer(`${base}/hub`);
           const c1 = await first.message("challenge");
-          const proof = hubProof(String(c1.nonce), keys);
+          const proof = hubProof(String(c1.nonce), signerFor(keys));
           first.ws.close();
           const p = new Peer(`${base}/hub`);
           await p.message("challenge"); // a fresh nonce: the old proof does not answer it
@@ -196,7 +199,7 @@ describe("the relay", () => {
       [
         "a joined app sending a text frame",
         async () => {
-          const p = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+          const p = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)));
           await p.message("joined");
           p.send("hello hub");
           return p;
@@ -206,7 +209,7 @@ describe("the relay", () => {
       [
         "an oversize frame (64 KiB + 1)",
         async () => {
-          const p = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+          const p = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)));
           await p.message("joined");
           p.send(new Uint8Array(MAX_FRAME_BYTES + 1));
           return p;
@@ -216,7 +219,7 @@ describe("the relay", () => {
       [
         "a flood (1 000 frames at once, 100 allowed in a burst)",
         async () => {
-          const p = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+          const p = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)));
           await p.message("joined");
           for (let i = 0; i < 1000; i++) p.send(new Uint8Array([0xff, i & 0xff]));
           return p;
@@ -248,10 +251,10 @@ describe("the relay", () => {
     const { hub, keys, id } = await connectHub();
     const appKeys = keyPair();
     const me = { ...appKeys, id: idForPublicKey(appKeys.publicKey) };
-    const app = await joinApp(issueTicket({ hub: id, app: me.id, exp: inAMinute() }, keys.secretKey));
+    const app = await joinApp(issueTicket({ hub: id, app: me.id, exp: inAMinute() }, signerFor(keys)));
     await app.message("joined");
     const session = Number((await hub.message("session_open")).session);
-    const hubSide = new HubHandshake({ ...keys, id }, (appId) => (appId === me.id ? me.publicKey : null));
+    const hubSide = new HubHandshake({ ...signerFor(keys), id }, (appId) => (appId === me.id ? me.publicKey : null));
     const appSide = new AppHandshake(me, { publicKey: keys.publicKey, id });
     app.send(appSide.hello());
     const hello = splitSession(await hub.until("hello at the hub", () => hub.binary[0]));
@@ -271,11 +274,11 @@ describe("the relay", () => {
 
   test("an app whose hub is offline is told so; when the hub goes away its apps are closed", async () => {
     const { hub, keys, id } = await connectHub();
-    const app = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+    const app = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)));
     await app.message("joined");
     hub.ws.close();
     expect((await app.closedWith()).code).toBe(RELAY_CLOSE.hub_offline);
-    const late = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, keys.secretKey));
+    const late = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)));
     expect((await late.closedWith()).code).toBe(RELAY_CLOSE.hub_offline);
     matrix.push(["an app joining a hub that is offline", `closed ${RELAY_CLOSE.hub_offline}`]);
     // Known to the registry all the same (for tickets while it reconnects), on disk.

@@ -1,14 +1,17 @@
 /** @module The hub's HTTP surface: /api (REST) and /ws (live state), on Bun through Hono. */
+
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { upgradeWebSocket, websocket } from "hono/bun";
 import { LOOPBACK, requireCaller, trustedCaller } from "../auth/local-auth.ts";
 import { type AuthRoutesOptions, authRoutes } from "../auth/routes.ts";
 import type { Hub } from "../hub.ts";
+import { RelayLink } from "../remote/relay-link.ts";
 import { isStorageError } from "../store/storage-health.ts";
 import { type CrossSiteOptions, crossSiteGuard } from "./cross-site.ts";
 import { apiError } from "./errors.ts";
 import { BODY_LIMIT_BYTES } from "./limits.ts";
+import { remoteRoutes } from "./remote-routes.ts";
 import { restRoutes } from "./rest.ts";
 import { safeModeRoutes } from "./safe-mode.ts";
 import { StaticApp } from "./static-app.ts";
@@ -20,6 +23,8 @@ export interface HubServer {
   app: Hono;
   websocket: typeof websocket;
   fanout: WsFanout;
+  /** The link out to the relay (remote access), when configured; the caller starts and stops it. */
+  relay: RelayLink | null;
 }
 
 export interface HubServerOptions extends CrossSiteOptions, AuthRoutesOptions {
@@ -29,10 +34,20 @@ export interface HubServerOptions extends CrossSiteOptions, AuthRoutesOptions {
   kioskAddresses?: readonly string[];
   /** How safe mode restarts the hub once the damaged database was moved aside. */
   restart?: () => void;
+  /** The relay's hub endpoint (ws(s)://host/hub) for remote access; none: off. */
+  relayUrl?: string;
 }
 
 export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   const fanout = new WsFanout(hub);
+  const relay = o.relayUrl
+    ? new RelayLink({
+        url: o.relayUrl,
+        identity: hub.auth.identity,
+        appKey: (id) => hub.auth.apps.publicKey(id),
+        clients: fanout,
+      })
+    : null;
   const site = o.appDir ? new StaticApp(o.appDir) : null;
   const app = new Hono();
   app.use("*", crossSiteGuard({ hostNames: o.hostNames ?? (() => hub.settings.hubSettings().host_names) }));
@@ -51,6 +66,7 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
     "/api",
     safeModeRoutes({ safeMode: hub.safeMode, settingsView: () => hub.settings.view(), ...(o.restart ? { restart: o.restart } : {}) }),
   );
+  app.route("/api/remote", remoteRoutes(relay));
   app.route("/api", restRoutes(hub));
   app.get(
     "/ws",
@@ -81,5 +97,5 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
     }
     return apiError(c, 500, "internal", `the hub failed: ${e.message}`);
   });
-  return { app, websocket, fanout };
+  return { app, websocket, fanout, relay };
 }

@@ -31,6 +31,7 @@ const routes: [string, string, unknown][] = [
   ["POST", "/api/scale/scan", { seconds: 1 }],
   ["POST", "/api/scale/pair", { id: "/org/bluez/hci0/dev_EV_IL" }],
   ["DELETE", "/api/scale/remembered/anything", undefined],
+  ["POST", "/api/remote/ticket", {}],
 ];
 
 function send(method: string, path: string, body: unknown, headers: Record<string, string>) {

@@ -95,6 +95,8 @@ describe("an unpaired device on the network", () => {
       ["/api/scale/scan", json("POST", { seconds: 1 })],
       ["/api/scale/pair", json("POST", { id: "/org/bluez/hci0/dev_EV_IL" })],
       ["/api/scale/remembered/x", { method: "DELETE" }],
+      ["/api/remote", {}],
+      ["/api/remote/ticket", json("POST", {})],
     ];
     for (const [path, init] of routes)
       expect(`${init.method ?? "GET"} ${path} ${await status(path, init)}`).toBe(`${init.method ?? "GET"} ${path} 401 unauthenticated`);

@@ -84,7 +84,9 @@ async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattC
     maxRequestBodySize: BACKUP_BODY_LIMIT_BYTES + 1024 * 1024,
     ...(o.idleTimeoutS ? { idleTimeout: o.idleTimeoutS } : {}),
   });
+  server.relay?.start();
   const stop = async () => {
+    server.relay?.stop();
     server.fanout.stop();
     await http.stop(true);
     await hub.stop();

@@ -38,6 +38,16 @@ export function verify(signature: Uint8Array, message: Uint8Array, publicKey: Ui
   }
 }
 
+/** Who can sign without handing out the secret (the hub's identity keeps its key to itself). */
+export interface Signer {
+  readonly publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+export function signerFor(keys: KeyPair): Signer {
+  return { publicKey: keys.publicKey, sign: (m) => sign(m, keys.secretKey) };
+}
+
 /** The id a public key certifies (hub device ids and app ids alike). */
 export function idForPublicKey(publicKey: Uint8Array): string {
   return toBase32(sha256(publicKey).slice(0, 16));

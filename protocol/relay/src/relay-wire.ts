@@ -12,7 +12,7 @@
  * one app's session (a revoked app); the app's socket closing → hub ← `session_closed {session}`.
  */
 import { fromBase64Url, toBase64Url, utf8 } from "../../auth/src/encoding.ts";
-import { ID_PATTERN, idForPublicKey, sign, verify } from "../../auth/src/keys.ts";
+import { ID_PATTERN, idForPublicKey, type Signer, verify } from "../../auth/src/keys.ts";
 
 export const RELAY_VERSION = 1;
 export const HUB_PROOF_CONTEXT = "brewos-relay-hub-v1\n";
@@ -55,9 +55,9 @@ export interface TicketClaims {
 }
 
 /** The hub signs a ticket for one of its paired apps. */
-export function issueTicket(claims: Omit<TicketClaims, "v">, hubSecretKey: Uint8Array): string {
+export function issueTicket(claims: Omit<TicketClaims, "v">, hub: Signer): string {
   const body = toBase64Url(utf8(JSON.stringify({ v: RELAY_VERSION, ...claims })));
-  return `${body}.${toBase64Url(sign(utf8(TICKET_CONTEXT + body), hubSecretKey))}`;
+  return `${body}.${toBase64Url(hub.sign(utf8(TICKET_CONTEXT + body)))}`;
 }
 
 export type TicketCheck = { ok: true; claims: TicketClaims } | { ok: false; why: string };
@@ -86,12 +86,12 @@ export function checkTicket(ticket: string, hubPublicKey: (hubId: string) => Uin
 }
 
 /** The hub's answer to a relay's challenge. */
-export function hubProof(nonce: string, keys: { secretKey: Uint8Array; publicKey: Uint8Array }) {
+export function hubProof(nonce: string, hub: Signer) {
   return {
     type: "hub_hello" as const,
     v: RELAY_VERSION,
-    public_key: toBase64Url(keys.publicKey),
-    signature: toBase64Url(sign(utf8(HUB_PROOF_CONTEXT + nonce), keys.secretKey)),
+    public_key: toBase64Url(hub.publicKey),
+    signature: toBase64Url(hub.sign(utf8(HUB_PROOF_CONTEXT + nonce))),
   };
 }
 

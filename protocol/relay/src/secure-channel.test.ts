@@ -5,12 +5,12 @@
  * key, a changed byte, a replayed, dropped or reordered frame, a replayed handshake.
  */
 import { describe, expect, test } from "bun:test";
-import { idForPublicKey, keyPair } from "../../auth/src/keys.ts";
+import { idForPublicKey, keyPair, signerFor } from "../../auth/src/keys.ts";
 import { AppHandshake, ChannelError, HubHandshake } from "./secure-channel.ts";
 
 const hubKeys = keyPair();
 const appKeys = keyPair();
-const hub = { ...hubKeys, id: idForPublicKey(hubKeys.publicKey) };
+const hub = { ...signerFor(hubKeys), id: idForPublicKey(hubKeys.publicKey) };
 const app = { ...appKeys, id: idForPublicKey(appKeys.publicKey) };
 const paired = (id: string) => (id === app.id ? app.publicKey : null);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -37,7 +37,7 @@ describe("the end-to-end channel", () => {
 
   test("a hub impersonated with another key is refused by the app", () => {
     const a = new AppHandshake(app, { publicKey: hub.publicKey, id: hub.id });
-    const impostor = new HubHandshake({ ...keyPair(), id: hub.id }, paired);
+    const impostor = new HubHandshake({ ...signerFor(keyPair()), id: hub.id }, paired);
     expect(() => a.reply(impostor.hello(a.hello()))).toThrow("not signed by the paired hub");
   });
 

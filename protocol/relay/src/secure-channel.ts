@@ -15,7 +15,7 @@ import { x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { utf8 } from "../../auth/src/encoding.ts";
-import { sign, verify } from "../../auth/src/keys.ts";
+import { type Signer, sign, verify } from "../../auth/src/keys.ts";
 
 const CONTEXT = "brewos-e2e-v1|";
 const HELLO = 1;
@@ -129,7 +129,7 @@ export class HubHandshake {
   private pending: { eApp: Uint8Array; appId: string; session: SecureSession; appKey: Uint8Array } | null = null;
 
   constructor(
-    private readonly hub: Statics & { id: string },
+    private readonly hub: Signer & { id: string },
     private readonly appKey: (appId: string) => Uint8Array | null,
   ) {}
 
@@ -141,7 +141,7 @@ export class HubHandshake {
     if (!appKey) throw new ChannelError("that app is not paired with this hub");
     const k = deriveKeys(x25519.getSharedSecret(this.e.secretKey, eApp), eApp, this.e.publicKey);
     this.pending = { eApp, appId, appKey, session: new SecureSession(k.hubToApp, k.appToHub) };
-    return concat(Uint8Array.of(REPLY), this.e.publicKey, sign(transcript("hub", eApp, this.e.publicKey, appId), this.hub.secretKey));
+    return concat(Uint8Array.of(REPLY), this.e.publicKey, this.hub.sign(transcript("hub", eApp, this.e.publicKey, appId)));
   }
 
   /** The app's proof: the session once the paired app's signature checks out. */

@@ -1,0 +1,205 @@
+/**
+ * @module The hub's way out for remote access: it dials the relay, proves its identity key, and
+ * for every app the relay joins to it runs the end-to-end handshake with that app's paired key.
+ * An established session is one more /ws client of the hub — the same API and sync stream as on
+ * the LAN — admitted as that paired app; closing it (a revoked app) ends the session at the relay.
+ * Dropped links are redialled with backoff. Tickets for the hub's paired apps are signed here.
+ */
+import { type Signer, utf8 } from "@brewos/protocol/auth";
+import { hubProof, issueTicket, RELAY_VERSION, splitSession, TICKET_MAX_LIFE_MS, withSession } from "@brewos/protocol/relay";
+import { ChannelError, HubHandshake, type SecureSession } from "@brewos/protocol/relay/secure-channel";
+import type { WSContext } from "hono/ws";
+import type { Caller } from "../auth/local-auth.ts";
+import { Backoff } from "../controller-link/backoff.ts";
+
+/** What the relay link needs of the hub's /ws handling (WsFanout). */
+export interface WsClients {
+  open(ws: WSContext, caller: Caller | null): void;
+  message(ws: WSContext, data: unknown): Promise<void>;
+  close(ws: WSContext): void;
+}
+
+export interface RelayLinkOptions {
+  /** The relay's hub endpoint, ws(s)://host/hub. */
+  url: string;
+  identity: Signer & { readonly deviceId: string };
+  /** A paired app's public key (null: not paired). */
+  appKey: (appId: string) => Uint8Array | null;
+  clients: WsClients;
+  log?: (level: "info" | "warn", text: string) => void;
+  now?: () => number;
+}
+
+export type RelayState = "off" | "connecting" | "up" | "down";
+
+interface Session {
+  handshake: HubHandshake | null;
+  stage: "hello" | "proof" | "open";
+  channel: SecureSession | null;
+  socket: WSContext | null;
+}
+
+export class RelayLink {
+  private ws: WebSocket | null = null;
+  private state: RelayState = "off";
+  private lastError: string | null = null;
+  private readonly sessions = new Map<number, Session>();
+  private readonly backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = true;
+  private readonly now: () => number;
+
+  constructor(private readonly o: RelayLinkOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.dial();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close(1000, "the hub is stopping");
+    this.dropSessions();
+    this.state = "off";
+  }
+
+  health(): { state: RelayState; url: string; sessions: number; last_error: string | null } {
+    return { state: this.state, url: this.o.url, sessions: this.sessions.size, last_error: this.lastError };
+  }
+
+  /** Where apps join this hub at the relay (its /app endpoint). */
+  appUrl(): string {
+    return this.o.url.replace(/\/hub$/, "/app");
+  }
+
+  /** A ticket for one of this hub's paired apps to join it at the relay. */
+  ticketFor(appId: string, lifeMs = TICKET_MAX_LIFE_MS): { ticket: string; exp_ms: number; hub_id: string } {
+    const exp = this.now() + Math.min(lifeMs, TICKET_MAX_LIFE_MS);
+    return {
+      ticket: issueTicket({ hub: this.o.identity.deviceId, app: appId, exp }, this.o.identity),
+      exp_ms: exp,
+      hub_id: this.o.identity.deviceId,
+    };
+  }
+
+  private dial(): void {
+    if (this.stopped) return;
+    this.state = "connecting";
+    const ws = new WebSocket(this.o.url);
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    ws.addEventListener("message", (e) => this.received(ws, e.data));
+    ws.addEventListener("close", (e) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.dropSessions();
+      if (this.stopped) return;
+      this.state = "down";
+      this.lastError = `the relay closed the link (${e.code}${e.reason ? `: ${e.reason}` : ""})`;
+      this.o.log?.("warn", `relay: ${this.lastError}`);
+      this.timer = setTimeout(() => this.dial(), this.backoff.next());
+    });
+  }
+
+  private received(ws: WebSocket, data: unknown): void {
+    if (typeof data === "string") {
+      this.control(ws, data);
+      return;
+    }
+    const split = splitSession(new Uint8Array(data as ArrayBuffer));
+    const s = split ? this.sessions.get(split.session) : undefined;
+    if (!split || !s) return;
+    try {
+      this.frame(split.session, s, split.payload);
+    } catch (e) {
+      const why = e instanceof ChannelError ? e.message : `the hub failed: ${(e as Error).message}`;
+      this.o.log?.("warn", `relay: session ${split.session} ended: ${why}`);
+      this.endSession(split.session);
+    }
+  }
+
+  private frame(id: number, s: Session, payload: Uint8Array): void {
+    if (s.stage === "hello" && s.handshake) {
+      this.sendTo(id, s.handshake.hello(payload));
+      s.stage = "proof";
+      return;
+    }
+    if (s.stage === "proof" && s.handshake) {
+      const { session, appId } = s.handshake.proof(payload);
+      s.handshake = null;
+      s.channel = session;
+      s.stage = "open";
+      s.socket = this.virtualSocket(id, session);
+      this.o.clients.open(s.socket, { kind: "app", appId });
+      return;
+    }
+    if (s.channel && s.socket) void this.o.clients.message(s.socket, new TextDecoder().decode(s.channel.open(payload)));
+  }
+
+  private control(ws: WebSocket, text: string): void {
+    let m: { type?: string; nonce?: string; session?: number; hub_id?: string } = {};
+    try {
+      m = JSON.parse(text) as typeof m;
+    } catch {
+      return;
+    }
+    if (m.type === "challenge" && typeof m.nonce === "string") {
+      ws.send(JSON.stringify(hubProof(m.nonce, this.o.identity)));
+    } else if (m.type === "ready") {
+      this.state = "up";
+      this.lastError = null;
+      this.backoff.reset();
+      this.o.log?.("info", `relay: connected to ${this.o.url} as ${m.hub_id}`);
+    } else if (m.type === "session_open" && typeof m.session === "number") {
+      this.sessions.set(m.session, {
+        handshake: new HubHandshake(this.signer(), this.o.appKey),
+        stage: "hello",
+        channel: null,
+        socket: null,
+      });
+    } else if (m.type === "session_closed" && typeof m.session === "number") {
+      const s = this.sessions.get(m.session);
+      this.sessions.delete(m.session);
+      if (s?.socket) this.o.clients.close(s.socket);
+    }
+  }
+
+  private signer() {
+    const id = this.o.identity;
+    return { id: id.deviceId, publicKey: id.publicKey, sign: (b: Uint8Array) => id.sign(b) };
+  }
+
+  /** An established session as the hub's /ws handling sees a socket. */
+  private virtualSocket(id: number, channel: SecureSession): WSContext {
+    const raw = { relaySession: id };
+    const socket = {
+      raw,
+      readyState: 1,
+      send: (text: string) => {
+        if (this.sessions.get(id)?.channel === channel) this.sendTo(id, channel.seal(utf8(text)));
+      },
+      close: () => this.endSession(id),
+    };
+    return socket as unknown as WSContext;
+  }
+
+  private endSession(id: number): void {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    this.sessions.delete(id);
+    this.ws?.send(JSON.stringify({ type: "close_session", v: RELAY_VERSION, session: id }));
+    if (s.socket) this.o.clients.close(s.socket);
+  }
+
+  private sendTo(id: number, payload: Uint8Array): void {
+    this.ws?.send(withSession(id, payload));
+  }
+
+  private dropSessions(): void {
+    for (const [, s] of this.sessions) if (s.socket) this.o.clients.close(s.socket);
+    this.sessions.clear();
+  }
+}
