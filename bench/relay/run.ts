@@ -16,8 +16,15 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { idForPublicKey, keyPair, signerFor } from "../../protocol/auth/src/index.ts";
-import { hubProof, issueTicket, splitSession, withSession } from "../../protocol/relay/src/relay-wire.ts";
+import { idForPublicKey, keyPair, toBase64Url } from "../../protocol/auth/src/index.ts";
+import {
+  hubProofMessage,
+  RELAY_VERSION,
+  splitSession,
+  ticketBody,
+  ticketMessage,
+  withSession,
+} from "../../protocol/relay/src/relay-wire.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const PAIRS = (process.env.PAIRS ?? "1000,9000").split(",").map(Number);
@@ -45,25 +52,50 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 
+/** A hub's key in the platform's native Ed25519, so the load process does not bound the storm. */
+interface NativeKey {
+  publicKey: Uint8Array;
+  id: string;
+  sign(m: Uint8Array): Promise<Uint8Array>;
+}
+
+async function nativeKey(): Promise<NativeKey> {
+  const kp = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const publicKey = new Uint8Array(await crypto.subtle.exportKey("raw", kp.publicKey));
+  return {
+    publicKey,
+    id: idForPublicKey(publicKey),
+    sign: async (m) => new Uint8Array(await crypto.subtle.sign("Ed25519", kp.privateKey, Uint8Array.from(m))),
+  };
+}
+
 interface Pair {
   hub: WebSocket;
   app: WebSocket | null;
   session: number;
-  keys: ReturnType<typeof keyPair>;
+  key: NativeKey;
   id: string;
 }
 
-function connectHub(): Promise<Pair> {
-  const keys = keyPair();
-  const id = idForPublicKey(keys.publicKey);
+async function connectHub(): Promise<Pair> {
+  const key = await nativeKey();
+  const id = key.id;
   return new Promise((resolve, reject) => {
     const hub = new WebSocket(`${url}/hub`);
     hub.binaryType = "arraybuffer";
-    const pair: Pair = { hub, app: null, session: -1, keys, id };
-    hub.onmessage = (e) => {
+    const pair: Pair = { hub, app: null, session: -1, key, id };
+    hub.onmessage = async (e) => {
       if (typeof e.data !== "string") return;
       const m = JSON.parse(e.data);
-      if (m.type === "challenge") hub.send(JSON.stringify(hubProof(m.nonce, signerFor(keys))));
+      if (m.type === "challenge")
+        hub.send(
+          JSON.stringify({
+            type: "hub_hello",
+            v: RELAY_VERSION,
+            public_key: toBase64Url(key.publicKey),
+            signature: toBase64Url(await key.sign(hubProofMessage(m.nonce))),
+          }),
+        );
       if (m.type === "ready") resolve(pair);
       if (m.type === "session_open") pair.session = m.session;
     };
@@ -71,8 +103,9 @@ function connectHub(): Promise<Pair> {
   });
 }
 
-function joinApp(pair: Pair): Promise<void> {
-  const ticket = issueTicket({ hub: pair.id, app: idForPublicKey(keyPair().publicKey), exp: Date.now() + 600_000 }, signerFor(pair.keys));
+async function joinApp(pair: Pair): Promise<void> {
+  const body = ticketBody({ hub: pair.id, app: idForPublicKey(keyPair().publicKey), exp: Date.now() + 600_000 });
+  const ticket = `${body}.${toBase64Url(await pair.key.sign(ticketMessage(body)))}`;
   return new Promise((resolve, reject) => {
     const app = new WebSocket(`${url}/app`);
     app.binaryType = "arraybuffer";

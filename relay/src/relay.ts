@@ -6,12 +6,13 @@
  * `/metrics` (Prometheus text) for operators. Routing is in memory; one instance needs nothing else.
  */
 import {
-  checkHubProof,
-  checkTicket,
   HELLO_TIMEOUT_MS,
+  hubProofMessage,
   MAX_FRAME_BYTES,
   RELAY_CLOSE,
   RELAY_VERSION,
+  readHubProof,
+  readTicket,
   SESSION_PREFIX_BYTES,
   splitSession,
   withSession,
@@ -33,6 +34,8 @@ export interface RelayOptions {
 interface Conn {
   role: "hub" | "app";
   ready: boolean;
+  /** Its hello is being checked; nothing else may come until it is answered. */
+  verifying?: boolean;
   nonce?: string;
   hubId?: string;
   /** An app's: the paired app its ticket names. */
@@ -123,40 +126,68 @@ export class Relay {
     this.forward(app, split.payload);
   }
 
+  /** A hello: checked with the platform's native Ed25519 (a connect storm is bound by it). */
   private hello(ws: Sock, data: string | Buffer): undefined {
     const c = ws.data;
+    if (c.verifying) return this.refuse(ws, RELAY_CLOSE.no_hello, "wait for the answer to your hello");
     const m = typeof data === "string" ? parseJson(data) : null;
     if (c.role === "hub") {
       if (m?.type !== "hub_hello" || !c.nonce) return this.refuse(ws, RELAY_CLOSE.no_hello, "say hub_hello first");
-      const proof = checkHubProof(c.nonce, m);
+      const proof = readHubProof(m);
       if (!proof) return this.refuse(ws, RELAY_CLOSE.refused, "the proof did not verify");
-      clearTimeout(c.helloTimer);
-      c.ready = true;
-      c.hubId = proof.id;
-      this.registry.seen(proof.id, proof.publicKey, this.now());
-      const old = this.hubs.get(proof.id);
-      this.hubs.set(proof.id, { ws, sessions: old?.sessions ?? new Map() });
-      if (old) old.ws.close(RELAY_CLOSE.replaced, "the same hub connected again");
-      ws.send(JSON.stringify({ type: "ready", v: RELAY_VERSION, hub_id: proof.id }));
-      // Apps that were joined to the old socket are the new one's now.
-      for (const [session, app] of this.hubs.get(proof.id)?.sessions ?? [])
-        ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session, app_id: app.data.appId }));
+      c.verifying = true;
+      void verifyNative(proof.signature, hubProofMessage(c.nonce), proof.publicKey).then((ok) => {
+        c.verifying = false;
+        if (ws.readyState !== 1) return;
+        if (!ok) return this.refuse(ws, RELAY_CLOSE.refused, "the proof did not verify");
+        this.hubReady(ws, proof.id, proof.publicKey);
+      });
       return;
     }
     if (m?.type !== "app_hello" || typeof m.ticket !== "string")
       return this.refuse(ws, RELAY_CLOSE.no_hello, "say app_hello with a ticket first");
-    const t = checkTicket(m.ticket, (id) => this.registry.publicKey(id), this.now());
+    const t = readTicket(m.ticket, this.now());
     if (!t.ok) return this.refuse(ws, RELAY_CLOSE.refused, `ticket refused: ${t.why}`);
-    const hub = this.hubs.get(t.claims.hub);
+    const pk = this.registry.publicKey(t.claims.hub);
+    if (!pk) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: no such hub");
+    c.verifying = true;
+    void verifyNative(t.signature, t.signed, pk).then((ok) => {
+      c.verifying = false;
+      if (ws.readyState !== 1) return;
+      if (!ok) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: bad signature");
+      this.appJoined(ws, t.claims.hub, t.claims.app);
+    });
+    return;
+  }
+
+  private hubReady(ws: Sock, id: string, publicKey: Uint8Array): void {
+    const c = ws.data;
+    clearTimeout(c.helloTimer);
+    c.ready = true;
+    c.hubId = id;
+    this.registry.seen(id, publicKey, this.now());
+    const old = this.hubs.get(id);
+    this.hubs.set(id, { ws, sessions: old?.sessions ?? new Map() });
+    if (old) old.ws.close(RELAY_CLOSE.replaced, "the same hub connected again");
+    ws.send(JSON.stringify({ type: "ready", v: RELAY_VERSION, hub_id: id }));
+    // Apps that were joined to the old socket are the new one's now.
+    for (const [session, app] of this.hubs.get(id)?.sessions ?? [])
+      ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session, app_id: app.data.appId }));
+  }
+
+  private appJoined(ws: Sock, hubId: string, appId: string): undefined {
+    const c = ws.data;
+    const hub = this.hubs.get(hubId);
     if (!hub) return this.refuse(ws, RELAY_CLOSE.hub_offline, "the hub is not connected");
     clearTimeout(c.helloTimer);
     c.ready = true;
-    c.hubId = t.claims.hub;
+    c.hubId = hubId;
     c.session = this.nextSession++;
-    c.appId = t.claims.app;
+    c.appId = appId;
     hub.sessions.set(c.session, ws);
-    hub.ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session: c.session, app_id: t.claims.app }));
-    ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: t.claims.hub }));
+    hub.ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session: c.session, app_id: appId }));
+    ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: hubId }));
+    return undefined;
   }
 
   private hubControl(ws: Sock, text: string): undefined {
@@ -251,5 +282,16 @@ function parseJson(text: string): Fields | null {
     return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields) : null;
   } catch {
     return null;
+  }
+}
+
+/** Ed25519 through the platform's WebCrypto (native); false for anything malformed. */
+async function verifyNative(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
+  try {
+    const bytes = (b: Uint8Array) => Uint8Array.from(b); // WebCrypto wants its own ArrayBuffer-backed copy
+    const key = await crypto.subtle.importKey("raw", bytes(publicKey), { name: "Ed25519" }, false, ["verify"]);
+    return await crypto.subtle.verify("Ed25519", key, bytes(signature), bytes(message));
+  } catch {
+    return false;
   }
 }

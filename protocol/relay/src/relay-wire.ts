@@ -56,14 +56,20 @@ export interface TicketClaims {
 
 /** The hub signs a ticket for one of its paired apps. */
 export function issueTicket(claims: Omit<TicketClaims, "v">, hub: Signer): string {
-  const body = toBase64Url(utf8(JSON.stringify({ v: RELAY_VERSION, ...claims })));
-  return `${body}.${toBase64Url(hub.sign(utf8(TICKET_CONTEXT + body)))}`;
+  const body = ticketBody(claims);
+  return `${body}.${toBase64Url(hub.sign(ticketMessage(body)))}`;
 }
+
+/** A ticket's first part (its claims), and the bytes the hub signs for it. */
+export const ticketBody = (claims: Omit<TicketClaims, "v">): string => toBase64Url(utf8(JSON.stringify({ v: RELAY_VERSION, ...claims })));
+export const ticketMessage = (body: string): Uint8Array => utf8(TICKET_CONTEXT + body);
 
 export type TicketCheck = { ok: true; claims: TicketClaims } | { ok: false; why: string };
 
-/** The relay checks a ticket against the hub's public key (from its registry). Never throws. */
-export function checkTicket(ticket: string, hubPublicKey: (hubId: string) => Uint8Array | null, nowMs: number): TicketCheck {
+/** A ticket read and its time checked, signature not yet: what to verify it against. */
+export type TicketRead = { ok: true; claims: TicketClaims; signed: Uint8Array; signature: Uint8Array } | { ok: false; why: string };
+
+export function readTicket(ticket: string, nowMs: number): TicketRead {
   const [body, sig, extra] = ticket.split(".");
   if (!body || !sig || extra !== undefined || ticket.length > 2048) return { ok: false, why: "not a ticket" };
   const raw = fromBase64Url(body);
@@ -76,14 +82,25 @@ export function checkTicket(ticket: string, hubPublicKey: (hubId: string) => Uin
   if (claims?.v !== RELAY_VERSION || typeof claims.hub !== "string" || typeof claims.app !== "string" || typeof claims.exp !== "number")
     return { ok: false, why: "not a ticket" };
   if (!ID_PATTERN.test(claims.hub) || !ID_PATTERN.test(claims.app)) return { ok: false, why: "not a ticket" };
-  const pk = hubPublicKey(claims.hub);
-  if (!pk) return { ok: false, why: "no such hub" };
   const signature = fromBase64Url(sig);
-  if (!signature || !verify(signature, utf8(TICKET_CONTEXT + body), pk)) return { ok: false, why: "bad signature" };
+  if (!signature) return { ok: false, why: "bad signature" };
   if (claims.exp <= nowMs) return { ok: false, why: "expired" };
   if (claims.exp > nowMs + TICKET_MAX_LIFE_MS + 60_000) return { ok: false, why: "lives too long" };
-  return { ok: true, claims };
+  return { ok: true, claims, signed: ticketMessage(body), signature };
 }
+
+/** A ticket checked against the hub's public key (from the relay's registry). Never throws. */
+export function checkTicket(ticket: string, hubPublicKey: (hubId: string) => Uint8Array | null, nowMs: number): TicketCheck {
+  const t = readTicket(ticket, nowMs);
+  if (!t.ok) return t;
+  const pk = hubPublicKey(t.claims.hub);
+  if (!pk) return { ok: false, why: "no such hub" };
+  if (!verify(t.signature, t.signed, pk)) return { ok: false, why: "bad signature" };
+  return { ok: true, claims: t.claims };
+}
+
+/** The bytes a hub signs to answer a relay's challenge. */
+export const hubProofMessage = (nonce: string): Uint8Array => utf8(HUB_PROOF_CONTEXT + nonce);
 
 /** The hub's answer to a relay's challenge. */
 export function hubProof(nonce: string, hub: Signer) {
@@ -91,20 +108,30 @@ export function hubProof(nonce: string, hub: Signer) {
     type: "hub_hello" as const,
     v: RELAY_VERSION,
     public_key: toBase64Url(hub.publicKey),
-    signature: toBase64Url(hub.sign(utf8(HUB_PROOF_CONTEXT + nonce))),
+    signature: toBase64Url(hub.sign(hubProofMessage(nonce))),
   };
 }
 
-/** The relay checks a hub's proof: the id it certifies, or null. Never throws. */
+/** A hub's proof read (key and signature), not yet verified. */
+export function readHubProof(m: {
+  public_key?: unknown;
+  signature?: unknown;
+}): { publicKey: Uint8Array; signature: Uint8Array; id: string } | null {
+  if (typeof m.public_key !== "string" || typeof m.signature !== "string") return null;
+  const publicKey = fromBase64Url(m.public_key);
+  const signature = fromBase64Url(m.signature);
+  if (!publicKey || !signature || publicKey.length !== 32 || signature.length !== 64) return null;
+  return { publicKey, signature, id: idForPublicKey(publicKey) };
+}
+
+/** A hub's proof checked: the id it certifies, or null. Never throws. */
 export function checkHubProof(
   nonce: string,
   m: { public_key?: unknown; signature?: unknown },
 ): { id: string; publicKey: Uint8Array } | null {
-  if (typeof m.public_key !== "string" || typeof m.signature !== "string") return null;
-  const publicKey = fromBase64Url(m.public_key);
-  const signature = fromBase64Url(m.signature);
-  if (!publicKey || !signature || !verify(signature, utf8(HUB_PROOF_CONTEXT + nonce), publicKey)) return null;
-  return { id: idForPublicKey(publicKey), publicKey };
+  const p = readHubProof(m);
+  if (!p || !verify(p.signature, hubProofMessage(nonce), p.publicKey)) return null;
+  return { id: p.id, publicKey: p.publicKey };
 }
 
 /** A binary frame with its session id in front (hub side). */
