@@ -14,7 +14,7 @@ import { chacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { utf8 } from "../../auth/src/encoding.ts";
+import { concatBytes, utf8 } from "../../auth/src/encoding.ts";
 import { type Signer, sign, verify } from "../../auth/src/keys.ts";
 
 const CONTEXT = "brewos-e2e-v1|";
@@ -32,15 +32,7 @@ interface Statics {
   publicKey: Uint8Array;
 }
 
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const concat = concatBytes;
 const transcript = (who: "app" | "hub", eApp: Uint8Array, eHub: Uint8Array, id: string) =>
   concat(utf8(`${CONTEXT}${who}|`), eApp, eHub, utf8(id));
 
