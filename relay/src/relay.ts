@@ -193,7 +193,7 @@ export class Relay {
   private hubControl(ws: Sock, text: string): undefined {
     const m = parseJson(text);
     if (!m) return this.refuse(ws, RELAY_CLOSE.bad_frame, "control messages are JSON");
-    if (m?.type === "close_session" && typeof m.session === "number") {
+    if (m.type === "close_session" && typeof m.session === "number") {
       const hub = ws.data.hubId ? this.hubs.get(ws.data.hubId) : undefined;
       const app = hub?.sessions.get(m.session);
       if (app) {

@@ -12,7 +12,7 @@
  * one app's session (a revoked app); the app's socket closing → hub ← `session_closed {session}`.
  */
 import { fromBase64Url, toBase64Url, utf8 } from "../../auth/src/encoding.ts";
-import { ID_PATTERN, idForPublicKey, type Signer, verify } from "../../auth/src/keys.ts";
+import { ID_PATTERN, idForPublicKey, type Signer } from "../../auth/src/keys.ts";
 
 export const RELAY_VERSION = 1;
 export const HUB_PROOF_CONTEXT = "brewos-relay-hub-v1\n";
@@ -64,8 +64,6 @@ export function issueTicket(claims: Omit<TicketClaims, "v">, hub: Signer): strin
 export const ticketBody = (claims: Omit<TicketClaims, "v">): string => toBase64Url(utf8(JSON.stringify({ v: RELAY_VERSION, ...claims })));
 export const ticketMessage = (body: string): Uint8Array => utf8(TICKET_CONTEXT + body);
 
-export type TicketCheck = { ok: true; claims: TicketClaims } | { ok: false; why: string };
-
 /** A ticket read and its time checked, signature not yet: what to verify it against. */
 export type TicketRead = { ok: true; claims: TicketClaims; signed: Uint8Array; signature: Uint8Array } | { ok: false; why: string };
 
@@ -87,16 +85,6 @@ export function readTicket(ticket: string, nowMs: number): TicketRead {
   if (claims.exp <= nowMs) return { ok: false, why: "expired" };
   if (claims.exp > nowMs + TICKET_MAX_LIFE_MS + 60_000) return { ok: false, why: "lives too long" };
   return { ok: true, claims, signed: ticketMessage(body), signature };
-}
-
-/** A ticket checked against the hub's public key (from the relay's registry). Never throws. */
-export function checkTicket(ticket: string, hubPublicKey: (hubId: string) => Uint8Array | null, nowMs: number): TicketCheck {
-  const t = readTicket(ticket, nowMs);
-  if (!t.ok) return t;
-  const pk = hubPublicKey(t.claims.hub);
-  if (!pk) return { ok: false, why: "no such hub" };
-  if (!verify(t.signature, t.signed, pk)) return { ok: false, why: "bad signature" };
-  return { ok: true, claims: t.claims };
 }
 
 /** The bytes a hub signs to answer a relay's challenge. */
@@ -122,16 +110,6 @@ export function readHubProof(m: {
   const signature = fromBase64Url(m.signature);
   if (!publicKey || !signature || publicKey.length !== 32 || signature.length !== 64) return null;
   return { publicKey, signature, id: idForPublicKey(publicKey) };
-}
-
-/** A hub's proof checked: the id it certifies, or null. Never throws. */
-export function checkHubProof(
-  nonce: string,
-  m: { public_key?: unknown; signature?: unknown },
-): { id: string; publicKey: Uint8Array } | null {
-  const p = readHubProof(m);
-  if (!p || !verify(p.signature, hubProofMessage(nonce), p.publicKey)) return null;
-  return { id: p.id, publicKey: p.publicKey };
 }
 
 /** A binary frame with its session id in front (hub side). */
