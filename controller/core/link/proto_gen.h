@@ -455,7 +455,7 @@ typedef struct {
   uint16_t end_flow_cg_s; /* Cup flow when the pump stopped, centigrams per second. */
 } proto_bbw_learned_t;
 
-/* Sent when the link opens and whenever the hub sees a controller_hello it has not answered. Layout frozen across major versions. */
+/* Sent when the link opens, again every 500 ms until a controller_hello answers it, and whenever the hub sees a controller_hello it has not answered. Layout frozen across major versions. */
 typedef struct {
   uint8_t proto_major;
   uint8_t proto_minor;

@@ -64,6 +64,8 @@ class FaultProxy {
   /** Swallow everything the controller sends (a link that is open but dead). */
   mute = false;
   dropNextAck = false;
+  /** Swallow the controller's next hello (its answer to our hub_hello, lost on the wire). */
+  dropNextHello = false;
   dropped = 0;
   port = 0;
   private server: Server;
@@ -85,6 +87,11 @@ class FaultProxy {
           const r = frame.length > 1 ? decodeBlock(frame.subarray(0, frame.length - 1)) : null;
           if (this.dropNextAck && r?.ok && r.message.type === "ack") {
             this.dropNextAck = false;
+            this.dropped++;
+            continue;
+          }
+          if (this.dropNextHello && r?.ok && r.message.type === "controller_hello") {
+            this.dropNextHello = false;
             this.dropped++;
             continue;
           }
@@ -114,6 +121,11 @@ class FaultProxy {
     await new Promise<void>((resolve) => proxy.server.listen(0, "127.0.0.1", () => resolve()));
     proxy.port = (proxy.server.address() as { port: number }).port;
     return proxy;
+  }
+
+  /** Close the open connections (the hub reconnects; the simulator keeps running). */
+  cut(): void {
+    for (const s of this.sockets.splice(0)) s.destroy();
   }
 
   close(): Promise<void> {
@@ -193,6 +205,37 @@ describe("controller link", () => {
     await until("shot end", () => got.some((m) => m.type === "shot_ended" && m.shot_token === 777), 20000);
     expect(got.filter((m) => m.type === "shot_started" && m.shot_token === 777)).toHaveLength(1);
   }, 60000);
+
+  test("a TCP link closed by the far side (a bridge restarted) is reconnected", async () => {
+    const sim = await tcpSim("dual_boiler");
+    const proxy = await FaultProxy.listen(sim.port);
+    const l = link(tcpTransport("127.0.0.1", proxy.port));
+    l.start();
+    await l.whenUp(10000);
+    proxy.cut();
+    await until("the link down", () => l.health().state !== "up", 2000);
+    await l.whenUp(3000);
+    expect(l.health().reconnects).toBe(1);
+    expect((await l.command({ type: "config_get", key: 2 })).result).toBe(AckResult.ok);
+  }, 30000);
+
+  test("a lost answer to hub_hello costs one repeat, not the handshake timeout and a reconnect", async () => {
+    const sim = await tcpSim("dual_boiler");
+    const proxy = await FaultProxy.listen(sim.port);
+    const l = link(tcpTransport("127.0.0.1", proxy.port));
+    l.start();
+    await l.whenUp(10000);
+    // The controller now knows a hub, so it will not repeat its own hello: only the hub can.
+    const reconnects = l.health().reconnects;
+    proxy.dropNextHello = true;
+    proxy.cut();
+    await until("the link down", () => l.health().state !== "up", 2000);
+    const t0 = Date.now();
+    await l.whenUp(10000);
+    expect(proxy.dropped).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(2500); // the handshake timeout is 6000 ms
+    expect(l.health().reconnects).toBe(reconnects + 1);
+  }, 30000);
 
   test("an open but silent link is declared dead and reconnected", async () => {
     const sim = await tcpSim("dual_boiler");

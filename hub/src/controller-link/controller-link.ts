@@ -58,6 +58,8 @@ export interface ControllerLinkOptions {
   silenceMs?: number;
   /** How long the handshake may take before the connection is dropped and retried. */
   helloTimeoutMs?: number;
+  /** Within the handshake, hub_hello is said again this often: one lost frame costs this, not a reconnect. */
+  helloRepeatMs?: number;
   /** Called after each successful handshake (push settings and profiles here). */
   onUp?: (hello: ControllerHelloMessage) => Promise<void> | void;
   log?: (level: "info" | "warn", text: string) => void;
@@ -115,6 +117,7 @@ export class ControllerLink {
   private retried = 0;
   private timers: ReturnType<typeof setInterval>[] = [];
   private helloTimer: ReturnType<typeof setTimeout> | null = null;
+  private helloRepeat: ReturnType<typeof setInterval> | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
   private startedAt = 0;
@@ -127,6 +130,7 @@ export class ControllerLink {
       retries: 3,
       silenceMs: 3000,
       helloTimeoutMs: 6000,
+      helloRepeatMs: 500,
       hubVersion: { major: 0, minor: 1, patch: 0 },
       ...options,
     };
@@ -148,7 +152,7 @@ export class ControllerLink {
     this.generation++;
     for (const t of this.timers.splice(0)) clearInterval(t);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.endHandshakeTimers();
     this.failPending(new LinkError("stopped", "the hub is shutting down"));
     const t = this.transport;
     this.transport = null;
@@ -302,8 +306,25 @@ export class ControllerLink {
     this.sayHello();
   }
 
+  /**
+   * Open the handshake: hub_hello now and again every helloRepeatMs until the controller answers
+   * (a controller that already knows a hub never repeats its own hello, so a lost hub_hello or a
+   * lost answer would otherwise cost the whole timeout and a reconnect).
+   */
   private sayHello(): void {
     this.awaitingHello = true;
+    this.writeHello();
+    this.endHandshakeTimers();
+    const gen = this.generation;
+    this.helloTimer = setTimeout(() => {
+      if (gen === this.generation && this.awaitingHello) void this.lost(`no controller_hello within ${this.o.helloTimeoutMs} ms`);
+    }, this.o.helloTimeoutMs);
+    this.helloRepeat = setInterval(() => {
+      if (gen === this.generation && this.awaitingHello) this.writeHello();
+    }, this.o.helloRepeatMs);
+  }
+
+  private writeHello(): void {
     this.helloSentAt = Date.now();
     this.transport?.write(
       encodeFrame({
@@ -318,11 +339,13 @@ export class ControllerLink {
         uptime_ms: (Date.now() - this.startedAt) >>> 0,
       }),
     );
+  }
+
+  private endHandshakeTimers(): void {
     if (this.helloTimer) clearTimeout(this.helloTimer);
-    const gen = this.generation;
-    this.helloTimer = setTimeout(() => {
-      if (gen === this.generation && this.awaitingHello) void this.lost(`no controller_hello within ${this.o.helloTimeoutMs} ms`);
-    }, this.o.helloTimeoutMs);
+    if (this.helloRepeat) clearInterval(this.helloRepeat);
+    this.helloTimer = null;
+    this.helloRepeat = null;
   }
 
   private receive(chunk: Uint8Array): void {
@@ -342,7 +365,7 @@ export class ControllerLink {
   private onHello(m: ControllerHelloMessage): void {
     const answered = this.awaitingHello;
     this.awaitingHello = false;
-    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.endHandshakeTimers();
     this.hello = m;
     const restarted = this.lastUptimeMs !== null && m.uptime_ms < this.lastUptimeMs;
     this.lastUptimeMs = m.uptime_ms;
@@ -411,7 +434,7 @@ export class ControllerLink {
     this.o.log?.("warn", `controller link lost: ${reason}`);
     this.setState("down");
     this.awaitingHello = false;
-    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.endHandshakeTimers();
     this.failPending(new LinkError("link_down", `controller link lost: ${reason}`));
     const d = this.decoder.stats;
     this.totals.frames += d.frames;

@@ -14,6 +14,7 @@ export function tcpTransport(host: string, port: number, connectTimeoutMs = 2000
       const closed = once(events.onClose);
       let open = false;
       let closing = false;
+      let ended = false;
       socket.once("connect", () => {
         clearTimeout(timer);
         open = true;
@@ -25,7 +26,9 @@ export function tcpTransport(host: string, port: number, connectTimeoutMs = 2000
           close: () =>
             new Promise<void>((done) => {
               closing = true;
-              socket.once("close", () => done());
+              if (ended)
+                done(); // the far side closed it first: no close event is coming
+              else socket.once("close", () => done());
               socket.destroy();
             }),
         });
@@ -38,6 +41,7 @@ export function tcpTransport(host: string, port: number, connectTimeoutMs = 2000
         }
       });
       socket.on("close", () => {
+        ended = true;
         if (open && !closing) closed(`tcp ${host}:${port} closed by the far side`);
       });
     });

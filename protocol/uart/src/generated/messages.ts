@@ -552,7 +552,7 @@ export interface BbwLearnedMessage {
   end_flow_cg_s: number;
 }
 
-/** Sent when the link opens and whenever the hub sees a controller_hello it has not answered. Layout frozen across major versions. */
+/** Sent when the link opens, again every 500 ms until a controller_hello answers it, and whenever the hub sees a controller_hello it has not answered. Layout frozen across major versions. */
 export interface HubHelloMessage {
   type: "hub_hello";
   /** Sender's frame sequence number (u16, wraps). */
