@@ -58,6 +58,16 @@ function drain(stream: ReadableStream<Uint8Array>, keep: string[]): void {
   })();
 }
 
+/** The last few dated lines of a process's output (what it said most recently, without its QR code). */
+function lastLogLines(log: string[], count = 6): string {
+  return log
+    .join("")
+    .split("\n")
+    .filter((l) => /^\d{4}-\d\d-\d\dT/.test(l))
+    .slice(-count)
+    .join(" | ");
+}
+
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const t0 = performance.now();
   const say = o.log ?? (() => {});
@@ -140,7 +150,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (ok(await state())) return true;
       await Bun.sleep(25);
     }
-    violations.push(`stuck: ${what} not reached within ${ms} ms (${JSON.stringify(await state())})`);
+    violations.push(
+      `stuck: ${what} not reached within ${ms} ms (${JSON.stringify(await state())}); the hub's last words: ${lastLogLines(hubLog)}`,
+    );
     return false;
   };
   const committedIds = new Set<string>();
