@@ -35,7 +35,12 @@ test("heating: time to ready and both boilers against their targets; °F when ch
 
 test("temperatures are adjusted in place: a step of 0.5 °C (1 °F when chosen), within the boiler's range", async () => {
   const sent: Record<string, unknown>[] = [];
-  const client = { command: async (c: Record<string, unknown>) => (sent.push(c), { ok: true }) } as never;
+  const client = {
+    command: async (c: Record<string, unknown>) => {
+      sent.push(c);
+      return { ok: true };
+    },
+  } as never;
   useMachine.setState({ snapshot: base, status: "connected", client });
   const v = show();
   await act(async () => v.getByRole("button", { name: "Brew target up" }).click());
@@ -165,7 +170,12 @@ test("in German when the owner chooses it: words from the catalogue, numbers wit
 
 test("a flush button runs water through the group when the machine is ready (not before)", async () => {
   const sent: Record<string, unknown>[] = [];
-  const client = { command: async (c: Record<string, unknown>) => (sent.push(c), { ok: true }) } as never;
+  const client = {
+    command: async (c: Record<string, unknown>) => {
+      sent.push(c);
+      return { ok: true };
+    },
+  } as never;
   useMachine.setState({ snapshot: { ...base, state: "ready", ready: true }, status: "connected", client });
   const v = show();
   await act(async () => v.getByRole("button", { name: "Flush 5 s" }).click());
