@@ -16,8 +16,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { idForPublicKey, keyPair, toBase64Url } from "../../protocol/auth/src/index.ts";
+import { idForPublicKey, toBase64Url } from "../../protocol/auth/src/index.ts";
 import {
+  appProofMessage,
   hubProofMessage,
   RELAY_VERSION,
   splitSession,
@@ -104,14 +105,26 @@ async function connectHub(): Promise<Pair> {
 }
 
 async function joinApp(pair: Pair): Promise<void> {
-  const body = ticketBody({ hub: pair.id, app: idForPublicKey(keyPair().publicKey), exp: Date.now() + 600_000 });
+  const appKey = await nativeKey();
+  const body = ticketBody({ hub: pair.id, app: appKey.id, exp: Date.now() + 600_000 });
   const ticket = `${body}.${toBase64Url(await pair.key.sign(ticketMessage(body)))}`;
   return new Promise((resolve, reject) => {
     const app = new WebSocket(`${url}/app`);
     app.binaryType = "arraybuffer";
-    app.onopen = () => app.send(JSON.stringify({ type: "app_hello", v: 1, ticket }));
-    app.onmessage = (e) => {
-      if (typeof e.data === "string" && JSON.parse(e.data).type === "joined") {
+    app.onmessage = async (e) => {
+      if (typeof e.data !== "string") return;
+      const m = JSON.parse(e.data);
+      if (m.type === "challenge")
+        app.send(
+          JSON.stringify({
+            type: "app_hello",
+            v: RELAY_VERSION,
+            ticket,
+            public_key: toBase64Url(appKey.publicKey),
+            signature: toBase64Url(await appKey.sign(appProofMessage(m.nonce))),
+          }),
+        );
+      if (m.type === "joined") {
         pair.app = app;
         resolve();
       }

@@ -8,10 +8,20 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
-import { hubProof, issueTicket, MAX_FRAME_BYTES, RELAY_CLOSE, splitSession, withSession } from "@brewos/protocol/relay";
+import {
+  appHello,
+  HELLO_TIMEOUT_MS,
+  hubProof,
+  issueTicket,
+  MAX_FRAME_BYTES,
+  RELAY_CLOSE,
+  splitSession,
+  withSession,
+} from "@brewos/protocol/relay";
 import { AppHandshake, HubHandshake } from "@brewos/protocol/relay/secure-channel";
 import { Relay } from "./relay.ts";
 
@@ -69,8 +79,9 @@ class Peer {
   message(type: string) {
     return this.until(type, () => this.text.find((m) => m.type === type));
   }
+  /** How it closed; waits past the relay's hello deadline (a silent peer is closed at it, not before). */
   closedWith() {
-    return this.until("close", () => this.closed);
+    return this.until("close", () => this.closed, HELLO_TIMEOUT_MS + 3000);
   }
 }
 
@@ -82,14 +93,16 @@ async function connectHub(keys = keyPair()) {
   return { hub, keys, id: String(ready.hub_id) };
 }
 
-async function joinApp(ticket: string) {
+/** An app at the relay: the ticket its hub signed, and proof it holds the key the ticket names. */
+async function joinApp(ticket: string, keys = appKeys) {
   const app = new Peer(`${base}/app`);
-  await app.opened;
-  app.send({ type: "app_hello", v: 1, ticket });
+  const challenge = await app.message("challenge");
+  app.send(appHello(ticket, String(challenge.nonce), signerFor(keys)));
   return app;
 }
 
-const appId = idForPublicKey(keyPair().publicKey);
+const appKeys = keyPair();
+const appId = idForPublicKey(appKeys.publicKey);
 const inAMinute = () => Date.now() + 60_000;
 
 describe("the relay", () => {
@@ -153,8 +166,8 @@ describe("the relay", () => {
         RELAY_CLOSE.refused,
       ],
       [
-        "a ticket that lives a day",
-        async () => joinApp(issueTicket({ hub: id, app: appId, exp: Date.now() + 86_400_000 }, signerFor(keys))),
+        "a ticket that lives a year",
+        async () => joinApp(issueTicket({ hub: id, app: appId, exp: Date.now() + 365 * 86_400_000 }, signerFor(keys))),
         RELAY_CLOSE.refused,
       ],
       [
@@ -168,6 +181,29 @@ describe("the relay", () => {
         RELAY_CLOSE.refused,
       ],
       ["garbage for a ticket", async () => joinApp("not.a.ticket.at.all"), RELAY_CLOSE.refused],
+      [
+        "a stolen ticket (shown by someone without the app's key)",
+        async () => joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)), keyPair()),
+        RELAY_CLOSE.refused,
+      ],
+      [
+        "an app replaying another connection's hello",
+        async () => {
+          const first = new Peer(`${base}/app`);
+          const c1 = await first.message("challenge");
+          const hello = appHello(
+            issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)),
+            String(c1.nonce),
+            signerFor(appKeys),
+          );
+          first.ws.close();
+          const p = new Peer(`${base}/app`);
+          await p.message("challenge");
+          p.send(hello);
+          return p;
+        },
+        RELAY_CLOSE.refused,
+      ],
       [
         "a hub proving with a signature from another key",
         async () => {
@@ -251,7 +287,7 @@ describe("the relay", () => {
     const { hub, keys, id } = await connectHub();
     const appKeys = keyPair();
     const me = { ...appKeys, id: idForPublicKey(appKeys.publicKey) };
-    const app = await joinApp(issueTicket({ hub: id, app: me.id, exp: inAMinute() }, signerFor(keys)));
+    const app = await joinApp(issueTicket({ hub: id, app: me.id, exp: inAMinute() }, signerFor(keys)), appKeys);
     await app.message("joined");
     const session = Number((await hub.message("session_open")).session);
     const hubSide = new HubHandshake({ ...signerFor(keys), id }, (appId) => (appId === me.id ? me.publicKey : null));
@@ -272,6 +308,44 @@ describe("the relay", () => {
     hub.ws.close();
   });
 
+  test("a reader too slow for what its hub sends is cut off; the hub is told and its other apps go on", async () => {
+    const slowDir = mkdtempSync(join(tmpdir(), "brewos-relay-slow-"));
+    const strict = new Relay({ dataDir: slowDir, framesPerSecond: 10_000, burstFrames: 10_000, maxBufferedBytes: 256 * 1024 });
+    const srv = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: strict.fetch, websocket: strict.websocket });
+    try {
+      const keys = keyPair();
+      const hub = new Peer(`ws://127.0.0.1:${srv.port}/hub`);
+      hub.send(hubProof(String((await hub.message("challenge")).nonce), signerFor(keys)));
+      const id = String((await hub.message("ready")).hub_id);
+      const ticket = issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys));
+      const slow = await rawWebSocketApp(srv.port ?? 0, ticket, appKeys);
+      const slowSession = Number((await hub.message("session_open")).session);
+      const brisk = new Peer(`ws://127.0.0.1:${srv.port}/app`);
+      brisk.send(appHello(ticket, String((await brisk.message("challenge")).nonce), signerFor(appKeys)));
+      await brisk.message("joined");
+      const briskSession = Number((await hub.until("second session", () => hub.text.filter((m) => m.type === "session_open")[1])).session);
+      slow.pause(); // reads nothing more: the kernel's buffers fill, then the relay's
+      const piece = new Uint8Array(60 * 1024);
+      for (let i = 0; i < 400 && !hub.text.some((m) => m.type === "session_closed"); i++) {
+        hub.send(withSession(slowSession, piece));
+        if (i % 20 === 0) await Bun.sleep(5);
+      }
+      const closed = await hub.until("session_closed for the slow reader", () => hub.text.find((m) => m.type === "session_closed"));
+      expect(closed.session).toBe(slowSession);
+      expect(strict.counters.refused.get("too_slow")).toBe(1);
+      hub.send(withSession(briskSession, Uint8Array.of(1, 2, 3)));
+      expect(await brisk.until("the other app's frame", () => brisk.binary.find((b) => b.length === 3))).toEqual(Uint8Array.of(1, 2, 3));
+      matrix.push(["a slow reader (reads nothing while its hub sends)", `cut off (too_slow); hub told; other apps go on`]);
+      slow.destroy();
+      hub.ws.close();
+      brisk.ws.close();
+    } finally {
+      strict.stop();
+      srv.stop(true);
+      rmSync(slowDir, { recursive: true, force: true });
+    }
+  }, 30000);
+
   test("an app whose hub is offline is told so; when the hub goes away its apps are closed", async () => {
     const { hub, keys, id } = await connectHub();
     const app = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)));
@@ -286,10 +360,68 @@ describe("the relay", () => {
   });
 });
 
-/** Change the claims of a signed ticket without re-signing it. */
+/** Change the claims of a signed ticket without re-signing it (a longer life). */
 function forge(ticket: string): string {
   const [body, sig] = ticket.split(".") as [string, string];
   const claims = JSON.parse(Buffer.from(body, "base64url").toString()) as Record<string, unknown>;
-  claims.app = idForPublicKey(keyPair().publicKey);
+  claims.exp = Number(claims.exp) + 86_400_000;
   return `${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${sig}`;
+}
+
+/**
+ * An app on a bare TCP socket speaking just enough WebSocket to join (the upgrade, the challenge,
+ * a masked app_hello, the joined answer), so the test can then stop reading it — a browser's or
+ * Bun's own client always reads.
+ */
+async function rawWebSocketApp(port: number, ticket: string, keys: ReturnType<typeof keyPair>): Promise<Socket> {
+  const socket = connect(port, "127.0.0.1");
+  let got = Buffer.alloc(0);
+  socket.on("data", (d: Buffer) => {
+    got = Buffer.concat([got, d]);
+  });
+  await new Promise((r) => socket.once("connect", r));
+  const key = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  socket.write(
+    `GET /app HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  /** The server's text frames after the upgrade answer (small, unmasked). */
+  const texts = (): string[] => {
+    const head = got.indexOf("\r\n\r\n");
+    if (head < 0) return [];
+    const out: string[] = [];
+    let at = head + 4;
+    while (at + 2 <= got.length) {
+      let len = (got[at + 1] ?? 0) & 0x7f;
+      let start = at + 2;
+      if (len === 126) {
+        len = got.readUInt16BE(at + 2);
+        start = at + 4;
+      }
+      if (start + len > got.length) break;
+      out.push(got.subarray(start, start + len).toString());
+      at = start + len;
+    }
+    return out;
+  };
+  const waitFor = async (type: string): Promise<Record<string, unknown>> => {
+    const end = Date.now() + 5000;
+    for (;;) {
+      const m = texts()
+        .map((t) => JSON.parse(t) as Record<string, unknown>)
+        .find((x) => x.type === type);
+      if (m) return m;
+      if (Date.now() > end) throw new Error(`raw app: no ${type} (${got.toString().slice(0, 300)})`);
+      await Bun.sleep(5);
+    }
+  };
+  const nonce = String((await waitFor("challenge")).nonce);
+  const payload = Buffer.from(JSON.stringify(appHello(ticket, nonce, signerFor(keys))));
+  const mask = Buffer.from(crypto.getRandomValues(new Uint8Array(4)));
+  const header =
+    payload.length < 126
+      ? Buffer.from([0x81, 0x80 | payload.length])
+      : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  socket.write(Buffer.concat([header, mask, payload.map((b, i) => b ^ (mask[i % 4] ?? 0))]));
+  await waitFor("joined");
+  return socket;
 }

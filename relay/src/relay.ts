@@ -6,12 +6,13 @@
  * `/metrics` (Prometheus text) for operators. Routing is in memory; one instance needs nothing else.
  */
 import {
+  appProofMessage,
   HELLO_TIMEOUT_MS,
   hubProofMessage,
   MAX_FRAME_BYTES,
   RELAY_CLOSE,
   RELAY_VERSION,
-  readHubProof,
+  readKeyProof,
   readTicket,
   SESSION_PREFIX_BYTES,
   splitSession,
@@ -98,10 +99,8 @@ export class Relay {
   private open(ws: Sock): void {
     const c = ws.data;
     c.helloTimer = setTimeout(() => this.refuse(ws, RELAY_CLOSE.no_hello, "no hello in time"), HELLO_TIMEOUT_MS);
-    if (c.role === "hub") {
-      c.nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
-      ws.send(JSON.stringify({ type: "challenge", v: RELAY_VERSION, nonce: c.nonce }));
-    }
+    c.nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+    ws.send(JSON.stringify({ type: "challenge", v: RELAY_VERSION, nonce: c.nonce }));
   }
 
   private message(ws: Sock, data: string | Buffer): undefined {
@@ -126,14 +125,17 @@ export class Relay {
     this.forward(app, split.payload);
   }
 
-  /** A hello: checked with the platform's native Ed25519 (a connect storm is bound by it). */
+  /**
+   * A hello: checked with the platform's native Ed25519 (a connect storm is bound by it). A hub
+   * proves its key; an app shows its hub's ticket and proves it holds the key the ticket names.
+   */
   private hello(ws: Sock, data: string | Buffer): undefined {
     const c = ws.data;
     if (c.verifying) return this.refuse(ws, RELAY_CLOSE.no_hello, "wait for the answer to your hello");
     const m = typeof data === "string" ? parseJson(data) : null;
     if (c.role === "hub") {
       if (m?.type !== "hub_hello" || !c.nonce) return this.refuse(ws, RELAY_CLOSE.no_hello, "say hub_hello first");
-      const proof = readHubProof(m);
+      const proof = readKeyProof(m);
       if (!proof) return this.refuse(ws, RELAY_CLOSE.refused, "the proof did not verify");
       c.verifying = true;
       void verifyNative(proof.signature, hubProofMessage(c.nonce), proof.publicKey).then((ok) => {
@@ -144,17 +146,24 @@ export class Relay {
       });
       return;
     }
-    if (m?.type !== "app_hello" || typeof m.ticket !== "string")
+    if (m?.type !== "app_hello" || typeof m.ticket !== "string" || !c.nonce)
       return this.refuse(ws, RELAY_CLOSE.no_hello, "say app_hello with a ticket first");
     const t = readTicket(m.ticket, this.now());
     if (!t.ok) return this.refuse(ws, RELAY_CLOSE.refused, `ticket refused: ${t.why}`);
+    const proof = readKeyProof(m);
+    if (!proof || proof.id !== t.claims.app) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: not this app's key");
     const pk = this.registry.publicKey(t.claims.hub);
     if (!pk) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: no such hub");
     c.verifying = true;
-    void verifyNative(t.signature, t.signed, pk).then((ok) => {
+    const nonce = c.nonce;
+    void Promise.all([
+      verifyNative(t.signature, t.signed, pk),
+      verifyNative(proof.signature, appProofMessage(nonce), proof.publicKey),
+    ]).then(([hubSigned, appProved]) => {
       c.verifying = false;
       if (ws.readyState !== 1) return;
-      if (!ok) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: bad signature");
+      if (!hubSigned) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: bad signature");
+      if (!appProved) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: the app's proof did not verify");
       this.appJoined(ws, t.claims.hub, t.claims.app);
     });
     return;

@@ -39,7 +39,7 @@ export interface HubServerOptions extends CrossSiteOptions, AuthRoutesOptions {
 }
 
 export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
-  const fanout = new WsFanout(hub);
+  const fanout = new WsFanout(hub, (request) => app.fetch(request));
   const relay = o.relayUrl
     ? new RelayLink({
         url: o.relayUrl,

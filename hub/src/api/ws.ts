@@ -6,6 +6,8 @@
  */
 
 import { PhoneScaleMessage } from "@brewos/protocol/api/phone-scale-messages";
+import { isTextType, type SocketRestResponse } from "@brewos/protocol/api/socket-rest";
+import { SocketRestRequestMessage } from "@brewos/protocol/api/socket-rest-messages";
 import { toBase64Url } from "@brewos/protocol/auth";
 import { WsAuthMessage } from "@brewos/protocol/auth/messages";
 import { SyncClientMessage } from "@brewos/protocol/sync/messages";
@@ -18,6 +20,8 @@ import { DeltaCoalescer, type PacedDelta } from "./delta-coalescer.ts";
 
 /** A sync push of 100 edits with long notes is the largest message a client sends. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** The largest REST answer sent over a socket (a bigger one is refused with 413: fetch it at home). */
+export const SOCKET_REST_MAX_ANSWER_BYTES = 1536 * 1024;
 /** An unauthenticated socket must answer its challenge within this. */
 const AUTH_WAIT_MS = 15_000;
 /** Close codes (docs/api/websocket.md). */
@@ -41,7 +45,13 @@ export class WsFanout {
   private readonly coalescer: DeltaCoalescer;
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly hub: Hub) {
+  /**
+   * `rest` runs a REST request in-process (the hub's own HTTP app), for REST over the socket.
+   */
+  constructor(
+    private readonly hub: Hub,
+    private readonly rest: ((request: Request) => Response | Promise<Response>) | null = null,
+  ) {
     this.coalescer = new DeltaCoalescer(
       (d) => this.broadcast({ ...d, rx_ms: Math.round(d.rx_ms * 1000) / 1000 }),
       () => hub.model.brewing,
@@ -191,12 +201,13 @@ export class WsFanout {
     }
     if (typeof msg?.type === "string" && msg.type.startsWith("sync_")) return this.syncMessage(ws, msg);
     if (typeof msg?.type === "string" && msg.type.startsWith("phone_scale")) return this.phoneScaleMessage(ws, msg);
+    if (msg?.type === "http") return this.reply(ws, await this.restOverSocket(ws, msg, id));
     if (msg?.type !== "command") {
       return this.reply(ws, {
         type: "error",
         id,
         code: "invalid_message",
-        message: 'type must be "command", "resync", a sync message or a phone_scale message',
+        message: 'type must be "command", "resync", "http", a sync message or a phone_scale message',
       });
     }
     const parsed = parseCommand(msg.command);
@@ -204,6 +215,41 @@ export class WsFanout {
       return this.reply(ws, { type: "result", id, ok: false, code: parsed.code, message: parsed.message, issues: parsed.issues });
     const out = await this.hub.control.run(parsed.value);
     this.reply(ws, out.ok ? { type: "result", id, ok: true, ...(out.detail ?? {}) } : { type: "result", id, ...out });
+  }
+
+  /** REST over the socket (docs/api/websocket.md): run as this socket's paired app, answered as REST would. */
+  private async restOverSocket(ws: WSContext, raw: unknown, id: string | number | null): Promise<object> {
+    const parsed = SocketRestRequestMessage.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      return { type: "error", id, code: "invalid_http", message: `${i?.path.join(".") || "(message)"}: ${i?.message}` };
+    }
+    const m = parsed.data;
+    const caller = this.callers.get(key(ws));
+    if (!this.rest || caller?.kind !== "app")
+      return { type: "error", id: m.id, code: "not_an_app", message: "REST over the socket is for paired apps; use HTTP" };
+    const url = new URL(m.path, "http://localhost");
+    if (!url.pathname.startsWith("/api/")) return { type: "error", id: m.id, code: "invalid_http", message: "path: an /api/… path" };
+    const headers: Record<string, string> = { authorization: `Bearer ${this.hub.auth.sessions.issueToken(caller.appId).token}` };
+    if (m.body !== undefined) headers["content-type"] = "application/json";
+    const res = await this.rest(new Request(url, { method: m.method, headers, ...(m.body !== undefined ? { body: m.body } : {}) }));
+    const type = res.headers.get("content-type");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (bytes.length > SOCKET_REST_MAX_ANSWER_BYTES) {
+      const body = JSON.stringify({
+        error: { code: "too_large", message: `the answer is ${bytes.length} bytes, more than a remote session carries: fetch it at home` },
+      });
+      return { type: "http_result", id: m.id, status: 413, content_type: "application/json", content_disposition: null, body };
+    }
+    const answer: SocketRestResponse = {
+      type: "http_result",
+      id: m.id,
+      status: res.status,
+      content_type: type,
+      content_disposition: res.headers.get("content-disposition"),
+      ...(isTextType(type) ? { body: new TextDecoder().decode(bytes) } : { body_base64: Buffer.from(bytes).toString("base64") }),
+    };
+    return answer;
   }
 
   /** A scale this phone lends the hub for brew-by-weight (docs/api/websocket.md). */

@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { idForPublicKey, keyPair, signIn } from "@brewos/protocol/auth";
-import { RELAY_CLOSE } from "@brewos/protocol/relay";
-import { AppHandshake, type SecureSession } from "@brewos/protocol/relay/secure-channel";
+import { MAX_FRAME_BYTES, RELAY_CLOSE } from "@brewos/protocol/relay";
+import { AppChannel } from "@brewos/protocol/relay/app-channel";
+import { formatHlc, uuidv7 } from "@brewos/protocol/sync";
 import { Relay } from "../../../relay/src/relay.ts";
 import { hubOnDisk } from "../testing/hub-on-disk.ts";
 import { until } from "../testing/until.ts";
@@ -46,33 +47,28 @@ class RemoteApp {
   readonly ws: WebSocket;
   readonly plain: Record<string, unknown>[] = [];
   closed: { code: number; reason: string } | null = null;
-  private channel: SecureSession | null = null;
-  private handshake: AppHandshake;
-  private readonly joined: Promise<void>;
+  failed: string | null = null;
+  private readonly channel: AppChannel;
+  private opened = false;
 
   constructor(url: string, ticket: string, me: ReturnType<typeof keyPair> & { id: string }, hub: { publicKey: Uint8Array; id: string }) {
-    this.handshake = new AppHandshake(me, hub);
     this.ws = new WebSocket(url);
     this.ws.binaryType = "arraybuffer";
-    this.ws.addEventListener("open", () => this.ws.send(JSON.stringify({ type: "app_hello", v: 1, ticket })));
-    this.joined = new Promise((resolve) =>
-      this.ws.addEventListener("message", (e) => {
-        if (typeof e.data === "string") {
-          if (JSON.parse(e.data).type === "joined") {
-            this.ws.send(this.handshake.hello());
-            resolve();
-          }
-          return;
-        }
-        const frame = new Uint8Array(e.data as ArrayBuffer);
-        if (!this.channel) {
-          const { session, proof } = this.handshake.reply(frame);
-          this.channel = session;
-          this.ws.send(proof);
-          return;
-        }
-        this.plain.push(JSON.parse(new TextDecoder().decode(this.channel.open(frame))) as Record<string, unknown>);
-      }),
+    this.channel = new AppChannel({
+      ticket,
+      app: me,
+      hub,
+      send: (d) => this.ws.send(d),
+      onOpen: () => {
+        this.opened = true;
+      },
+      onMessage: (text) => this.plain.push(JSON.parse(text) as Record<string, unknown>),
+      onFail: (why) => {
+        this.failed = why;
+      },
+    });
+    this.ws.addEventListener("message", (e) =>
+      this.channel.receive(typeof e.data === "string" ? e.data : new Uint8Array(e.data as ArrayBuffer)),
     );
     this.ws.addEventListener("close", (e) => {
       this.closed = { code: e.code, reason: e.reason };
@@ -80,13 +76,18 @@ class RemoteApp {
   }
 
   async ready(): Promise<void> {
-    await this.joined;
-    await until("the sealed channel", () => this.channel !== null, 5000);
+    await until("the sealed channel", () => this.opened, 5000);
   }
 
   send(m: unknown): void {
-    if (!this.channel) throw new Error("no channel yet");
-    this.ws.send(this.channel.seal(new TextEncoder().encode(JSON.stringify(m))));
+    if (!this.channel.sendText(JSON.stringify(m))) throw new Error("no channel yet");
+  }
+
+  /** A REST request carried by the channel; its answer. */
+  async rest(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const id = `r${Math.random()}`;
+    this.send({ type: "http", id, method, path, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return until("the REST answer", () => this.plain.find((m) => m.id === id), 10_000);
   }
 }
 
@@ -117,6 +118,49 @@ describe("remote access through the relay", () => {
     app.send({ type: "resync" });
     await until("a resync answered", () => app.plain.filter((m) => m.type === "snapshot").length > before, 5000);
     expect(h.server.relay?.health().sessions).toBe(1);
+
+    // REST through the channel, run as this app: a read, a change, and one that is refused.
+    const shots = await app.rest("GET", "/api/shots?limit=5");
+    expect(shots).toMatchObject({ type: "http_result", status: 200, content_type: expect.stringContaining("application/json") });
+    expect(JSON.parse(String(shots.body))).toHaveProperty("shots");
+    const apps = JSON.parse(String((await app.rest("GET", "/api/pairing/apps")).body)) as { apps: { id: string; this_app: boolean }[] };
+    expect(apps.apps.find((a) => a.this_app)?.id).toBe(me.id); // the hub knows who is asking
+    const bad = await app.rest("PUT", "/api/next-shot", { dose_g: "lots" });
+    expect(bad.status).toBe(400);
+    expect((await app.rest("GET", "/api/../ws")).code).toBe("invalid_http");
+    // Messages larger than one relay frame (64 KiB) cross in pieces, both ways: a shot timed with
+    // the phone's scale, 6 000 points of weight curve (~100 KB) pushed, then pulled back.
+    {
+      app.send({ type: "sync_hello", v: 1, node_id: "5555555555555555", schema_version: 1, cursor: 0 });
+      await until("sync_welcome", () => app.plain.some((m) => m.type === "sync_welcome"), 5000);
+      const points = 6000;
+      const curve = {
+        t_s: Array.from({ length: points }, (_, i) => Math.round(i * 9.9) / 100),
+        g: Array.from({ length: points }, (_, i) => Math.round(i * 6.1) / 1000),
+      };
+      const shotId = uuidv7();
+      const push = {
+        type: "sync_push",
+        v: 1,
+        mutations: [
+          {
+            mutation_id: 1,
+            shot_id: shotId,
+            fields: { yield_g: [36.6, formatHlc({ millis: Date.now(), counter: 0, node: "5555555555555555" })] },
+            create: { started_at_ms: Date.now() - 60_000, duration_ms: 59_500, weight_curve: curve },
+          },
+        ],
+      };
+      expect(JSON.stringify(push).length).toBeGreaterThan(MAX_FRAME_BYTES);
+      app.send(push);
+      const ack = await until("sync_ack", () => app.plain.find((m) => m.type === "sync_ack"), 5000);
+      expect(ack).toMatchObject({ last_mutation_id: 1, rejected: [] });
+      app.send({ type: "sync_pull", v: 1, since: 0, limit: 100 });
+      const changes = await until("sync_changes", () => app.plain.find((m) => m.type === "sync_changes"), 5000);
+      expect(JSON.stringify(changes).length).toBeGreaterThan(MAX_FRAME_BYTES);
+      expect((changes.rows as { id: string; weight_curve?: unknown }[]).find((r) => r.id === shotId)?.weight_curve).toEqual(curve);
+    }
+    expect(app.failed).toBeNull();
 
     h.hub.auth.apps.revoke(me.id);
     await until("the remote session ended", () => app.closed !== null, 5000);

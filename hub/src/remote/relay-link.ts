@@ -6,7 +6,16 @@
  * Dropped links are redialled with backoff. Tickets for the hub's paired apps are signed here.
  */
 import { type Signer, utf8 } from "@brewos/protocol/auth";
-import { hubProof, issueTicket, RELAY_VERSION, splitSession, TICKET_MAX_LIFE_MS, withSession } from "@brewos/protocol/relay";
+import {
+  fragment,
+  hubProof,
+  issueTicket,
+  RELAY_VERSION,
+  Reassembler,
+  splitSession,
+  TICKET_MAX_LIFE_MS,
+  withSession,
+} from "@brewos/protocol/relay";
 import { ChannelError, HubHandshake, type SecureSession } from "@brewos/protocol/relay/secure-channel";
 import type { WSContext } from "hono/ws";
 import type { Caller } from "../auth/local-auth.ts";
@@ -37,6 +46,7 @@ interface Session {
   stage: "hello" | "proof" | "open";
   channel: SecureSession | null;
   socket: WSContext | null;
+  pieces: Reassembler;
 }
 
 export class RelayLink {
@@ -115,7 +125,7 @@ export class RelayLink {
     try {
       this.frame(split.session, s, split.payload);
     } catch (e) {
-      const why = e instanceof ChannelError ? e.message : `the hub failed: ${(e as Error).message}`;
+      const why = e instanceof ChannelError || e instanceof RangeError ? e.message : `the hub failed: ${(e as Error).message}`;
       this.o.log?.("warn", `relay: session ${split.session} ended: ${why}`);
       this.endSession(split.session);
     }
@@ -136,7 +146,9 @@ export class RelayLink {
       this.o.clients.open(s.socket, { kind: "app", appId });
       return;
     }
-    if (s.channel && s.socket) void this.o.clients.message(s.socket, new TextDecoder().decode(s.channel.open(payload)));
+    if (!s.channel || !s.socket) return;
+    const whole = s.pieces.push(s.channel.open(payload));
+    if (whole) void this.o.clients.message(s.socket, new TextDecoder().decode(whole));
   }
 
   private control(ws: WebSocket, text: string): void {
@@ -159,6 +171,7 @@ export class RelayLink {
         stage: "hello",
         channel: null,
         socket: null,
+        pieces: new Reassembler(),
       });
     } else if (m.type === "session_closed" && typeof m.session === "number") {
       const s = this.sessions.get(m.session);
@@ -179,7 +192,8 @@ export class RelayLink {
       raw,
       readyState: 1,
       send: (text: string) => {
-        if (this.sessions.get(id)?.channel === channel) this.sendTo(id, channel.seal(utf8(text)));
+        if (this.sessions.get(id)?.channel !== channel) return;
+        for (const piece of fragment(utf8(text))) this.sendTo(id, channel.seal(piece));
       },
       close: () => this.endSession(id),
     };

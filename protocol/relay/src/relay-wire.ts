@@ -6,19 +6,27 @@
  *
  * Hub (`/hub`): relay → `challenge {nonce}`; hub → `hub_hello {public_key, signature}` (Ed25519 over
  * HUB_PROOF_CONTEXT + nonce; the hub's id is the one its key certifies); relay → `ready {hub_id}`.
- * App (`/app`): app → `app_hello {ticket}`; relay → `joined {hub_id}` and hub ← `session_open
- * {session, app_id}`. Then binary frames: app → relay → hub with a 4-byte big-endian session id in
- * front; hub → relay → app the same way (the relay strips it). Hub → `close_session {session}` ends
- * one app's session (a revoked app); the app's socket closing → hub ← `session_closed {session}`.
+ * App (`/app`): relay → `challenge {nonce}`; app → `app_hello {ticket, public_key, signature}` (the
+ * ticket its hub signed for it, and Ed25519 over APP_PROOF_CONTEXT + nonce by the key the ticket's
+ * app id certifies: a ticket is worth nothing without the paired app's secret key, so it may live
+ * long enough for a phone that was away for weeks); relay → `joined {hub_id}` and hub ←
+ * `session_open {session, app_id}`. Then binary frames: app → relay → hub with a 4-byte big-endian
+ * session id in front; hub → relay → app the same way (the relay strips it). Hub → `close_session
+ * {session}` ends one app's session (a revoked app); the app's socket closing → hub ←
+ * `session_closed {session}`.
+ *
+ * Inside the end-to-end channel every plaintext is [flags u8][bytes]: a message larger than one
+ * frame is cut into pieces (flag FRAGMENT_MORE on all but the last) and joined again at the far end.
  */
-import { fromBase64Url, toBase64Url, utf8 } from "../../auth/src/encoding.ts";
+import { concatBytes, fromBase64Url, toBase64Url, utf8 } from "../../auth/src/encoding.ts";
 import { ID_PATTERN, idForPublicKey, type Signer } from "../../auth/src/keys.ts";
 
 export const RELAY_VERSION = 1;
 export const HUB_PROOF_CONTEXT = "brewos-relay-hub-v1\n";
 export const TICKET_CONTEXT = "brewos-relay-ticket-v1\n";
-/** A ticket lives at most this long; the hub renews it while the app is connected. */
-export const TICKET_MAX_LIFE_MS = 15 * 60_000;
+export const APP_PROOF_CONTEXT = "brewos-relay-app-v1\n";
+/** A ticket lives at most this long; the app asks for a new one while connected once half is gone. */
+export const TICKET_MAX_LIFE_MS = 30 * 86_400_000;
 /** Largest frame either side may send (binary, session prefix included). */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Time to say hello after connecting. */
@@ -100,8 +108,22 @@ export function hubProof(nonce: string, hub: Signer) {
   };
 }
 
-/** A hub's proof read (key and signature), not yet verified. */
-export function readHubProof(m: {
+/** The bytes an app signs to answer a relay's challenge. */
+export const appProofMessage = (nonce: string): Uint8Array => utf8(APP_PROOF_CONTEXT + nonce);
+
+/** The app's answer to a relay's challenge: its ticket, and proof that it holds the ticket's key. */
+export function appHello(ticket: string, nonce: string, app: Signer) {
+  return {
+    type: "app_hello" as const,
+    v: RELAY_VERSION,
+    ticket,
+    public_key: toBase64Url(app.publicKey),
+    signature: toBase64Url(app.sign(appProofMessage(nonce))),
+  };
+}
+
+/** A proof of a key read (the key, its signature, the id it certifies), not yet verified. */
+export function readKeyProof(m: {
   public_key?: unknown;
   signature?: unknown;
 }): { publicKey: Uint8Array; signature: Uint8Array; id: string } | null {
@@ -126,4 +148,47 @@ export function splitSession(frame: Uint8Array): { session: number; payload: Uin
     session: new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0),
     payload: frame.subarray(SESSION_PREFIX_BYTES),
   };
+}
+
+/** Flag on a channel plaintext: more pieces of this message follow. */
+export const FRAGMENT_MORE = 1;
+/** Plaintext per piece: a sealed piece (9 B header, 16 B tag) plus the session prefix stays in a frame. */
+export const FRAGMENT_BYTES = MAX_FRAME_BYTES - SESSION_PREFIX_BYTES - 64;
+/** The largest message either side joins from pieces. */
+export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+/** One message as the plaintexts to seal, in order. */
+export function fragment(message: Uint8Array, pieceBytes = FRAGMENT_BYTES): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = 0; at === 0 || at < message.length; at += pieceBytes) {
+    const piece = message.subarray(at, at + pieceBytes);
+    const last = at + pieceBytes >= message.length;
+    const p = new Uint8Array(1 + piece.length);
+    p[0] = last ? 0 : FRAGMENT_MORE;
+    p.set(piece, 1);
+    out.push(p);
+  }
+  return out;
+}
+
+/** Joins pieces back into messages; throws RangeError on a message over the limit or a bad piece. */
+export class Reassembler {
+  private pieces: Uint8Array[] = [];
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = MAX_MESSAGE_BYTES) {}
+
+  /** The whole message once its last piece arrived, else null. */
+  push(plaintext: Uint8Array): Uint8Array | null {
+    const flags = plaintext[0];
+    if (flags === undefined || (flags & ~FRAGMENT_MORE) !== 0) throw new RangeError("not a message piece");
+    this.bytes += plaintext.length - 1;
+    if (this.bytes > this.maxBytes) throw new RangeError(`a message over ${this.maxBytes} bytes`);
+    this.pieces.push(plaintext.subarray(1));
+    if (flags & FRAGMENT_MORE) return null;
+    const whole = concatBytes(...this.pieces);
+    this.pieces = [];
+    this.bytes = 0;
+    return whole;
+  }
 }
