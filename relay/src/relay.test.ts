@@ -125,9 +125,16 @@ describe("the relay", () => {
     const health = (await (await fetch(`http://127.0.0.1:${server.port}/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ ok: true, hubs_online: 1, apps_online: 1 });
     // The hub revokes the app: its session ends at once.
-    hub.send({ type: "close_session", session });
+    hub.send({ type: "close_session", session, revoked: true });
     expect((await app.closedWith()).code).toBe(RELAY_CLOSE.ended_by_hub);
     matrix.push(["the hub ends an app's session (revoked)", `closed ${RELAY_CLOSE.ended_by_hub}`]);
+    // Ended for another reason (its channel failed): a different code, so the app keeps its keys.
+    const again = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)));
+    await again.message("joined");
+    const reopened = await hub.until("second session", () => hub.text.filter((m) => m.type === "session_open")[1]);
+    hub.send({ type: "close_session", session: reopened.session, revoked: false });
+    expect((await again.closedWith()).code).toBe(RELAY_CLOSE.session_ended);
+    matrix.push(["the hub ends an app's session (its channel failed)", `closed ${RELAY_CLOSE.session_ended}`]);
     hub.ws.close();
   });
 

@@ -207,7 +207,8 @@ export class Relay {
       const app = hub?.sessions.get(m.session);
       if (app) {
         hub?.sessions.delete(m.session);
-        app.close(RELAY_CLOSE.ended_by_hub, "the hub ended this session");
+        if (m.revoked === true) app.close(RELAY_CLOSE.ended_by_hub, "this app was removed from the machine");
+        else app.close(RELAY_CLOSE.session_ended, "the hub ended this session");
       }
       return;
     }
@@ -282,7 +283,7 @@ export class Relay {
   }
 }
 
-type Fields = Partial<Record<"type" | "ticket" | "public_key" | "signature" | "session", unknown>>;
+type Fields = Partial<Record<"type" | "ticket" | "public_key" | "signature" | "session" | "revoked", unknown>>;
 
 /** A JSON object, or null for anything else. */
 function parseJson(text: string): Fields | null {

@@ -18,6 +18,7 @@ import {
 } from "@brewos/protocol/relay";
 import { ChannelError, HubHandshake, type SecureSession } from "@brewos/protocol/relay/secure-channel";
 import type { WSContext } from "hono/ws";
+import { WS_CLOSE } from "../api/ws.ts";
 import type { Caller } from "../auth/local-auth.ts";
 import { Backoff } from "../controller-link/backoff.ts";
 
@@ -195,16 +196,17 @@ export class RelayLink {
         if (this.sessions.get(id)?.channel !== channel) return;
         for (const piece of fragment(utf8(text))) this.sendTo(id, channel.seal(piece));
       },
-      close: () => this.endSession(id),
+      close: (code?: number) => this.endSession(id, code === WS_CLOSE.revoked),
     };
     return socket as unknown as WSContext;
   }
 
-  private endSession(id: number): void {
+  /** End one app's session at the relay (`revoked`: the app was removed, so it forgets this hub). */
+  private endSession(id: number, revoked = false): void {
     const s = this.sessions.get(id);
     if (!s) return;
     this.sessions.delete(id);
-    this.ws?.send(JSON.stringify({ type: "close_session", v: RELAY_VERSION, session: id }));
+    this.ws?.send(JSON.stringify({ type: "close_session", v: RELAY_VERSION, session: id, revoked }));
     if (s.socket) this.o.clients.close(s.socket);
   }
 

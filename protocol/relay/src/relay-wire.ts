@@ -12,7 +12,7 @@
  * long enough for a phone that was away for weeks); relay → `joined {hub_id}` and hub ←
  * `session_open {session, app_id}`. Then binary frames: app → relay → hub with a 4-byte big-endian
  * session id in front; hub → relay → app the same way (the relay strips it). Hub → `close_session
- * {session}` ends one app's session (a revoked app); the app's socket closing → hub ←
+ * {session, revoked}` ends one app's session (4403 to a revoked app, else 4410); the app's socket closing → hub ←
  * `session_closed {session}`.
  *
  * Inside the end-to-end channel every plaintext is [flags u8][bytes]: a message larger than one
@@ -39,8 +39,10 @@ export const RELAY_CLOSE = {
   no_hello: 4400,
   /** The hub's proof or the app's ticket did not verify (forged, expired, too long, another hub's). */
   refused: 4401,
-  /** The hub ended this app's session (the app was revoked). */
+  /** The hub ended this app's session: the app was revoked. */
   ended_by_hub: 4403,
+  /** The hub ended this app's session for another reason (its channel failed, the hub stopped it). */
+  session_ended: 4410,
   /** The hub is not connected to this relay (or went away). */
   hub_offline: 4404,
   /** The same hub connected again: the older socket is closed. */
