@@ -1,4 +1,4 @@
-/** The connection's state, always visible: connected, reconnecting, offline, or stale with its age. */
+/** The connection's state, always visible: connected (at home or through the relay), reconnecting, offline, or stale with its age. */
 import { useEffect, useState } from "react";
 import { useMachine } from "../connection/machine-store.ts";
 import { t } from "../i18n/i18n.ts";
@@ -28,6 +28,7 @@ export function ConnectionBadge() {
   const link = useMachine((s) => s.snapshot?.link);
   const online = useOnline();
   const pairing = useMachine((s) => s.pairing);
+  const route = useMachine((s) => s.route);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -47,7 +48,11 @@ export function ConnectionBadge() {
   } else if (status === "connected") {
     const stale = receivedAt > 0 && now - receivedAt > STALE_MS + 5000;
     kind = stale ? "warn" : "ok";
-    text = stale ? t("Stale data ({age})", { age: age(now - receivedAt) }) : t("Connected");
+    text = stale
+      ? t("Stale data ({age})", { age: age(now - receivedAt) })
+      : route === "relay"
+        ? t("Connected through the relay")
+        : t("Connected");
   } else if (status === "reconnecting") {
     kind = "warn";
     text = receivedAt > 0 ? t("Reconnecting… last data {age}", { age: age(now - receivedAt) }) : t("Reconnecting…");

@@ -5,13 +5,14 @@
  */
 import { wsAuthAnswer } from "@brewos/protocol/auth";
 import type { SyncEngine } from "../data/sync-engine.ts";
-import { whenUnpaired } from "../shared/hub-api.ts";
+import { HubError, hubFetch, restThroughSocket, whenUnpaired } from "../shared/hub-api.ts";
 import { credentialsFor, forgetCredentials } from "./credentials.ts";
 import { HubClient } from "./hub-client.ts";
 import { loadLastState } from "./last-state.ts";
 import { applySnapshot, setLastShot, setNextShot, setStatus, showCached, useMachine } from "./machine-store.ts";
 import { deliverPhoneScale } from "./phone-scale-channel.ts";
-import { type HubTransport, webSocketTransport } from "./transport.ts";
+import { forgetRemoteTicket, remoteTicketFor, saveRemoteTicket, ticketWantsRenewal } from "./remote-ticket.ts";
+import { type HubTransport, lanOrRelayTransport, type Route } from "./transport.ts";
 
 let client: HubClient | null = null;
 let leader = false;
@@ -55,7 +56,38 @@ function unpaired(hubUrl: string, reason: string, revoked: boolean): void {
   });
 }
 
-export function connectTo(hubUrl: string, transport: HubTransport = webSocketTransport(hubUrl)): HubClient {
+/** At home first, else through the relay with this app's ticket (its code loads only then). */
+function homeOrAway(hubUrl: string): HubTransport {
+  return lanOrRelayTransport(hubUrl, {
+    onRoute: (route: Route) => useMachine.setState({ route }),
+    remote: async () => {
+      const ticket = remoteTicketFor(hubUrl);
+      const creds = credentialsFor(hubUrl);
+      if (!ticket || !creds) return null;
+      const { openRelaySocket } = await import("./relay-transport.ts");
+      return {
+        describe: `${ticket.relay_url} (relay)`,
+        open: (events) => openRelaySocket(ticket, creds, events, () => forgetRemoteTicket(hubUrl)),
+      };
+    },
+  });
+}
+
+/** While connected, keep a ticket for the relay (when the machine has remote access on). */
+async function keepTicket(hubUrl: string): Promise<void> {
+  if (!credentialsFor(hubUrl) || !ticketWantsRenewal(remoteTicketFor(hubUrl))) return;
+  try {
+    const t = await hubFetch<{ relay_url: string; ticket: string; hub_id: string; exp_ms: number }>("/api/remote/ticket", {
+      method: "POST",
+      body: "{}",
+    });
+    saveRemoteTicket(hubUrl, { relay_url: t.relay_url, ticket: t.ticket, hub_id: t.hub_id, exp_ms: t.exp_ms, got_ms: Date.now() });
+  } catch (e) {
+    if (e instanceof HubError && e.code === "no_relay") forgetRemoteTicket(hubUrl);
+  }
+}
+
+export function connectTo(hubUrl: string, transport: HubTransport = homeOrAway(hubUrl)): HubClient {
   useMachine.getState().client?.close();
   if (connected) void getSync().then((e) => e.disconnected());
   connected = false;
@@ -66,6 +98,12 @@ export function connectTo(hubUrl: string, transport: HubTransport = webSocketTra
       onUnpaired: (reason, revoked) => unpaired(hubUrl, reason, revoked),
       onStatus: (s, detail) => {
         if (s === "connected") useMachine.setState({ pairing: "paired", pairingDetail: null });
+        // REST goes where the socket goes: through the relay it travels inside the channel.
+        const away = s === "connected" && useMachine.getState().route === "relay";
+        restThroughSocket(
+          away ? (method, path, body) => (client ? client.request(method, path, body) : Promise.reject(new Error("no hub"))) : null,
+        );
+        if (s === "connected") void keepTicket(hubUrl);
         setStatus(s, detail);
         const up = s === "connected";
         if (up && !connected && leader) void getSync().then((e) => e.connectedToHub());

@@ -88,3 +88,49 @@ test("a silent socket is pinged, then closed and reopened; a closed one reconnec
   t.last.events.onClose("refused");
   await eventually(() => expect(t.sockets.length).toBe(3), 3000);
 });
+
+test("REST over the socket: the answer comes back as a Response (text or base64), an error rejects, a drop fails what waits", async () => {
+  const t = new MemoryTransport();
+  const { c } = client(t);
+  await expect(c.request("GET", "/api/info")).rejects.toThrow("not connected");
+  t.last.events.onOpen();
+  t.last.events.onMessage(JSON.stringify({ type: "snapshot", state: snapshot(1), link: "up" }));
+  const asked = c.request("PUT", "/api/next-shot", '{"dose_g":18}');
+  const sent = JSON.parse(t.last.sent.at(-1) as string) as { id: string };
+  expect(sent).toMatchObject({ type: "http", method: "PUT", path: "/api/next-shot", body: '{"dose_g":18}' });
+  t.last.events.onMessage(
+    JSON.stringify({
+      type: "http_result",
+      id: sent.id,
+      status: 400,
+      content_type: "application/json",
+      content_disposition: null,
+      body: '{"e":1}',
+    }),
+  );
+  const res = await asked;
+  expect(res.status).toBe(400);
+  expect(await res.json()).toEqual({ e: 1 });
+  const file = c.request("GET", "/api/shots/x/export");
+  const id = (JSON.parse(t.last.sent.at(-1) as string) as { id: string }).id;
+  t.last.events.onMessage(
+    JSON.stringify({
+      type: "http_result",
+      id,
+      status: 200,
+      content_type: "application/octet-stream",
+      content_disposition: 'attachment; filename="a.bin"',
+      body_base64: btoa(String.fromCharCode(0, 255, 7)),
+    }),
+  );
+  const bin = await file;
+  expect(new Uint8Array(await bin.arrayBuffer())).toEqual(Uint8Array.of(0, 255, 7));
+  expect(bin.headers.get("content-disposition")).toContain("a.bin");
+  const refused = c.request("GET", "/api/../ws");
+  const rid = (JSON.parse(t.last.sent.at(-1) as string) as { id: string }).id;
+  t.last.events.onMessage(JSON.stringify({ type: "error", id: rid, code: "invalid_http", message: "path: an /api/… path" }));
+  await expect(refused).rejects.toThrow("an /api/… path");
+  const waiting = c.request("GET", "/api/state");
+  t.last.events.onClose("gone");
+  await expect(waiting).rejects.toThrow("dropped");
+});

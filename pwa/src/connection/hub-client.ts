@@ -7,6 +7,7 @@
 
 import type { AutotuneResult, MachineSnapshot, NextShot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
 import type { PhoneScaleToApp } from "@brewos/protocol/api/phone-scale";
+import type { SocketRestResponse } from "@brewos/protocol/api/socket-rest";
 import type { SyncServerMessage } from "@brewos/protocol/sync";
 import type { HubSocket, HubTransport } from "./transport.ts";
 
@@ -61,6 +62,10 @@ export class HubClient {
   private readonly watch: ReturnType<typeof setInterval>;
   private nextId = 1;
   private readonly pending = new Map<string, { resolve: (r: CommandResult) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pendingRest = new Map<
+    string,
+    { resolve: (r: Response) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   private readonly silenceMs: number;
   private readonly answerMs: number;
   private readonly commandTimeoutMs: number;
@@ -104,6 +109,24 @@ export class HubClient {
       }, this.commandTimeoutMs);
       this.pending.set(id, { resolve, timer });
       this.socket?.send(JSON.stringify({ type: "command", id, command }));
+    });
+  }
+
+  /**
+   * A REST request carried by the socket (where HTTP to the hub is not possible: through the relay),
+   * answered as REST would; rejects when not connected or unanswered in time.
+   */
+  request(method: string, path: string, body?: string): Promise<Response> {
+    const socket = this.socket;
+    if (!socket || this.lastRx === 0) return Promise.reject(new Error("not connected to the hub"));
+    const id = `h${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingRest.delete(id);
+        reject(new Error("the hub did not answer in time"));
+      }, this.commandTimeoutMs);
+      this.pendingRest.set(id, { resolve, reject, timer });
+      socket.send(JSON.stringify({ type: "http", id, method, path, ...(body === undefined ? {} : { body }) }));
     });
   }
 
@@ -172,6 +195,15 @@ export class HubClient {
       this.events.onPhoneScale?.(m as unknown as PhoneScaleToApp);
       return;
     }
+    if ((m as { type: string }).type === "http_result") {
+      const r = m as unknown as SocketRestResponse;
+      const p = this.pendingRest.get(r.id);
+      if (!p) return;
+      clearTimeout(p.timer);
+      this.pendingRest.delete(r.id);
+      p.resolve(restResponse(r));
+      return;
+    }
     switch (m.type) {
       case "snapshot":
         this.state = m.state;
@@ -211,6 +243,13 @@ export class HubClient {
         break;
       }
       case "error": {
+        const rest = m.id ? this.pendingRest.get(m.id) : undefined;
+        if (rest && m.id) {
+          clearTimeout(rest.timer);
+          this.pendingRest.delete(m.id);
+          rest.reject(new Error(m.message));
+          break;
+        }
         const p = m.id ? this.pending.get(m.id) : undefined;
         if (p && m.id) {
           clearTimeout(p.timer);
@@ -247,5 +286,20 @@ export class HubClient {
       p.resolve({ ok: false, code: "not_connected", message });
       this.pending.delete(id);
     }
+    for (const [id, p] of this.pendingRest) {
+      clearTimeout(p.timer);
+      p.reject(new Error(message));
+      this.pendingRest.delete(id);
+    }
   }
+}
+
+/** A socket's REST answer as the Response fetch would have given. */
+function restResponse(r: SocketRestResponse): Response {
+  const headers = new Headers();
+  if (r.content_type) headers.set("content-type", r.content_type);
+  if (r.content_disposition) headers.set("content-disposition", r.content_disposition);
+  const noBody = r.status === 204 || r.status === 205 || r.status === 304;
+  const body = r.body_base64 !== undefined ? Uint8Array.from(atob(r.body_base64), (c) => c.charCodeAt(0)) : (r.body ?? "");
+  return new Response(noBody ? null : body, { status: r.status, headers });
 }

@@ -7,6 +7,7 @@ import type { AutotuneResult, MachineSnapshot, NextShot, ShotRecord } from "@bre
 import { create } from "zustand";
 import type { CommandResult, ConnectionStatus, HubClient } from "./hub-client.ts";
 import { type LastState, saveLastState, type TraceColumns } from "./last-state.ts";
+import type { Route } from "./transport.ts";
 
 /** The shot being pulled, columnar (uPlot's shape): seconds, bar, ml/s, g, °C. */
 export interface ShotTrace extends TraceColumns {
@@ -18,6 +19,8 @@ export interface ShotTrace extends TraceColumns {
 export interface MachineStore {
   status: ConnectionStatus | "idle";
   statusDetail: string;
+  /** How the app reaches the machine now: at home (LAN) or through the relay; null before it does. */
+  route: Route | null;
   snapshot: MachineSnapshot | null;
   /** Local ms when the last message arrived (for "stale" ages). */
   receivedAt: number;
@@ -54,6 +57,7 @@ const emptyTrace = (token: number | null): ShotTrace => ({
 export const useMachine = create<MachineStore>(() => ({
   status: "idle",
   statusDetail: "",
+  route: null,
   snapshot: null,
   receivedAt: 0,
   trace: emptyTrace(null),

@@ -115,6 +115,7 @@ export const GERMAN: Record<string, string> = {
   Connect: "Verbinden",
   "Connect to a broker": "Mit einem Broker verbinden",
   Connected: "Verbunden",
+  "Connected through the relay": "Über das Relay verbunden",
   connected: "verbunden",
   connecting: "verbindet",
   Connecting: "Verbinde",

@@ -24,7 +24,19 @@ export function whenUnpaired(listener: () => void): void {
   onUnpaired = listener;
 }
 
+/** REST carried by the live socket (set while the app reaches its machine through the relay). */
+type SocketRest = (method: string, path: string, body?: string) => Promise<Response>;
+let socketRest: SocketRest | null = null;
+export function restThroughSocket(route: SocketRest | null): void {
+  socketRest = route;
+}
+
 async function send(path: string, init: RequestInit | undefined, renew: boolean): Promise<Response> {
+  if (socketRest) {
+    if (init?.body !== undefined && init.body !== null && typeof init.body !== "string")
+      throw new HubError("at_home_only", "this works only at home, on the machine's network");
+    return socketRest(init?.method ?? "GET", path, init?.body ?? undefined);
+  }
   const hub = currentHubUrl();
   // A state change is always JSON: the hub refuses other bodies (forms and text/plain are how a
   // page on another site would try to drive the machine).
@@ -44,7 +56,8 @@ export async function hubRequest(path: string, init?: RequestInit): Promise<Resp
       res = await send(path, init, true);
       if (res.status === 401) onUnpaired?.();
     }
-  } catch {
+  } catch (e) {
+    if (e instanceof HubError) throw e;
     throw new HubError("unreachable", "cannot reach the hub (is it on, and are you on its network?)");
   }
   return res;

@@ -1,0 +1,135 @@
+/**
+ * Away from home, in real Chromium: a real relay and a real hub on the simulator dialling it, both on
+ * 127.0.0.1. The phone pairs at home (typed code), gets its relay ticket there, then leaves: the
+ * hub's own /ws and /api stop answering it (its address is the house's), so the app goes through
+ * the relay — the badge says so, live state arrives through the end-to-end channel, a shot started
+ * on the Brew screen runs on the machine and reaches History, and Settings' REST reads go through
+ * the channel too. The
+ * relay never sees a command in the clear: its frames are checked for the words the app sent.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { closedPort, hubOnSim } from "../../hub/src/testing/hub-on-disk.ts";
+import { until } from "../../hub/src/testing/until.ts";
+import { Relay } from "../../relay/src/relay.ts";
+import { APP_DIR, launch, requireBuiltApp } from "./browser.ts";
+
+const WAIT_MS = 30_000;
+const relayDir = mkdtempSync(join(tmpdir(), "brewos-e2e-relay-"));
+let relay: Relay;
+let relayServer: ReturnType<typeof Bun.serve>;
+let hub: Awaited<ReturnType<typeof hubOnSim>>;
+let browser: Browser;
+let port = 0;
+/** Every binary frame the relay forwarded, as it saw it. */
+const relayed: Uint8Array[] = [];
+
+beforeAll(async () => {
+  requireBuiltApp();
+  relay = new Relay({ dataDir: relayDir });
+  const ws = relay.websocket;
+  relayServer = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: relay.fetch,
+    websocket: {
+      ...ws,
+      message: (s, data) => {
+        if (typeof data !== "string") relayed.push(new Uint8Array(data));
+        return ws.message(s as never, data);
+      },
+    },
+  });
+  port = await closedPort();
+  hub = await hubOnSim("dual_boiler_gear", {
+    speed: 15,
+    appDir: APP_DIR,
+    hostname: "::",
+    port,
+    kioskAddresses: ["::1"], // the phone at 127.0.0.1 is another device to the hub: it must pair
+    bases: () => [`http://127.0.0.1:${port}`],
+    relayUrl: `ws://127.0.0.1:${relayServer.port}/hub`,
+  });
+  await until("the hub on the relay", () => hub.server.relay?.health().state === "up", 10_000);
+  browser = await launch();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.stop();
+  relay?.stop();
+  relayServer?.stop(true);
+  rmSync(relayDir, { recursive: true, force: true });
+});
+
+async function pairAtHome(p: Page): Promise<void> {
+  const { typed } = hub.hub.auth.pairing.open();
+  await p.goto(`http://127.0.0.1:${port}/`);
+  await p.getByLabel("Name this phone").fill("Phone on the train");
+  await p.getByLabel("Code on the machine's display").fill(typed);
+  await p.getByRole("button", { name: "Pair", exact: true }).click();
+  await p
+    .getByRole("button", { name: /Turn on|Turn off/ })
+    .first()
+    .waitFor({ timeout: WAIT_MS });
+}
+
+describe("the app through the relay", () => {
+  test("paired at home, then away: live state, a shot and History all go through the relay, end to end", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: "block" });
+    const p = await context.newPage();
+    p.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+    await pairAtHome(p);
+    await p.getByText("Connected", { exact: true }).waitFor({ timeout: WAIT_MS });
+    // At home the app fetched its ticket for the relay.
+    await p.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith("brewos.remote.")), undefined, { timeout: WAIT_MS });
+    expect(hub.server.relay?.health().sessions).toBe(0);
+
+    // Leaving the house: the hub's own address answers no more (its page stays, as an installed app's would).
+    const home = `127.0.0.1:${port}`;
+    await context.routeWebSocket(`ws://${home}/ws`, (ws) => ws.close({ code: 1006, reason: "no route to host" }));
+    await context.route(`http://${home}/api/**`, (r) => r.abort("addressunreachable"));
+    await p.reload();
+    await p.getByText("Connected through the relay").waitFor({ timeout: WAIT_MS });
+    expect(hub.server.relay?.health().sessions).toBe(1);
+
+    // Live state and commands through the channel: turn on, wait for ready, pull a shot.
+    if (await p.getByRole("button", { name: "Turn on" }).isVisible()) await p.getByRole("button", { name: "Turn on" }).click();
+    await p.getByRole("button", { name: "Turn off" }).waitFor({ timeout: WAIT_MS });
+    await p.locator("h1", { hasText: /^(Ready|Warming the group)$/ }).waitFor({ timeout: 120_000 });
+    await p.getByRole("link", { name: "Brew", exact: true }).click();
+    const next = p.getByRole("region", { name: "Next shot" });
+    await next.getByLabel("Target weight (g)").fill("");
+    await next.getByLabel("Time limit (s)").fill("8");
+    await p.getByText("Stops at 8 s (or the profile's own end).").waitFor({ timeout: WAIT_MS });
+    const before = hub.hub.shots.list(1)[0]?.id ?? null;
+    await p.getByRole("button", { name: "Start shot" }).click();
+    const shot = await until(
+      "the shot recorded on the machine",
+      () => {
+        const s = hub.hub.shots.list(1)[0];
+        return s && s.id !== before && s.status === "complete" ? s : false;
+      },
+      WAIT_MS,
+    );
+    await p.getByText("time reached").waitFor({ timeout: WAIT_MS });
+
+    // History shows the shot pulled from afar (synced through the channel); Settings reads the
+    // machine over REST, which travels inside the channel too (the hub's /api is unreachable).
+    await p.getByRole("link", { name: "History", exact: true }).click();
+    await p.locator(`a.shot-row[href="/history/${shot.id}"]`).waitFor({ timeout: WAIT_MS });
+    await p.goto(`http://${home}/settings`);
+    await p.getByText(/firmware \d+\.\d+\.\d+/).waitFor({ timeout: WAIT_MS });
+    expect(await p.getByText("The hub cannot be reached.").count()).toBe(0);
+    await p.getByText("Connected through the relay").waitFor();
+
+    // What the relay carried: ciphertext only, never the app's words.
+    const seen = Buffer.concat(relayed.map((f) => Buffer.from(f)));
+    expect(seen.length).toBeGreaterThan(1000);
+    for (const word of ["start_shot", "command", "/api/shots", "set_mode"]) expect(seen.includes(Buffer.from(word))).toBe(false);
+    await context.close();
+  }, 240_000);
+});
