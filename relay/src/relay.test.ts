@@ -12,18 +12,10 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
-import {
-  appHello,
-  HELLO_TIMEOUT_MS,
-  hubProof,
-  issueTicket,
-  MAX_FRAME_BYTES,
-  RELAY_CLOSE,
-  splitSession,
-  withSession,
-} from "@brewos/protocol/relay";
+import { appHello, hubProof, issueTicket, MAX_FRAME_BYTES, RELAY_CLOSE, splitSession, withSession } from "@brewos/protocol/relay";
 import { AppHandshake, HubHandshake } from "@brewos/protocol/relay/secure-channel";
 import { Relay } from "./relay.ts";
+import { connectHub as connectHubAt, joinApp as joinAppAt, Peer } from "./testing/peer.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "brewos-relay-"));
 let relay: Relay;
@@ -44,62 +36,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A socket that keeps what it hears and how it closed. */
-class Peer {
-  readonly text: Record<string, unknown>[] = [];
-  readonly binary: Uint8Array[] = [];
-  closed: { code: number; reason: string } | null = null;
-  readonly ws: WebSocket;
-  readonly opened: Promise<void>;
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
-    this.ws.binaryType = "arraybuffer";
-    this.opened = new Promise((r) => this.ws.addEventListener("open", () => r()));
-    this.ws.addEventListener("message", (e) => {
-      if (typeof e.data === "string") this.text.push(JSON.parse(e.data) as Record<string, unknown>);
-      else this.binary.push(new Uint8Array(e.data as ArrayBuffer));
-    });
-    this.ws.addEventListener("close", (e) => {
-      this.closed = { code: e.code, reason: e.reason };
-    });
-  }
-  send(m: unknown): void {
-    this.ws.send(typeof m === "string" || m instanceof Uint8Array ? m : JSON.stringify(m));
-  }
-  async until<T>(what: string, pick: () => T | undefined | null | false, ms = 5000): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = pick();
-      if (v) return v;
-      if (Date.now() > end)
-        throw new Error(`${what}: not within ${ms} ms (heard ${JSON.stringify(this.text)}, closed ${JSON.stringify(this.closed)})`);
-      await Bun.sleep(5);
-    }
-  }
-  message(type: string) {
-    return this.until(type, () => this.text.find((m) => m.type === type));
-  }
-  /** How it closed; waits past the relay's hello deadline (a silent peer is closed at it, not before). */
-  closedWith() {
-    return this.until("close", () => this.closed, HELLO_TIMEOUT_MS + 3000);
-  }
-}
-
-async function connectHub(keys = keyPair()) {
-  const hub = new Peer(`${base}/hub`);
-  const challenge = await hub.message("challenge");
-  hub.send(hubProof(String(challenge.nonce), signerFor(keys)));
-  const ready = await hub.message("ready");
-  return { hub, keys, id: String(ready.hub_id) };
-}
-
-/** An app at the relay: the ticket its hub signed, and proof it holds the key the ticket names. */
-async function joinApp(ticket: string, keys = appKeys) {
-  const app = new Peer(`${base}/app`);
-  const challenge = await app.message("challenge");
-  app.send(appHello(ticket, String(challenge.nonce), signerFor(keys)));
-  return app;
-}
+const connectHub = (keys = keyPair()) => connectHubAt(base, keys);
+const joinApp = (ticket: string, keys = appKeys) => joinAppAt(base, ticket, keys);
 
 const appKeys = keyPair();
 const appId = idForPublicKey(appKeys.publicKey);

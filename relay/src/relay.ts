@@ -20,6 +20,7 @@ import {
 } from "@brewos/protocol/relay";
 import type { Server, ServerWebSocket } from "bun";
 import { Hono } from "hono";
+import type { Cluster, ClusterControl } from "./cluster.ts";
 import { Registry } from "./registry.ts";
 
 export interface RelayOptions {
@@ -30,6 +31,8 @@ export interface RelayOptions {
   burstFrames?: number;
   /** A reader with more than this buffered is too slow and is closed. */
   maxBufferedBytes?: number;
+  /** Other instances of this relay, through Redis (none: this instance is the relay). */
+  cluster?: Cluster;
 }
 
 interface Conn {
@@ -42,17 +45,31 @@ interface Conn {
   /** An app's: the paired app its ticket names. */
   appId?: string;
   session?: number;
+  /** An app's whose hub is connected to another instance: that instance. */
+  remote?: string;
   helloTimer?: ReturnType<typeof setTimeout>;
   tokens: number;
   refilledAt: number;
 }
 
 type Sock = ServerWebSocket<Conn>;
+/** An app as its hub's side sees it: a socket here, or one on another instance. */
+interface AppEnd {
+  data: Pick<Conn, "appId">;
+  readyState: number;
+  send(frame: Uint8Array): number;
+  close(code?: number, reason?: string): void;
+  getBufferedAmount(): number;
+}
 
 export class Relay {
   readonly registry: Registry;
-  private readonly hubs = new Map<string, { ws: Sock; sessions: Map<number, Sock> }>();
-  private nextSession = 1;
+  private readonly hubs = new Map<string, { ws: Sock; sessions: Map<number, AppEnd> }>();
+  /** Sessions of local hubs whose apps are on other instances: session → hub id. */
+  private readonly remoteSessions = new Map<number, string>();
+  /** Apps here whose hubs are on other instances: session → socket. */
+  private readonly remoteApps = new Map<number, Sock>();
+  private readonly cluster: Cluster | null;
   private readonly now: () => number;
   private readonly rate: number;
   private readonly burst: number;
@@ -66,9 +83,8 @@ export class Relay {
     this.rate = o.framesPerSecond ?? 200;
     this.burst = o.burstFrames ?? 400;
     this.maxBuffered = o.maxBufferedBytes ?? 1024 * 1024;
-    this.http.get("/health", (c) =>
-      c.json({ ok: true, version: RELAY_VERSION, hubs_online: this.hubs.size, apps_online: this.appCount() }),
-    );
+    this.cluster = o.cluster ?? null;
+    this.http.get("/health", (c) => c.json({ ok: true, version: RELAY_VERSION, ...this.health() }));
     this.http.get("/metrics", (c) => c.text(this.metrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
   }
 
@@ -91,8 +107,37 @@ export class Relay {
     close: (ws: Sock) => this.closed(ws),
   };
 
+  health(): { hubs_online: number; apps_online: number; instance: string | null; redis_error: string | null } {
+    return {
+      hubs_online: this.hubs.size,
+      apps_online: this.appCount(),
+      instance: this.cluster?.instance ?? null,
+      redis_error: this.cluster?.lastError ?? null,
+    };
+  }
+
+  /** Join the other instances (with a cluster; nothing to do without). */
+  async start(): Promise<void> {
+    await this.cluster?.start(
+      {
+        toHub: (session, payload) => {
+          const hub = this.hubs.get(this.remoteSessions.get(session) ?? "");
+          if (hub && payload.length + SESSION_PREFIX_BYTES <= MAX_FRAME_BYTES) this.forward(hub.ws, withSession(session, payload));
+        },
+        toApp: (session, payload) => {
+          const app = this.remoteApps.get(session);
+          if (app) this.forward(app, payload);
+        },
+        control: (m) => this.fromInstance(m),
+      },
+      () => this.hubs.keys(),
+    );
+  }
+
   stop(): void {
     for (const h of this.hubs.values()) h.ws.close(1001, "the relay is stopping");
+    for (const a of this.remoteApps.values()) a.close(1001, "the relay is stopping");
+    void this.cluster?.stop();
     this.registry.close();
   }
 
@@ -113,9 +158,14 @@ export class Relay {
     }
     const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (c.role === "app") {
+      if (frame.length + SESSION_PREFIX_BYTES > MAX_FRAME_BYTES) return this.refuse(ws, RELAY_CLOSE.bad_frame, "frame too large");
+      if (c.remote && c.session !== undefined) {
+        this.cluster?.toHub(c.remote, c.session, frame);
+        this.count(frame.length);
+        return;
+      }
       const hub = c.hubId ? this.hubs.get(c.hubId) : undefined;
       if (!hub || c.session === undefined) return this.refuse(ws, RELAY_CLOSE.hub_offline, "the hub went away");
-      if (frame.length + SESSION_PREFIX_BYTES > MAX_FRAME_BYTES) return this.refuse(ws, RELAY_CLOSE.bad_frame, "frame too large");
       this.forward(hub.ws, withSession(c.session, frame));
       return;
     }
@@ -152,20 +202,24 @@ export class Relay {
     if (!t.ok) return this.refuse(ws, RELAY_CLOSE.refused, `ticket refused: ${t.why}`);
     const proof = readKeyProof(m);
     if (!proof || proof.id !== t.claims.app) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: not this app's key");
-    const pk = this.registry.publicKey(t.claims.hub);
-    if (!pk) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: no such hub");
     c.verifying = true;
     const nonce = c.nonce;
-    void Promise.all([
-      verifyNative(t.signature, t.signed, pk),
-      verifyNative(proof.signature, appProofMessage(nonce), proof.publicKey),
-    ]).then(([hubSigned, appProved]) => {
+    void (async () => {
+      const pk = this.registry.publicKey(t.claims.hub) ?? (await this.cluster?.publicKey(t.claims.hub).catch(() => null)) ?? null;
+      if (!pk) {
+        c.verifying = false;
+        return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: no such hub");
+      }
+      const [hubSigned, appProved] = await Promise.all([
+        verifyNative(t.signature, t.signed, pk),
+        verifyNative(proof.signature, appProofMessage(nonce), proof.publicKey),
+      ]);
       c.verifying = false;
       if (ws.readyState !== 1) return;
       if (!hubSigned) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: bad signature");
       if (!appProved) return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: the app's proof did not verify");
-      this.appJoined(ws, t.claims.hub, t.claims.app);
-    });
+      await this.appJoined(ws, t.claims.hub, t.claims.app);
+    })();
     return;
   }
 
@@ -175,6 +229,7 @@ export class Relay {
     c.ready = true;
     c.hubId = id;
     this.registry.seen(id, publicKey, this.now());
+    void this.cluster?.hubHere(id, publicKey).catch(() => undefined);
     const old = this.hubs.get(id);
     this.hubs.set(id, { ws, sessions: old?.sessions ?? new Map() });
     if (old) old.ws.close(RELAY_CLOSE.replaced, "the same hub connected again");
@@ -184,19 +239,87 @@ export class Relay {
       ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session, app_id: app.data.appId }));
   }
 
-  private appJoined(ws: Sock, hubId: string, appId: string): undefined {
+  private async appJoined(ws: Sock, hubId: string, appId: string): Promise<undefined> {
     const c = ws.data;
     const hub = this.hubs.get(hubId);
-    if (!hub) return this.refuse(ws, RELAY_CLOSE.hub_offline, "the hub is not connected");
+    if (!hub) return this.joinElsewhere(ws, hubId, appId);
     clearTimeout(c.helloTimer);
     c.ready = true;
     c.hubId = hubId;
-    c.session = this.nextSession++;
+    c.session = this.newSession();
     c.appId = appId;
     hub.sessions.set(c.session, ws);
     hub.ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session: c.session, app_id: appId }));
     ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: hubId }));
     return undefined;
+  }
+
+  /** The hub is on another instance (or nowhere): join it there through the cluster. */
+  private async joinElsewhere(ws: Sock, hubId: string, appId: string): Promise<undefined> {
+    const c = ws.data;
+    const there = await this.cluster?.whereIs(hubId).catch(() => null);
+    if (ws.readyState !== 1) return;
+    if (!this.cluster || !there || there === this.cluster.instance)
+      return this.refuse(ws, RELAY_CLOSE.hub_offline, "the hub is not connected");
+    clearTimeout(c.helloTimer);
+    c.ready = true;
+    c.hubId = hubId;
+    c.appId = appId;
+    c.remote = there;
+    c.session = this.newSession();
+    this.remoteApps.set(c.session, ws);
+    this.cluster.control(there, { t: "open", hub: hubId, session: c.session, app_id: appId, from: this.cluster.instance });
+    ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: hubId }));
+    return;
+  }
+
+  /** What another instance says about a session or a hub. */
+  private fromInstance(m: ClusterControl): void {
+    const cluster = this.cluster;
+    if (!cluster) return;
+    if (m.t === "open") {
+      const hub = this.hubs.get(m.hub);
+      if (!hub || hub.sessions.has(m.session)) {
+        cluster.control(m.from, { t: "end", session: m.session, code: RELAY_CLOSE.hub_offline, reason: "the hub is not connected" });
+        return;
+      }
+      const session = m.session;
+      const app: AppEnd = {
+        data: { appId: m.app_id },
+        readyState: 1,
+        getBufferedAmount: () => 0,
+        send: (frame) => {
+          cluster.toApp(m.from, session, frame);
+          return 1;
+        },
+        close: (code?: number, reason?: string) => {
+          this.remoteSessions.delete(session);
+          cluster.control(m.from, { t: "end", session, code: code ?? RELAY_CLOSE.session_ended, reason: reason ?? "" });
+        },
+      };
+      this.remoteSessions.set(session, m.hub);
+      hub.sessions.set(session, app);
+      hub.ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session, app_id: m.app_id }));
+    } else if (m.t === "closed") {
+      const hubId = this.remoteSessions.get(m.session);
+      this.remoteSessions.delete(m.session);
+      const hub = hubId ? this.hubs.get(hubId) : undefined;
+      if (hub?.sessions.delete(m.session)) hub.ws.send(JSON.stringify({ type: "session_closed", v: RELAY_VERSION, session: m.session }));
+    } else if (m.t === "end") {
+      const app = this.remoteApps.get(m.session);
+      this.remoteApps.delete(m.session);
+      app?.close(m.code, m.reason);
+    } else if (m.t === "hub_moved" && m.to !== cluster.instance) {
+      this.hubs.get(m.hub)?.ws.close(RELAY_CLOSE.replaced, "the same hub connected to another relay instance");
+    }
+  }
+
+  /** A session id no app here or of a hub here holds (random: other instances pick theirs too). */
+  private newSession(): number {
+    for (;;) {
+      const id = crypto.getRandomValues(new Uint32Array(1))[0] as number;
+      if (!this.remoteApps.has(id) && !this.remoteSessions.has(id) && ![...this.hubs.values()].some((h) => h.sessions.has(id))) return id;
+    }
   }
 
   private hubControl(ws: Sock, text: string): undefined {
@@ -219,6 +342,13 @@ export class Relay {
     const c = ws.data;
     clearTimeout(c.helloTimer);
     if (!c.ready || !c.hubId) return;
+    if (c.role === "app" && c.remote && c.session !== undefined) {
+      if (this.remoteApps.get(c.session) === ws) {
+        this.remoteApps.delete(c.session);
+        this.cluster?.control(c.remote, { t: "closed", session: c.session });
+      }
+      return;
+    }
     const hub = this.hubs.get(c.hubId);
     if (c.role === "app" && c.session !== undefined) {
       if (hub?.sessions.get(c.session) === ws) {
@@ -229,16 +359,21 @@ export class Relay {
     }
     if (hub?.ws !== ws) return; // replaced by a newer socket of the same hub
     this.hubs.delete(c.hubId);
+    void this.cluster?.hubGone(c.hubId).catch(() => undefined);
     for (const app of hub.sessions.values()) app.close(RELAY_CLOSE.hub_offline, "the hub went away");
   }
 
   /** Send, or close a reader that cannot keep up (Bun drops what it cannot buffer). */
-  private forward(to: Sock, frame: Uint8Array): undefined {
+  private forward(to: AppEnd, frame: Uint8Array): undefined {
     if (to.getBufferedAmount() > this.maxBuffered) return this.refuse(to, RELAY_CLOSE.too_slow, "reading too slowly");
     const sent = to.send(frame);
     if (sent === 0) return this.refuse(to, RELAY_CLOSE.too_slow, "reading too slowly");
+    this.count(frame.length);
+  }
+
+  private count(bytes: number): void {
     this.counters.frames_forwarded++;
-    this.counters.bytes_forwarded += frame.length;
+    this.counters.bytes_forwarded += bytes;
   }
 
   private spend(c: Conn): boolean {
@@ -251,7 +386,7 @@ export class Relay {
   }
 
   /** Close with a documented code, counted by reason. */
-  private refuse(ws: Sock, code: number, reason: string): undefined {
+  private refuse(ws: AppEnd, code: number, reason: string): undefined {
     const key = Object.entries(RELAY_CLOSE).find(([, v]) => v === code)?.[0] ?? String(code);
     this.counters.refused.set(key, (this.counters.refused.get(key) ?? 0) + 1);
     ws.close(code, reason);

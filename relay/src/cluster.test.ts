@@ -1,0 +1,142 @@
+/**
+ * Two relay instances as one, on a real redis-server (127.0.0.1, nothing on disk), each with its
+ * own SQLite registry: a hub on instance A, its app on instance B (which never saw the hub: the
+ * ticket is checked with the key from Redis); frames cross both ways untouched; the hub's end of a
+ * session, the app leaving and the hub leaving all reach the other side; the hub moving to B
+ * replaces its socket on A. Then a real hub on the simulator's SQLite on A and an app on B: the
+ * end-to-end handshake and the hub's ordinary /ws conversation, across the two instances.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
+import { issueTicket, RELAY_CLOSE, splitSession, withSession } from "@brewos/protocol/relay";
+import { AppChannel } from "@brewos/protocol/relay/app-channel";
+import { hubOnDisk } from "../../hub/src/testing/hub-on-disk.ts";
+import { until } from "../../hub/src/testing/until.ts";
+import { Cluster } from "./cluster.ts";
+import { Relay } from "./relay.ts";
+import { connectHub, joinApp } from "./testing/peer.ts";
+import { type RedisServer, startRedis } from "./testing/redis-server.ts";
+
+let redis: RedisServer;
+const instances: { relay: Relay; server: ReturnType<typeof Bun.serve>; base: string; dir: string }[] = [];
+
+async function instance() {
+  const dir = mkdtempSync(join(tmpdir(), "brewos-relay-cluster-"));
+  const relay = new Relay({ dataDir: dir, cluster: new Cluster(redis.url) });
+  await relay.start();
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: relay.fetch, websocket: relay.websocket });
+  const i = { relay, server, base: `ws://127.0.0.1:${server.port}`, dir };
+  instances.push(i);
+  return i;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  for (const i of instances) {
+    i.relay.stop();
+    i.server.stop(true);
+    rmSync(i.dir, { recursive: true, force: true });
+  }
+  await redis?.stop();
+});
+
+const appKeys = keyPair();
+const appId = idForPublicKey(appKeys.publicKey);
+const inAMinute = () => Date.now() + 60_000;
+
+describe("two relay instances on Redis", () => {
+  test("a hub on A, its app on B: frames cross both ways; ends, leaving and moving reach the other side", async () => {
+    const a = await instance();
+    const b = await instance();
+    const { hub, keys, id } = await connectHub(a.base);
+    const ticket = () => issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys));
+    expect(b.relay.registry.publicKey(id)).toBeNull(); // B has never seen this hub
+
+    const app = await joinApp(b.base, ticket(), appKeys);
+    await app.message("joined");
+    const open = await hub.message("session_open");
+    expect(open.app_id).toBe(appId);
+    const session = Number(open.session);
+    const up = crypto.getRandomValues(new Uint8Array(300));
+    app.send(up);
+    expect(splitSession(await hub.until("the app's frame at the hub", () => hub.binary[0]))).toEqual({ session, payload: up });
+    const down = crypto.getRandomValues(new Uint8Array(300));
+    hub.send(withSession(session, down));
+    expect(await app.until("the hub's frame at the app", () => app.binary[0])).toEqual(down);
+
+    // The hub ends it (the app was revoked): the app on B is closed with the hub's code.
+    hub.send({ type: "close_session", session, revoked: true });
+    expect((await app.closedWith()).code).toBe(RELAY_CLOSE.ended_by_hub);
+
+    // The app on B leaves: the hub on A is told.
+    const second = await joinApp(b.base, ticket(), appKeys);
+    await second.message("joined");
+    const s2 = await hub.until("a second session", () => hub.text.filter((m) => m.type === "session_open")[1]);
+    second.ws.close();
+    const left = await hub.until("session_closed", () => hub.text.find((m) => m.type === "session_closed"));
+    expect(left.session).toBe(s2.session);
+
+    // The hub leaves A: its app on B is closed as "hub offline"; a new app on B is refused so.
+    const third = await joinApp(b.base, ticket(), appKeys);
+    await third.message("joined");
+    await hub.until("a third session", () => hub.text.filter((m) => m.type === "session_open")[2]);
+    hub.ws.close();
+    expect((await third.closedWith()).code).toBe(RELAY_CLOSE.hub_offline);
+    await until("A lets the hub go in Redis", () => a.relay.health().hubs_online === 0, 3000);
+    const late = await joinApp(b.base, ticket(), appKeys);
+    expect((await late.closedWith()).code).toBe(RELAY_CLOSE.hub_offline);
+
+    // Back on A, then on B: A's socket is replaced (one hub, one socket, cluster-wide).
+    const onA = await connectHub(a.base, keys);
+    await connectHub(b.base, keys);
+    expect((await onA.hub.closedWith()).code).toBe(RELAY_CLOSE.replaced);
+    console.log(
+      `relay cluster: a hub on A and its app on B over Redis — frames both ways, revoke 4403, leave → session_closed, hub gone → 4404, moved → 4409`,
+    );
+  }, 30_000);
+
+  test("a real hub on A and its app on B: the end-to-end channel and the hub's /ws conversation across instances", async () => {
+    const a = await instance();
+    const b = await instance();
+    const h = await hubOnDisk({ relayUrl: `${a.base}/hub` });
+    try {
+      await until("the hub on instance A", () => h.server.relay?.health().state === "up", 5000);
+      const keys = keyPair();
+      const me = { ...keys, id: idForPublicKey(keys.publicKey) };
+      h.hub.auth.apps.add(keys.publicKey, "Phone on instance B");
+      const t = h.server.relay?.ticketFor(me.id);
+      if (!t) throw new Error("no relay link");
+      const heard: Record<string, unknown>[] = [];
+      let opened = false;
+      const ws = new WebSocket(`${b.base}/app`);
+      ws.binaryType = "arraybuffer";
+      const channel = new AppChannel({
+        ticket: t.ticket,
+        app: me,
+        hub: { publicKey: h.hub.auth.identity.publicKey, id: t.hub_id },
+        send: (d) => ws.send(d),
+        onOpen: () => {
+          opened = true;
+        },
+        onMessage: (text) => heard.push(JSON.parse(text) as Record<string, unknown>),
+        onFail: (why) => heard.push({ failed: why }),
+      });
+      ws.addEventListener("message", (e) => channel.receive(typeof e.data === "string" ? e.data : new Uint8Array(e.data as ArrayBuffer)));
+      await until("the channel open through A and B", () => opened, 5000);
+      await until("the snapshot", () => heard.some((m) => m.type === "snapshot"), 5000);
+      channel.sendText(JSON.stringify({ type: "http", id: "r1", method: "GET", path: "/api/pairing/apps" }));
+      const answer = await until("REST across instances", () => heard.find((m) => m.id === "r1"), 5000);
+      expect(answer).toMatchObject({ type: "http_result", status: 200 });
+      expect(heard.some((m) => "failed" in m)).toBe(false);
+      ws.close();
+    } finally {
+      await h.stop();
+    }
+  }, 30_000);
+});

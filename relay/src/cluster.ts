@@ -1,0 +1,140 @@
+/**
+ * @module Several relay instances as one (docs/remote.md, "Scale out"): Redis says which instance
+ * each hub is connected to (a key per hub, refreshed while it stays, gone 60 s after an instance
+ * dies) and keeps the hubs' public keys for tickets; pub/sub carries what crosses instances — an
+ * app on instance B joining a hub on A, the frames of that session both ways, its end. Each
+ * instance listens on its own channel and on one for all. Redis is optional: one instance needs
+ * nothing of this. Frames stay ciphertext; Redis sees what the relay sees.
+ */
+import Redis from "ioredis";
+
+/** What one instance tells another. */
+export type ClusterControl =
+  /** An app here joins your hub: open a session for it. */
+  | { t: "open"; hub: string; session: number; app_id: string; from: string }
+  /** The app of this session left. */
+  | { t: "closed"; session: number }
+  /** The hub's side ended this session: close the app with this code. */
+  | { t: "end"; session: number; code: number; reason: string }
+  /** This hub is connected to instance `to` now (to all: an older socket elsewhere is replaced). */
+  | { t: "hub_moved"; hub: string; to: string };
+
+export interface ClusterEvents {
+  /** A frame from a remote app for the hub holding `session` here. */
+  toHub(session: number, payload: Uint8Array): void;
+  /** A frame from a remote hub for the app of `session` here. */
+  toApp(session: number, payload: Uint8Array): void;
+  control(m: ClusterControl): void;
+}
+
+const KIND_CONTROL = 0;
+const KIND_TO_HUB = 1;
+const KIND_TO_APP = 2;
+const HUB_TTL_S = 60;
+const REFRESH_MS = 20_000;
+
+export class Cluster {
+  readonly instance = crypto.randomUUID();
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private refresher: ReturnType<typeof setInterval> | null = null;
+  /** The last trouble with Redis (it reconnects by itself), for /health. */
+  lastError: string | null = null;
+
+  constructor(redisUrl: string) {
+    this.pub = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    this.sub = new Redis(redisUrl, { lazyConnect: true });
+    for (const r of [this.pub, this.sub]) {
+      r.on("error", (e: Error) => {
+        this.lastError = e.message;
+      });
+      r.on("ready", () => {
+        this.lastError = null;
+      });
+    }
+  }
+
+  /** Connect, listen, and keep the keys of `localHubs()` fresh. */
+  async start(events: ClusterEvents, localHubs: () => Iterable<string>): Promise<void> {
+    await Promise.all([this.pub.connect(), this.sub.connect()]);
+    this.sub.on("messageBuffer", (_channel: Buffer, message: Buffer) => this.received(events, message));
+    await this.sub.subscribe(channel(this.instance), channel("all"));
+    this.refresher = setInterval(() => {
+      const ids = [...localHubs()];
+      if (ids.length === 0) return;
+      const m = this.pub.multi();
+      for (const id of ids) m.set(hubKey(id), this.instance, "EX", HUB_TTL_S);
+      void m.exec().catch(() => undefined);
+    }, REFRESH_MS);
+  }
+
+  async stop(): Promise<void> {
+    if (this.refresher) clearInterval(this.refresher);
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+
+  /** A hub proved its key here: it is ours now, and its key is everyone's to check tickets with. */
+  async hubHere(id: string, publicKey: Uint8Array): Promise<void> {
+    await this.pub
+      .multi()
+      .set(hubKey(id), this.instance, "EX", HUB_TTL_S)
+      .hset("relay:keys", id, Buffer.from(publicKey).toString("base64"))
+      .exec();
+    this.control("all", { t: "hub_moved", hub: id, to: this.instance });
+  }
+
+  /** A hub left this instance (its key stays: tickets for it are still checked while it is away). */
+  async hubGone(id: string): Promise<void> {
+    if ((await this.pub.get(hubKey(id))) === this.instance) await this.pub.del(hubKey(id));
+  }
+
+  whereIs(id: string): Promise<string | null> {
+    return this.pub.get(hubKey(id));
+  }
+
+  async publicKey(id: string): Promise<Uint8Array | null> {
+    const b64 = await this.pub.hget("relay:keys", id);
+    return b64 ? new Uint8Array(Buffer.from(b64, "base64")) : null;
+  }
+
+  control(to: string, m: ClusterControl): void {
+    const body = Buffer.from(JSON.stringify(m));
+    void this.pub.publish(channel(to), Buffer.concat([Buffer.of(KIND_CONTROL), body])).catch(() => undefined);
+  }
+
+  toHub(to: string, session: number, payload: Uint8Array): void {
+    this.frame(to, KIND_TO_HUB, session, payload);
+  }
+
+  toApp(to: string, session: number, payload: Uint8Array): void {
+    this.frame(to, KIND_TO_APP, session, payload);
+  }
+
+  private frame(to: string, kind: number, session: number, payload: Uint8Array): void {
+    const head = Buffer.alloc(5);
+    head[0] = kind;
+    head.writeUInt32BE(session, 1);
+    void this.pub.publish(channel(to), Buffer.concat([head, payload])).catch(() => undefined);
+  }
+
+  private received(events: ClusterEvents, message: Buffer): void {
+    const kind = message[0];
+    if (kind === KIND_CONTROL) {
+      try {
+        events.control(JSON.parse(message.subarray(1).toString()) as ClusterControl);
+      } catch {
+        // not ours to understand: another version's message
+      }
+      return;
+    }
+    if (message.length < 5) return;
+    const session = message.readUInt32BE(1);
+    const payload = new Uint8Array(message.buffer, message.byteOffset + 5, message.length - 5);
+    if (kind === KIND_TO_HUB) events.toHub(session, payload);
+    else if (kind === KIND_TO_APP) events.toApp(session, payload);
+  }
+}
+
+const channel = (instance: string) => `relay:i:${instance}`;
+const hubKey = (id: string) => `relay:hub:${id}`;

@@ -1,0 +1,41 @@
+/**
+ * Test helper: a real redis-server on 127.0.0.1 on a port of its own, nothing on disk (no RDB, no
+ * AOF), stopped after the test.
+ */
+import { closedPort } from "../../../hub/src/testing/hub-on-disk.ts";
+
+export interface RedisServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const port = await closedPort();
+  const proc = Bun.spawn(["redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const up = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data: () => {} } }).then(
+      (s) => {
+        s.end();
+        return true;
+      },
+      () => false,
+    );
+    if (up) break;
+    if (Date.now() > deadline || proc.exitCode !== null) {
+      proc.kill();
+      throw new Error(`redis-server did not start on ${port}: ${await new Response(proc.stderr).text()}`);
+    }
+    await Bun.sleep(20);
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      proc.kill();
+      await proc.exited;
+    },
+  };
+}
