@@ -2,9 +2,12 @@
  * `npm run relay` — one relay instance with embedded defaults: 127.0.0.1:8787 (put it behind a TLS
  * proxy, or pass --host 0.0.0.0 on a machine that terminates TLS itself), registry in ./relay-data.
  *   bun relay/src/main.ts [--port N] [--host H] [--data DIR] [--redis redis://host:6379]
- * With --redis, several instances (behind one load balancer) act as one relay.
+ *       [--google-client-id ID | --oidc-issuer URL --oidc-client-id ID --oidc-jwks URL]
+ * With --redis, several instances (behind one load balancer) act as one relay. With an OpenID
+ * Connect issuer (Google's, or any), signed-in phones list the machines their account claimed.
  */
 import { parseArgs } from "node:util";
+import { googleOidc, type OidcConfig } from "./accounts.ts";
 import { Cluster } from "./cluster.ts";
 import { Relay } from "./relay.ts";
 
@@ -14,6 +17,10 @@ const { values: a } = parseArgs({
     host: { type: "string", default: "127.0.0.1" },
     data: { type: "string", default: "relay-data" },
     redis: { type: "string" },
+    "google-client-id": { type: "string" },
+    "oidc-issuer": { type: "string" },
+    "oidc-client-id": { type: "string" },
+    "oidc-jwks": { type: "string" },
   },
 });
 const port = Number(a.port);
@@ -21,7 +28,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`relay: --port must be 0 to 65535, not ${a.port}`);
   process.exit(2);
 }
-const relay = new Relay({ dataDir: a.data as string, ...(a.redis ? { cluster: new Cluster(a.redis) } : {}) });
+let oidc: OidcConfig | undefined;
+if (a["google-client-id"]) oidc = googleOidc(a["google-client-id"]);
+else if (a["oidc-issuer"] || a["oidc-client-id"] || a["oidc-jwks"]) {
+  if (!a["oidc-issuer"] || !a["oidc-client-id"] || !a["oidc-jwks"]) {
+    console.error("relay: an OpenID Connect issuer needs all three of --oidc-issuer, --oidc-client-id and --oidc-jwks");
+    process.exit(2);
+  }
+  oidc = { issuers: [a["oidc-issuer"]], audience: a["oidc-client-id"], jwksUrl: a["oidc-jwks"] };
+}
+const relay = new Relay({ dataDir: a.data as string, ...(a.redis ? { cluster: new Cluster(a.redis) } : {}), ...(oidc ? { oidc } : {}) });
 try {
   await relay.start();
 } catch (e) {

@@ -20,7 +20,9 @@ import {
 } from "@brewos/protocol/relay";
 import type { Server, ServerWebSocket } from "bun";
 import { Hono } from "hono";
+import { Accounts, accountRoutes, type OidcConfig } from "./accounts.ts";
 import type { Cluster, ClusterControl } from "./cluster.ts";
+import { verifyNative } from "./ed25519.ts";
 import { Registry } from "./registry.ts";
 
 export interface RelayOptions {
@@ -33,6 +35,8 @@ export interface RelayOptions {
   maxBufferedBytes?: number;
   /** Other instances of this relay, through Redis (none: this instance is the relay). */
   cluster?: Cluster;
+  /** Accounts (OpenID Connect sign-in, device lists); none: off. */
+  oidc?: OidcConfig;
 }
 
 interface Conn {
@@ -86,6 +90,13 @@ export class Relay {
     this.cluster = o.cluster ?? null;
     this.http.get("/health", (c) => c.json({ ok: true, version: RELAY_VERSION, ...this.health() }));
     this.http.get("/metrics", (c) => c.text(this.metrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
+    if (o.oidc) {
+      const accounts = new Accounts(this.registry.db, o.oidc, (id) => this.hubKey(id));
+      this.http.route(
+        "/api/account",
+        accountRoutes(accounts, (id) => this.hubs.has(id), this.now),
+      );
+    }
   }
 
   /** For Bun.serve: upgrades /hub and /app, everything else is HTTP. */
@@ -205,7 +216,7 @@ export class Relay {
     c.verifying = true;
     const nonce = c.nonce;
     void (async () => {
-      const pk = this.registry.publicKey(t.claims.hub) ?? (await this.cluster?.publicKey(t.claims.hub).catch(() => null)) ?? null;
+      const pk = await this.hubKey(t.claims.hub);
       if (!pk) {
         c.verifying = false;
         return this.refuse(ws, RELAY_CLOSE.refused, "ticket refused: no such hub");
@@ -312,6 +323,11 @@ export class Relay {
     } else if (m.t === "hub_moved" && m.to !== cluster.instance) {
       this.hubs.get(m.hub)?.ws.close(RELAY_CLOSE.replaced, "the same hub connected to another relay instance");
     }
+  }
+
+  /** A hub's public key: from this instance's registry, else the cluster's. */
+  private async hubKey(id: string): Promise<Uint8Array | null> {
+    return this.registry.publicKey(id) ?? (await this.cluster?.publicKey(id).catch(() => null)) ?? null;
   }
 
   /** A session id no app here or of a hub here holds (random: other instances pick theirs too). */
@@ -427,16 +443,5 @@ function parseJson(text: string): Fields | null {
     return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields) : null;
   } catch {
     return null;
-  }
-}
-
-/** Ed25519 through the platform's WebCrypto (native); false for anything malformed. */
-async function verifyNative(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
-  try {
-    const bytes = (b: Uint8Array) => Uint8Array.from(b); // WebCrypto wants its own ArrayBuffer-backed copy
-    const key = await crypto.subtle.importKey("raw", bytes(publicKey), { name: "Ed25519" }, false, ["verify"]);
-    return await crypto.subtle.verify("Ed25519", key, bytes(signature), bytes(message));
-  } catch {
-    return false;
   }
 }

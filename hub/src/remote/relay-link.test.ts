@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { idForPublicKey, keyPair, signIn } from "@brewos/protocol/auth";
+import { idForPublicKey, keyPair, signIn, verify } from "@brewos/protocol/auth";
 import { MAX_FRAME_BYTES, RELAY_CLOSE } from "@brewos/protocol/relay";
+import { readClaim } from "@brewos/protocol/relay/account-claim";
 import { AppChannel } from "@brewos/protocol/relay/app-channel";
 import { formatHlc, uuidv7 } from "@brewos/protocol/sync";
 import { Relay } from "../../../relay/src/relay.ts";
@@ -109,6 +110,16 @@ describe("remote access through the relay", () => {
     expect(r.status).toBe(200);
     const t = (await r.json()) as { relay_url: string; ticket: string; hub_id: string; exp_ms: number };
     expect(t).toMatchObject({ relay_url: `ws://127.0.0.1:${relayPort}/app`, hub_id: h.hub.auth.identity.deviceId });
+
+    // A claim for the phone's signed-in account, signed by the hub (the relay checks both).
+    const claimed = await fetch(`${h.base}/api/remote/claim`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ iss: "https://accounts.google.com", sub: "1234567890" }),
+    });
+    const claim = readClaim(((await claimed.json()) as { claim: string }).claim);
+    expect(claim.ok && claim.claim).toMatchObject({ hub: t.hub_id, iss: "https://accounts.google.com", sub: "1234567890" });
+    if (claim.ok) expect(verify(claim.signature, claim.signed, h.hub.auth.identity.publicKey)).toBe(true);
 
     const app = new RemoteApp(t.relay_url, t.ticket, me, { publicKey: h.hub.auth.identity.publicKey, id: t.hub_id });
     await app.ready();

@@ -16,6 +16,7 @@ import {
   TICKET_MAX_LIFE_MS,
   withSession,
 } from "@brewos/protocol/relay";
+import { issueClaim } from "@brewos/protocol/relay/account-claim";
 import { ChannelError, HubHandshake, type SecureSession } from "@brewos/protocol/relay/secure-channel";
 import type { WSContext } from "hono/ws";
 import { WS_CLOSE } from "../api/ws.ts";
@@ -94,6 +95,11 @@ export class RelayLink {
       exp_ms: exp,
       hub_id: this.o.identity.deviceId,
     };
+  }
+
+  /** A claim, signed by this hub, that the account `iss`/`sub` may list it at the relay (docs/remote.md). */
+  claimFor(account: { iss: string; sub: string }, name: string): string {
+    return issueClaim({ hub: this.o.identity.deviceId, iss: account.iss, sub: account.sub, name, at_ms: this.now() }, this.o.identity);
   }
 
   private dial(): void {

@@ -77,24 +77,34 @@ export const ticketMessage = (body: string): Uint8Array => utf8(TICKET_CONTEXT +
 /** A ticket read and its time checked, signature not yet: what to verify it against. */
 export type TicketRead = { ok: true; claims: TicketClaims; signed: Uint8Array; signature: Uint8Array } | { ok: false; why: string };
 
-export function readTicket(ticket: string, nowMs: number): TicketRead {
-  const [body, sig, extra] = ticket.split(".");
-  if (!body || !sig || extra !== undefined || ticket.length > 2048) return { ok: false, why: "not a ticket" };
-  const raw = fromBase64Url(body);
-  let claims: TicketClaims;
+/** A `body.signature` token (both base64url, the body JSON) taken apart; null when it is not one. */
+export function splitSigned(
+  token: string,
+  maxLength = 2048,
+): { body: string; fields: Record<string, unknown>; signature: Uint8Array } | null {
+  const [body, sig, extra] = token.split(".");
+  if (!body || !sig || extra !== undefined || token.length > maxLength) return null;
+  let fields: unknown;
   try {
-    claims = JSON.parse(new TextDecoder().decode(raw ?? new Uint8Array())) as TicketClaims;
+    fields = JSON.parse(new TextDecoder().decode(fromBase64Url(body) ?? new Uint8Array()));
   } catch {
-    return { ok: false, why: "not a ticket" };
+    return null;
   }
-  if (claims?.v !== RELAY_VERSION || typeof claims.hub !== "string" || typeof claims.app !== "string" || typeof claims.exp !== "number")
+  const signature = fromBase64Url(sig);
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields) || !signature || signature.length !== 64) return null;
+  return { body, fields: fields as Record<string, unknown>, signature };
+}
+
+export function readTicket(ticket: string, nowMs: number): TicketRead {
+  const t = splitSigned(ticket);
+  const claims = t?.fields as TicketClaims | undefined;
+  if (!t || !claims) return { ok: false, why: "not a ticket" };
+  if (claims.v !== RELAY_VERSION || typeof claims.hub !== "string" || typeof claims.app !== "string" || typeof claims.exp !== "number")
     return { ok: false, why: "not a ticket" };
   if (!ID_PATTERN.test(claims.hub) || !ID_PATTERN.test(claims.app)) return { ok: false, why: "not a ticket" };
-  const signature = fromBase64Url(sig);
-  if (!signature) return { ok: false, why: "bad signature" };
   if (claims.exp <= nowMs) return { ok: false, why: "expired" };
   if (claims.exp > nowMs + TICKET_MAX_LIFE_MS + 60_000) return { ok: false, why: "lives too long" };
-  return { ok: true, claims, signed: ticketMessage(body), signature };
+  return { ok: true, claims, signed: ticketMessage(t.body), signature: t.signature };
 }
 
 /** The bytes a hub signs to answer a relay's challenge. */
