@@ -4,7 +4,7 @@
  * hub's own /ws and /api stop answering it (its address is the house's), so the app goes through
  * the relay — the badge says so, live state arrives through the end-to-end channel, a shot started
  * on the Brew screen runs on the machine and reaches History, and Settings' REST reads go through
- * the channel too. The
+ * the channel too. Back home, the app returns to the machine's own address by itself. The
  * relay never sees a command in the clear: its frames are checked for the words the app sent.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -90,8 +90,12 @@ describe("the app through the relay", () => {
 
     // Leaving the house: the hub's own address answers no more (its page stays, as an installed app's would).
     const home = `127.0.0.1:${port}`;
-    await context.routeWebSocket(`ws://${home}/ws`, (ws) => ws.close({ code: 1006, reason: "no route to host" }));
-    await context.route(`http://${home}/api/**`, (r) => r.abort("addressunreachable"));
+    let away = true;
+    await context.routeWebSocket(`ws://${home}/ws`, (ws) => {
+      if (away) ws.close({ code: 1006, reason: "no route to host" });
+      else ws.connectToServer();
+    });
+    await context.route(`http://${home}/api/**`, (r) => (away ? r.abort("addressunreachable") : r.continue()));
     await p.reload();
     await p.getByText("Connected through the relay").waitFor({ timeout: WAIT_MS });
     expect(hub.server.relay?.health().sessions).toBe(1);
@@ -125,6 +129,11 @@ describe("the app through the relay", () => {
     await p.getByText(/firmware \d+\.\d+\.\d+/).waitFor({ timeout: WAIT_MS });
     expect(await p.getByText("The hub cannot be reached.").count()).toBe(0);
     await p.getByText("Connected through the relay").waitFor();
+
+    // Home again: the app finds the machine on its own network and leaves the relay.
+    away = false;
+    await p.getByText("Connected", { exact: true }).waitFor({ timeout: WAIT_MS });
+    await until("the relay session ended", () => hub.server.relay?.health().sessions === 0, 10_000);
 
     // What the relay carried: ciphertext only, never the app's words.
     const seen = Buffer.concat(relayed.map((f) => Buffer.from(f)));

@@ -87,6 +87,23 @@ async function keepTicket(hubUrl: string): Promise<void> {
   }
 }
 
+/** Away, how often to look whether the machine answers at home again (then the app goes back to it). */
+const HOME_PROBE_MS = 15_000;
+let homeProbe: ReturnType<typeof setInterval> | null = null;
+
+function probeHome(hubUrl: string): void {
+  if (homeProbe) clearInterval(homeProbe);
+  homeProbe = setInterval(() => {
+    if (useMachine.getState().route !== "relay") return;
+    void fetch(`${hubUrl}/api/info`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => {
+        if (r.ok && useMachine.getState().route === "relay") connectTo(hubUrl);
+      },
+      () => undefined,
+    );
+  }, HOME_PROBE_MS);
+}
+
 export function connectTo(hubUrl: string, transport: HubTransport = homeOrAway(hubUrl)): HubClient {
   useMachine.getState().client?.close();
   if (connected) void getSync().then((e) => e.disconnected());
@@ -129,7 +146,8 @@ export function connectTo(hubUrl: string, transport: HubTransport = homeOrAway(h
       },
     },
   );
-  useMachine.setState({ client });
+  useMachine.setState({ client, route: null });
+  probeHome(hubUrl);
   showCached(hubUrl, loadLastState(hubUrl));
   return client;
 }
