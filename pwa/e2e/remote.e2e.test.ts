@@ -4,7 +4,7 @@
  * hub's own /ws and /api stop answering it (its address is the house's), so the app goes through
  * the relay — the badge says so, live state arrives through the end-to-end channel, a shot started
  * on the Brew screen runs on the machine and reaches History, and Settings' REST reads go through
- * the channel too. Back home, the app returns to the machine's own address by itself. The
+ * the channel too. The relay restarts: hub and app are back on it within 10 s. Back home, the app returns to the machine's own address by itself. The
  * relay never sees a command in the clear: its frames are checked for the words the app sent.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -27,13 +27,13 @@ let port = 0;
 /** Every binary frame the relay forwarded, as it saw it. */
 const relayed: Uint8Array[] = [];
 
-beforeAll(async () => {
-  requireBuiltApp();
+/** The relay on `relayPort` (0: any), keeping a copy of every binary frame it is sent. */
+function startRelay(relayPort = 0): void {
   relay = new Relay({ dataDir: relayDir });
   const ws = relay.websocket;
   relayServer = Bun.serve({
     hostname: "127.0.0.1",
-    port: 0,
+    port: relayPort,
     fetch: relay.fetch,
     websocket: {
       ...ws,
@@ -43,6 +43,11 @@ beforeAll(async () => {
       },
     },
   });
+}
+
+beforeAll(async () => {
+  requireBuiltApp();
+  startRelay();
   port = await closedPort();
   hub = await hubOnSim("dual_boiler_gear", {
     speed: 15,
@@ -129,6 +134,18 @@ describe("the app through the relay", () => {
     await p.getByText(/firmware \d+\.\d+\.\d+/).waitFor({ timeout: WAIT_MS });
     expect(await p.getByText("The hub cannot be reached.").count()).toBe(0);
     await p.getByText("Connected through the relay").waitFor();
+
+    // The relay restarts: the hub and the app are back on it within 10 s of it coming up.
+    const relayPort = relayServer.port ?? 0;
+    relay.stop();
+    relayServer.stop(true);
+    await p.getByText("Connected through the relay").waitFor({ state: "detached", timeout: WAIT_MS });
+    const upAt = Date.now();
+    startRelay(relayPort);
+    await p.getByText("Connected through the relay").waitFor({ timeout: 10_000 });
+    await until("the hub back on the relay", () => hub.server.relay?.health().state === "up", 10_000);
+    console.log(`relay restart: the app was back through it ${Date.now() - upAt} ms after it came up`);
+    expect(Date.now() - upAt).toBeLessThan(10_000);
 
     // Home again: the app finds the machine on its own network and leaves the relay.
     away = false;
