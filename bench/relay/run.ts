@@ -78,6 +78,17 @@ interface Pair {
   id: string;
 }
 
+/** A hello answering the relay's challenge: this key, and its signature over `message`. */
+async function proveKey(key: NativeKey, type: "hub_hello" | "app_hello", message: Uint8Array, extra: object = {}): Promise<string> {
+  return JSON.stringify({
+    type,
+    v: RELAY_VERSION,
+    ...extra,
+    public_key: toBase64Url(key.publicKey),
+    signature: toBase64Url(await key.sign(message)),
+  });
+}
+
 async function connectHub(): Promise<Pair> {
   const key = await nativeKey();
   const id = key.id;
@@ -88,15 +99,7 @@ async function connectHub(): Promise<Pair> {
     hub.onmessage = async (e) => {
       if (typeof e.data !== "string") return;
       const m = JSON.parse(e.data);
-      if (m.type === "challenge")
-        hub.send(
-          JSON.stringify({
-            type: "hub_hello",
-            v: RELAY_VERSION,
-            public_key: toBase64Url(key.publicKey),
-            signature: toBase64Url(await key.sign(hubProofMessage(m.nonce))),
-          }),
-        );
+      if (m.type === "challenge") hub.send(await proveKey(key, "hub_hello", hubProofMessage(m.nonce)));
       if (m.type === "ready") resolve(pair);
       if (m.type === "session_open") pair.session = m.session;
     };
@@ -114,16 +117,7 @@ async function joinApp(pair: Pair): Promise<void> {
     app.onmessage = async (e) => {
       if (typeof e.data !== "string") return;
       const m = JSON.parse(e.data);
-      if (m.type === "challenge")
-        app.send(
-          JSON.stringify({
-            type: "app_hello",
-            v: RELAY_VERSION,
-            ticket,
-            public_key: toBase64Url(appKey.publicKey),
-            signature: toBase64Url(await appKey.sign(appProofMessage(m.nonce))),
-          }),
-        );
+      if (m.type === "challenge") app.send(await proveKey(appKey, "app_hello", appProofMessage(m.nonce), { ticket }));
       if (m.type === "joined") {
         pair.app = app;
         resolve();

@@ -11,13 +11,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
-import { issueTicket, RELAY_CLOSE, splitSession, withSession } from "@brewos/protocol/relay";
+import { issueTicket, RELAY_CLOSE } from "@brewos/protocol/relay";
 import { AppChannel } from "@brewos/protocol/relay/app-channel";
 import { hubOnDisk } from "../../hub/src/testing/hub-on-disk.ts";
 import { until } from "../../hub/src/testing/until.ts";
 import { Cluster } from "./cluster.ts";
 import { Relay } from "./relay.ts";
-import { connectHub, joinApp } from "./testing/peer.ts";
+import { connectHub, expectFramesBothWays, joinApp } from "./testing/peer.ts";
 import { type RedisServer, startRedis } from "./testing/redis-server.ts";
 
 let redis: RedisServer;
@@ -60,15 +60,8 @@ describe("two relay instances on Redis", () => {
 
     const app = await joinApp(b.base, ticket(), appKeys);
     await app.message("joined");
-    const open = await hub.message("session_open");
-    expect(open.app_id).toBe(appId);
-    const session = Number(open.session);
-    const up = crypto.getRandomValues(new Uint8Array(300));
-    app.send(up);
-    expect(splitSession(await hub.until("the app's frame at the hub", () => hub.binary[0]))).toEqual({ session, payload: up });
-    const down = crypto.getRandomValues(new Uint8Array(300));
-    hub.send(withSession(session, down));
-    expect(await app.until("the hub's frame at the app", () => app.binary[0])).toEqual(down);
+    expect((await hub.message("session_open")).app_id).toBe(appId);
+    const session = await expectFramesBothWays(hub, app);
 
     // The hub ends it (the app was revoked): the app on B is closed with the hub's code.
     hub.send({ type: "close_session", session, revoked: true });

@@ -15,7 +15,7 @@ import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
 import { appHello, hubProof, issueTicket, MAX_FRAME_BYTES, RELAY_CLOSE, splitSession, withSession } from "@brewos/protocol/relay";
 import { AppHandshake, HubHandshake } from "@brewos/protocol/relay/secure-channel";
 import { Relay } from "./relay.ts";
-import { connectHub as connectHubAt, joinApp as joinAppAt, Peer } from "./testing/peer.ts";
+import { connectHub as connectHubAt, expectFramesBothWays, joinApp as joinAppAt, Peer } from "./testing/peer.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "brewos-relay-"));
 let relay: Relay;
@@ -49,17 +49,9 @@ describe("the relay", () => {
     expect(id).toBe(idForPublicKey(keys.publicKey));
     const app = await joinApp(issueTicket({ hub: id, app: appId, exp: inAMinute() }, signerFor(keys)));
     await app.message("joined");
-    const open = await hub.message("session_open");
-    expect(open.app_id).toBe(appId);
-    const session = Number(open.session);
+    expect((await hub.message("session_open")).app_id).toBe(appId);
     // The relay sees bytes it cannot read: pretend-ciphertext, checked byte for byte.
-    const up = crypto.getRandomValues(new Uint8Array(300));
-    app.send(up);
-    const got = await hub.until("a frame at the hub", () => hub.binary[0]);
-    expect(splitSession(got)).toEqual({ session, payload: up });
-    const down = crypto.getRandomValues(new Uint8Array(300));
-    hub.send(withSession(session, down));
-    expect(await app.until("a frame at the app", () => app.binary[0])).toEqual(down);
+    const session = await expectFramesBothWays(hub, app);
     const health = (await (await fetch(`http://127.0.0.1:${server.port}/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ ok: true, hubs_online: 1, apps_online: 1 });
     // The hub revokes the app: its session ends at once.

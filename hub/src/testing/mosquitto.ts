@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeTestCerts } from "./certs.ts";
 import { closedPort } from "./hub-on-disk.ts";
+import { listening } from "./listening.ts";
 
 export interface Broker {
   port: number;
@@ -51,14 +52,7 @@ export async function startMosquitto(o: { users: Record<string, string>; tls?: b
     proc = Bun.spawn(["mosquitto", "-c", conf], { stdout: "ignore", stderr: "pipe" });
     const deadline = Date.now() + 5000;
     for (;;) {
-      const ok = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data: () => {} } }).then(
-        (sock) => {
-          sock.end();
-          return true;
-        },
-        () => false,
-      );
-      if (ok) return;
+      if (await listening(port)) return;
       if (Date.now() > deadline) throw new Error(`mosquitto did not listen on 127.0.0.1:${port}`);
       await Bun.sleep(50);
     }

@@ -1,9 +1,11 @@
 /**
  * Test helpers for the relay: a socket that keeps what it hears and how it closed, a hub that
- * proves its key, an app that joins with a ticket and proof of its key.
+ * proves its key, an app that joins with a ticket and proof of its key, frames both ways between them.
  */
+
+import { expect } from "bun:test";
 import { keyPair, signerFor } from "@brewos/protocol/auth";
-import { appHello, HELLO_TIMEOUT_MS, hubProof } from "@brewos/protocol/relay";
+import { appHello, HELLO_TIMEOUT_MS, hubProof, splitSession, withSession } from "@brewos/protocol/relay";
 
 /** A socket that keeps what it hears and how it closed. */
 export class Peer {
@@ -61,4 +63,20 @@ export async function joinApp(base: string, ticket: string, keys: ReturnType<typ
   const challenge = await app.message("challenge");
   app.send(appHello(ticket, String(challenge.nonce), signerFor(keys)));
   return app;
+}
+
+/**
+ * A hub and its joined app exchange random bytes (pretend-ciphertext) both ways; each side gets
+ * exactly what the other sent, the hub with the session in front. Returns the session id.
+ */
+export async function expectFramesBothWays(hub: Peer, app: Peer): Promise<number> {
+  const open = await hub.message("session_open");
+  const session = Number(open.session);
+  const up = crypto.getRandomValues(new Uint8Array(300));
+  app.send(up);
+  expect(splitSession(await hub.until("the app's frame at the hub", () => hub.binary[0]))).toEqual({ session, payload: up });
+  const down = crypto.getRandomValues(new Uint8Array(300));
+  hub.send(withSession(session, down));
+  expect(await app.until("the hub's frame at the app", () => app.binary[0])).toEqual(down);
+  return session;
 }

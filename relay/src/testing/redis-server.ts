@@ -3,6 +3,7 @@
  * AOF), stopped after the test.
  */
 import { closedPort } from "../../../hub/src/testing/hub-on-disk.ts";
+import { listening } from "../../../hub/src/testing/listening.ts";
 
 export interface RedisServer {
   url: string;
@@ -17,14 +18,7 @@ export async function startRedis(): Promise<RedisServer> {
   });
   const deadline = Date.now() + 5000;
   for (;;) {
-    const up = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data: () => {} } }).then(
-      (s) => {
-        s.end();
-        return true;
-      },
-      () => false,
-    );
-    if (up) break;
+    if (await listening(port)) break;
     if (Date.now() > deadline || proc.exitCode !== null) {
       proc.kill();
       throw new Error(`redis-server did not start on ${port}: ${await new Response(proc.stderr).text()}`);
