@@ -32,6 +32,7 @@ const routes: [string, string, unknown][] = [
   ["POST", "/api/scale/pair", { id: "/org/bluez/hci0/dev_EV_IL" }],
   ["DELETE", "/api/scale/remembered/anything", undefined],
   ["POST", "/api/remote/ticket", {}],
+  ["POST", "/api/remote/claim", { iss: "https://accounts.google.com", sub: "1" }],
 ];
 
 function send(method: string, path: string, body: unknown, headers: Record<string, string>) {

@@ -97,6 +97,7 @@ describe("an unpaired device on the network", () => {
       ["/api/scale/remembered/x", { method: "DELETE" }],
       ["/api/remote", {}],
       ["/api/remote/ticket", json("POST", {})],
+      ["/api/remote/claim", json("POST", { iss: "https://accounts.google.com", sub: "1" })],
     ];
     for (const [path, init] of routes)
       expect(`${init.method ?? "GET"} ${path} ${await status(path, init)}`).toBe(`${init.method ?? "GET"} ${path} 401 unauthenticated`);
