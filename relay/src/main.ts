@@ -3,6 +3,7 @@
  * proxy, or pass --host 0.0.0.0 on a machine that terminates TLS itself), registry in ./relay-data.
  *   bun relay/src/main.ts [--port N] [--host H] [--data DIR] [--redis redis://host:6379]
  *       [--google-client-id ID | --oidc-issuer URL --oidc-client-id ID --oidc-jwks URL]
+ *       [--cert fullchain.pem --key privkey.pem]   (serve wss:// itself instead of behind a TLS proxy)
  * With --redis, several instances (behind one load balancer) act as one relay. With an OpenID
  * Connect issuer (Google's, or any), signed-in phones list the machines their account claimed.
  */
@@ -21,6 +22,8 @@ const { values: a } = parseArgs({
     "oidc-issuer": { type: "string" },
     "oidc-client-id": { type: "string" },
     "oidc-jwks": { type: "string" },
+    cert: { type: "string" },
+    key: { type: "string" },
   },
 });
 const port = Number(a.port);
@@ -44,9 +47,14 @@ try {
   console.error(`relay: cannot reach Redis at ${a.redis}: ${(e as Error).message}`);
   process.exit(1);
 }
-const server = Bun.serve({ hostname: a.host, port, fetch: relay.fetch, websocket: relay.websocket });
+if (Boolean(a.cert) !== Boolean(a.key)) {
+  console.error("relay: --cert and --key go together (the certificate chain and its private key, PEM)");
+  process.exit(2);
+}
+const tls = a.cert && a.key ? { tls: { cert: Bun.file(a.cert), key: Bun.file(a.key) } } : {};
+const server = Bun.serve({ hostname: a.host, port, fetch: relay.fetch, websocket: relay.websocket, ...tls });
 console.log(
-  `BrewOS relay listening on ws://${a.host}:${server.port} (registry in ${a.data}${a.redis ? `; instance ${relay.health().instance} on ${a.redis}` : ""})`,
+  `BrewOS relay listening on ${a.cert ? "wss" : "ws"}://${a.host}:${server.port} (registry in ${a.data}${a.redis ? `; instance ${relay.health().instance} on ${a.redis}` : ""})`,
 );
 const stop = () => {
   relay.stop();
