@@ -13,28 +13,25 @@ import { join } from "node:path";
 import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
 import { RELAY_CLOSE } from "@brewos/protocol/relay";
 import { issueClaim } from "@brewos/protocol/relay/account-claim";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { Accounts, googleOidc } from "./accounts.ts";
+import { generateKeyPair } from "jose";
+import { Accounts, googleOidc, sqliteClaims } from "./accounts.ts";
 import { Relay } from "./relay.ts";
+import { startIssuer, TEST_AUDIENCE, type TestIssuer } from "./testing/oidc-issuer.ts";
 import { connectHub, joinApp } from "./testing/peer.ts";
 
-const AUDIENCE = "brewos-test-client";
 const dir = mkdtempSync(join(tmpdir(), "brewos-relay-accounts-"));
-let issuerServer: ReturnType<typeof Bun.serve>;
+let oidc: TestIssuer;
 let issuer = "";
-let signingKey: CryptoKey;
 let relay: Relay;
 let server: ReturnType<typeof Bun.serve>;
 let base = "";
 const matrix: [string, string][] = [];
+const idToken: TestIssuer["idToken"] = (sub, edit) => oidc.idToken(sub, edit);
 
 beforeAll(async () => {
-  const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
-  signingKey = privateKey;
-  const jwk = { ...(await exportJWK(publicKey)), kid: "test-1", alg: "RS256", use: "sig" };
-  issuerServer = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => Response.json({ keys: [jwk] }) });
-  issuer = `http://127.0.0.1:${issuerServer.port}`;
-  relay = new Relay({ dataDir: dir, oidc: { issuers: [issuer], audience: AUDIENCE, jwksUrl: `${issuer}/jwks` } });
+  oidc = await startIssuer();
+  issuer = oidc.issuer;
+  relay = new Relay({ dataDir: dir, oidc: { issuers: [issuer], audience: TEST_AUDIENCE, jwksUrl: oidc.jwksUrl } });
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: relay.fetch, websocket: relay.websocket });
   base = `127.0.0.1:${server.port}`;
 });
@@ -43,22 +40,9 @@ afterAll(() => {
   console.log(`relay accounts matrix:\n${matrix.map(([what, got]) => `  ${what.padEnd(52)} ${got}`).join("\n")}`);
   relay.stop();
   server.stop(true);
-  issuerServer.stop(true);
+  oidc.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** An ID token as the issuer would sign it; `edit` spoils one part of it. */
-async function idToken(sub: string, edit: { aud?: string; iss?: string; expS?: number; key?: CryptoKey } = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ email: `${sub}@example.com` })
-    .setProtectedHeader({ alg: "RS256", kid: "test-1" })
-    .setIssuer(edit.iss ?? issuer)
-    .setAudience(edit.aud ?? AUDIENCE)
-    .setSubject(sub)
-    .setIssuedAt(now - 10)
-    .setExpirationTime(now + (edit.expS ?? 3600))
-    .sign(edit.key ?? signingKey);
-}
 
 const api = (path: string, token: string | null, init: RequestInit = {}) =>
   fetch(`http://${base}/api/account${path}`, {
@@ -139,8 +123,8 @@ describe("accounts on the relay", () => {
 
   test("Google's preset: both of Google's issuer forms are accepted for the configured client id, nothing else", async () => {
     const { Database } = await import("bun:sqlite");
-    const google = { ...googleOidc(AUDIENCE), jwksUrl: `${issuer}/jwks` }; // Google's rules, the test's keys
-    const accounts = new Accounts(new Database(":memory:"), google, async () => null);
+    const google = { ...googleOidc(TEST_AUDIENCE), jwksUrl: oidc.jwksUrl }; // Google's rules, the test's keys
+    const accounts = new Accounts(sqliteClaims(new Database(":memory:")), google, async () => null);
     const ask = async (edit: Parameters<typeof idToken>[1]) => accounts.who(`Bearer ${await idToken("117", edit)}`);
     expect(await ask({ iss: "https://accounts.google.com" })).toEqual({ iss: "https://accounts.google.com", sub: "117" });
     expect(await ask({ iss: "accounts.google.com" })).toEqual({ iss: "accounts.google.com", sub: "117" });

@@ -4,7 +4,8 @@
  * Google's forms, `exp`, checked against the issuer's JWKS with jose) names the account; a machine
  * the account claimed (the claim signed by the machine for one of its paired apps) appears in that
  * account's device list on every phone signed in to it. The list opens nothing: keys come only
- * from pairing with the machine. Stored: account (issuer, subject) ↔ machine id ↔ the signed claim.
+ * from pairing with the machine. Stored: account (issuer, subject) ↔ machine id ↔ the signed claim,
+ * in this instance's SQLite or, with several instances, in Redis.
  */
 import type { Database } from "bun:sqlite";
 import { readClaim } from "@brewos/protocol/relay/account-claim";
@@ -33,19 +34,45 @@ export interface Account {
   sub: string;
 }
 
+/** Where claims are kept: this instance's SQLite, or Redis for all instances (cluster.ts). */
+export interface ClaimStore {
+  put(account: Account, hubId: string, claim: string, atMs: number): Promise<void>;
+  list(account: Account): Promise<{ hub_id: string; claim: string; claimed_at_ms: number }[]>;
+  remove(account: Account, hubId: string): Promise<boolean>;
+}
+
+/** Claims in the registry's SQLite (one instance). */
+export function sqliteClaims(db: Database): ClaimStore {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS claims (iss TEXT NOT NULL, sub TEXT NOT NULL, hub_id TEXT NOT NULL, claim TEXT NOT NULL, claimed_at_ms INTEGER NOT NULL, PRIMARY KEY (iss, sub, hub_id)) STRICT",
+  );
+  return {
+    put: async (a, hub, claim, now) => {
+      db.query(
+        "INSERT INTO claims (iss, sub, hub_id, claim, claimed_at_ms) VALUES ($iss, $sub, $hub, $claim, $now) ON CONFLICT (iss, sub, hub_id) DO UPDATE SET claim = $claim, claimed_at_ms = $now",
+      ).run({ iss: a.iss, sub: a.sub, hub, claim, now });
+    },
+    list: async (a) =>
+      db
+        .query<{ hub_id: string; claim: string; claimed_at_ms: number }, { iss: string; sub: string }>(
+          "SELECT hub_id, claim, claimed_at_ms FROM claims WHERE iss = $iss AND sub = $sub ORDER BY claimed_at_ms",
+        )
+        .all({ iss: a.iss, sub: a.sub }),
+    remove: async (a, hub) =>
+      db.query("DELETE FROM claims WHERE iss = $iss AND sub = $sub AND hub_id = $hub").run({ iss: a.iss, sub: a.sub, hub }).changes > 0,
+  };
+}
+
 export class Accounts {
   private readonly keys: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(
-    private readonly db: Database,
+    private readonly store: ClaimStore,
     private readonly oidc: OidcConfig,
     /** A machine's public key (the registry, or the cluster's). */
     private readonly hubKey: (id: string) => Promise<Uint8Array | null>,
   ) {
     this.keys = createRemoteJWKSet(new URL(oidc.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5000 });
-    db.exec(
-      "CREATE TABLE IF NOT EXISTS claims (iss TEXT NOT NULL, sub TEXT NOT NULL, hub_id TEXT NOT NULL, claim TEXT NOT NULL, claimed_at_ms INTEGER NOT NULL, PRIMARY KEY (iss, sub, hub_id)) STRICT",
-    );
   }
 
   /** The account an `Authorization: Bearer <ID token>` names, or why not. */
@@ -73,32 +100,19 @@ export class Accounts {
     const key = await this.hubKey(r.claim.hub);
     if (!key) return { ok: false, why: "that machine has never connected to this relay" };
     if (!(await verifyNative(r.signature, r.signed, key))) return { ok: false, why: "the claim is not signed by that machine" };
-    this.db
-      .query(
-        "INSERT INTO claims (iss, sub, hub_id, claim, claimed_at_ms) VALUES ($iss, $sub, $hub, $claim, $now) ON CONFLICT (iss, sub, hub_id) DO UPDATE SET claim = $claim, claimed_at_ms = $now",
-      )
-      .run({ iss: account.iss, sub: account.sub, hub: r.claim.hub, claim: token, now: nowMs });
+    await this.store.put(account, r.claim.hub, token, nowMs);
     return { ok: true, hub_id: r.claim.hub };
   }
 
-  devices(account: Account): { hub_id: string; name: string; claimed_at_ms: number }[] {
-    return this.db
-      .query<{ hub_id: string; claim: string; claimed_at_ms: number }, { iss: string; sub: string }>(
-        "SELECT hub_id, claim, claimed_at_ms FROM claims WHERE iss = $iss AND sub = $sub ORDER BY claimed_at_ms",
-      )
-      .all({ iss: account.iss, sub: account.sub })
-      .map((row) => {
-        const r = readClaim(row.claim);
-        return { hub_id: row.hub_id, name: r.ok ? r.claim.name : row.hub_id, claimed_at_ms: row.claimed_at_ms };
-      });
+  async devices(account: Account): Promise<{ hub_id: string; name: string; claimed_at_ms: number }[]> {
+    return (await this.store.list(account)).map((row) => {
+      const r = readClaim(row.claim);
+      return { hub_id: row.hub_id, name: r.ok ? r.claim.name : row.hub_id, claimed_at_ms: row.claimed_at_ms };
+    });
   }
 
-  unclaim(account: Account, hubId: string): boolean {
-    return (
-      this.db
-        .query("DELETE FROM claims WHERE iss = $iss AND sub = $sub AND hub_id = $hub")
-        .run({ iss: account.iss, sub: account.sub, hub: hubId }).changes > 0
-    );
+  unclaim(account: Account, hubId: string): Promise<boolean> {
+    return this.store.remove(account, hubId);
   }
 }
 
@@ -108,7 +122,7 @@ export class Accounts {
  */
 export function accountRoutes(
   accounts: Accounts,
-  online: (hubId: string) => boolean,
+  online: (hubId: string) => boolean | Promise<boolean>,
   now: () => number,
 ): Hono<{ Variables: { account: Account } }> {
   const api = new Hono<{ Variables: { account: Account } }>();
@@ -119,7 +133,10 @@ export function accountRoutes(
     c.set("account", who);
     await next();
   });
-  api.get("/devices", (c) => c.json({ devices: accounts.devices(c.get("account")).map((d) => ({ ...d, online: online(d.hub_id) })) }));
+  api.get("/devices", async (c) => {
+    const list = await accounts.devices(c.get("account"));
+    return c.json({ devices: await Promise.all(list.map(async (d) => ({ ...d, online: await online(d.hub_id) }))) });
+  });
   api.post("/claims", async (c) => {
     const body = (await c.req.json().catch(() => null)) as { claim?: unknown } | null;
     if (typeof body?.claim !== "string") return c.json({ error: { code: "invalid_request", message: "send {claim}" } }, 400);
@@ -127,8 +144,8 @@ export function accountRoutes(
     if (!r.ok) return c.json({ error: { code: "refused", message: r.why } }, 403);
     return c.json({ ok: true, hub_id: r.hub_id });
   });
-  api.delete("/devices/:id", (c) =>
-    accounts.unclaim(c.get("account"), c.req.param("id"))
+  api.delete("/devices/:id", async (c) =>
+    (await accounts.unclaim(c.get("account"), c.req.param("id")))
       ? c.json({ ok: true })
       : c.json({ error: { code: "not_found", message: "this account has not claimed that machine" } }, 404),
   );

@@ -12,20 +12,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
 import { issueTicket, RELAY_CLOSE } from "@brewos/protocol/relay";
+import { issueClaim } from "@brewos/protocol/relay/account-claim";
 import { AppChannel } from "@brewos/protocol/relay/app-channel";
 import { hubOnDisk } from "../../hub/src/testing/hub-on-disk.ts";
 import { until } from "../../hub/src/testing/until.ts";
 import { Cluster } from "./cluster.ts";
 import { Relay } from "./relay.ts";
+import { startIssuer, TEST_AUDIENCE, type TestIssuer } from "./testing/oidc-issuer.ts";
 import { connectHub, expectFramesBothWays, joinApp } from "./testing/peer.ts";
 import { type RedisServer, startRedis } from "./testing/redis-server.ts";
 
 let redis: RedisServer;
 const instances: { relay: Relay; server: ReturnType<typeof Bun.serve>; base: string; dir: string }[] = [];
 
-async function instance() {
+async function instance(oidc?: TestIssuer) {
   const dir = mkdtempSync(join(tmpdir(), "brewos-relay-cluster-"));
-  const relay = new Relay({ dataDir: dir, cluster: new Cluster(redis.url) });
+  const accounts = oidc ? { oidc: { issuers: [oidc.issuer], audience: TEST_AUDIENCE, jwksUrl: oidc.jwksUrl } } : {};
+  const relay = new Relay({ dataDir: dir, cluster: new Cluster(redis.url), ...accounts });
   await relay.start();
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: relay.fetch, websocket: relay.websocket });
   const i = { relay, server, base: `ws://127.0.0.1:${server.port}`, dir };
@@ -132,4 +135,29 @@ describe("two relay instances on Redis", () => {
       await h.stop();
     }
   }, 30_000);
+
+  test("accounts across instances: a machine claimed at A is listed, online, by a phone asking B", async () => {
+    const oidc = await startIssuer();
+    try {
+      const a = await instance(oidc);
+      const b = await instance(oidc);
+      const { hub, keys, id } = await connectHub(a.base);
+      const claim = issueClaim({ hub: id, iss: oidc.issuer, sub: "anna", name: "Kitchen", at_ms: Date.now() }, signerFor(keys));
+      const account = (i: { base: string }, path: string, init: RequestInit = {}) =>
+        oidc.idToken("anna").then((t) =>
+          fetch(`${i.base.replace("ws", "http")}/api/account${path}`, {
+            ...init,
+            headers: { authorization: `Bearer ${t}`, "content-type": "application/json" },
+          }),
+        );
+      expect((await account(a, "/claims", { method: "POST", body: JSON.stringify({ claim }) })).status).toBe(200);
+      const onB = (await (await account(b, "/devices")).json()) as { devices: Record<string, unknown>[] };
+      expect(onB.devices).toEqual([{ hub_id: id, name: "Kitchen", claimed_at_ms: expect.any(Number), online: true }]);
+      expect((await account(b, `/devices/${id}`, { method: "DELETE" })).status).toBe(200);
+      expect(((await (await account(a, "/devices")).json()) as { devices: unknown[] }).devices).toEqual([]);
+      hub.ws.close();
+    } finally {
+      oidc.stop();
+    }
+  });
 });

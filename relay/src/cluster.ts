@@ -1,12 +1,13 @@
 /**
  * @module Several relay instances as one (docs/remote.md, "Scale out"): Redis says which instance
  * each hub is connected to (a key per hub, refreshed while it stays, gone 60 s after an instance
- * dies) and keeps the hubs' public keys for tickets; pub/sub carries what crosses instances — an
+ * dies) and keeps the hubs' public keys for tickets and the accounts' claims; pub/sub carries what crosses instances — an
  * app on instance B joining a hub on A, the frames of that session both ways, its end. Each
  * instance listens on its own channel and on one for all. Redis is optional: one instance needs
  * nothing of this. Frames stay ciphertext; Redis sees what the relay sees.
  */
 import Redis from "ioredis";
+import type { Account, ClaimStore } from "./accounts.ts";
 
 /** What one instance tells another. */
 export type ClusterControl =
@@ -96,6 +97,24 @@ export class Cluster {
   async publicKey(id: string): Promise<Uint8Array | null> {
     const b64 = await this.pub.hget("relay:keys", id);
     return b64 ? new Uint8Array(Buffer.from(b64, "base64")) : null;
+  }
+
+  /** Accounts' claims, shared by every instance (a hash per account: machine id → claim). */
+  claims(): ClaimStore {
+    const key = (a: Account) => `relay:claims:${a.iss}\n${a.sub}`;
+    return {
+      put: async (a, hub, claim, at) => {
+        await this.pub.hset(key(a), hub, JSON.stringify({ claim, at }));
+      },
+      list: async (a) =>
+        Object.entries(await this.pub.hgetall(key(a)))
+          .map(([hub_id, v]) => {
+            const { claim, at } = JSON.parse(v) as { claim: string; at: number };
+            return { hub_id, claim, claimed_at_ms: at };
+          })
+          .sort((x, y) => x.claimed_at_ms - y.claimed_at_ms),
+      remove: async (a, hub) => (await this.pub.hdel(key(a), hub)) > 0,
+    };
   }
 
   control(to: string, m: ClusterControl): void {

@@ -20,7 +20,7 @@ import {
 } from "@brewos/protocol/relay";
 import type { Server, ServerWebSocket } from "bun";
 import { Hono } from "hono";
-import { Accounts, accountRoutes, type OidcConfig } from "./accounts.ts";
+import { Accounts, accountRoutes, type OidcConfig, sqliteClaims } from "./accounts.ts";
 import type { Cluster, ClusterControl } from "./cluster.ts";
 import { verifyNative } from "./ed25519.ts";
 import { Registry } from "./registry.ts";
@@ -91,11 +91,10 @@ export class Relay {
     this.http.get("/health", (c) => c.json({ ok: true, version: RELAY_VERSION, ...this.health() }));
     this.http.get("/metrics", (c) => c.text(this.metrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
     if (o.oidc) {
-      const accounts = new Accounts(this.registry.db, o.oidc, (id) => this.hubKey(id));
-      this.http.route(
-        "/api/account",
-        accountRoutes(accounts, (id) => this.hubs.has(id), this.now),
-      );
+      const store = this.cluster ? this.cluster.claims() : sqliteClaims(this.registry.db);
+      const accounts = new Accounts(store, o.oidc, (id) => this.hubKey(id));
+      const online = async (id: string) => this.hubs.has(id) || Boolean(await this.cluster?.whereIs(id).catch(() => null));
+      this.http.route("/api/account", accountRoutes(accounts, online, this.now));
     }
   }
 
