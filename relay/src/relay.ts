@@ -256,7 +256,7 @@ export class Relay {
     clearTimeout(c.helloTimer);
     c.ready = true;
     c.hubId = hubId;
-    c.session = this.newSession();
+    c.session = newSession((id) => hub.sessions.has(id));
     c.appId = appId;
     hub.sessions.set(c.session, ws);
     hub.ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session: c.session, app_id: appId }));
@@ -276,7 +276,7 @@ export class Relay {
     c.hubId = hubId;
     c.appId = appId;
     c.remote = there;
-    c.session = this.newSession();
+    c.session = newSession((id) => this.remoteApps.has(id));
     this.remoteApps.set(c.session, ws);
     this.cluster.control(there, { t: "open", hub: hubId, session: c.session, app_id: appId, from: this.cluster.instance });
     ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: hubId }));
@@ -289,7 +289,7 @@ export class Relay {
     if (!cluster) return;
     if (m.t === "open") {
       const hub = this.hubs.get(m.hub);
-      if (!hub || hub.sessions.has(m.session)) {
+      if (!hub || hub.sessions.has(m.session) || this.remoteSessions.has(m.session)) {
         cluster.control(m.from, { t: "end", session: m.session, code: RELAY_CLOSE.hub_offline, reason: "the hub is not connected" });
         return;
       }
@@ -327,14 +327,6 @@ export class Relay {
   /** A hub's public key: from this instance's registry, else the cluster's. */
   private async hubKey(id: string): Promise<Uint8Array | null> {
     return this.registry.publicKey(id) ?? (await this.cluster?.publicKey(id).catch(() => null)) ?? null;
-  }
-
-  /** A session id no app here or of a hub here holds (random: other instances pick theirs too). */
-  private newSession(): number {
-    for (;;) {
-      const id = crypto.getRandomValues(new Uint32Array(1))[0] as number;
-      if (!this.remoteApps.has(id) && !this.remoteSessions.has(id) && ![...this.hubs.values()].some((h) => h.sessions.has(id))) return id;
-    }
   }
 
   private hubControl(ws: Sock, text: string): undefined {
@@ -442,5 +434,17 @@ function parseJson(text: string): Fields | null {
     return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields) : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * A random session id that `taken` does not hold: random, so instances picking ids for the same hub
+ * do not collide (the hub's instance refuses the rare one that does); checked against one hub's
+ * sessions or one routing map, never every hub's.
+ */
+function newSession(taken: (id: number) => boolean): number {
+  for (;;) {
+    const id = crypto.getRandomValues(new Uint32Array(1))[0] as number;
+    if (!taken(id)) return id;
   }
 }

@@ -37,8 +37,8 @@ export interface HubClientEvents {
 }
 
 /** Close codes the hub uses when a socket is not signed in (4401) or its app was removed (4403). */
-const CLOSE_UNAUTHENTICATED = 4401;
-const CLOSE_REVOKED = 4403;
+export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_REVOKED = 4403;
 
 export interface HubClientOptions {
   silenceMs?: number;

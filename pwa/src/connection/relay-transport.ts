@@ -9,11 +9,9 @@ import { fromBase64Url } from "@brewos/protocol/auth";
 import { RELAY_CLOSE } from "@brewos/protocol/relay";
 import { AppChannel } from "@brewos/protocol/relay/app-channel";
 import type { Credentials } from "./credentials.ts";
+import { CLOSE_REVOKED } from "./hub-client.ts";
 import type { RemoteTicket } from "./remote-ticket.ts";
 import type { HubSocket, HubSocketEvents } from "./transport.ts";
-
-/** The hub client's code for "this app was removed" (it then forgets its key). */
-const CLOSE_REVOKED = 4403;
 
 /** What a relay close means to the owner, and whether the ticket is no good any more. */
 function relayClose(code: number, reason: string): { text: string; code?: number; ticketBad?: boolean } {
