@@ -11,8 +11,8 @@ import type { Account, ClaimStore } from "./accounts.ts";
 
 /** What one instance tells another. */
 export type ClusterControl =
-  /** An app here joins your hub: open a session for it. */
-  | { t: "open"; hub: string; session: number; app_id: string; from: string }
+  /** An app here joins your hub: open a session for it (app_id null: a pairing session). */
+  | { t: "open"; hub: string; session: number; app_id: string | null; from: string }
   /** The app of this session left. */
   | { t: "closed"; session: number }
   /** The hub's side ended this session: close the app with this code. */

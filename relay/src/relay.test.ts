@@ -4,7 +4,8 @@
  * app's session. Then the security matrix — every attempt refused with its documented close code
  * and nothing forwarded: no hello, a hub proof signed by another key, a ticket forged, expired,
  * living too long, signed by another hub, for a hub that is offline, text frames from an app, an
- * oversize frame, a flood. Printed as a table.
+ * oversize frame, a flood; a pairing hello naming no hub or an unknown one, text in a pairing
+ * session, more pairing sessions a minute than allowed. Printed as a table.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,7 +13,17 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
-import { appHello, hubProof, issueTicket, MAX_FRAME_BYTES, RELAY_CLOSE, splitSession, withSession } from "@brewos/protocol/relay";
+import {
+  appHello,
+  hubProof,
+  issueTicket,
+  MAX_FRAME_BYTES,
+  PAIRING_SESSIONS_PER_MINUTE,
+  pairHello,
+  RELAY_CLOSE,
+  splitSession,
+  withSession,
+} from "@brewos/protocol/relay";
 import { AppHandshake, HubHandshake } from "@brewos/protocol/relay/secure-channel";
 import { Relay } from "./relay.ts";
 import { connectHub as connectHubAt, expectFramesBothWays, joinApp as joinAppAt, Peer } from "./testing/peer.ts";
@@ -188,6 +199,52 @@ describe("the relay", () => {
           return p;
         },
         1009,
+      ],
+      [
+        "a pairing hello that names no hub",
+        async () => {
+          const p = new Peer(`${base}/app`);
+          await p.message("challenge");
+          p.send({ type: "pair_hello", v: 1, hub_id: "../../etc" });
+          return p;
+        },
+        RELAY_CLOSE.no_hello,
+      ],
+      [
+        "a pairing hello for a hub the relay has never seen",
+        async () => {
+          const p = new Peer(`${base}/app`);
+          await p.message("challenge");
+          p.send(pairHello(idForPublicKey(keyPair().publicKey)));
+          return p;
+        },
+        RELAY_CLOSE.hub_offline,
+      ],
+      [
+        "a pairing session sending a text frame",
+        async () => {
+          const p = new Peer(`${base}/app`);
+          await p.message("challenge");
+          p.send(pairHello(id));
+          expect((await p.message("joined")).pairing).toBe(true);
+          p.send("hello hub");
+          return p;
+        },
+        RELAY_CLOSE.bad_frame,
+      ],
+      [
+        `pairing sessions for one hub, more than ${PAIRING_SESSIONS_PER_MINUTE} a minute`,
+        async () => {
+          for (;;) {
+            const p = new Peer(`${base}/app`);
+            await p.message("challenge");
+            p.send(pairHello(id));
+            const first = await Promise.race([p.message("joined").then(() => "joined"), p.closedWith().then(() => "closed")]);
+            if (first === "closed") return p;
+            p.ws.close();
+          }
+        },
+        RELAY_CLOSE.too_fast,
       ],
       [
         "a flood (1 000 frames at once, 100 allowed in a burst)",

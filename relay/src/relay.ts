@@ -5,11 +5,13 @@
  * every send (Bun drops what it cannot buffer: a reader that slow is closed). `/health` and
  * `/metrics` (Prometheus text) for operators. Routing is in memory; one instance needs nothing else.
  */
+import { ID_PATTERN } from "@brewos/protocol/auth";
 import {
   appProofMessage,
   HELLO_TIMEOUT_MS,
   hubProofMessage,
   MAX_FRAME_BYTES,
+  PAIRING_SESSIONS_PER_MINUTE,
   RELAY_CLOSE,
   RELAY_VERSION,
   readKeyProof,
@@ -46,8 +48,10 @@ interface Conn {
   verifying?: boolean;
   nonce?: string;
   hubId?: string;
-  /** An app's: the paired app its ticket names. */
-  appId?: string;
+  /** An app's: the paired app its ticket names (null: an app pairing away from home). */
+  appId?: string | null;
+  /** An app's pairing session (no ticket, plain pairing messages only; docs/remote.md). */
+  pairing?: boolean;
   session?: number;
   /** An app's whose hub is connected to another instance: that instance. */
   remote?: string;
@@ -59,7 +63,7 @@ interface Conn {
 type Sock = ServerWebSocket<Conn>;
 /** An app as its hub's side sees it: a socket here, or one on another instance. */
 interface AppEnd {
-  data: Pick<Conn, "appId">;
+  data: Pick<Conn, "appId" | "pairing">;
   readyState: number;
   send(frame: Uint8Array): number;
   close(code?: number, reason?: string): void;
@@ -78,6 +82,8 @@ export class Relay {
   private readonly rate: number;
   private readonly burst: number;
   private readonly maxBuffered: number;
+  /** When pairing sessions to each hub were opened here (the last minute's). */
+  private readonly pairings = new Map<string, number[]>();
   readonly counters = { frames_forwarded: 0, bytes_forwarded: 0, refused: new Map<string, number>() };
   readonly http = new Hono();
 
@@ -206,6 +212,7 @@ export class Relay {
       });
       return;
     }
+    if (m?.type === "pair_hello" && c.nonce) return this.pairHello(ws, m.hub_id);
     if (m?.type !== "app_hello" || typeof m.ticket !== "string" || !c.nonce)
       return this.refuse(ws, RELAY_CLOSE.no_hello, "say app_hello with a ticket first");
     const t = readTicket(m.ticket, this.now());
@@ -233,6 +240,39 @@ export class Relay {
     return;
   }
 
+  /**
+   * An app with no keys yet asks to pair with a hub it was invited to: a known hub, a few times a
+   * minute at most; the session carries only what the hub's pairing answers (docs/remote.md).
+   */
+  private pairHello(ws: Sock, hubId: unknown): undefined {
+    if (typeof hubId !== "string" || !ID_PATTERN.test(hubId)) return this.refuse(ws, RELAY_CLOSE.no_hello, "pair_hello names a hub_id");
+    const now = this.now();
+    const recent = (this.pairings.get(hubId) ?? []).filter((at) => now - at < 60_000);
+    if (recent.length >= PAIRING_SESSIONS_PER_MINUTE) {
+      this.pairings.set(hubId, recent);
+      return this.refuse(ws, RELAY_CLOSE.too_fast, "too many pairing attempts for this hub; wait a minute");
+    }
+    recent.push(now);
+    this.pairings.set(hubId, recent);
+    if (this.pairings.size > 10_000) for (const [id, at] of this.pairings) if (!at.some((t) => now - t < 60_000)) this.pairings.delete(id);
+    ws.data.verifying = true;
+    void this.appJoined(ws, hubId, null).finally(() => {
+      ws.data.verifying = false;
+    });
+    return undefined;
+  }
+
+  /** What the hub is told of a new session. */
+  private sessionOpen(session: number, app: Pick<Conn, "appId" | "pairing">): string {
+    return JSON.stringify({
+      type: "session_open",
+      v: RELAY_VERSION,
+      session,
+      app_id: app.appId ?? null,
+      ...(app.pairing ? { pairing: true } : {}),
+    });
+  }
+
   private hubReady(ws: Sock, id: string, publicKey: Uint8Array): void {
     const c = ws.data;
     clearTimeout(c.helloTimer);
@@ -245,11 +285,11 @@ export class Relay {
     if (old) old.ws.close(RELAY_CLOSE.replaced, "the same hub connected again");
     ws.send(JSON.stringify({ type: "ready", v: RELAY_VERSION, hub_id: id }));
     // Apps that were joined to the old socket are the new one's now.
-    for (const [session, app] of this.hubs.get(id)?.sessions ?? [])
-      ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session, app_id: app.data.appId }));
+    for (const [session, app] of this.hubs.get(id)?.sessions ?? []) ws.send(this.sessionOpen(session, app.data));
   }
 
-  private async appJoined(ws: Sock, hubId: string, appId: string): Promise<undefined> {
+  /** Join an app to its hub (`appId` null: a pairing session). */
+  private async appJoined(ws: Sock, hubId: string, appId: string | null): Promise<undefined> {
     const c = ws.data;
     const hub = this.hubs.get(hubId);
     if (!hub) return this.joinElsewhere(ws, hubId, appId);
@@ -258,14 +298,15 @@ export class Relay {
     c.hubId = hubId;
     c.session = newSession((id) => hub.sessions.has(id));
     c.appId = appId;
+    c.pairing = appId === null;
     hub.sessions.set(c.session, ws);
-    hub.ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session: c.session, app_id: appId }));
-    ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: hubId }));
+    hub.ws.send(this.sessionOpen(c.session, c));
+    ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: hubId, ...(c.pairing ? { pairing: true } : {}) }));
     return undefined;
   }
 
   /** The hub is on another instance (or nowhere): join it there through the cluster. */
-  private async joinElsewhere(ws: Sock, hubId: string, appId: string): Promise<undefined> {
+  private async joinElsewhere(ws: Sock, hubId: string, appId: string | null): Promise<undefined> {
     const c = ws.data;
     const there = await this.cluster?.whereIs(hubId).catch(() => null);
     if (ws.readyState !== 1) return;
@@ -275,11 +316,12 @@ export class Relay {
     c.ready = true;
     c.hubId = hubId;
     c.appId = appId;
+    c.pairing = appId === null;
     c.remote = there;
     c.session = newSession((id) => this.remoteApps.has(id));
     this.remoteApps.set(c.session, ws);
     this.cluster.control(there, { t: "open", hub: hubId, session: c.session, app_id: appId, from: this.cluster.instance });
-    ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: hubId }));
+    ws.send(JSON.stringify({ type: "joined", v: RELAY_VERSION, hub_id: hubId, ...(c.pairing ? { pairing: true } : {}) }));
     return;
   }
 
@@ -295,7 +337,7 @@ export class Relay {
       }
       const session = m.session;
       const app: AppEnd = {
-        data: { appId: m.app_id },
+        data: { appId: m.app_id, pairing: m.app_id === null },
         readyState: 1,
         getBufferedAmount: () => 0,
         send: (frame) => {
@@ -309,7 +351,7 @@ export class Relay {
       };
       this.remoteSessions.set(session, m.hub);
       hub.sessions.set(session, app);
-      hub.ws.send(JSON.stringify({ type: "session_open", v: RELAY_VERSION, session, app_id: m.app_id }));
+      hub.ws.send(this.sessionOpen(session, app.data));
     } else if (m.t === "closed") {
       const hubId = this.remoteSessions.get(m.session);
       this.remoteSessions.delete(m.session);
@@ -425,7 +467,7 @@ export class Relay {
   }
 }
 
-type Fields = Partial<Record<"type" | "ticket" | "public_key" | "signature" | "session" | "revoked", unknown>>;
+type Fields = Partial<Record<"type" | "ticket" | "public_key" | "signature" | "session" | "revoked" | "hub_id", unknown>>;
 
 /** A JSON object, or null for anything else. */
 function parseJson(text: string): Fields | null {

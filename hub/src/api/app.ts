@@ -46,6 +46,7 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
         identity: hub.auth.identity,
         appKey: (id) => hub.auth.apps.publicKey(id),
         clients: fanout,
+        rest: (request) => app.fetch(request),
       })
     : null;
   const site = o.appDir ? new StaticApp(o.appDir) : null;
@@ -61,7 +62,7 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   app.use("/api/*", (c, next) => (c.req.method === "POST" && c.req.path === "/api/backup" ? next() : otherLimit(c, next)));
   const kiosk = o.kioskAddresses ?? LOOPBACK;
   app.use("/api/*", requireCaller(hub.auth, kiosk));
-  app.route("/api", authRoutes(hub.auth, o));
+  app.route("/api", authRoutes(hub.auth, { ...o, relayAppUrl: () => relay?.appUrl() ?? null }));
   app.route(
     "/api",
     safeModeRoutes({ safeMode: hub.safeMode, settingsView: () => hub.settings.view(), ...(o.restart ? { restart: o.restart } : {}) }),

@@ -13,6 +13,8 @@ import type { LocalAuth } from "./local-auth.ts";
 export interface AuthRoutesOptions {
   /** Addresses a phone can reach this hub at (http[s]://host:port), best first; default: the request's own origin. */
   bases?: () => string[];
+  /** The relay's app endpoint (ws[s]://host/app) when remote access is on, for invites away from home. */
+  relayAppUrl?: () => string | null;
 }
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d+){3}|\[::1\])$/;
@@ -70,7 +72,11 @@ export function authRoutes(auth: LocalAuth, o: AuthRoutesOptions = {}): Hono {
   });
 
   // From here on the caller is the kiosk, a paired app, or anyone when the hub is open.
-  api.post("/pairing/code", (c) => {
+  // `{"away": true}`: an invite for a phone away from home, opened at the relay (docs/remote.md).
+  api.post("/pairing/code", async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { away?: unknown } | null;
+    const relayUrl = body?.away === true ? (o.relayAppUrl?.() ?? null) : undefined;
+    if (relayUrl === null) return apiError(c, 409, "no_relay", "remote access is off: set the machine's relay first (docs/remote.md)");
     const w = auth.pairing.open();
     const own = new URL(c.req.url);
     const bases = o.bases?.() ?? [];
@@ -80,8 +86,9 @@ export function authRoutes(auth: LocalAuth, o: AuthRoutesOptions = {}): Hono {
       hubPublicKey: auth.identity.publicKey,
       secret: w.secret,
       bases: all.length ? all : [own.origin],
+      ...(relayUrl ? { relayUrl } : {}),
     });
-    return c.json({ typed_code: w.typed, link, expires_at_ms: w.expiresAtMs, device_id: auth.identity.deviceId });
+    return c.json({ typed_code: w.typed, link, expires_at_ms: w.expiresAtMs, device_id: auth.identity.deviceId, away: Boolean(relayUrl) });
   });
 
   api.delete("/pairing/code", (c) => {

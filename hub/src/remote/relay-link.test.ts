@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { idForPublicKey, keyPair, signIn, verify } from "@brewos/protocol/auth";
-import { MAX_FRAME_BYTES, RELAY_CLOSE } from "@brewos/protocol/relay";
+import { idForPublicKey, keyPair, PairingError, pairWithHub, parsePairingLink, signIn, verify } from "@brewos/protocol/auth";
+import { MAX_FRAME_BYTES, PAIRING_SESSIONS_PER_MINUTE, RELAY_CLOSE } from "@brewos/protocol/relay";
 import { readClaim } from "@brewos/protocol/relay/account-claim";
 import { AppChannel } from "@brewos/protocol/relay/app-channel";
+import { openPairingSession, PairingSessionError } from "@brewos/protocol/relay/pairing-session";
 import { formatHlc, uuidv7 } from "@brewos/protocol/sync";
 import { Relay } from "../../../relay/src/relay.ts";
 import { hubOnDisk } from "../testing/hub-on-disk.ts";
@@ -177,6 +178,106 @@ describe("remote access through the relay", () => {
     await until("the remote session ended", () => app.closed !== null, 5000);
     expect(app.closed?.code).toBe(RELAY_CLOSE.ended_by_hub);
     await until("no sessions left", () => h.server.relay?.health().sessions === 0, 3000);
+  });
+
+  test("a phone away from home pairs through the relay with an invite, and only that way", async () => {
+    // No relay configured: no away invite.
+    const alone = await hubOnDisk();
+    const none = await fetch(`${alone.base}/api/pairing/code`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ away: true }),
+    });
+    expect(none.status).toBe(409);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe("no_relay");
+    await alone.stop();
+
+    const invite = async () => {
+      const r = await fetch(`${h.base}/api/pairing/code`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ away: true }),
+      });
+      expect(r.status).toBe(200);
+      const j = (await r.json()) as { link: string; typed_code: string; away: boolean };
+      expect(j.away).toBe(true);
+      expect(j.link.startsWith(`http://127.0.0.1:${relayPort}/pair#`)).toBe(true); // opened at the relay's origin
+      const offer = parsePairingLink(j.link);
+      if (!offer?.relayUrl) throw new Error(`not an away invite: ${j.link}`);
+      expect(offer.relayUrl).toBe(`ws://127.0.0.1:${relayPort}/app`);
+      return { offer, typed: j.typed_code };
+    };
+    const pairAway = async (secret: string, via: "qr" | "typed", keys = keyPair()) => {
+      const { offer } = await invite();
+      const session = await openPairingSession(offer.relayUrl as string, offer.deviceId);
+      try {
+        const paired = await pairWithHub({
+          base: "",
+          fetch: session.fetch,
+          keys,
+          name: "Phone at work",
+          secret,
+          via,
+          expectHubKey: offer.hubPublicKey,
+        });
+        return { paired, ticket: await session.ticket, keys };
+      } finally {
+        session.close();
+      }
+    };
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: Error) => e,
+      );
+
+    // The typed code is not heard away from home (40 bits), nor a wrong secret; neither pairs or gets a ticket.
+    const { offer, typed } = await invite();
+    const apps = h.hub.auth.apps.count;
+    const typedTry = await failure(pairAway(typed, "typed"));
+    expect(typedTry).toBeInstanceOf(PairingError);
+    expect((typedTry as PairingError).status).toBe(403);
+    const wrong = await failure(pairAway("A".repeat(22), "qr"));
+    expect((wrong as PairingError).status).toBe(401);
+    expect(h.hub.auth.apps.count).toBe(apps);
+
+    // A pairing session carries the two pairing requests only: anything else ends it.
+    const nosy = await openPairingSession(offer.relayUrl as string, offer.deviceId);
+    const read = await failure(nosy.fetch("/api/state", { method: "GET" }));
+    expect(read).toBeInstanceOf(PairingSessionError);
+    expect((read as PairingSessionError).code).toBe(RELAY_CLOSE.session_ended);
+
+    // The invite's secret pairs, and the hub's first ticket opens the sealed channel at once.
+    const { offer: fresh } = await invite();
+    const ok = await pairAway(fresh.secret, "qr");
+    expect(ok.paired.appId).toBe(idForPublicKey(ok.keys.publicKey));
+    expect(h.hub.auth.apps.list().find((a) => a.id === ok.paired.appId)?.name).toBe("Phone at work");
+    expect(ok.ticket).toMatchObject({ type: "remote_ticket", relay_url: `ws://127.0.0.1:${relayPort}/app`, hub_id: fresh.deviceId });
+    const app = new RemoteApp(
+      ok.ticket.relay_url,
+      ok.ticket.ticket,
+      { ...ok.keys, id: ok.paired.appId },
+      {
+        publicKey: fresh.hubPublicKey,
+        id: fresh.deviceId,
+      },
+    );
+    await app.ready();
+    await until("the snapshot, sealed", () => app.plain.some((m) => m.type === "snapshot"), 5000);
+    app.ws.close();
+
+    // A hub the relay does not know, and a flood of pairing sessions for one hub, are refused.
+    const unknown = await failure(openPairingSession(`ws://127.0.0.1:${relayPort}/app`, idForPublicKey(keyPair().publicKey)));
+    expect((unknown as PairingSessionError).code).toBe(RELAY_CLOSE.hub_offline);
+    let refused: PairingSessionError | null = null;
+    for (let i = 0; i <= PAIRING_SESSIONS_PER_MINUTE && !refused; i++) {
+      try {
+        (await openPairingSession(offer.relayUrl as string, offer.deviceId)).close();
+      } catch (e) {
+        refused = e as PairingSessionError;
+      }
+    }
+    expect(refused?.code).toBe(RELAY_CLOSE.too_fast);
   });
 
   test("the relay restarts: the hub dials it again by itself", async () => {

@@ -22,6 +22,7 @@ import type { WSContext } from "hono/ws";
 import { WS_CLOSE } from "../api/ws.ts";
 import type { Caller } from "../auth/local-auth.ts";
 import { Backoff } from "../controller-link/backoff.ts";
+import { RelayPairing } from "./relay-pairing.ts";
 
 /** What the relay link needs of the hub's /ws handling (WsFanout). */
 export interface WsClients {
@@ -37,6 +38,8 @@ export interface RelayLinkOptions {
   /** A paired app's public key (null: not paired). */
   appKey: (appId: string) => Uint8Array | null;
   clients: WsClients;
+  /** Runs a REST request on the hub (for pairing sessions: /api/pairing/begin and /finish). */
+  rest: (request: Request) => Response | Promise<Response>;
   log?: (level: "info" | "warn", text: string) => void;
   now?: () => number;
 }
@@ -45,10 +48,12 @@ export type RelayState = "off" | "connecting" | "up" | "down";
 
 interface Session {
   handshake: HubHandshake | null;
-  stage: "hello" | "proof" | "open";
+  stage: "hello" | "proof" | "open" | "pairing";
   channel: SecureSession | null;
   socket: WSContext | null;
   pieces: Reassembler;
+  /** A phone pairing away from home (no end-to-end channel yet). */
+  pairing?: RelayPairing;
 }
 
 export class RelayLink {
@@ -139,6 +144,13 @@ export class RelayLink {
   }
 
   private frame(id: number, s: Session, payload: Uint8Array): void {
+    if (s.pairing) {
+      void s.pairing.frame(payload).catch((e: Error) => {
+        this.o.log?.("warn", `relay: pairing session ${id} failed: ${e.message}`);
+        this.endSession(id);
+      });
+      return;
+    }
     if (s.stage === "hello" && s.handshake) {
       this.sendTo(id, s.handshake.hello(payload));
       s.stage = "proof";
@@ -159,7 +171,7 @@ export class RelayLink {
   }
 
   private control(ws: WebSocket, text: string): void {
-    let m: { type?: string; nonce?: string; session?: number; hub_id?: string } = {};
+    let m: { type?: string; nonce?: string; session?: number; hub_id?: string; pairing?: boolean } = {};
     try {
       m = JSON.parse(text) as typeof m;
     } catch {
@@ -172,6 +184,8 @@ export class RelayLink {
       this.lastError = null;
       this.backoff.reset();
       this.o.log?.("info", `relay: connected to ${this.o.url} as ${m.hub_id}`);
+    } else if (m.type === "session_open" && typeof m.session === "number" && m.pairing === true) {
+      this.sessions.set(m.session, this.pairingSession(m.session));
     } else if (m.type === "session_open" && typeof m.session === "number") {
       this.sessions.set(m.session, {
         handshake: new HubHandshake(this.signer(), this.o.appKey),
@@ -183,8 +197,21 @@ export class RelayLink {
     } else if (m.type === "session_closed" && typeof m.session === "number") {
       const s = this.sessions.get(m.session);
       this.sessions.delete(m.session);
+      s?.pairing?.closed();
       if (s?.socket) this.o.clients.close(s.socket);
     }
+  }
+
+  /** A session for a phone pairing away from home: plain pairing messages, then its first ticket. */
+  private pairingSession(id: number): Session {
+    const pairing = new RelayPairing({
+      rest: this.o.rest,
+      ticketFor: (appId) => ({ type: "remote_ticket", relay_url: this.appUrl(), ...this.ticketFor(appId) }),
+      send: (message) => this.sendTo(id, utf8(JSON.stringify(message))),
+      end: () => this.endSession(id),
+      ...(this.o.log ? { log: this.o.log } : {}),
+    });
+    return { handshake: null, stage: "pairing", channel: null, socket: null, pieces: new Reassembler(), pairing };
   }
 
   private signer() {
@@ -212,6 +239,7 @@ export class RelayLink {
     const s = this.sessions.get(id);
     if (!s) return;
     this.sessions.delete(id);
+    s.pairing?.closed();
     this.ws?.send(JSON.stringify({ type: "close_session", v: RELAY_VERSION, session: id, revoked }));
     if (s.socket) this.o.clients.close(s.socket);
   }
@@ -221,7 +249,10 @@ export class RelayLink {
   }
 
   private dropSessions(): void {
-    for (const [, s] of this.sessions) if (s.socket) this.o.clients.close(s.socket);
+    for (const [, s] of this.sessions) {
+      s.pairing?.closed();
+      if (s.socket) this.o.clients.close(s.socket);
+    }
     this.sessions.clear();
   }
 }

@@ -123,6 +123,19 @@ describe("auth golden vectors", () => {
       expect(parsePairingLink(bad)).toBeNull();
   });
 
+  test("an invite away from home opens at the relay's origin and names the relay and the hub's LAN addresses", () => {
+    const offer = { deviceId: vectors.device_id, hubPublicKey: hub.publicKey, secret: vectors.qr_secret, bases: vectors.link_bases };
+    const link = pairingLink({ ...offer, relayUrl: "wss://relay.example.net/app" });
+    expect(link.startsWith("https://relay.example.net/pair#")).toBe(true);
+    const back = parsePairingLink(link);
+    expect(back?.relayUrl).toBe("wss://relay.example.net/app");
+    expect(back?.bases).toEqual(vectors.link_bases); // the relay's origin is not the hub's
+    expect(() => pairingLink({ ...offer, relayUrl: "https://relay.example.net/app" })).toThrow();
+    // A link whose relay is not the origin it opens at, or no relay's app endpoint, is not an invite.
+    expect(parsePairingLink(link.replace("https://relay.example.net", "https://elsewhere.example"))).toBeNull();
+    expect(parsePairingLink(link.replace(encodeURIComponent("/app"), encodeURIComponent("/hub")))).toBeNull();
+  });
+
   test("typed codes: what people type is read generously, anything else refused", () => {
     expect(normaliseTypedCode("m6sc 7n75")).toBe("M6SC-7N75");
     expect(normaliseTypedCode("M6SC7N75")).toBe("M6SC-7N75");

@@ -41,16 +41,32 @@ export interface PairingOffer {
   secret: string;
   /** Where the app can reach the hub, best first (http[s]://host:port). */
   bases: string[];
+  /**
+   * An invite to pair away from home (docs/remote.md): the relay's app endpoint (ws[s]://host/app).
+   * The link then opens the app at the relay's origin, and `bases` are the hub's LAN addresses only.
+   */
+  relayUrl?: string;
 }
+
+const RELAY_APP_URL = /^wss?:\/\/[^/\s?#]+\/app$/;
+
+/** The web origin a relay serves the app at, from its app endpoint (wss://r.example/app → https://r.example). */
+export const relayOrigin = (relayUrl: string): string => relayUrl.replace(/^ws/, "http").replace(/\/app$/, "");
 
 /**
  * The QR code's text: a link that opens the hub's app and pairs it. The secret is in the fragment,
  * which browsers never send to a server.
  */
 export function pairingLink(o: PairingOffer): string {
+  const f = new URLSearchParams({ v: "1", d: o.deviceId, k: toBase64Url(o.hubPublicKey), s: o.secret });
+  if (o.relayUrl) {
+    if (!RELAY_APP_URL.test(o.relayUrl)) throw new Error("a relay's app endpoint is ws(s)://host/app");
+    f.set("r", o.relayUrl);
+    if (o.bases.length) f.set("a", o.bases.join(" "));
+    return `${relayOrigin(o.relayUrl)}/pair#${f.toString()}`;
+  }
   const [first, ...rest] = o.bases;
   if (!first) throw new Error("a pairing link needs at least one hub address");
-  const f = new URLSearchParams({ v: "1", d: o.deviceId, k: toBase64Url(o.hubPublicKey), s: o.secret });
   if (rest.length) f.set("a", rest.join(" "));
   return `${first.replace(/\/$/, "")}/pair#${f.toString()}`;
 }
@@ -71,6 +87,11 @@ export function parsePairingLink(text: string): PairingOffer | null {
   if (f.get("v") !== "1" || !key || key.length !== PUBLIC_KEY_BYTES || !ID_PATTERN.test(deviceId) || !/^[A-Za-z0-9_-]{22}$/.test(secret))
     return null;
   const more = (f.get("a") ?? "").split(" ").filter((b) => /^https?:\/\/[^/\s]+$/.test(b));
+  const relayUrl = f.get("r");
+  if (relayUrl !== null) {
+    if (!RELAY_APP_URL.test(relayUrl) || relayOrigin(relayUrl) !== u.origin) return null;
+    return { deviceId, hubPublicKey: key, secret, bases: more, relayUrl };
+  }
   return { deviceId, hubPublicKey: key, secret, bases: [u.origin, ...more] };
 }
 

@@ -15,6 +15,14 @@
  * {session, revoked}` ends one app's session (4403 to a revoked app, else 4410); the app's socket closing → hub ←
  * `session_closed {session}`.
  *
+ * Pairing away from home (`/app`): relay → `challenge`; app → `pair_hello {hub_id}` (no ticket: the
+ * app has no keys yet); relay → `joined {hub_id, pairing: true}`, hub ← `session_open {session,
+ * app_id: null, pairing: true}`. Such a session carries plain JSON (UTF-8 frames, not sealed): the
+ * app's `http` requests for /api/pairing/begin and /finish only, the hub's `http_result` answers,
+ * then `remote_ticket` for the new app, and the hub ends it. Pairing itself is what protects it: the
+ * app and the hub prove to each other that they know the one-time secret of an invite a paired
+ * app made, over both keys, so a relay that changes a key or a byte makes the pairing fail.
+ *
  * Inside the end-to-end channel every plaintext is [flags u8][bytes]: a message larger than one
  * frame is cut into pieces (flag FRAGMENT_MORE on all but the last) and joined again at the far end.
  */
@@ -32,6 +40,12 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** Time to say hello after connecting. */
 export const HELLO_TIMEOUT_MS = 5000;
 export const SESSION_PREFIX_BYTES = 4;
+/** Pairing sessions the relay opens to one hub a minute (each instance); more are refused (too_fast). */
+export const PAIRING_SESSIONS_PER_MINUTE = 6;
+/** A pairing session lives this long at most (the hub ends it). */
+export const PAIRING_SESSION_MS = 120_000;
+/** Requests one pairing session may carry (begin and finish, with one retry each). */
+export const PAIRING_SESSION_REQUESTS = 4;
 
 /** Close codes the relay uses (also in docs/remote.md). */
 export const RELAY_CLOSE = {
@@ -132,6 +146,18 @@ export function appHello(ticket: string, nonce: string, app: Signer) {
     public_key: toBase64Url(app.publicKey),
     signature: toBase64Url(app.sign(appProofMessage(nonce))),
   };
+}
+
+/** An app without keys asks to pair with a hub through the relay (docs/remote.md, "Pairing away from home"). */
+export const pairHello = (hubId: string) => ({ type: "pair_hello" as const, v: RELAY_VERSION, hub_id: hubId });
+
+/** The hub's last word in a pairing session: the new app's ticket, so it can join at the relay at once. */
+export interface RemoteTicketMessage {
+  type: "remote_ticket";
+  relay_url: string;
+  ticket: string;
+  hub_id: string;
+  exp_ms: number;
 }
 
 /** A proof of a key read (the key, its signature, the id it certifies), not yet verified. */

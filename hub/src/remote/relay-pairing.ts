@@ -1,0 +1,105 @@
+/**
+ * @module A pairing session through the relay (docs/remote.md, "Pairing away from home"): a phone
+ * with no keys yet, holding an invite a paired app made, runs the ordinary pairing exchange as
+ * `http` messages in plain JSON. Only POST /api/pairing/begin and /finish are heard, only with the
+ * invite's long secret (`via: "qr"`), a few requests at most and for two minutes; anything else
+ * ends the session. The relay sees these messages, but the pairing proofs bind both keys to the
+ * secret, so it can neither pair itself nor change a key unnoticed. On success the new app gets its
+ * first relay ticket and the session ends.
+ */
+
+import type { SocketRestResponse } from "@brewos/protocol/api/socket-rest";
+import { PAIRING_SESSION_MS, PAIRING_SESSION_REQUESTS, type RemoteTicketMessage } from "@brewos/protocol/relay";
+
+const PATHS = new Set(["/api/pairing/begin", "/api/pairing/finish"]);
+
+export interface RelayPairingOptions {
+  /** Runs a request against the hub's REST API (as if it came over the LAN with no credentials). */
+  rest: (request: Request) => Response | Promise<Response>;
+  /** The new app's first ticket, once paired. */
+  ticketFor: (appId: string) => RemoteTicketMessage;
+  send: (message: object) => void;
+  /** Ends the session at the relay. */
+  end: () => void;
+  log?: (level: "info" | "warn", text: string) => void;
+}
+
+export class RelayPairing {
+  private requests = 0;
+  private busy = false;
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly o: RelayPairingOptions) {
+    this.timer = setTimeout(() => this.stop("the pairing session timed out"), PAIRING_SESSION_MS);
+  }
+
+  /** One frame from the app. */
+  async frame(payload: Uint8Array): Promise<void> {
+    let m: { type?: unknown; id?: unknown; method?: unknown; path?: unknown; body?: unknown };
+    try {
+      m = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload)) as typeof m;
+    } catch {
+      return this.stop("a pairing session carries JSON only");
+    }
+    const path = typeof m.path === "string" ? m.path : "";
+    if (m?.type !== "http" || typeof m.id !== "string" || m.method !== "POST" || !PATHS.has(path) || typeof m.body !== "string")
+      return this.stop("a pairing session carries POST /api/pairing/begin and /finish only");
+    if (++this.requests > PAIRING_SESSION_REQUESTS || this.busy) return this.stop("too many requests in one pairing session");
+    const finishing = path === "/api/pairing/finish";
+    // A broken body is answered by the hub's route itself.
+    const body = jsonObject(m.body);
+    if (finishing && body?.via !== "qr") {
+      this.answer(m.id, 403, { error: { code: "qr_only", message: "away from home, pair with the invite link (its long secret)" } });
+      return;
+    }
+    this.busy = true;
+    try {
+      const res = await this.o.rest(
+        new Request(`http://localhost${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: m.body }),
+      );
+      const text = await res.text();
+      this.answer(m.id, res.status, text, res.headers.get("content-type"));
+      if (finishing && res.ok && typeof body?.app_public_key === "string") {
+        const appId = String((JSON.parse(text) as { app_id?: unknown }).app_id ?? "");
+        this.o.log?.("info", `relay: app ${appId} paired away from home`);
+        this.o.send(this.o.ticketFor(appId));
+        this.stop();
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private answer(id: string, status: number, body: object | string, contentType: string | null = "application/json"): void {
+    const a: SocketRestResponse = {
+      type: "http_result",
+      id,
+      status,
+      content_type: contentType,
+      content_disposition: null,
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    };
+    this.o.send(a);
+  }
+
+  /** Ends the session (`why`: it was the app's fault). */
+  stop(why?: string): void {
+    clearTimeout(this.timer);
+    if (why) this.o.log?.("warn", `relay: pairing session ended: ${why}`);
+    this.o.end();
+  }
+
+  /** The relay closed the session. */
+  closed(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+function jsonObject(text: string): { via?: unknown; app_public_key?: unknown } | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null ? v : null;
+  } catch {
+    return null;
+  }
+}
