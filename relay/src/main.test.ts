@@ -4,7 +4,7 @@
  * half-given options are refused with a sentence and exit status 2, never a half-configured relay.
  */
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeTestCerts } from "../../hub/src/testing/certs.ts";
@@ -41,6 +41,34 @@ test("with --cert and --key the relay serves wss:// and https:// itself", async 
         () => "refused",
       ),
     ).toBe("refused");
+  } finally {
+    proc.kill();
+    await proc.exited;
+  }
+}, 20_000);
+
+test("with --app the relay serves the built app at its own origin, beside /health and its sockets", async () => {
+  const app = join(dir, "dist");
+  mkdirSync(join(app, "assets"), { recursive: true });
+  writeFileSync(join(app, "index.html"), "<!doctype html><title>BrewOS</title><div id=root></div>");
+  writeFileSync(join(app, "assets", "index-Bq3xZ9kd.js"), "console.log(1);\n");
+  const proc = Bun.spawn([process.execPath, MAIN, "--port", "0", "--data", join(dir, "data-app"), "--app", app], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    const port = Number((await readUntil(proc.stdout, /listening on ws:\/\/127\.0\.0\.1:(\d+).*the app from/, 10_000))[1]);
+    const base = `http://127.0.0.1:${port}`;
+    // An invite link opens /pair: a client-side route, answered with the app.
+    const pair = await fetch(`${base}/pair`);
+    expect(pair.status).toBe(200);
+    expect(await pair.text()).toContain("<title>BrewOS</title>");
+    const js = await fetch(`${base}/assets/index-Bq3xZ9kd.js`);
+    expect(js.headers.get("cache-control")).toContain("immutable");
+    expect((await fetch(`${base}/assets/nothing.js`)).status).toBe(404);
+    expect(await (await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`)).text()).not.toContain("root:"); // nothing outside the app
+    expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ ok: true });
+    expect((await fetch(`${base}/app`)).status).toBe(426); // still the apps' socket
   } finally {
     proc.kill();
     await proc.exited;

@@ -4,9 +4,12 @@
  *   bun relay/src/main.ts [--port N] [--host H] [--data DIR] [--redis redis://host:6379]
  *       [--google-client-id ID | --oidc-issuer URL --oidc-client-id ID --oidc-jwks URL]
  *       [--cert fullchain.pem --key privkey.pem]   (serve wss:// itself instead of behind a TLS proxy)
+ *       [--app DIR]   (the built app to serve at this origin; default pwa/dist when built; --app "" : none)
  * With --redis, several instances (behind one load balancer) act as one relay. With an OpenID
  * Connect issuer (Google's, or any), signed-in phones list the machines their account claimed.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { googleOidc, type OidcConfig } from "./accounts.ts";
 import { Cluster } from "./cluster.ts";
@@ -24,6 +27,7 @@ const { values: a } = parseArgs({
     "oidc-jwks": { type: "string" },
     cert: { type: "string" },
     key: { type: "string" },
+    app: { type: "string", default: join(import.meta.dir, "..", "..", "pwa", "dist") },
   },
 });
 const port = Number(a.port);
@@ -40,7 +44,13 @@ else if (a["oidc-issuer"] || a["oidc-client-id"] || a["oidc-jwks"]) {
   }
   oidc = { issuers: [a["oidc-issuer"]], audience: a["oidc-client-id"], jwksUrl: a["oidc-jwks"] };
 }
-const relay = new Relay({ dataDir: a.data as string, ...(a.redis ? { cluster: new Cluster(a.redis) } : {}), ...(oidc ? { oidc } : {}) });
+const appDir = a.app && existsSync(join(a.app, "index.html")) ? a.app : undefined;
+const relay = new Relay({
+  dataDir: a.data as string,
+  ...(a.redis ? { cluster: new Cluster(a.redis) } : {}),
+  ...(oidc ? { oidc } : {}),
+  ...(appDir ? { appDir } : {}),
+});
 try {
   await relay.start();
 } catch (e) {
@@ -54,7 +64,7 @@ if (Boolean(a.cert) !== Boolean(a.key)) {
 const tls = a.cert && a.key ? { tls: { cert: Bun.file(a.cert), key: Bun.file(a.key) } } : {};
 const server = Bun.serve({ hostname: a.host, port, fetch: relay.fetch, websocket: relay.websocket, ...tls });
 console.log(
-  `BrewOS relay listening on ${a.cert ? "wss" : "ws"}://${a.host}:${server.port} (registry in ${a.data}${a.redis ? `; instance ${relay.health().instance} on ${a.redis}` : ""})`,
+  `BrewOS relay listening on ${a.cert ? "wss" : "ws"}://${a.host}:${server.port} (registry in ${a.data}${appDir ? `; the app from ${appDir}` : ""}${a.redis ? `; instance ${relay.health().instance} on ${a.redis}` : ""})`,
 );
 const stop = () => {
   relay.stop();

@@ -20,6 +20,7 @@ import {
   splitSession,
   withSession,
 } from "@brewos/protocol/relay";
+import { StaticApp } from "@brewos/pwa/serve";
 import type { Server, ServerWebSocket } from "bun";
 import { Hono } from "hono";
 import { Accounts, accountRoutes, type OidcConfig, sqliteClaims } from "./accounts.ts";
@@ -39,6 +40,8 @@ export interface RelayOptions {
   cluster?: Cluster;
   /** Accounts (OpenID Connect sign-in, device lists); none: off. */
   oidc?: OidcConfig;
+  /** The built app (pwa/dist), served at this relay's origin for phones away from home; none: not served. */
+  appDir?: string;
 }
 
 interface Conn {
@@ -102,6 +105,11 @@ export class Relay {
       const online = async (id: string) => this.hubs.has(id) || Boolean(await this.cluster?.whereIs(id).catch(() => null));
       this.http.route("/api/account", accountRoutes(accounts, online, this.now));
     }
+    // The app at the relay's own origin: its storage and keys stay apart from the LAN origin's, and
+    // it reaches the machine only through the end-to-end channel (docs/remote.md).
+    const site = o.appDir ? new StaticApp(o.appDir) : null;
+    if (site?.built)
+      this.http.get("*", (c) => site.serve(c.req.raw) ?? c.json({ error: { code: "not_found", message: `no file ${c.req.path}` } }, 404));
   }
 
   /** For Bun.serve: upgrades /hub and /app, everything else is HTTP. */

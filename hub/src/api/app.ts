@@ -1,5 +1,6 @@
 /** @module The hub's HTTP surface: /api (REST) and /ws (live state), on Bun through Hono. */
 
+import { StaticApp } from "@brewos/pwa/serve";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { upgradeWebSocket, websocket } from "hono/bun";
@@ -14,7 +15,6 @@ import { BODY_LIMIT_BYTES } from "./limits.ts";
 import { remoteRoutes } from "./remote-routes.ts";
 import { restRoutes } from "./rest.ts";
 import { safeModeRoutes } from "./safe-mode.ts";
-import { StaticApp } from "./static-app.ts";
 import { WsFanout } from "./ws.ts";
 
 export { BACKUP_BODY_LIMIT_BYTES, BODY_LIMIT_BYTES } from "./limits.ts";
@@ -81,7 +81,7 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
     }),
   );
   app.get("*", (c) => {
-    const r = site?.serve(c);
+    const r = site?.serve(c.req.raw);
     if (r) return r;
     if (site?.built) return apiError(c, 404, "not_found", `no file ${c.req.path}`);
     return c.html(

@@ -3,13 +3,13 @@
  * kept in memory; the app is small), answered with the best encoding the browser accepts, an ETag,
  * and cache rules that make updates safe: hashed assets are immutable for a year, `index.html`,
  * `sw.js` and the manifest are revalidated on every load. Paths without a file extension fall back
- * to `index.html` (client-side routes). Nothing outside the app folder can be reached.
+ * to `index.html` (client-side routes). Nothing outside the app folder can be reached. The hub
+ * serves the app this way on the LAN, and the relay at its own origin for phones away from home.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import type { Context } from "hono";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -77,16 +77,16 @@ export class StaticApp {
   }
 
   /** Answer a GET for the app, or null when the path is not the app's. */
-  serve(c: Context): Response | null {
-    let path = decodeURIComponent(new URL(c.req.url).pathname);
+  serve(req: Request): Response | null {
+    let path = decodeURIComponent(new URL(req.url).pathname);
     if (path.includes("\0") || path.split("/").includes("..")) return null;
     if (path === "/") path = "/index.html";
     let e = this.files.get(path);
     if (!e && extname(path) === "") e = this.files.get("/index.html"); // client-side route
     if (!e) return null;
     const headers: Record<string, string> = { "content-type": e.type, etag: e.etag, "cache-control": e.cache, vary: "accept-encoding" };
-    if (c.req.header("if-none-match") === e.etag) return new Response(null, { status: 304, headers });
-    const accept = c.req.header("accept-encoding") ?? "";
+    if (req.headers.get("if-none-match") === e.etag) return new Response(null, { status: 304, headers });
+    const accept = req.headers.get("accept-encoding") ?? "";
     if (e.br && /\bbr\b/.test(accept)) return new Response(e.br, { headers: { ...headers, "content-encoding": "br" } });
     if (e.gz && /\bgzip\b/.test(accept)) return new Response(e.gz, { headers: { ...headers, "content-encoding": "gzip" } });
     return new Response(e.raw, { headers });
