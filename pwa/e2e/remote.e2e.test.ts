@@ -6,6 +6,9 @@
  * on the Brew screen runs on the machine and reaches History, and Settings' REST reads go through
  * the channel too. The relay restarts: hub and app are back on it within 10 s. Back home, the app returns to the machine's own address by itself. The
  * relay never sees a command in the clear: its frames are checked for the words the app sent.
+ * Then a phone that has never been in the house: a paired phone makes an invite link in Settings,
+ * the new phone opens it at the relay's origin (the relay serves the app), pairs through the
+ * relay, and controls the machine — the hub's own address never answered it once.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -29,7 +32,7 @@ const relayed: Uint8Array[] = [];
 
 /** The relay on `relayPort` (0: any), keeping a copy of every binary frame it is sent. */
 function startRelay(relayPort = 0): void {
-  relay = new Relay({ dataDir: relayDir });
+  relay = new Relay({ dataDir: relayDir, appDir: APP_DIR });
   const ws = relay.websocket;
   relayServer = Bun.serve({
     hostname: "127.0.0.1",
@@ -158,4 +161,55 @@ describe("the app through the relay", () => {
     for (const word of ["start_shot", "command", "/api/shots", "set_mode"]) expect(seen.includes(Buffer.from(word))).toBe(false);
     await context.close();
   }, 240_000);
+
+  test("a phone that was never at home pairs by an invite link through the relay, and controls the machine", async () => {
+    const home = `127.0.0.1:${port}`;
+    // Phone A, paired at home, invites from Settings.
+    const a = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: "block" });
+    const pa = await a.newPage();
+    await pairAtHome(pa);
+    await pa.goto(`http://${home}/settings`);
+    await pa.getByRole("button", { name: "Invite a phone away from home" }).click();
+    const link = await pa.getByLabel("Invite link").inputValue();
+    expect(link.startsWith(`http://127.0.0.1:${relayServer.port}/pair#`)).toBe(true);
+
+    // Phone B, somewhere else: the machine's own address never answers it.
+    const b = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: "block" });
+    let homeAsked = 0;
+    await b.routeWebSocket(`ws://${home}/ws`, (ws) => {
+      homeAsked++;
+      ws.close({ code: 1006, reason: "no route to host" });
+    });
+    await b.route(`http://${home}/**`, (r) => {
+      homeAsked++;
+      return r.abort("addressunreachable");
+    });
+    const pb = await b.newPage();
+    pb.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+    const appsBefore = hub.hub.auth.apps.count;
+    await pb.goto(link);
+    await pb.getByText("This invite came from a phone already paired with the machine").waitFor({ timeout: WAIT_MS });
+    expect(pb.url()).toBe(`http://127.0.0.1:${relayServer.port}/pair`); // the secret left the address bar
+    await pb.getByLabel("Name this phone").fill("Phone at work");
+    await pb.getByRole("button", { name: "Pair", exact: true }).click();
+    await pb.getByText("Connected through the relay").waitFor({ timeout: WAIT_MS });
+    expect(hub.hub.auth.apps.count).toBe(appsBefore + 1);
+    expect(hub.hub.auth.apps.list().some((x) => x.name === "Phone at work")).toBe(true);
+    // Phone A's panel sees the new phone arrive.
+    await pa.getByText("“Phone at work” is paired with this machine.").waitFor({ timeout: WAIT_MS });
+
+    // A command from phone B reaches the machine, and its answer comes back.
+    const turnOff = pb.getByRole("button", { name: "Turn off" });
+    const turnOn = pb.getByRole("button", { name: "Turn on" });
+    await turnOff.or(turnOn).first().waitFor({ timeout: WAIT_MS });
+    const wasOn = await turnOff.isVisible();
+    await (wasOn ? turnOff : turnOn).click();
+    await (wasOn ? turnOn : turnOff).waitFor({ timeout: WAIT_MS });
+    await until("the machine switched by the phone away", () => (hub.hub.model.snapshot().mode === "standby") === wasOn, WAIT_MS);
+    console.log(
+      `invite away from home: paired through the relay; the machine's own address was tried ${homeAsked} times and never answered`,
+    );
+    await a.close();
+    await b.close();
+  }, 120_000);
 });

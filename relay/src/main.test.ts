@@ -69,6 +69,7 @@ test("with --app the relay serves the built app at its own origin, beside /healt
     expect(await (await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`)).text()).not.toContain("root:"); // nothing outside the app
     expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ ok: true });
     expect((await fetch(`${base}/app`)).status).toBe(426); // still the apps' socket
+    for (const path of ["/api/state", "/ws"]) expect((await fetch(`${base}${path}`)).status).toBe(404); // no machine here
   } finally {
     proc.kill();
     await proc.exited;

@@ -22,7 +22,7 @@ import {
 } from "@brewos/protocol/relay";
 import { StaticApp } from "@brewos/pwa/serve";
 import type { Server, ServerWebSocket } from "bun";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { Accounts, accountRoutes, type OidcConfig, sqliteClaims } from "./accounts.ts";
 import type { Cluster, ClusterControl } from "./cluster.ts";
 import { verifyNative } from "./ed25519.ts";
@@ -108,8 +108,10 @@ export class Relay {
     // The app at the relay's own origin: its storage and keys stay apart from the LAN origin's, and
     // it reaches the machine only through the end-to-end channel (docs/remote.md).
     const site = o.appDir ? new StaticApp(o.appDir) : null;
+    const notFound = (c: Context) => c.json({ error: { code: "not_found", message: `no file ${c.req.path}` } }, 404);
+    // No machine API lives here: the app's requests for one get a plain 404, never the app's page.
     if (site?.built)
-      this.http.get("*", (c) => site.serve(c.req.raw) ?? c.json({ error: { code: "not_found", message: `no file ${c.req.path}` } }, 404));
+      this.http.get("*", (c) => (/^\/(api|ws)(\/|$)/.test(c.req.path) ? notFound(c) : (site.serve(c.req.raw) ?? notFound(c))));
   }
 
   /** For Bun.serve: upgrades /hub and /app, everything else is HTTP. */

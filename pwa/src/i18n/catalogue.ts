@@ -767,4 +767,14 @@ export const GERMAN: Record<string, string> = {
   "Connect a scale to this phone": "Eine Waage mit diesem Telefon verbinden",
   "Pair a scale": "Eine Waage koppeln",
   "looking for it": "wird gesucht",
+  "Invite a phone away from home": "Ein Telefon unterwegs einladen",
+  "Send this link to the new phone (a message or an e-mail, to someone you trust). Opened there, it loads the app from the relay and pairs it with this machine.":
+    "Schicke diesen Link an das neue Telefon (als Nachricht oder E-Mail, an jemanden, dem du vertraust). Dort geöffnet, lädt er die App über das Relay und koppelt sie mit dieser Maschine.",
+  "Invite link": "Einladungslink",
+  Copied: "Kopiert",
+  "Copy the link": "Link kopieren",
+  "Share…": "Teilen …",
+  "Invite QR code: scan it with the new phone's camera": "Einladungs-QR-Code: mit der Kamera des neuen Telefons scannen",
+  "This invite came from a phone already paired with the machine; pairing goes through the relay, so it works away from home.":
+    "Diese Einladung kam von einem Telefon, das schon mit der Maschine gekoppelt ist; die Kopplung läuft über das Relay und klappt deshalb auch unterwegs.",
 };

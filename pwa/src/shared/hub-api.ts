@@ -132,11 +132,13 @@ export const hubApi = {
       caller: "kiosk" | "open" | "app" | null;
       controller?: Record<string, unknown> | null;
     }>("/api/info"),
-  pairingCode: () =>
+  /** `away`: an invite link for a phone away from home, opened at the relay (docs/remote.md). */
+  pairingCode: (away = false) =>
     hubFetch<{ typed_code: string; link: string; expires_at_ms: number; device_id: string }>("/api/pairing/code", {
       method: "POST",
-      body: "{}",
+      body: JSON.stringify(away ? { away: true } : {}),
     }),
+  remote: () => hubFetch<{ relay: { state: string; url: string } | null }>("/api/remote"),
   closePairing: () => hubFetch<{ ok: true }>("/api/pairing/code", { method: "DELETE" }),
   pairedApps: () =>
     hubFetch<{ apps: { id: string; name: string; paired_at_ms: number; last_seen_ms: number; this_app: boolean }[] }>("/api/pairing/apps"),

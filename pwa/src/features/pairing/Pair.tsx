@@ -1,17 +1,29 @@
 /**
  * Pairing this app with the machine: opened by the QR code's link (the secret is in the link and
  * is dropped from the address bar at once), or by typing the short code the display shows; the
- * QR code can also be scanned here (camera on HTTPS, or a photo anywhere). Shown instead of the
- * app whenever the machine does not know this app.
+ * QR code can also be scanned here (camera on HTTPS, or a photo anywhere). An invite a paired
+ * phone sent (docs/remote.md) opens this page at the relay: pairing then runs through the relay,
+ * and the machine's first ticket lets the app in from outside at once. Shown instead of the app
+ * whenever the machine does not know this app.
  */
 import "./pairing.css";
-import { keyPair, normaliseTypedCode, type PairingOffer, pairWithHub, parsePairingLink } from "@brewos/protocol/auth";
+import {
+  type KeyPair,
+  keyPair,
+  normaliseTypedCode,
+  type PairedHub,
+  type PairingOffer,
+  pairWithHub,
+  parsePairingLink,
+  relayOrigin,
+} from "@brewos/protocol/auth";
 import { useEffect, useRef, useState } from "react";
 import { navigate } from "../../app/router.tsx";
 import { connectTo } from "../../connection/connect.ts";
 import { saveCredentials } from "../../connection/credentials.ts";
-import { currentHubUrl, rememberMachine } from "../../connection/hub-address.ts";
+import { currentHubUrl, FALLBACK_HUB, rememberMachine } from "../../connection/hub-address.ts";
 import { useMachine } from "../../connection/machine-store.ts";
+import { saveRemoteTicket } from "../../connection/remote-ticket.ts";
 import { t } from "../../i18n/i18n.ts";
 import { cameraAvailable, readQr, readQrFromFile } from "./qr.ts";
 
@@ -74,10 +86,28 @@ export default function Pair() {
   const [busy, setBusy] = useState(false);
   const [scanning, setScanning] = useState(false);
 
-  const pair = async (hubUrl: string, secret: string, via: "typed" | "qr", expectHubKey?: Uint8Array) => {
+  const paired = (hubUrl: string, keys: KeyPair, r: PairedHub) => {
+    saveCredentials(hubUrl, { keys, appId: r.appId, deviceId: r.deviceId, hubPublicKey: r.hubPublicKey });
+    if (hubUrl !== currentHubUrl()) rememberMachine({ url: hubUrl, name: "BrewOS" });
+    useMachine.setState({ pairing: "unknown", pairingDetail: null });
+    connectTo(hubUrl);
+    navigate("/", true);
+  };
+
+  const attempt = async (run: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     try {
+      await run();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const pair = (hubUrl: string, secret: string, via: "typed" | "qr", expectHubKey?: Uint8Array) =>
+    attempt(async () => {
       const keys = keyPair();
       const r = await pairWithHub({
         base: hubUrl,
@@ -87,17 +117,45 @@ export default function Pair() {
         via,
         ...(expectHubKey ? { expectHubKey } : {}),
       });
-      saveCredentials(hubUrl, { keys, appId: r.appId, deviceId: r.deviceId, hubPublicKey: r.hubPublicKey });
-      if (hubUrl !== currentHubUrl()) rememberMachine({ url: hubUrl, name: "BrewOS" });
-      useMachine.setState({ pairing: "unknown", pairingDetail: null });
-      connectTo(hubUrl);
-      navigate("/", true);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+      paired(hubUrl, keys, r);
+    });
+
+  /** An invite opened away from home: pair through the relay, keep the machine's first ticket. */
+  const pairAway = (o: PairingOffer & { relayUrl: string }) =>
+    attempt(async () => {
+      const { openPairingSession } = await import("@brewos/protocol/relay/pairing-session");
+      const session = await openPairingSession(o.relayUrl, o.deviceId);
+      try {
+        const keys = keyPair();
+        const r = await pairWithHub({
+          base: "",
+          fetch: session.fetch,
+          keys,
+          name: name.trim() || t("Phone"),
+          secret: o.secret,
+          via: "qr",
+          expectHubKey: o.hubPublicKey,
+        });
+        const ticket = await session.ticket;
+        // The machine is known by its address at home; away, the ticket takes the app there.
+        const hubUrl = o.bases[0] ?? FALLBACK_HUB;
+        saveRemoteTicket(hubUrl, {
+          relay_url: ticket.relay_url,
+          ticket: ticket.ticket,
+          hub_id: ticket.hub_id,
+          exp_ms: ticket.exp_ms,
+          got_ms: Date.now(),
+        });
+        paired(hubUrl, keys, r);
+      } finally {
+        session.close();
+      }
+    });
+
+  const awayOffer = (o: PairingOffer | null): (PairingOffer & { relayUrl: string }) | null =>
+    o?.relayUrl && relayOrigin(o.relayUrl) === location.origin && !o.bases.includes(location.origin)
+      ? { ...o, relayUrl: o.relayUrl }
+      : null;
 
   const scanned = (text: string) => {
     setScanning(false);
@@ -105,21 +163,29 @@ export default function Pair() {
     if (!o) return setError(t("That QR code is not a BrewOS pairing code."));
     // The hub answers only its own pages: pair here if this page is on it, else open the link there.
     if (o.bases.includes(location.origin)) return void pair(location.origin, o.secret, "qr", o.hubPublicKey);
+    const away = awayOffer(o);
+    if (away) return void pairAway(away);
     location.assign(text);
   };
 
-  const fromLink = offer?.bases.includes(location.origin) ?? false;
+  const away = awayOffer(offer);
+  const fromLink = (offer?.bases.includes(location.origin) ?? false) || away !== null;
   return (
     <section className="pair" aria-labelledby="pair-title">
       <h1 id="pair-title">{t("Pair with your machine")}</h1>
       {detail && <p className="notice">{detail}</p>}
       <p>
         {t("Only phones and browsers you pair can see or control the machine.")}{" "}
-        {fromLink ? t("This link came from the machine's QR code.") : t("On the machine's display, tap “Pair a phone”.")}
+        {away
+          ? t("This invite came from a phone already paired with the machine; pairing goes through the relay, so it works away from home.")
+          : fromLink
+            ? t("This link came from the machine's QR code.")
+            : t("On the machine's display, tap “Pair a phone”.")}
       </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
+          if (away) return void pairAway(away);
           if (fromLink && offer) return void pair(location.origin, offer.secret, "qr", offer.hubPublicKey);
           const code = normaliseTypedCode(typed);
           if (!code) return setError(t("The code has 8 letters and digits, like 7KQ2-M9XD."));

@@ -366,17 +366,25 @@ function HubSection() {
 /** Who may reach the machine: the paired phones, pairing another, and the "open on my network" switch. */
 function Access() {
   const { settings, save, status } = useHubSettings();
-  const [pairing, setPairing] = useState(false);
+  const [pairing, setPairing] = useState<"here" | "away" | null>(null);
+  const remote = useQuery({ queryKey: ["remote"], queryFn: hubApi.remote, staleTime: 60_000 });
   const open = Boolean(settings?.hub.open_on_network);
   return (
     <>
       <PairedApps />
       {pairing ? (
-        <PairingCode onClose={() => setPairing(false)} />
+        <PairingCode onClose={() => setPairing(null)} away={pairing === "away"} />
       ) : (
-        <button type="button" onClick={() => setPairing(true)}>
-          {t("Pair another phone")}
-        </button>
+        <div className="row wrap">
+          <button type="button" onClick={() => setPairing("here")}>
+            {t("Pair another phone")}
+          </button>
+          {remote.data?.relay && (
+            <button type="button" className="quiet" onClick={() => setPairing("away")}>
+              {t("Invite a phone away from home")}
+            </button>
+          )}
+        </div>
       )}
       <label className="toggle">
         <input
