@@ -25,6 +25,7 @@ import type { Server, ServerWebSocket } from "bun";
 import { type Context, Hono } from "hono";
 import { Accounts, accountRoutes, type OidcConfig, sqliteClaims } from "./accounts.ts";
 import type { Cluster, ClusterControl } from "./cluster.ts";
+import { TxtRecords } from "./dns/txt-records.ts";
 import { verifyNative } from "./ed25519.ts";
 import { Registry } from "./registry.ts";
 
@@ -42,6 +43,8 @@ export interface RelayOptions {
   oidc?: OidcConfig;
   /** The built app (pwa/dist), served at this relay's origin for phones away from home; none: not served. */
   appDir?: string;
+  /** The DNS zone whose names this relay gives hubs for HTTPS at home (docs/lan-https.md); none: off. */
+  zone?: string;
 }
 
 interface Conn {
@@ -89,6 +92,9 @@ export class Relay {
   private readonly pairings = new Map<string, number[]>();
   readonly counters = { frames_forwarded: 0, bytes_forwarded: 0, refused: new Map<string, number>() };
   readonly http = new Hono();
+  /** ACME DNS-01 values the connected hubs published (answered by the zone's DNS). */
+  readonly txt: TxtRecords;
+  readonly zone: string | null;
 
   constructor(o: RelayOptions) {
     this.registry = new Registry(o.dataDir);
@@ -97,6 +103,8 @@ export class Relay {
     this.burst = o.burstFrames ?? 400;
     this.maxBuffered = o.maxBufferedBytes ?? 1024 * 1024;
     this.cluster = o.cluster ?? null;
+    this.zone = o.zone ?? null;
+    this.txt = new TxtRecords(this.zone, this.now);
     this.http.get("/health", (c) => c.json({ ok: true, version: RELAY_VERSION, ...this.health() }));
     this.http.get("/metrics", (c) => c.text(this.metrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
     if (o.oidc) {
@@ -293,7 +301,7 @@ export class Relay {
     const old = this.hubs.get(id);
     this.hubs.set(id, { ws, sessions: old?.sessions ?? new Map() });
     if (old) old.ws.close(RELAY_CLOSE.replaced, "the same hub connected again");
-    ws.send(JSON.stringify({ type: "ready", v: RELAY_VERSION, hub_id: id }));
+    ws.send(JSON.stringify({ type: "ready", v: RELAY_VERSION, hub_id: id, ...(this.zone ? { dns_zone: this.zone } : {}) }));
     // Apps that were joined to the old socket are the new one's now.
     for (const [session, app] of this.hubs.get(id)?.sessions ?? []) ws.send(this.sessionOpen(session, app.data));
   }
@@ -394,6 +402,15 @@ export class Relay {
       }
       return;
     }
+    if ((m.type === "dns_txt" || m.type === "dns_txt_clear") && ws.data.hubId) {
+      // Only after the hub proved its key (c.ready), and only at that hub's own name.
+      const hubId = ws.data.hubId;
+      if (m.type === "dns_txt_clear") return void this.txt.clear(hubId, m.value);
+      const r = this.txt.publish(hubId, m.name, m.value);
+      if (!r.ok) this.counters.refused.set(`txt_${r.code}`, (this.counters.refused.get(`txt_${r.code}`) ?? 0) + 1);
+      ws.send(JSON.stringify({ type: "dns_txt_result", v: RELAY_VERSION, id: m.id ?? null, ...r }));
+      return;
+    }
     this.refuse(ws, RELAY_CLOSE.bad_frame, "unknown control message");
   }
 
@@ -477,7 +494,9 @@ export class Relay {
   }
 }
 
-type Fields = Partial<Record<"type" | "ticket" | "public_key" | "signature" | "session" | "revoked" | "hub_id", unknown>>;
+type Fields = Partial<
+  Record<"type" | "ticket" | "public_key" | "signature" | "session" | "revoked" | "hub_id" | "id" | "name" | "value", unknown>
+>;
 
 /** A JSON object, or null for anything else. */
 function parseJson(text: string): Fields | null {
