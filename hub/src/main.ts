@@ -3,22 +3,28 @@
  *   bun hub/src/main.ts [--sim MACHINE [--speed N]] | [--serial /dev/ttyX] | [--tcp HOST:PORT [--speed N]]
  *                       [--data DIR] [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE]
  *                       [--app DIR] [--mdns on|off] [--sim-scale PORT] [--scale bluetooth|none] [--bt-adapter hci0]
+ *                       [--relay wss://relay.example [--https-port 8443] [--acme-directory URL]
+ *                        [--lan-address IP] [--lan-resolver HOST:PORT]]
  * Default: the simulator (dual_boiler_gear, real time), data in ./data, PORT or 8080, all interfaces,
  * the app from pwa/dist, mDNS per the setting except on the simulator. On the simulator the hub
  * also reads its virtual scale (with --tcp, give the simulator's `--scale tcp:PORT` as --sim-scale).
  * On a real machine (--serial) the scale is a Bluetooth one through BlueZ, paired from the app
- * (`--scale none`: no scale).
+ * (`--scale none`: no scale). With a relay that serves a DNS zone (and no --tls-cert), the hub gets
+ * its own certificate for HTTPS at home (docs/lan-https.md) and serves it on --https-port.
  */
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pairingLink } from "@brewos/protocol/auth";
+import { isPrivateIPv4 } from "@brewos/protocol/relay/lan-names";
 import qrcode from "qrcode-generator";
 import { BACKUP_BODY_LIMIT_BYTES, createHubServer } from "./api/app.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { tcpTransport } from "./controller-link/transports/tcp.ts";
 import { ttyTransport } from "./controller-link/transports/tty.ts";
 import { HUB_VERSION_TEXT, Hub } from "./hub.ts";
+import { LanCertificate } from "./net/lan-certificate.ts";
+import { LanHttps } from "./net/lan-https.ts";
 import { MdnsAdvertiser } from "./net/mdns.ts";
 import { bluezTransport } from "./scale/bluez-transport.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
@@ -44,6 +50,10 @@ const { values: a } = parseArgs({
     scale: { type: "string" },
     "bt-adapter": { type: "string", default: "hci0" },
     relay: { type: "string" },
+    "https-port": { type: "string", default: "8443" },
+    "acme-directory": { type: "string" },
+    "lan-address": { type: "string" },
+    "lan-resolver": { type: "string" },
     "sim-binary": { type: "string", default: join(import.meta.dir, "..", "..", "build", "host", "brewos-sim") },
   },
 });
@@ -128,6 +138,7 @@ const server = createHubServer(hub, {
   bases: lanBases,
   restart: () => void shutdown("restart (safe mode: fresh database)", RESTART_EXIT),
   ...(a.relay ? { relayUrl: relayHubUrl(a.relay) } : {}),
+  lanHttps: () => lanHttps,
 });
 // HTTPS when given a certificate and key (flags, or the `https` hub setting): a page served over
 // plain HTTP on the LAN is not a secure context, so browsers refuse the service worker, install
@@ -161,6 +172,43 @@ try {
   fail(`cannot listen on ${a.host}:${port}: ${(e as Error).message}`);
 }
 hub.start();
+// HTTPS at home: when the relay serves a DNS zone, and no certificate was given by hand.
+let lanHttps: LanHttps | null = null;
+const relayLink = server.relay;
+if (relayLink && !tls) {
+  const httpsPort = Number(a["https-port"]);
+  if (!Number.isInteger(httpsPort) || httpsPort < 1 || httpsPort > 65535) fail(`--https-port must be 1 to 65535, not ${a["https-port"]}`);
+  if (a["lan-address"] !== undefined && !isPrivateIPv4(a["lan-address"]))
+    fail(`--lan-address must be a private IPv4 address, not ${a["lan-address"]}`);
+  const addresses = () =>
+    a["lan-address"]
+      ? [a["lan-address"]]
+      : Object.values(networkInterfaces())
+          .flat()
+          .filter((i) => i && i.family === "IPv4" && !i.internal && isPrivateIPv4(i.address))
+          .map((i) => i?.address as string);
+  const certificate = new LanCertificate({
+    dataDir: a.data as string,
+    deviceId: hub.auth.identity.deviceId,
+    dns: relayLink,
+    ...(a["acme-directory"] ? { directoryUrl: a["acme-directory"] } : {}),
+    ...(process.env.BREWOS_CERT_CHECK_MS ? { checkEveryMs: Number(process.env.BREWOS_CERT_CHECK_MS) } : {}),
+    onCertificate: (c) => https?.use(c),
+    log,
+  });
+  const https: LanHttps = new LanHttps({
+    certificate,
+    deviceId: hub.auth.identity.deviceId,
+    port: httpsPort,
+    hostname: a.host as string,
+    serve: { fetch: server.app.fetch, websocket: server.websocket, maxRequestBodySize: BACKUP_BODY_LIMIT_BYTES + 1024 * 1024 },
+    addresses,
+    ...(a["lan-resolver"] ? { resolver: a["lan-resolver"] } : {}),
+    log,
+  });
+  lanHttps = https;
+  relayLink.onDnsZone((zone) => certificate.setZone(zone));
+}
 server.relay?.start();
 scheme = tls ? "https" : "http";
 listenPort = http.port ?? port;
@@ -219,6 +267,7 @@ async function shutdown(signal: string, exitCode = 0): Promise<void> {
   stopping = true;
   log("info", `${signal}: stopping`);
   mdns?.stop();
+  lanHttps?.stop();
   server.relay?.stop();
   server.fanout.stop();
   await http.stop(true);

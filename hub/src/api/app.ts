@@ -11,6 +11,7 @@ import { RelayLink } from "../remote/relay-link.ts";
 import { isStorageError } from "../store/storage-health.ts";
 import { type CrossSiteOptions, crossSiteGuard } from "./cross-site.ts";
 import { apiError } from "./errors.ts";
+import { type LanHttpsView, lanHttpsRoutes, toSecureOrigin } from "./lan-https-routes.ts";
 import { BODY_LIMIT_BYTES } from "./limits.ts";
 import { remoteRoutes } from "./remote-routes.ts";
 import { restRoutes } from "./rest.ts";
@@ -36,6 +37,8 @@ export interface HubServerOptions extends CrossSiteOptions, AuthRoutesOptions {
   restart?: () => void;
   /** The relay's hub endpoint (ws(s)://host/hub) for remote access; none: off. */
   relayUrl?: string;
+  /** HTTPS at home, once main.ts has set it up (docs/lan-https.md). */
+  lanHttps?: () => LanHttpsView | null;
 }
 
 export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
@@ -51,7 +54,10 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
     : null;
   const site = o.appDir ? new StaticApp(o.appDir) : null;
   const app = new Hono();
-  app.use("*", crossSiteGuard({ hostNames: o.hostNames ?? (() => hub.settings.hubSettings().host_names) }));
+  const lanHttps = o.lanHttps ?? (() => null);
+  app.use("*", toSecureOrigin(lanHttps));
+  const hostNames = o.hostNames ?? (() => hub.settings.hubSettings().host_names);
+  app.use("*", crossSiteGuard({ hostNames: () => [...hostNames(), ...(lanHttps()?.hostNames() ?? [])] }));
   const tooLarge = (limit: number) =>
     bodyLimit({
       maxSize: limit,
@@ -68,6 +74,7 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
     safeModeRoutes({ safeMode: hub.safeMode, settingsView: () => hub.settings.view(), ...(o.restart ? { restart: o.restart } : {}) }),
   );
   app.route("/api/remote", remoteRoutes(relay));
+  app.route("/api/lan-https", lanHttpsRoutes(lanHttps));
   app.route("/api", restRoutes(hub));
   app.get(
     "/ws",

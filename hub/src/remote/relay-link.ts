@@ -17,6 +17,7 @@ import {
   withSession,
 } from "@brewos/protocol/relay";
 import { issueClaim } from "@brewos/protocol/relay/account-claim";
+import { isZone } from "@brewos/protocol/relay/lan-names";
 import { ChannelError, HubHandshake, type SecureSession } from "@brewos/protocol/relay/secure-channel";
 import type { WSContext } from "hono/ws";
 import { WS_CLOSE } from "../api/ws.ts";
@@ -65,6 +66,10 @@ export class RelayLink {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
   private readonly now: () => number;
+  private zone: string | null = null;
+  private readonly txtWaiting = new Map<string, { ok: () => void; fail: (e: Error) => void }>();
+  private txtNext = 0;
+  private readonly zoneListeners: ((zone: string) => void)[] = [];
 
   constructor(private readonly o: RelayLinkOptions) {
     this.now = o.now ?? Date.now;
@@ -85,6 +90,46 @@ export class RelayLink {
 
   health(): { state: RelayState; url: string; sessions: number; last_error: string | null } {
     return { state: this.state, url: this.o.url, sessions: this.sessions.size, last_error: this.lastError };
+  }
+
+  /** The DNS zone the relay gives this hub a name under (docs/lan-https.md); null until it says. */
+  dnsZone(): string | null {
+    return this.zone;
+  }
+
+  /** Call `f` each time the relay says which zone it serves (on every connect). */
+  onDnsZone(f: (zone: string) => void): void {
+    this.zoneListeners.push(f);
+    if (this.zone) f(this.zone);
+  }
+
+  /** Asks the relay to publish an ACME DNS-01 value at this hub's challenge name; resolves once it does. */
+  publishTxt(name: string, value: string, timeoutMs = 10_000): Promise<void> {
+    const ws = this.ws;
+    if (!ws || this.state !== "up") return Promise.reject(new Error("the hub is not connected to its relay"));
+    const id = `txt${++this.txtNext}`;
+    return new Promise((ok, fail) => {
+      const timer = setTimeout(() => {
+        this.txtWaiting.delete(id);
+        fail(new Error("the relay did not answer the DNS request in time"));
+      }, timeoutMs);
+      this.txtWaiting.set(id, {
+        ok: () => {
+          clearTimeout(timer);
+          ok();
+        },
+        fail: (e) => {
+          clearTimeout(timer);
+          fail(e);
+        },
+      });
+      ws.send(JSON.stringify({ type: "dns_txt", v: RELAY_VERSION, id, name, value }));
+    });
+  }
+
+  /** The challenge is over: the relay may drop the value (all of this hub's values with none given). */
+  clearTxt(value?: string): void {
+    this.ws?.send(JSON.stringify({ type: "dns_txt_clear", v: RELAY_VERSION, ...(value ? { value } : {}) }));
   }
 
   /** Where apps join this hub at the relay (its /app endpoint). */
@@ -171,7 +216,17 @@ export class RelayLink {
   }
 
   private control(ws: WebSocket, text: string): void {
-    let m: { type?: string; nonce?: string; session?: number; hub_id?: string; pairing?: boolean } = {};
+    let m: {
+      type?: string;
+      nonce?: string;
+      session?: number;
+      hub_id?: string;
+      pairing?: boolean;
+      dns_zone?: unknown;
+      id?: string;
+      ok?: boolean;
+      message?: string;
+    } = {};
     try {
       m = JSON.parse(text) as typeof m;
     } catch {
@@ -184,6 +239,13 @@ export class RelayLink {
       this.lastError = null;
       this.backoff.reset();
       this.o.log?.("info", `relay: connected to ${this.o.url} as ${m.hub_id}`);
+      this.zone = typeof m.dns_zone === "string" && isZone(m.dns_zone) ? m.dns_zone : null;
+      if (this.zone) for (const f of this.zoneListeners) f(this.zone);
+    } else if (m.type === "dns_txt_result" && typeof m.id === "string") {
+      const w = this.txtWaiting.get(m.id);
+      this.txtWaiting.delete(m.id);
+      if (m.ok) w?.ok();
+      else w?.fail(new Error(`the relay refused the DNS record: ${m.message ?? "no reason given"}`));
     } else if (m.type === "session_open" && typeof m.session === "number" && m.pairing === true) {
       this.sessions.set(m.session, this.pairingSession(m.session));
     } else if (m.type === "session_open" && typeof m.session === "number") {
