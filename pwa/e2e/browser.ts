@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const APP_DIR = join(import.meta.dir, "..", "dist");
 export const CHROMIUM = "/usr/bin/chromium";
@@ -24,9 +24,26 @@ export function requireBuiltApp(): void {
   if (!existsSync(join(APP_DIR, "index.html"))) throw new Error("pwa/dist is missing: build the app first (npm run build -w pwa)");
 }
 
-/** Debian's Chromium, headless; `extraArgs` add switches (a host-resolver map for attack tests). */
-export function launch(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+/**
+ * Debian's Chromium, headless; `extraArgs` add switches (a host-resolver map for attack tests);
+ * `home`: its HOME, whose ~/.pki/nssdb is the certificate store it trusts.
+ */
+export function launch(extraArgs: string[] = [], home?: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    ...(home ? { env: { ...process.env, HOME: home } } : {}),
+  });
+}
+
+/** Chromium with a real (not incognito) profile in `userDataDir`: what installing an app needs. */
+export function launchProfile(userDataDir: string, extraArgs: string[] = [], home?: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    viewport: { width: 390, height: 844 },
+    ...(home ? { env: { ...process.env, HOME: home } } : {}),
+  });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");

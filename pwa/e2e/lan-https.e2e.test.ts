@@ -1,0 +1,84 @@
+/**
+ * The app at the hub's trusted HTTPS origin at home, in real Chromium: pebble issues the hub its
+ * certificate through the relay's DNS (testing/home-https.ts); the browser trusts pebble's root in
+ * its own certificate store (an NSS database in a throwaway HOME, as a CA would be trusted) and
+ * maps the zone's names to 127.0.0.1 (host resolver rules, standing in for the relay's DNS).
+ * `http://brewos.local` sends the browser to `https://127-0-0-1.<device-id>.<zone>`, which is a
+ * secure context: the service worker registers, the app is installable, and it reloads offline.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext } from "playwright-core";
+import { HOME_ZONE, type HomeHttps, startHomeHttps } from "../../hub/src/testing/home-https.ts";
+import { until } from "../../hub/src/testing/until.ts";
+import { APP_DIR, launchProfile, requireBuiltApp } from "./browser.ts";
+
+let home: HomeHttps;
+let context: BrowserContext;
+const browserHome = mkdtempSync(join(tmpdir(), "brewos-browser-home-"));
+
+function run(argv: string[]): void {
+  const r = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`${argv.join(" ")}: ${r.stderr.toString()}`);
+}
+
+beforeAll(async () => {
+  requireBuiltApp();
+  home = await startHomeHttps({ validityS: 3600, appDir: APP_DIR });
+  await until("a certificate", () => home.output().includes("HTTPS at home: got a certificate"), 30_000);
+  await until("the name checked", () => home.output().includes("resolves here"), 10_000);
+  // The browser's own certificate store, trusting the CA that issued the hub's certificate.
+  const db = join(browserHome, ".pki", "nssdb");
+  mkdirSync(db, { recursive: true });
+  writeFileSync(join(browserHome, "root.pem"), await home.pebbleRoot());
+  run(["certutil", "-d", `sql:${db}`, "-N", "--empty-password"]);
+  run(["certutil", "-d", `sql:${db}`, "-A", "-t", "C,,", "-n", "ACME test root", "-i", join(browserHome, "root.pem")]);
+  context = await launchProfile(
+    join(browserHome, "profile"),
+    [`--host-resolver-rules=MAP *.${HOME_ZONE} 127.0.0.1, MAP brewos.local 127.0.0.1`],
+    browserHome,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await home?.stop();
+  rmSync(browserHome, { recursive: true, force: true });
+});
+
+test("http://brewos.local goes to the hub's HTTPS name: a secure context where the app installs and reloads offline", async () => {
+  const status = (await (await fetch(`${home.base}/api/lan-https`)).json()) as { origin: string; name: string; not_after_ms: number };
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+  const port = new URL(home.base).port;
+  await page.goto(`http://brewos.local:${port}/`);
+  await page.waitForURL(`${status.origin}/`);
+  expect(new URL(page.url()).origin).toBe(status.origin);
+  const facts = await page.evaluate(async () => ({
+    secure: window.isSecureContext,
+    protocol: location.protocol,
+    sw: await Promise.race([
+      navigator.serviceWorker.ready.then((r) => Boolean(r.active)),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 15_000)),
+    ]),
+    bluetooth: "bluetooth" in navigator,
+  }));
+  expect(facts).toMatchObject({ secure: true, protocol: "https:", sw: true });
+  // Installable: Chromium finds nothing missing (manifest, icons, service worker, HTTPS).
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: { errorId: string }[] };
+  expect(installabilityErrors.map((e) => e.errorId)).toEqual([]);
+  // Offline: the machine's network is gone, the app still opens (from its service worker).
+  // (The first load is not controlled by the worker it installed; the next one is.)
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
+  await context.setOffline(true);
+  await page.reload();
+  await page.locator("#root *").first().waitFor({ timeout: 15_000 });
+  expect(await page.evaluate(() => document.title)).toContain("BrewOS");
+  console.log(
+    `secure context at ${status.origin} (certificate ${status.name}, until ${new Date(status.not_after_ms).toISOString()}): ${JSON.stringify(facts)}; installability errors: none; offline reload: the app opened`,
+  );
+}, 90_000);
