@@ -70,6 +70,13 @@ test("http://brewos.local goes to the hub's HTTPS name: a secure context where t
   const cdp = await context.newCDPSession(page);
   const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: { errorId: string }[] };
   expect(installabilityErrors.map((e) => e.errorId)).toEqual([]);
+  // Settings shows the secure address and the certificate's dates (the browser runs on the hub's
+  // own loopback here, so the hub takes it for its display: no pairing needed).
+  await page.goto(`${status.origin}/settings`);
+  const card = page.getByRole("region", { name: "HTTPS at home" });
+  await card.getByRole("link", { name: new URL(status.origin).host }).waitFor({ timeout: 15_000 });
+  await card.getByText(/Browsers on your network are sent there/).waitFor();
+  expect(await card.getByText(new RegExp(`Certificate ${status.name.replaceAll(".", "\\.").replace("*", "\\*")}`)).count()).toBe(1);
   // Offline: the machine's network is gone, the app still opens (from its service worker).
   // (The first load is not controlled by the worker it installed; the next one is.)
   await page.reload();

@@ -777,4 +777,26 @@ export const GERMAN: Record<string, string> = {
   "Invite QR code: scan it with the new phone's camera": "Einladungs-QR-Code: mit der Kamera des neuen Telefons scannen",
   "This invite came from a phone already paired with the machine; pairing goes through the relay, so it works away from home.":
     "Diese Einladung kam von einem Telefon, das schon mit der Maschine gekoppelt ist; die Kopplung läuft über das Relay und klappt deshalb auch unterwegs.",
+  "HTTPS at home": "HTTPS zu Hause",
+  "Off: the machine gets a trusted address at home through its relay, when remote access is set up.":
+    "Aus: Die Maschine bekommt über ihr Relay eine vertrauenswürdige Adresse zu Hause, sobald der Fernzugriff eingerichtet ist.",
+  "Secure address:": "Sichere Adresse:",
+  "Getting a certificate…": "Zertifikat wird geholt …",
+  "No certificate yet: {why}": "Noch kein Zertifikat: {why}",
+  "unknown reason": "unbekannter Grund",
+  "Certificate {name}, valid until {until}; renews by itself around {renew}.":
+    "Zertifikat {name}, gültig bis {until}; erneuert sich selbst um den {renew}.",
+  "Browsers on your network are sent there: the app installs from it and works offline.":
+    "Browser in deinem Netz werden dorthin geleitet: Die App lässt sich dort installieren und funktioniert offline.",
+  "Your router hides this address.": "Dein Router verbirgt diese Adresse.",
+  "Many routers drop DNS answers that point a public name at a home address (DNS-rebinding protection). Allow the name {zone} in yours:":
+    "Viele Router verwerfen DNS-Antworten, die einen öffentlichen Namen auf eine Heimadresse zeigen lassen (DNS-Rebind-Schutz). Erlaube den Namen {zone} in deinem:",
+  "dnsmasq, Pi-hole, OpenWrt: add": "dnsmasq, Pi-hole, OpenWrt: ergänze",
+  "(OpenWrt: Network → DHCP and DNS → Filter → Domain whitelist).": "(OpenWrt: Netzwerk → DHCP und DNS → Filter → Domain-Whitelist).",
+  "pfSense, OPNsense (Unbound): Services → DNS Resolver → Custom options:":
+    "pfSense, OPNsense (Unbound): Services → DNS Resolver → Custom options:",
+  "FRITZ!Box: Home Network → Network → Network Settings → DNS Rebind Protection: add {zone}.":
+    "FRITZ!Box: Heimnetz → Netzwerk → Netzwerkeinstellungen → DNS-Rebind-Schutz: {zone} eintragen.",
+  "Until then the app keeps working at this address and through the relay.":
+    "Bis dahin funktioniert die App weiter unter dieser Adresse und über das Relay.",
 };

@@ -139,6 +139,17 @@ export const hubApi = {
       body: JSON.stringify(away ? { away: true } : {}),
     }),
   remote: () => hubFetch<{ relay: { state: string; url: string } | null }>("/api/remote"),
+  lanHttps: () =>
+    hubFetch<{
+      state: "off" | "waiting_for_relay" | "issuing" | "valid" | "failed";
+      zone?: string | null;
+      name?: string | null;
+      origin?: string | null;
+      not_after_ms?: number | null;
+      renew_at_ms?: number | null;
+      name_check?: "unchecked" | "ok" | "rebinding_suspected";
+      last_error?: string | null;
+    }>("/api/lan-https"),
   closePairing: () => hubFetch<{ ok: true }>("/api/pairing/code", { method: "DELETE" }),
   pairedApps: () =>
     hubFetch<{ apps: { id: string; name: string; paired_at_ms: number; last_seen_ms: number; this_app: boolean }[] }>("/api/pairing/apps"),

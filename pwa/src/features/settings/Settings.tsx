@@ -19,6 +19,7 @@ import { PairedApps } from "../pairing/PairedApps.tsx";
 import { PairingCode } from "../pairing/PairingCode.tsx";
 import { Autotune } from "./Autotune.tsx";
 import { grouped, parseValue, shownValue } from "./controller-keys.ts";
+import { LanHttps } from "./LanHttps.tsx";
 
 function MachineSettings() {
   const unit = usePreferences((p) => p.unit);
@@ -478,6 +479,10 @@ export default function Settings() {
       <section className="card" aria-label={t("Phones and access")}>
         <h2>{t("Phones and access")}</h2>
         <Access />
+      </section>
+      <section className="card" aria-label={t("HTTPS at home")}>
+        <h2>{t("HTTPS at home")}</h2>
+        <LanHttps />
       </section>
       <section className="card" aria-label={t("Which hub")}>
         <h2>{t("Which hub")}</h2>
