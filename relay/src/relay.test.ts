@@ -50,6 +50,14 @@ afterAll(() => {
 const connectHub = (keys = keyPair()) => connectHubAt(base, keys);
 const joinApp = (ticket: string, keys = appKeys) => joinAppAt(base, ticket, keys);
 
+/** An app with no keys yet saying `hello` (a pairing hello) after the relay's challenge. */
+async function pairingApp(hello: object): Promise<Peer> {
+  const p = new Peer(`${base}/app`);
+  await p.message("challenge");
+  p.send(hello);
+  return p;
+}
+
 const appKeys = keyPair();
 const appId = idForPublicKey(appKeys.publicKey);
 const inAMinute = () => Date.now() + 60_000;
@@ -200,32 +208,16 @@ describe("the relay", () => {
         },
         1009,
       ],
-      [
-        "a pairing hello that names no hub",
-        async () => {
-          const p = new Peer(`${base}/app`);
-          await p.message("challenge");
-          p.send({ type: "pair_hello", v: 1, hub_id: "../../etc" });
-          return p;
-        },
-        RELAY_CLOSE.no_hello,
-      ],
+      ["a pairing hello that names no hub", () => pairingApp({ type: "pair_hello", v: 1, hub_id: "../../etc" }), RELAY_CLOSE.no_hello],
       [
         "a pairing hello for a hub the relay has never seen",
-        async () => {
-          const p = new Peer(`${base}/app`);
-          await p.message("challenge");
-          p.send(pairHello(idForPublicKey(keyPair().publicKey)));
-          return p;
-        },
+        () => pairingApp(pairHello(idForPublicKey(keyPair().publicKey))),
         RELAY_CLOSE.hub_offline,
       ],
       [
         "a pairing session sending a text frame",
         async () => {
-          const p = new Peer(`${base}/app`);
-          await p.message("challenge");
-          p.send(pairHello(id));
+          const p = await pairingApp(pairHello(id));
           expect((await p.message("joined")).pairing).toBe(true);
           p.send("hello hub");
           return p;
@@ -236,9 +228,7 @@ describe("the relay", () => {
         `pairing sessions for one hub, more than ${PAIRING_SESSIONS_PER_MINUTE} a minute`,
         async () => {
           for (;;) {
-            const p = new Peer(`${base}/app`);
-            await p.message("challenge");
-            p.send(pairHello(id));
+            const p = await pairingApp(pairHello(id));
             const first = await Promise.race([p.message("joined").then(() => "joined"), p.closedWith().then(() => "closed")]);
             if (first === "closed") return p;
             p.ws.close();
