@@ -60,11 +60,19 @@ export const acmeChallengeName = (deviceId: string, zone: string): string => `_a
 export function readZoneName(
   name: string,
   zone: string,
-): { kind: "apex" } | { kind: "address"; ip: string; deviceId: string } | { kind: "challenge"; deviceId: string } | null {
+):
+  | { kind: "apex" }
+  | { kind: "device"; deviceId: string }
+  | { kind: "address"; ip: string; deviceId: string }
+  | { kind: "challenge"; deviceId: string }
+  | null {
   const n = name.toLowerCase().replace(/\.$/, "");
   if (n === zone) return { kind: "apex" };
   if (!n.endsWith(`.${zone}`)) return null;
   const labels = n.slice(0, -zone.length - 1).split(".");
+  // `<device-id>.<zone>` holds no record but has names below it: it exists (an empty non-terminal,
+  // never NXDOMAIN, or resolvers that trust NXDOMAIN cuts — RFC 8020 — would not look further).
+  if (labels.length === 1 && ID_PATTERN.test(labels[0] ?? "")) return { kind: "device", deviceId: labels[0] ?? "" };
   if (labels.length !== 2) return null;
   const [first = "", deviceId = ""] = labels;
   if (!ID_PATTERN.test(deviceId)) return null;

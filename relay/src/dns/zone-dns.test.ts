@@ -87,6 +87,10 @@ describe("the relay's DNS for hubs at home", () => {
     expect(await ask(lanHostName("10.0.7.3", id, ZONE), "AAAA")).toBe("NOERROR");
     // Public addresses, malformed ids, names outside the zone: never answered.
     expect(await ask(`8-8-8-8.${id}.${ZONE}`, "A")).toBe("NXDOMAIN");
+    // The device's own name has nothing, but names below it: it exists (NODATA, never NXDOMAIN),
+    // as does the challenge name without a value, so a CA's resolver keeps looking (and finds no CAA).
+    expect(await ask(`${id}.${ZONE}`, "CAA")).toBe("NOERROR");
+    expect(await ask(`_acme-challenge.${id}.${ZONE}`, "TXT")).toBe("NOERROR");
     expect(await ask(`192-168-1-20.not-an-id.${ZONE}`, "A")).toBe("NXDOMAIN");
     expect(await ask("example.com", "A")).toBe("REFUSED");
     expect(await ask(ZONE, "NS")).toEqual([`ns1.${ZONE}`]);

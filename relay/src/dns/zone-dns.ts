@@ -73,6 +73,7 @@ export class ZoneDns {
         );
       return reply(RCODE.noerror, [], soa);
     }
+    if (meaning.kind === "device") return reply(RCODE.noerror, [], soa);
     if (meaning.kind === "address") {
       if (question.type === "A") return reply(RCODE.noerror, [{ type: "A", name, ttl: TTL_S.address, class: "IN", data: meaning.ip }]);
       return reply(RCODE.noerror, [], soa); // the name exists; it has no record of that type (AAAA, …)
