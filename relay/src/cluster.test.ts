@@ -14,6 +14,7 @@ import { idForPublicKey, keyPair, signerFor } from "@brewos/protocol/auth";
 import { issueTicket, RELAY_CLOSE } from "@brewos/protocol/relay";
 import { issueClaim } from "@brewos/protocol/relay/account-claim";
 import { AppChannel } from "@brewos/protocol/relay/app-channel";
+import { acmeChallengeName } from "@brewos/protocol/relay/lan-names";
 import { hubOnDisk } from "../../hub/src/testing/hub-on-disk.ts";
 import { until } from "../../hub/src/testing/until.ts";
 import { Cluster } from "./cluster.ts";
@@ -25,10 +26,10 @@ import { type RedisServer, startRedis } from "./testing/redis-server.ts";
 let redis: RedisServer;
 const instances: { relay: Relay; server: ReturnType<typeof Bun.serve>; base: string; dir: string }[] = [];
 
-async function instance(oidc?: TestIssuer) {
+async function instance(oidc?: TestIssuer, zone?: string) {
   const dir = mkdtempSync(join(tmpdir(), "brewos-relay-cluster-"));
   const accounts = oidc ? { oidc: { issuers: [oidc.issuer], audience: TEST_AUDIENCE, jwksUrl: oidc.jwksUrl } } : {};
-  const relay = new Relay({ dataDir: dir, cluster: new Cluster(redis.url), ...accounts });
+  const relay = new Relay({ dataDir: dir, cluster: new Cluster(redis.url), ...accounts, ...(zone ? { zone } : {}) });
   await relay.start();
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: relay.fetch, websocket: relay.websocket });
   const i = { relay, server, base: `ws://127.0.0.1:${server.port}`, dir };
@@ -54,6 +55,20 @@ const appId = idForPublicKey(appKeys.publicKey);
 const inAMinute = () => Date.now() + 60_000;
 
 describe("two relay instances on Redis", () => {
+  test("a hub's ACME challenge value published at A is answered by B's DNS too, and cleared there", async () => {
+    const zone = "home.brewos.test";
+    const [a, b] = [await instance(undefined, zone), await instance(undefined, zone)];
+    const { hub, id } = await connectHub(a.base);
+    const name = acmeChallengeName(id, zone);
+    const value = "c".repeat(43);
+    hub.send({ type: "dns_txt", id: "1", name, value });
+    await hub.until("published", () => hub.text.find((m) => m.type === "dns_txt_result")?.ok === true);
+    await until("B mirrors it", () => b.relay.txt.lookup(name)[0] === value, 5000);
+    hub.send({ type: "dns_txt_clear" });
+    await until("B drops it", () => b.relay.txt.lookup(name).length === 0, 5000);
+    hub.ws.close();
+  });
+
   test("a hub on A, its app on B: frames cross both ways; ends, leaving and moving reach the other side", async () => {
     const a = await instance();
     const b = await instance();

@@ -18,7 +18,9 @@ export type ClusterControl =
   /** The hub's side ended this session: close the app with this code. */
   | { t: "end"; session: number; code: number; reason: string }
   /** This hub is connected to instance `to` now (to all: an older socket elsewhere is replaced). */
-  | { t: "hub_moved"; hub: string; to: string };
+  | { t: "hub_moved"; hub: string; to: string }
+  /** A hub here changed its ACME challenge values (to all: every instance answers the zone's DNS). */
+  | { t: "txt"; name: string; values: { value: string; until: number }[] };
 
 export interface ClusterEvents {
   /** A frame from a remote app for the hub holding `session` here. */

@@ -105,6 +105,7 @@ export class Relay {
     this.cluster = o.cluster ?? null;
     this.zone = o.zone ?? null;
     this.txt = new TxtRecords(this.zone, this.now);
+    if (this.cluster && this.zone) this.txt.onChange = (name, values) => this.cluster?.control("all", { t: "txt", name, values });
     this.http.get("/health", (c) => c.json({ ok: true, version: RELAY_VERSION, ...this.health() }));
     this.http.get("/metrics", (c) => c.text(this.metrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
     if (o.oidc) {
@@ -379,6 +380,8 @@ export class Relay {
       const app = this.remoteApps.get(m.session);
       this.remoteApps.delete(m.session);
       app?.close(m.code, m.reason);
+    } else if (m.t === "txt") {
+      this.txt.mirror(m.name, m.values);
     } else if (m.t === "hub_moved" && m.to !== cluster.instance) {
       this.hubs.get(m.hub)?.ws.close(RELAY_CLOSE.replaced, "the same hub connected to another relay instance");
     }
