@@ -5,11 +5,14 @@
  * maps the zone's names to 127.0.0.1 (host resolver rules, standing in for the relay's DNS).
  * `http://brewos.local` sends the browser to `https://127-0-0-1.<device-id>.<zone>`, which is a
  * secure context: the service worker registers, the app is installable, and it reloads offline.
+ * A browser whose app was paired at the plain address stays there and is offered to move: one tap
+ * there, one at the secure origin, and it is paired there, its old pairing removed.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { keyPair, pairWithHub, toHex } from "@brewos/protocol/auth";
 import type { BrowserContext } from "playwright-core";
 import { HOME_ZONE, type HomeHttps, startHomeHttps } from "../../hub/src/testing/home-https.ts";
 import { until } from "../../hub/src/testing/until.ts";
@@ -89,3 +92,43 @@ test("http://brewos.local goes to the hub's HTTPS name: a secure context where t
     `secure context at ${status.origin} (certificate ${status.name}, until ${new Date(status.not_after_ms).toISOString()}): ${JSON.stringify(facts)}; installability errors: none; offline reload: the app opened`,
   );
 }, 90_000);
+
+test("an app paired at the plain address is offered the secure one, and moves its pairing there", async () => {
+  const status = (await (await fetch(`${home.base}/api/lan-https`)).json()) as { origin: string };
+  await context.setOffline(false);
+  const port = new URL(home.base).port;
+  const post = (path: string) =>
+    fetch(`${home.base}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((r) => r.json());
+  // The hub knows this browser's app from the plain address (its cookie; the pairing itself was done here by REST).
+  const code = (await post("/api/pairing/code")) as { typed_code: string };
+  const keys = keyPair();
+  const old = await pairWithHub({ base: home.base, keys, name: "Phone at the plain address", secret: code.typed_code, via: "typed" });
+  const plain = `http://brewos.local:${port}`;
+  await context.addCookies([{ name: "brewos_app", value: old.appId, url: plain }]);
+  const page = await context.newPage();
+  // …and its key in that origin's storage, as the app keeps it.
+  const saved = { secret_key: toHex(keys.secretKey), app_id: old.appId, device_id: old.deviceId, hub_public_key: old.hubPublicKey };
+  await page.addInitScript(
+    ([origin, value]) => {
+      if (location.origin === origin) localStorage.setItem(`brewos.pairing.${origin}`, value);
+    },
+    [plain, JSON.stringify(saved)] as const,
+  );
+  await page.goto(`${plain}/`);
+  expect(new URL(page.url()).origin).toBe(`http://brewos.local:${port}`); // not sent away: its key lives here
+  await page.getByRole("button", { name: "Move the app there" }).click();
+  await page.waitForURL(`${status.origin}/pair`);
+  await page.getByText("This link came from the machine's QR code.").waitFor();
+  await page.getByLabel("Name this phone").fill("Phone at the secure address");
+  await page.getByRole("button", { name: "Pair", exact: true }).click();
+  await page.waitForURL(`${status.origin}/`);
+  // Paired there; the pairing of the plain address removed by the app itself.
+  let names: string[] = [];
+  for (const end = Date.now() + 15_000; Date.now() < end; await Bun.sleep(200)) {
+    names = ((await (await fetch(`${home.base}/api/pairing/apps`)).json()) as { apps: { name: string }[] }).apps.map((a) => a.name);
+    if (names.includes("Phone at the secure address") && !names.includes("Phone at the plain address")) break;
+  }
+  expect(names).toContain("Phone at the secure address");
+  expect(names).not.toContain("Phone at the plain address");
+  await page.close();
+});

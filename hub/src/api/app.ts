@@ -55,7 +55,10 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   const site = o.appDir ? new StaticApp(o.appDir) : null;
   const app = new Hono();
   const lanHttps = o.lanHttps ?? (() => null);
-  app.use("*", toSecureOrigin(lanHttps));
+  app.use(
+    "*",
+    toSecureOrigin(lanHttps, (id) => hub.auth.apps.publicKey(id) !== null),
+  );
   const hostNames = o.hostNames ?? (() => hub.settings.hubSettings().host_names);
   app.use("*", crossSiteGuard({ hostNames: () => [...hostNames(), ...(lanHttps()?.hostNames() ?? [])] }));
   const tooLarge = (limit: number) =>

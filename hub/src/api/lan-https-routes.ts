@@ -2,9 +2,13 @@
  * @module HTTPS at home, for the app and for browsers (docs/lan-https.md): `GET /api/lan-https`
  * shows the certificate's name, expiry and whether phones can resolve it; a page asked for over
  * plain HTTP on the LAN is sent to the hub's trusted HTTPS origin once it exists and resolves.
- * The API, the live socket and loopback (the machine's own display) stay where they are.
+ * The API, the live socket and loopback (the machine's own display) stay where they are, and so
+ * does a browser whose app is paired here (its cookie names a paired app): its key lives in this
+ * origin's storage, so the app moves its pairing over itself, when the owner says so.
  */
 import { Hono, type MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { PAIRED_APP_COOKIE } from "../auth/routes.ts";
 
 export interface LanHttpsView {
   status(): object;
@@ -22,15 +26,25 @@ export function lanHttpsRoutes(view: () => LanHttpsView | null): Hono {
   return api;
 }
 
-/** Top-level page loads over plain HTTP go to the HTTPS origin (308 keeps the method). */
-export function toSecureOrigin(view: () => LanHttpsView | null): MiddlewareHandler {
+/**
+ * Top-level page loads over plain HTTP go to the HTTPS origin: 307, never cached — a permanent
+ * redirect would outlive a certificate that lapsed or a name the router started to hide.
+ */
+export function toSecureOrigin(view: () => LanHttpsView | null, isPaired: (appId: string) => boolean): MiddlewareHandler {
   return async (c, next) => {
     const url = new URL(c.req.url);
     const host = c.req.header("host") ?? url.host;
     const page = c.req.method === "GET" && !/^\/(api|ws)(\/|$)/.test(url.pathname);
-    if (url.protocol === "http:" && page && !LOOPBACK.test(host)) {
+    const pairedHere = () => {
+      const id = getCookie(c, PAIRED_APP_COOKIE);
+      return id !== undefined && isPaired(id);
+    };
+    if (url.protocol === "http:" && page && !LOOPBACK.test(host) && !pairedHere()) {
       const origin = view()?.secureOrigin(host);
-      if (origin) return c.redirect(`${origin}${url.pathname}${url.search}`, 308);
+      if (origin) {
+        c.header("cache-control", "no-store");
+        return c.redirect(`${origin}${url.pathname}${url.search}`, 307);
+      }
     }
     await next();
   };

@@ -6,6 +6,7 @@
 import { pairingLink } from "@brewos/protocol/auth";
 import { PairBeginRequest, PairFinishRequest, SessionRequest } from "@brewos/protocol/auth/messages";
 import { type Context, Hono } from "hono";
+import { setCookie } from "hono/cookie";
 import type { z } from "zod";
 import { apiError } from "../api/errors.ts";
 import type { LocalAuth } from "./local-auth.ts";
@@ -15,6 +16,14 @@ export interface AuthRoutesOptions {
   bases?: () => string[];
   /** The relay's app endpoint (ws[s]://host/app) when remote access is on, for invites away from home. */
   relayAppUrl?: () => string | null;
+}
+
+/** Names the paired app of a browser on the plain-HTTP address, so it is not sent to the HTTPS one before it moved its pairing there (docs/lan-https.md). */
+export const PAIRED_APP_COOKIE = "brewos_app";
+
+function rememberPlainHttpApp(c: Context, appId: string): void {
+  if (new URL(c.req.url).protocol !== "http:") return;
+  setCookie(c, PAIRED_APP_COOKIE, appId, { path: "/", httpOnly: true, sameSite: "Strict", maxAge: 365 * 86_400 });
 }
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d+){3}|\[::1\])$/;
@@ -46,6 +55,7 @@ export function authRoutes(auth: LocalAuth, o: AuthRoutesOptions = {}): Hono {
     if (!r.ok) return r.res;
     const out = auth.pairing.finish(r.value);
     if (!out.ok) return apiError(c, out.status, out.code, out.message);
+    rememberPlainHttpApp(c, out.app.id);
     return c.json({
       app_id: out.app.id,
       device_id: auth.identity.deviceId,
@@ -68,6 +78,7 @@ export function authRoutes(auth: LocalAuth, o: AuthRoutesOptions = {}): Hono {
         "the signature does not match a paired app, or the challenge expired; pair again if this app was removed",
       );
     }
+    rememberPlainHttpApp(c, app);
     return c.json(auth.sessions.issueToken(app));
   });
 

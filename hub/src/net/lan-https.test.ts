@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { X509Certificate } from "node:crypto";
 import { connect, type TLSSocket } from "node:tls";
+import { keyPair, pairWithHub } from "@brewos/protocol/auth";
 import { lanHostName } from "@brewos/protocol/relay/lan-names";
 import { HOME_ZONE, type HomeHttps, startHomeHttps } from "../testing/home-https.ts";
 import { until } from "../testing/until.ts";
@@ -55,6 +56,21 @@ function get(s: TLSSocket, host: string, path: string, headers = ""): Promise<st
   });
 }
 
+/** Pairs a new key as a phone on the LAN would (Host brewos.local, plain HTTP); the cookie the hub set. */
+async function pairOverPlainHttp(): Promise<{ appId: string; cookie: string }> {
+  const code = (await (
+    await fetch(`${home.base}/api/pairing/code`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
+  ).json()) as { typed_code: string };
+  let cookie = "";
+  const lanFetch = async (url: string, init?: RequestInit) => {
+    const r = await fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), host: "brewos.local:8080" } });
+    cookie = r.headers.get("set-cookie")?.split(";")[0] ?? cookie;
+    return r;
+  };
+  const r = await pairWithHub({ base: home.base, fetch: lanFetch, keys: keyPair(), name: "Phone", secret: code.typed_code, via: "typed" });
+  return { appId: r.appId, cookie };
+}
+
 describe("HTTPS at home", () => {
   test("issued by DNS-01 through the relay, served at the hub's name, renewed before expiry without dropping a connection", async () => {
     await until("a certificate", () => home.output().includes("HTTPS at home: got a certificate"), 30_000);
@@ -100,10 +116,19 @@ describe("HTTPS at home", () => {
 
     // Plain HTTP from the LAN goes to the HTTPS origin; the API and loopback (the display) stay.
     const lan = await fetch(`${home.base}/settings?x=1`, { headers: { host: "brewos.local:8080" }, redirect: "manual" });
-    expect(lan.status).toBe(308);
+    expect(lan.status).toBe(307);
     expect(lan.headers.get("location")).toBe(`https://${name}:${home.httpsPort}/settings?x=1`);
-    expect((await fetch(`${home.base}/api/info`, { headers: { host: "brewos.local:8080" }, redirect: "manual" })).status).not.toBe(308);
-    expect((await fetch(`${home.base}/display`, { redirect: "manual" })).status).not.toBe(308);
+    expect((await fetch(`${home.base}/api/info`, { headers: { host: "brewos.local:8080" }, redirect: "manual" })).status).not.toBe(307);
+    expect((await fetch(`${home.base}/display`, { redirect: "manual" })).status).not.toBe(307);
+    // A browser whose app is paired at the plain address stays there (its key lives in that
+    // origin's storage) until the app moved its pairing; a removed app's cookie counts for nothing.
+    const paired = await pairOverPlainHttp();
+    const withCookie = () =>
+      fetch(`${home.base}/`, { headers: { host: "brewos.local:8080", cookie: paired.cookie }, redirect: "manual" }).then((r) => r.status);
+    expect(paired.cookie).toMatch(/^brewos_app=[a-z2-7]{26}$/);
+    expect(await withCookie()).toBe(200);
+    await fetch(`${home.base}/api/pairing/apps/${paired.appId}`, { method: "DELETE" });
+    expect(await withCookie()).toBe(307);
 
     // 20-second certificates: renewed at two thirds of their life, before they run out.
     const renewed = await until("a renewal", () => home.output().includes("HTTPS at home: renewed"), 30_000)

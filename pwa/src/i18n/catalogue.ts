@@ -799,4 +799,9 @@ export const GERMAN: Record<string, string> = {
     "FRITZ!Box: Heimnetz → Netzwerk → Netzwerkeinstellungen → DNS-Rebind-Schutz: {zone} eintragen.",
   "Until then the app keeps working at this address and through the relay.":
     "Bis dahin funktioniert die App weiter unter dieser Adresse und über das Relay.",
+  "A secure address for this machine": "Eine sichere Adresse für diese Maschine",
+  "This machine has a secure address now:": "Diese Maschine hat jetzt eine sichere Adresse:",
+  "Move the app there to install it and use it offline; it pairs there with one tap, and this address's pairing is removed.":
+    "Zieh mit der App dorthin um, um sie zu installieren und offline zu nutzen; dort koppelt sie sich mit einem Tipp, und die Kopplung unter dieser Adresse wird entfernt.",
+  "Move the app there": "Mit der App dorthin umziehen",
 };

@@ -8,6 +8,7 @@
  */
 import "./pairing.css";
 import {
+  ID_PATTERN,
   type KeyPair,
   keyPair,
   normaliseTypedCode,
@@ -25,6 +26,7 @@ import { currentHubUrl, FALLBACK_HUB, rememberMachine } from "../../connection/h
 import { useMachine } from "../../connection/machine-store.ts";
 import { saveRemoteTicket } from "../../connection/remote-ticket.ts";
 import { t } from "../../i18n/i18n.ts";
+import { hubApi } from "../../shared/hub-api.ts";
 import { cameraAvailable, readQr, readQrFromFile } from "./qr.ts";
 
 /** A name people recognise in the machine's list ("Android phone", "iPhone", …). */
@@ -38,12 +40,17 @@ export function guessDeviceName(ua: string): string {
   return t("Browser");
 }
 
-/** The offer in this page's address (the QR link), read once; the secret is then removed from the address bar. */
-function offerInAddress(): PairingOffer | null {
+/**
+ * The offer in this page's address (the QR link), read once; the secret is then removed from the
+ * address bar. `moving`: the app id this browser had at the machine's plain-HTTP address, when it
+ * moves its pairing to the secure one (docs/lan-https.md); that pairing is removed once this one works.
+ */
+function offerInAddress(): (PairingOffer & { moving: string | null }) | null {
   if (location.pathname !== "/pair" || !location.hash) return null;
   const o = parsePairingLink(location.href);
+  const moving = new URLSearchParams(location.hash.slice(1)).get("m");
   history.replaceState(null, "", "/pair");
-  return o;
+  return o ? { ...o, moving: moving && ID_PATTERN.test(moving) ? moving : null } : null;
 }
 
 function Scanner({ onText, onError }: { onText: (t: string) => void; onError: (m: string) => void }) {
@@ -94,13 +101,16 @@ export default function Pair() {
     navigate("/", true);
   };
 
-  const attempt = async (run: () => Promise<void>) => {
+  /** Runs one pairing attempt; whether it worked. */
+  const attempt = async (run: () => Promise<void>): Promise<boolean> => {
     setBusy(true);
     setError(null);
     try {
       await run();
+      return true;
     } catch (e) {
       setError((e as Error).message);
+      return false;
     } finally {
       setBusy(false);
     }
@@ -186,7 +196,11 @@ export default function Pair() {
         onSubmit={(e) => {
           e.preventDefault();
           if (away) return void pairAway(away);
-          if (fromLink && offer) return void pair(location.origin, offer.secret, "qr", offer.hubPublicKey);
+          if (fromLink && offer)
+            return void pair(location.origin, offer.secret, "qr", offer.hubPublicKey).then((ok) => {
+              // Moved here from the plain address: once paired here, the old pairing is not needed.
+              if (ok && offer.moving) void hubApi.revokeApp(offer.moving).catch(() => {});
+            });
           const code = normaliseTypedCode(typed);
           if (!code) return setError(t("The code has 8 letters and digits, like 7KQ2-M9XD."));
           void pair(currentHubUrl(), code, "typed");
