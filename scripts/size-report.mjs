@@ -37,8 +37,7 @@ must(
   [
     "-mcpu=cortex-m33",
     "-mthumb",
-    "-mfloat-abi=hard",
-    "-mfpu=fpv5-sp-d16",
+    "-mfloat-abi=softfp",
     "-std=c11",
     "-c",
     `-I${join(root, "controller/core")}`,
