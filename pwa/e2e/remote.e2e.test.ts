@@ -9,6 +9,9 @@
  * Then a phone that has never been in the house: a paired phone makes an invite link in Settings,
  * the new phone opens it at the relay's origin (the relay serves the app), pairs through the
  * relay, and controls the machine — the hub's own address never answered it once.
+ * Accounts (an OpenID Connect issuer of the test's own): a paired phone signs in and its machine is
+ * listed under the account; a new phone signed in to the same account at the relay sees it listed,
+ * online, and is told it still needs an invite — the account alone opens nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,6 +21,7 @@ import type { Browser, Page } from "playwright-core";
 import { closedPort, hubOnSim } from "../../hub/src/testing/hub-on-disk.ts";
 import { until } from "../../hub/src/testing/until.ts";
 import { Relay } from "../../relay/src/relay.ts";
+import { startIssuer, TEST_AUDIENCE, type TestIssuer } from "../../relay/src/testing/oidc-issuer.ts";
 import { APP_DIR, launch, requireBuiltApp } from "./browser.ts";
 
 const WAIT_MS = 30_000;
@@ -27,12 +31,17 @@ let relayServer: ReturnType<typeof Bun.serve>;
 let hub: Awaited<ReturnType<typeof hubOnSim>>;
 let browser: Browser;
 let port = 0;
+let issuer: TestIssuer;
 /** Every binary frame the relay forwarded, as it saw it. */
 const relayed: Uint8Array[] = [];
 
 /** The relay on `relayPort` (0: any), keeping a copy of every binary frame it is sent. */
 function startRelay(relayPort = 0): void {
-  relay = new Relay({ dataDir: relayDir, appDir: APP_DIR });
+  relay = new Relay({
+    dataDir: relayDir,
+    appDir: APP_DIR,
+    oidc: { issuers: [issuer.issuer], audience: TEST_AUDIENCE, jwksUrl: issuer.jwksUrl, authorizationUrl: issuer.authorizeUrl },
+  });
   const ws = relay.websocket;
   relayServer = Bun.serve({
     hostname: "127.0.0.1",
@@ -50,6 +59,7 @@ function startRelay(relayPort = 0): void {
 
 beforeAll(async () => {
   requireBuiltApp();
+  issuer = await startIssuer();
   startRelay();
   port = await closedPort();
   hub = await hubOnSim("dual_boiler_gear", {
@@ -70,6 +80,7 @@ afterAll(async () => {
   await hub?.stop();
   relay?.stop();
   relayServer?.stop(true);
+  issuer?.stop();
   rmSync(relayDir, { recursive: true, force: true });
 });
 
@@ -211,5 +222,44 @@ describe("the app through the relay", () => {
     );
     await a.close();
     await b.close();
+  }, 120_000);
+
+  test("accounts: a paired phone's machine is listed under its account; a new phone of that account sees it, and still needs an invite", async () => {
+    issuer.signedIn.sub = "alice";
+    const a = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: "block" });
+    const pa = await a.newPage();
+    await pairAtHome(pa);
+    await pa.goto(`http://127.0.0.1:${port}/settings`);
+    const cardA = pa.getByRole("region", { name: "Your account" });
+    await cardA.getByRole("button", { name: "Sign in" }).click();
+    await cardA.getByText("Signed in as alice@example.com.").waitFor({ timeout: WAIT_MS });
+    const listA = cardA.getByRole("list", { name: "Your machines" });
+    await listA.getByText("this machine").waitFor({ timeout: WAIT_MS });
+    expect(await listA.getByText("online", { exact: true }).count()).toBe(1);
+
+    // A new phone, never paired, at the relay: signed in to the same account it sees the machine…
+    const apps = hub.hub.auth.apps.count;
+    const b = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: "block" });
+    const pb = await b.newPage();
+    await pb.goto(`http://127.0.0.1:${relayServer.port}/pair`);
+    const cardB = pb.getByRole("region", { name: "Your account" });
+    await cardB.getByRole("button", { name: "Sign in" }).click();
+    await cardB.getByText("Signed in as alice@example.com.").waitFor({ timeout: WAIT_MS });
+    const listB = cardB.getByRole("list", { name: "Your machines" });
+    await listB.getByText("BrewOS hub").waitFor({ timeout: WAIT_MS });
+    await listB.getByText("online", { exact: true }).waitFor();
+    // …and is told how to get in: an invite from a paired phone. Nothing was paired by signing in.
+    await listB.getByText(/Not paired on this phone/).waitFor();
+    expect(hub.hub.auth.apps.count).toBe(apps);
+    // Another account sees nothing of it.
+    issuer.signedIn.sub = "mallory";
+    const c = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: "block" });
+    const pc = await c.newPage();
+    await pc.goto(`http://127.0.0.1:${relayServer.port}/pair`);
+    await pc.getByRole("region", { name: "Your account" }).getByRole("button", { name: "Sign in" }).click();
+    await pc.getByText("No machines under this account yet.").waitFor({ timeout: WAIT_MS });
+    await a.close();
+    await b.close();
+    await c.close();
   }, 120_000);
 });

@@ -20,6 +20,8 @@ export interface OidcConfig {
   /** The client id the tokens must be for (`aud`). */
   audience: string;
   jwksUrl: string;
+  /** Where the app sends a person to sign in (the issuer's authorization endpoint, ID token flow). */
+  authorizationUrl?: string;
 }
 
 /** Google Sign-In: either issuer form Google uses, its published keys. */
@@ -27,7 +29,14 @@ export const googleOidc = (clientId: string): OidcConfig => ({
   issuers: ["https://accounts.google.com", "accounts.google.com"],
   audience: clientId,
   jwksUrl: "https://www.googleapis.com/oauth2/v3/certs",
+  authorizationUrl: "https://accounts.google.com/o/oauth2/v2/auth",
 });
+
+/** What the app needs to start a sign-in (public: no token yet), or null when it cannot. */
+export function signInConfig(o: OidcConfig): { issuer: string; client_id: string; authorization_url: string } | null {
+  const issuer = o.issuers[0];
+  return issuer && o.authorizationUrl ? { issuer, client_id: o.audience, authorization_url: o.authorizationUrl } : null;
+}
 
 export interface Account {
   iss: string;
@@ -73,6 +82,10 @@ export class Accounts {
     private readonly hubKey: (id: string) => Promise<Uint8Array | null>,
   ) {
     this.keys = createRemoteJWKSet(new URL(oidc.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5000 });
+  }
+
+  get config(): OidcConfig {
+    return this.oidc;
   }
 
   /** The account an `Authorization: Bearer <ID token>` names, or why not. */
@@ -127,6 +140,11 @@ export function accountRoutes(
 ): Hono<{ Variables: { account: Account } }> {
   const api = new Hono<{ Variables: { account: Account } }>();
   api.use("*", cors({ origin: "*", allowHeaders: ["authorization", "content-type"], allowMethods: ["GET", "POST", "DELETE"] }));
+  // How to sign in: public, asked before there is a token.
+  api.get("/sign-in", (c) => {
+    const cfg = signInConfig(accounts.config);
+    return cfg ? c.json(cfg) : c.json({ error: { code: "no_sign_in", message: "this relay has no sign-in page configured" } }, 404);
+  });
   api.use("*", async (c, next) => {
     const who = await accounts.who(c.req.header("authorization"));
     if ("why" in who) return c.json({ error: { code: "unauthenticated", message: who.why } }, 401);

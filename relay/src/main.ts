@@ -2,7 +2,7 @@
  * `npm run relay` — one relay instance with embedded defaults: 127.0.0.1:8787 (put it behind a TLS
  * proxy, or pass --host 0.0.0.0 on a machine that terminates TLS itself), registry in ./relay-data.
  *   bun relay/src/main.ts [--port N] [--host H] [--data DIR] [--redis redis://host:6379]
- *       [--google-client-id ID | --oidc-issuer URL --oidc-client-id ID --oidc-jwks URL]
+ *       [--google-client-id ID | --oidc-issuer URL --oidc-client-id ID --oidc-jwks URL [--oidc-authorize URL]]
  *       [--cert fullchain.pem --key privkey.pem]   (serve wss:// itself instead of behind a TLS proxy)
  *       [--app DIR]   (the built app to serve at this origin; default pwa/dist when built; --app "" : none)
  *       [--zone home.example.net --dns-port 53 --dns-host 0.0.0.0 --ns ns1.example.net,…]
@@ -29,6 +29,7 @@ const { values: a } = parseArgs({
     "oidc-issuer": { type: "string" },
     "oidc-client-id": { type: "string" },
     "oidc-jwks": { type: "string" },
+    "oidc-authorize": { type: "string" },
     cert: { type: "string" },
     key: { type: "string" },
     app: { type: "string", default: join(import.meta.dir, "..", "..", "pwa", "dist") },
@@ -50,7 +51,12 @@ else if (a["oidc-issuer"] || a["oidc-client-id"] || a["oidc-jwks"]) {
     console.error("relay: an OpenID Connect issuer needs all three of --oidc-issuer, --oidc-client-id and --oidc-jwks");
     process.exit(2);
   }
-  oidc = { issuers: [a["oidc-issuer"]], audience: a["oidc-client-id"], jwksUrl: a["oidc-jwks"] };
+  oidc = {
+    issuers: [a["oidc-issuer"]],
+    audience: a["oidc-client-id"],
+    jwksUrl: a["oidc-jwks"],
+    ...(a["oidc-authorize"] ? { authorizationUrl: a["oidc-authorize"] } : {}),
+  };
 }
 const zone = a.zone?.toLowerCase();
 if (zone !== undefined && !isZone(zone)) {

@@ -804,4 +804,21 @@ export const GERMAN: Record<string, string> = {
   "Move the app there to install it and use it offline; it pairs there with one tap, and this address's pairing is removed.":
     "Zieh mit der App dorthin um, um sie zu installieren und offline zu nutzen; dort koppelt sie sich mit einem Tipp, und die Kopplung unter dieser Adresse wird entfernt.",
   "Move the app there": "Mit der App dorthin umziehen",
+  "Your account": "Dein Konto",
+  "Loading your machines…": "Deine Maschinen werden geladen …",
+  "No machines under this account yet.": "Noch keine Maschinen unter diesem Konto.",
+  "Your machines": "Deine Maschinen",
+  online: "online",
+  offline: "offline",
+  "this machine": "diese Maschine",
+  "paired on this phone": "mit diesem Telefon gekoppelt",
+  "Not paired on this phone. On a phone that is: Settings → Invite a phone away from home, and open the link here.":
+    "Nicht mit diesem Telefon gekoppelt. Auf einem gekoppelten Telefon: Einstellungen → Ein Telefon unterwegs einladen, und den Link hier öffnen.",
+  "Remove from account": "Aus dem Konto entfernen",
+  "Remote access is off on this machine (it has no relay).": "Der Fernzugriff ist an dieser Maschine aus (sie hat kein Relay).",
+  "Optional: sign in to see your machines on every phone you sign in on. Signing in never opens a machine; each phone still pairs.":
+    "Optional: Melde dich an, um deine Maschinen auf jedem Telefon zu sehen, auf dem du angemeldet bist. Die Anmeldung öffnet nie eine Maschine; jedes Telefon koppelt weiterhin selbst.",
+  "Sign in": "Anmelden",
+  "Signed in as {who}.": "Angemeldet als {who}.",
+  "Sign out": "Abmelden",
 };

@@ -139,6 +139,9 @@ export const hubApi = {
       body: JSON.stringify(away ? { away: true } : {}),
     }),
   remote: () => hubFetch<{ relay: { state: string; url: string } | null }>("/api/remote"),
+  /** A claim, signed by the machine, that the signed-in account may list it at the relay. */
+  remoteClaim: (account: { iss: string; sub: string }) =>
+    hubFetch<{ claim: string }>("/api/remote/claim", { method: "POST", body: JSON.stringify(account) }),
   lanHttps: () =>
     hubFetch<{
       state: "off" | "waiting_for_relay" | "issuing" | "valid" | "failed";

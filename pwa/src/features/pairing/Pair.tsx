@@ -27,6 +27,7 @@ import { useMachine } from "../../connection/machine-store.ts";
 import { saveRemoteTicket } from "../../connection/remote-ticket.ts";
 import { t } from "../../i18n/i18n.ts";
 import { hubApi } from "../../shared/hub-api.ts";
+import { Account } from "../settings/Account.tsx";
 import { cameraAvailable, readQr, readQrFromFile } from "./qr.ts";
 
 /** A name people recognise in the machine's list ("Android phone", "iPhone", …). */
@@ -47,10 +48,24 @@ export function guessDeviceName(ua: string): string {
  */
 function offerInAddress(): (PairingOffer & { moving: string | null }) | null {
   if (location.pathname !== "/pair" || !location.hash) return null;
+  const f = new URLSearchParams(location.hash.slice(1));
+  if (!f.has("s")) return null; // not a pairing link (a sign-in's answer, say: that is read elsewhere)
   const o = parsePairingLink(location.href);
-  const moving = new URLSearchParams(location.hash.slice(1)).get("m");
+  const moving = f.get("m");
   history.replaceState(null, "", "/pair");
   return o ? { ...o, moving: moving && ID_PATTERN.test(moving) ? moving : null } : null;
+}
+
+/** This page is served by a relay that offers sign-in: its origin, else null. */
+function useRelayHere(): string | null {
+  const [relay, setRelay] = useState<string | null>(null);
+  useEffect(() => {
+    fetch("/api/account/sign-in").then(
+      (r) => r.ok && setRelay(location.origin),
+      () => undefined,
+    );
+  }, []);
+  return relay;
 }
 
 function Scanner({ onText, onError }: { onText: (t: string) => void; onError: (m: string) => void }) {
@@ -86,6 +101,7 @@ function Scanner({ onText, onError }: { onText: (t: string) => void; onError: (m
 
 export default function Pair() {
   const [offer] = useState(offerInAddress);
+  const relayHere = useRelayHere();
   const detail = useMachine((m) => m.pairingDetail);
   const [name, setName] = useState(() => guessDeviceName(navigator.userAgent));
   const [typed, setTyped] = useState("");
@@ -256,6 +272,12 @@ export default function Pair() {
         <p className="error" role="alert">
           {error}
         </p>
+      )}
+      {relayHere && (
+        <section className="card" aria-label={t("Your account")}>
+          <h2>{t("Your account")}</h2>
+          <Account relay={relayHere} />
+        </section>
       )}
     </section>
   );

@@ -17,6 +17,7 @@ import { useCommand } from "../../shared/use-command.ts";
 import { useHubSettings } from "../../shared/use-hub-settings.ts";
 import { PairedApps } from "../pairing/PairedApps.tsx";
 import { PairingCode } from "../pairing/PairingCode.tsx";
+import { Account } from "./Account.tsx";
 import { Autotune } from "./Autotune.tsx";
 import { grouped, parseValue, shownValue } from "./controller-keys.ts";
 import { LanHttps } from "./LanHttps.tsx";
@@ -479,6 +480,10 @@ export default function Settings() {
       <section className="card" aria-label={t("Phones and access")}>
         <h2>{t("Phones and access")}</h2>
         <Access />
+      </section>
+      <section className="card" aria-label={t("Your account")}>
+        <h2>{t("Your account")}</h2>
+        <Account />
       </section>
       <section className="card" aria-label={t("HTTPS at home")}>
         <h2>{t("HTTPS at home")}</h2>
