@@ -42,13 +42,19 @@ export class LanHttps {
   /** A new certificate: serve it (a second listener, then the old one winds down). */
   use(c: IssuedCertificate): void {
     const old = this.server;
-    this.server = Bun.serve({
-      port: this.o.port,
-      hostname: this.o.hostname,
-      reusePort: true,
-      tls: { cert: c.cert, key: c.key },
-      ...this.o.serve,
-    } as unknown as Parameters<typeof Bun.serve>[0]);
+    try {
+      this.server = Bun.serve({
+        port: this.o.port,
+        hostname: this.o.hostname,
+        reusePort: true,
+        tls: { cert: c.cert, key: c.key },
+        ...this.o.serve,
+      } as unknown as Parameters<typeof Bun.serve>[0]);
+    } catch (e) {
+      // The certificate is fine; the port is not (taken by another program): say so, keep what runs.
+      this.o.log?.("warn", `HTTPS at home: cannot listen on port ${this.o.port}: ${(e as Error).message}`);
+      return;
+    }
     old?.stop(false);
     this.o.log?.("info", `HTTPS at home: serving ${c.name} on port ${this.o.port}`);
     void this.checkName();
