@@ -207,6 +207,8 @@ if (relayLink && !tls) {
     log,
   });
   lanHttps = https;
+  const kept = certificate.certificate();
+  if (kept) https.use(kept); // from an earlier run: HTTPS at once, the relay need not be up
   relayLink.onDnsZone((zone) => certificate.setZone(zone));
 }
 server.relay?.start();

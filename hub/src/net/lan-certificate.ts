@@ -67,17 +67,18 @@ export class LanCertificate {
     this.dir = join(o.dataDir, "lan-https");
     this.now = o.now ?? Date.now;
     this.current = this.load();
+    // A certificate kept from an earlier run names its zone: serve it before the relay is back.
+    const prefix = `*.${o.deviceId}.`;
+    if (this.current?.name.startsWith(prefix)) {
+      this.zone = this.current.name.slice(prefix.length);
+      this.state = "valid";
+    }
   }
 
   /** The zone the relay gives this hub a name under (on every relay connect). */
   setZone(zone: string): void {
-    const changed = zone !== this.zone;
     this.zone = zone;
     if (this.current && this.current.name !== lanWildcard(this.o.deviceId, zone)) this.current = null; // another zone: issue anew
-    if (this.current && changed) {
-      this.state = "valid";
-      this.o.onCertificate(this.current);
-    }
     this.timer ??= setInterval(() => void this.check(), this.o.checkEveryMs ?? 3_600_000);
     void this.check();
   }

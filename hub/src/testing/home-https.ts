@@ -27,6 +27,10 @@ export interface HomeHttps {
   /** The CA pebble issues under (PEM). */
   pebbleRoot: () => Promise<string>;
   relay: Relay;
+  /** The relay goes away (the hub keeps redialling it). */
+  stopRelay: () => void;
+  /** The hub's process stopped and started again on the same data. */
+  restartHub: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -87,53 +91,59 @@ export async function startHomeHttps(o: { validityS: number; appDir?: string; ch
     const data = join(dir, "hub");
     mkdirSync(data);
     let text = "";
-    const hub = Bun.spawn(
-      [
-        process.execPath,
-        MAIN,
-        "--sim",
-        "dual_boiler_gear",
-        "--speed",
-        "10",
-        "--sim-binary",
-        SIM_BINARY,
-        "--data",
-        data,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        String(hubPort),
-        "--relay",
-        `ws://127.0.0.1:${relayServer.port}`,
-        "--https-port",
-        String(httpsPort),
-        "--acme-directory",
-        `https://127.0.0.1:${acmePort}/dir`,
-        "--lan-address",
-        "127.0.0.1",
-        "--lan-resolver",
-        `127.0.0.1:${dnsPort}`,
-        ...(o.appDir ? ["--app", o.appDir] : []),
-      ],
-      {
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: certs.ca, BREWOS_CERT_CHECK_MS: String(o.checkEveryMs ?? 1000) },
-        stdout: "pipe",
-        stderr: "pipe",
-      },
-    );
-    stops.push(async () => {
-      hub.kill();
-      await hub.exited;
-    });
-    for (const s of [hub.stdout, hub.stderr])
-      void (async () => {
-        const reader = s.getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          text += new TextDecoder().decode(value);
-        }
-      })();
+    let hub: { kill(): void; exited: Promise<number> } | null = null;
+    const spawnHub = () => {
+      const p = Bun.spawn(
+        [
+          process.execPath,
+          MAIN,
+          "--sim",
+          "dual_boiler_gear",
+          "--speed",
+          "10",
+          "--sim-binary",
+          SIM_BINARY,
+          "--data",
+          data,
+          "--host",
+          "127.0.0.1",
+          "--port",
+          String(hubPort),
+          "--relay",
+          `ws://127.0.0.1:${relayServer.port}`,
+          "--https-port",
+          String(httpsPort),
+          "--acme-directory",
+          `https://127.0.0.1:${acmePort}/dir`,
+          "--lan-address",
+          "127.0.0.1",
+          "--lan-resolver",
+          `127.0.0.1:${dnsPort}`,
+          ...(o.appDir ? ["--app", o.appDir] : []),
+        ],
+        {
+          env: { ...process.env, NODE_EXTRA_CA_CERTS: certs.ca, BREWOS_CERT_CHECK_MS: String(o.checkEveryMs ?? 1000) },
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
+      hub = p;
+      for (const s of [p.stdout, p.stderr])
+        void (async () => {
+          const reader = s.getReader();
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            text += new TextDecoder().decode(value);
+          }
+        })();
+    };
+    const stopHub = async () => {
+      hub?.kill();
+      await hub?.exited;
+    };
+    stops.push(stopHub);
+    spawnHub();
     await until("the hub listening", () => text.includes("listening on"), 15_000);
     return {
       dir,
@@ -143,6 +153,16 @@ export async function startHomeHttps(o: { validityS: number; appDir?: string; ch
       output: () => text,
       pebbleRoot: async () => (await fetch(`https://127.0.0.1:${mgmtPort}/roots/0`, { tls: { ca } } as RequestInit)).text(),
       relay,
+      stopRelay: () => {
+        relay.stop();
+        relayServer.stop(true);
+      },
+      restartHub: async () => {
+        await stopHub();
+        text = "";
+        spawnHub();
+        await until("the hub listening again", () => text.includes("listening on"), 15_000);
+      },
       stop: async () => {
         for (const s of stops.reverse()) await s();
         rmSync(dir, { recursive: true, force: true });
