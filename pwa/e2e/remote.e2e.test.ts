@@ -9,8 +9,8 @@
  * Then a phone that has never been in the house: a paired phone makes an invite link in Settings,
  * the new phone opens it at the relay's origin (the relay serves the app), pairs through the
  * relay, and controls the machine — the hub's own address never answered it once.
- * Accounts (an OpenID Connect issuer of the test's own): a paired phone signs in and its machine is
- * listed under the account; a new phone signed in to the same account at the relay sees it listed,
+ * Accounts (an OpenID Connect issuer of the test's own): a paired phone signs in (through the relay's
+ * sign-in page, as issuers return only to registered addresses) and its machine is listed under the account; a new phone signed in to the same account at the relay sees it listed,
  * online, and is told it still needs an invite — the account alone opens nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -230,8 +230,13 @@ describe("the app through the relay", () => {
     const pa = await a.newPage();
     await pairAtHome(pa);
     await pa.goto(`http://127.0.0.1:${port}/settings`);
+    // At the machine's own address the relay's sign-in page opens in a window (issuers return only
+    // to the relay's registered address), asks for which address, signs in, hands the token back.
     const cardA = pa.getByRole("region", { name: "Your account" });
-    await cardA.getByRole("button", { name: "Sign in" }).click();
+    const [popup] = await Promise.all([pa.waitForEvent("popup"), cardA.getByRole("button", { name: "Sign in" }).click()]);
+    await popup.getByText(`The BrewOS app at http://127.0.0.1:${port} asks to sign in to your account.`).waitFor({ timeout: WAIT_MS });
+    expect(new URL(popup.url()).origin).toBe(`http://127.0.0.1:${relayServer.port}`);
+    await Promise.all([popup.waitForEvent("close", { timeout: WAIT_MS }), popup.getByRole("button", { name: "Continue" }).click()]);
     await cardA.getByText("Signed in as alice@example.com.").waitFor({ timeout: WAIT_MS });
     const listA = cardA.getByRole("list", { name: "Your machines" });
     await listA.getByText("this machine").waitFor({ timeout: WAIT_MS });

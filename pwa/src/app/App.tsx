@@ -26,6 +26,7 @@ import {
   Schedules,
   Settings,
   ShotDetail,
+  SignInBridge,
   Statistics,
 } from "./screens.tsx";
 import { UpdatePrompt } from "./UpdatePrompt.tsx";
@@ -47,6 +48,8 @@ function useTheme(): void {
 
 function Screen({ path }: { path: string }) {
   const pairing = useMachine((m) => m.pairing);
+  // The relay's sign-in page for a machine's address: no machine needed.
+  if (path === "/sign-in") return <Lazy of={SignInBridge} props={{}} />;
   // The machine does not know this app: pairing comes first (the link from its QR code lands on /pair).
   if (path === "/pair" || pairing === "needed") return <Lazy of={Pair} props={{}} />;
   if (path === "/") return <Dashboard />;

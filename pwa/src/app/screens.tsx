@@ -48,8 +48,23 @@ export const Schedules = lazyScreen(() => import("../features/schedules/Schedule
 export const Pair = lazyScreen(() => import("../features/pairing/Pair.tsx"));
 export const Beans = lazyScreen(() => import("../features/beans/Beans.tsx"));
 export const Scale = lazyScreen(() => import("../features/scale/Scale.tsx"));
+export const SignInBridge = lazyScreen(() => import("../features/settings/SignInBridge.tsx"));
 
-const ALL = [Brew, History, ShotDetail, Settings, Profiles, ProfileEditor, Display, Statistics, Schedules, Pair, Beans, Scale];
+const ALL = [
+  Brew,
+  History,
+  ShotDetail,
+  Settings,
+  Profiles,
+  ProfileEditor,
+  Display,
+  Statistics,
+  Schedules,
+  Pair,
+  Beans,
+  Scale,
+  SignInBridge,
+];
 
 /** The screen a path opens (null: the dashboard, which is in the first bundle). */
 export function screenFor(path: string): LazyScreen<never> | null {
@@ -65,6 +80,7 @@ export function screenFor(path: string): LazyScreen<never> | null {
   if (path === "/pair") return Pair as LazyScreen<never>;
   if (path === "/beans") return Beans as LazyScreen<never>;
   if (path === "/scale") return Scale as LazyScreen<never>;
+  if (path === "/sign-in") return SignInBridge as LazyScreen<never>;
   return null;
 }
 

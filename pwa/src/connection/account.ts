@@ -87,16 +87,49 @@ export function finishSignIn(hash = location.hash): SignedIn | null {
   const c = claims(token);
   if (!pending || f.get("state") !== pending.state) throw new Error("this sign-in was not started here; try again");
   if (!c || c.nonce !== pending.nonce) throw new Error("the sign-in answer does not match the request; try again");
+  return keep(pending.relay, token, { iss: pending.issuer, ...c });
+}
+
+function keep(relay: string, idToken: string, c: Record<string, unknown>): SignedIn {
   const s: SignedIn = {
-    relay: pending.relay,
-    idToken: token,
-    iss: String(c.iss ?? pending.issuer),
+    relay,
+    idToken,
+    iss: String(c.iss ?? ""),
     sub: String(c.sub ?? ""),
     email: typeof c.email === "string" ? c.email : null,
     expMs: Number(c.exp ?? 0) * 1000,
   };
   localStorage.setItem(KEY, JSON.stringify(s));
   return s;
+}
+
+/** The message the relay's sign-in page (features/settings/SignInBridge.tsx) sends this page. */
+export const SIGN_IN_MESSAGE = "brewos-id-token";
+
+/**
+ * Sign in from a machine's own address: the relay's sign-in page opens in a window (the issuer
+ * returns only to the relay's registered address), signs in there and hands this page the token;
+ * only a message from the relay's origin is heard.
+ */
+export function signInThroughRelay(relay: string, timeoutMs = 5 * 60_000): Promise<SignedIn> {
+  return new Promise((resolve, reject) => {
+    const w = window.open(`${relay}/sign-in?for=${encodeURIComponent(location.origin)}`, "brewos-sign-in", "popup,width=480,height=680");
+    if (!w) return reject(new Error("the sign-in window was blocked: allow pop-ups for this page"));
+    const heard = (e: MessageEvent) => {
+      const d = e.data as { type?: unknown; id_token?: unknown } | null;
+      if (e.origin !== relay || d?.type !== SIGN_IN_MESSAGE || typeof d.id_token !== "string") return;
+      window.removeEventListener("message", heard);
+      clearTimeout(timer);
+      const c = claims(d.id_token);
+      if (!c) return reject(new Error("the relay's sign-in page sent no ID token"));
+      resolve(keep(relay, d.id_token, c));
+    };
+    const timer = setTimeout(() => {
+      window.removeEventListener("message", heard);
+      reject(new Error("the sign-in was not finished in time"));
+    }, timeoutMs);
+    window.addEventListener("message", heard);
+  });
 }
 
 async function accountFetch<T>(s: SignedIn, path: string, init?: RequestInit): Promise<T> {

@@ -821,4 +821,11 @@ export const GERMAN: Record<string, string> = {
   "Sign in": "Anmelden",
   "Signed in as {who}.": "Angemeldet als {who}.",
   "Sign out": "Abmelden",
+  "The page that asked is gone; start the sign-in there again.": "Die anfragende Seite ist weg; starte die Anmeldung dort noch einmal.",
+  "No address asked to sign in.": "Keine Adresse hat um eine Anmeldung gebeten.",
+  "Sign in for your machine": "Für deine Maschine anmelden",
+  "Signed in. You can close this window.": "Angemeldet. Du kannst dieses Fenster schließen.",
+  "The BrewOS app at {origin} asks to sign in to your account. Continue only if that is your machine's address.":
+    "Die BrewOS-App unter {origin} möchte sich mit deinem Konto anmelden. Fahre nur fort, wenn das die Adresse deiner Maschine ist.",
+  Continue: "Weiter",
 };

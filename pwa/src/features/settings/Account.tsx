@@ -14,6 +14,7 @@ import {
   relayWebOrigin,
   type SignedIn,
   signedIn,
+  signInThroughRelay,
   signOut,
   unclaimDevice,
 } from "../../connection/account.ts";
@@ -100,9 +101,15 @@ export function Account({ relay }: { relay?: string }) {
         </p>
         <button
           type="button"
-          onClick={() =>
-            void beginSignIn(relayWebOrigin(relayUrl), location.origin + location.pathname).catch((e: Error) => setError(e.message))
-          }
+          onClick={() => {
+            const relayOrigin = relayWebOrigin(relayUrl);
+            // At the relay the issuer returns here; at a machine's own address, through the relay's sign-in page.
+            const signing =
+              relayOrigin === location.origin
+                ? beginSignIn(relayOrigin, location.origin + location.pathname)
+                : signInThroughRelay(relayOrigin).then(setMe);
+            signing.catch((e: Error) => setError(e.message));
+          }}
         >
           {t("Sign in")}
         </button>
