@@ -55,12 +55,13 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   const site = o.appDir ? new StaticApp(o.appDir) : null;
   const app = new Hono();
   const lanHttps = o.lanHttps ?? (() => null);
+  const hostNames = o.hostNames ?? (() => hub.settings.hubSettings().host_names);
+  app.use("*", crossSiteGuard({ hostNames: () => [...hostNames(), ...(lanHttps()?.hostNames() ?? [])] }));
+  // After the Host check: only names this hub answers to are sent on to its HTTPS origin.
   app.use(
     "*",
     toSecureOrigin(lanHttps, (id) => hub.auth.apps.publicKey(id) !== null),
   );
-  const hostNames = o.hostNames ?? (() => hub.settings.hubSettings().host_names);
-  app.use("*", crossSiteGuard({ hostNames: () => [...hostNames(), ...(lanHttps()?.hostNames() ?? [])] }));
   const tooLarge = (limit: number) =>
     bodyLimit({
       maxSize: limit,

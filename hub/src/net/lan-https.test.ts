@@ -120,6 +120,8 @@ describe("HTTPS at home", () => {
     expect(lan.headers.get("location")).toBe(`https://${name}:${home.httpsPort}/settings?x=1`);
     expect((await fetch(`${home.base}/api/info`, { headers: { host: "brewos.local:8080" }, redirect: "manual" })).status).not.toBe(307);
     expect((await fetch(`${home.base}/display`, { redirect: "manual" })).status).not.toBe(307);
+    // A name the hub does not answer to (DNS rebinding) is refused, not sent on.
+    expect((await fetch(`${home.base}/`, { headers: { host: "evil.example" }, redirect: "manual" })).status).toBe(421);
     // A browser whose app is paired at the plain address stays there (its key lives in that
     // origin's storage) until the app moved its pairing; a removed app's cookie counts for nothing.
     const paired = await pairOverPlainHttp();
