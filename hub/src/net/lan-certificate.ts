@@ -61,7 +61,6 @@ export class LanCertificate {
   private notBeforeMs = 0;
   private readonly backoff = new Backoff({ initialMs: 30_000, maxMs: 6 * 3_600_000 });
   private readonly now: () => number;
-  renewals = 0;
 
   constructor(private readonly o: LanCertificateOptions) {
     this.dir = join(o.dataDir, "lan-https");
@@ -165,7 +164,6 @@ export class LanCertificate {
       this.state = "valid";
       this.lastError = null;
       this.backoff.reset();
-      if (renewing) this.renewals++;
       this.o.log?.(
         "info",
         `HTTPS at home: ${renewing ? "renewed" : "got"} a certificate for ${name}, valid until ${new Date(issued.notAfterMs).toISOString()}`,
