@@ -123,11 +123,15 @@ if (hub.interruptedAtStart > 0) log("warn", `${hub.interruptedAtStart} shot(s) w
 let scheme = "http";
 let listenPort = port;
 let advertised = false;
-function lanBases(): string[] {
-  const ips = Object.values(networkInterfaces())
+/** This board's IPv4 addresses on its networks (not loopback). */
+function lanIPv4s(): string[] {
+  return Object.values(networkInterfaces())
     .flat()
     .filter((i) => i && i.family === "IPv4" && !i.internal)
-    .map((i) => `${scheme}://${i?.address}:${listenPort}`);
+    .map((i) => i?.address as string);
+}
+function lanBases(): string[] {
+  const ips = lanIPv4s().map((ip) => `${scheme}://${ip}:${listenPort}`);
   const m = hub.settings.hubSettings().mdns;
   return advertised ? [...ips, `${scheme}://${m.hostname}.local:${listenPort}`] : ips;
 }
@@ -180,13 +184,7 @@ if (relayLink && !tls) {
   if (!Number.isInteger(httpsPort) || httpsPort < 1 || httpsPort > 65535) fail(`--https-port must be 1 to 65535, not ${a["https-port"]}`);
   if (a["lan-address"] !== undefined && !isPrivateIPv4(a["lan-address"]))
     fail(`--lan-address must be a private IPv4 address, not ${a["lan-address"]}`);
-  const addresses = () =>
-    a["lan-address"]
-      ? [a["lan-address"]]
-      : Object.values(networkInterfaces())
-          .flat()
-          .filter((i) => i && i.family === "IPv4" && !i.internal && isPrivateIPv4(i.address))
-          .map((i) => i?.address as string);
+  const addresses = () => (a["lan-address"] ? [a["lan-address"]] : lanIPv4s().filter(isPrivateIPv4));
   const certificate = new LanCertificate({
     dataDir: a.data as string,
     deviceId: hub.auth.identity.deviceId,
@@ -221,9 +219,7 @@ const mdnsCfg = hub.settings.hubSettings().mdns;
 let mdns: MdnsAdvertiser | null = null;
 if (a.mdns !== undefined && a.mdns !== "on" && a.mdns !== "off") fail(`--mdns takes on or off, not ${a.mdns}`);
 if (mdnsCfg.enabled && (a.mdns === undefined ? !onSim : a.mdns === "on")) {
-  const ipv4 = Object.values(networkInterfaces())
-    .flat()
-    .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+  const ipv4 = lanIPv4s()[0];
   if (!ipv4) log("warn", "mDNS: no IPv4 network interface; not advertising");
   else {
     mdns = new MdnsAdvertiser({
