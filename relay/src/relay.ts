@@ -11,7 +11,6 @@ import {
   HELLO_TIMEOUT_MS,
   hubProofMessage,
   MAX_FRAME_BYTES,
-  PAIRING_SESSIONS_PER_MINUTE,
   RELAY_CLOSE,
   RELAY_VERSION,
   readKeyProof,
@@ -27,6 +26,9 @@ import { Accounts, accountRoutes, type OidcConfig, sqliteClaims } from "./accoun
 import type { Cluster, ClusterControl } from "./cluster.ts";
 import { TxtRecords } from "./dns/txt-records.ts";
 import { verifyNative } from "./ed25519.ts";
+import { newSession, parseJson } from "./messages.ts";
+import { metricsText, type RelayCounters } from "./metrics.ts";
+import { PairingLimit } from "./pairing-limit.ts";
 import { Registry } from "./registry.ts";
 
 export interface RelayOptions {
@@ -88,9 +90,8 @@ export class Relay {
   private readonly rate: number;
   private readonly burst: number;
   private readonly maxBuffered: number;
-  /** When pairing sessions to each hub were opened here (the last minute's). */
-  private readonly pairings = new Map<string, number[]>();
-  readonly counters = { frames_forwarded: 0, bytes_forwarded: 0, refused: new Map<string, number>() };
+  private readonly pairings = new PairingLimit();
+  readonly counters: RelayCounters = { frames_forwarded: 0, bytes_forwarded: 0, refused: new Map<string, number>() };
   readonly http = new Hono();
   /** ACME DNS-01 values the connected hubs published (answered by the zone's DNS). */
   readonly txt: TxtRecords;
@@ -107,7 +108,13 @@ export class Relay {
     this.txt = new TxtRecords(this.zone, this.now);
     if (this.cluster && this.zone) this.txt.onChange = (name, values) => this.cluster?.control("all", { t: "txt", name, values });
     this.http.get("/health", (c) => c.json({ ok: true, version: RELAY_VERSION, ...this.health() }));
-    this.http.get("/metrics", (c) => c.text(this.metrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
+    this.http.get("/metrics", (c) =>
+      c.text(
+        metricsText({ hubsOnline: this.hubs.size, appsOnline: this.appCount(), hubsKnown: this.registry.count() }, this.counters),
+        200,
+        { "content-type": "text/plain; version=0.0.4" },
+      ),
+    );
     if (o.oidc) {
       const store = this.cluster ? this.cluster.claims() : sqliteClaims(this.registry.db);
       const accounts = new Accounts(store, o.oidc, (id) => this.hubKey(id));
@@ -265,15 +272,8 @@ export class Relay {
    */
   private pairHello(ws: Sock, hubId: unknown): undefined {
     if (typeof hubId !== "string" || !ID_PATTERN.test(hubId)) return this.refuse(ws, RELAY_CLOSE.no_hello, "pair_hello names a hub_id");
-    const now = this.now();
-    const recent = (this.pairings.get(hubId) ?? []).filter((at) => now - at < 60_000);
-    if (recent.length >= PAIRING_SESSIONS_PER_MINUTE) {
-      this.pairings.set(hubId, recent);
+    if (!this.pairings.allow(hubId, this.now()))
       return this.refuse(ws, RELAY_CLOSE.too_fast, "too many pairing attempts for this hub; wait a minute");
-    }
-    recent.push(now);
-    this.pairings.set(hubId, recent);
-    if (this.pairings.size > 10_000) for (const [id, at] of this.pairings) if (!at.some((t) => now - t < 60_000)) this.pairings.delete(id);
     ws.data.verifying = true;
     void this.appJoined(ws, hubId, null).finally(() => {
       ws.data.verifying = false;
@@ -476,49 +476,5 @@ export class Relay {
     let n = 0;
     for (const h of this.hubs.values()) n += h.sessions.size;
     return n;
-  }
-
-  private metrics(): string {
-    const lines = [
-      "# TYPE brewos_relay_hubs_online gauge",
-      `brewos_relay_hubs_online ${this.hubs.size}`,
-      "# TYPE brewos_relay_apps_online gauge",
-      `brewos_relay_apps_online ${this.appCount()}`,
-      "# TYPE brewos_relay_hubs_known gauge",
-      `brewos_relay_hubs_known ${this.registry.count()}`,
-      "# TYPE brewos_relay_frames_forwarded_total counter",
-      `brewos_relay_frames_forwarded_total ${this.counters.frames_forwarded}`,
-      "# TYPE brewos_relay_bytes_forwarded_total counter",
-      `brewos_relay_bytes_forwarded_total ${this.counters.bytes_forwarded}`,
-      "# TYPE brewos_relay_refused_total counter",
-      ...[...this.counters.refused].map(([why, n]) => `brewos_relay_refused_total{reason="${why}"} ${n}`),
-    ];
-    return `${lines.join("\n")}\n`;
-  }
-}
-
-type Fields = Partial<
-  Record<"type" | "ticket" | "public_key" | "signature" | "session" | "revoked" | "hub_id" | "id" | "name" | "value", unknown>
->;
-
-/** A JSON object, or null for anything else. */
-function parseJson(text: string): Fields | null {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields) : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * A random session id that `taken` does not hold: random, so instances picking ids for the same hub
- * do not collide (the hub's instance refuses the rare one that does); checked against one hub's
- * sessions or one routing map, never every hub's.
- */
-function newSession(taken: (id: number) => boolean): number {
-  for (;;) {
-    const id = crypto.getRandomValues(new Uint32Array(1))[0] as number;
-    if (!taken(id)) return id;
   }
 }
