@@ -20,17 +20,10 @@ import { issueClaim } from "@brewos/protocol/relay/account-claim";
 import { isZone } from "@brewos/protocol/relay/lan-names";
 import { ChannelError, HubHandshake, type SecureSession } from "@brewos/protocol/relay/secure-channel";
 import type { WSContext } from "hono/ws";
+import { virtualSocket, type WsClients } from "../api/virtual-socket.ts";
 import { WS_CLOSE } from "../api/ws.ts";
-import type { Caller } from "../auth/local-auth.ts";
 import { Backoff } from "../controller-link/backoff.ts";
 import { RelayPairing } from "./relay-pairing.ts";
-
-/** What the relay link needs of the hub's /ws handling (WsFanout). */
-export interface WsClients {
-  open(ws: WSContext, caller: Caller | null): void;
-  message(ws: WSContext, data: unknown): Promise<void>;
-  close(ws: WSContext): void;
-}
 
 export interface RelayLinkOptions {
   /** The relay's hub endpoint, ws(s)://host/hub. */
@@ -283,17 +276,16 @@ export class RelayLink {
 
   /** An established session as the hub's /ws handling sees a socket. */
   private virtualSocket(id: number, channel: SecureSession): WSContext {
-    const raw = { relaySession: id };
-    const socket = {
-      raw,
-      readyState: 1,
-      send: (text: string) => {
-        if (this.sessions.get(id)?.channel !== channel) return;
-        for (const piece of fragment(utf8(text))) this.sendTo(id, channel.seal(piece));
+    return virtualSocket(
+      { relaySession: id },
+      {
+        send: (text) => {
+          if (this.sessions.get(id)?.channel !== channel) return;
+          for (const piece of fragment(utf8(text))) this.sendTo(id, channel.seal(piece));
+        },
+        close: (code) => this.endSession(id, code === WS_CLOSE.revoked),
       },
-      close: (code?: number) => this.endSession(id, code === WS_CLOSE.revoked),
-    };
-    return socket as unknown as WSContext;
+    );
   }
 
   /** End one app's session at the relay (`revoked`: the app was removed, so it forgets this hub). */

@@ -72,7 +72,7 @@ describe("BLE chunking", () => {
     ];
     for (const [what, chunks, reason] of cases) {
       const r = join(chunks);
-      expect({ what, out: r.out, reason: r.reasons[0] }).toEqual({ what, out: ["next"], reason });
+      expect({ what, out: r.out, reasons: r.reasons }).toEqual({ what, out: ["next"], reasons: [reason] }); // one resync per broken message
     }
     // A length beyond the limit, and more bytes than announced, from a broken or hostile sender.
     const j = new ChunkJoiner();

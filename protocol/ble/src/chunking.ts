@@ -5,8 +5,8 @@
  * sequence number that counts every chunk in that direction, modulo 64 — and a FIRST chunk then
  * carries the message's length (uint24, big-endian). The receiver joins chunks back; a gap in the
  * sequence (a lost chunk), a continuation with no message open, a FIRST inside a message, or more
- * bytes than announced drop the partial message and count a resync — the next FIRST starts clean,
- * so one lost chunk costs one message, never the link.
+ * bytes than announced drop the partial message and count one resync (its remaining chunks are
+ * skipped) — the next FIRST starts clean, so one lost chunk costs one message, never the link.
  */
 
 export const ATT_HEADER_BYTES = 3;
@@ -58,6 +58,8 @@ export function chunkMessage(message: Uint8Array, mtu: number, seq: number): { c
 export type ChunkOutcome =
   | { kind: "message"; message: Uint8Array }
   | { kind: "partial" }
+  /** The rest of a message already dropped: ignored until the next FIRST. */
+  | { kind: "skipped" }
   /** The chunk broke the stream; what was being joined is dropped (`reason`), and this chunk was used if it was a FIRST. */
   | { kind: "resync"; reason: "gap" | "no_first" | "first_inside" | "too_long" | "overrun" | "short" | "empty"; message?: Uint8Array };
 
@@ -66,6 +68,8 @@ export class ChunkJoiner {
   private expectSeq: number | null = null;
   private buf: Uint8Array | null = null;
   private filled = 0;
+  /** A message was dropped: its remaining chunks are ignored, not counted again. */
+  private skipping = false;
   resyncs = 0;
 
   push(chunk: Uint8Array): ChunkOutcome {
@@ -75,6 +79,7 @@ export class ChunkJoiner {
     const gap = this.expectSeq !== null && seq !== this.expectSeq;
     this.expectSeq = (seq + 1) & SEQ_MASK;
     if (h & FLAG_FIRST) {
+      this.skipping = false;
       const open = this.buf !== null;
       const started = this.start(chunk);
       if (open) {
@@ -84,6 +89,7 @@ export class ChunkJoiner {
       }
       return started;
     }
+    if (!this.buf && this.skipping) return { kind: "skipped" };
     if (gap) return this.broke("gap");
     if (!this.buf) return this.broke("no_first");
     return this.take(chunk.subarray(1), (h & FLAG_LAST) !== 0);
@@ -110,8 +116,9 @@ export class ChunkJoiner {
     return { kind: "message", message: buf };
   }
 
-  private broke(reason: Exclude<ChunkOutcome, { kind: "message" } | { kind: "partial" }>["reason"]): ChunkOutcome {
+  private broke(reason: Extract<ChunkOutcome, { kind: "resync" }>["reason"]): ChunkOutcome {
     this.buf = null;
+    this.skipping = true;
     this.resyncs++;
     return { kind: "resync", reason };
   }
