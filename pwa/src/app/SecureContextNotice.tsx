@@ -8,6 +8,7 @@ import { useState } from "react";
 import { useMachine } from "../connection/machine-store.ts";
 import { moveToSecureOrigin } from "../connection/move-to-secure.ts";
 import { t } from "../i18n/i18n.ts";
+import { ErrorLine } from "../shared/ErrorLine.tsx";
 import { hubApi } from "../shared/hub-api.ts";
 
 function MoveToSecure({ origin }: { origin: string }) {
@@ -33,11 +34,7 @@ function MoveToSecure({ origin }: { origin: string }) {
       >
         {t("Move the app there")}
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
     </aside>
   );
 }

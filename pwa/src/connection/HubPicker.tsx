@@ -4,6 +4,7 @@
  */
 import { useState } from "react";
 import { t } from "../i18n/i18n.ts";
+import { ErrorLine } from "../shared/ErrorLine.tsx";
 import { connectTo } from "./connect.ts";
 import { currentHubUrl, FALLBACK_HUB, forgetMachine, knownMachines, normaliseHubUrl, rememberMachine } from "./hub-address.ts";
 
@@ -70,11 +71,7 @@ export function HubPicker() {
             {t("Connect")}
           </button>
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine text={error} />
       </form>
       <div className="row wrap">
         <button type="button" className="quiet" disabled={busy} onClick={() => void use(location.origin)}>

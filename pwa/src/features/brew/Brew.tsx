@@ -11,6 +11,7 @@ import { Link } from "../../app/router.tsx";
 import { liveness, useMachine } from "../../connection/machine-store.ts";
 import { t } from "../../i18n/i18n.ts";
 import { alarmAdvice } from "../../shared/alarms.ts";
+import { ErrorLine } from "../../shared/ErrorLine.tsx";
 import { seconds } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 import { ShotChart } from "../../shared/ShotChart.tsx";
@@ -148,11 +149,7 @@ export default function Brew() {
             {t("The scale went silent: this shot finishes on the volume of the weight still to come.")}
           </p>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine text={error} />
       </section>
       <section className="card" aria-label={brewing ? t("Live shot") : t("Last shot")}>
         <div className="row between">

@@ -9,6 +9,7 @@ import { liveness, sendCommand, useMachine } from "../../connection/machine-stor
 import { t } from "../../i18n/i18n.ts";
 import { alarmAdvice } from "../../shared/alarms.ts";
 import { useCachedQuery } from "../../shared/cached-query.ts";
+import { ErrorLine } from "../../shared/ErrorLine.tsx";
 import { age, minutesSeconds, STATE_DETAIL, stateWords, temp } from "../../shared/format.ts";
 import { hubApi } from "../../shared/hub-api.ts";
 import { usePreferences } from "../../shared/preferences.ts";
@@ -245,11 +246,7 @@ export function Dashboard() {
           </button>
         </div>
         <Readiness s={s} />
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine text={error} />
       </section>
       {s.alarm && (
         <section className="card alarm" role="alert" aria-label={t("Alarm")}>

@@ -26,6 +26,7 @@ import { currentHubUrl, FALLBACK_HUB, rememberMachine } from "../../connection/h
 import { useMachine } from "../../connection/machine-store.ts";
 import { saveRemoteTicket } from "../../connection/remote-ticket.ts";
 import { t } from "../../i18n/i18n.ts";
+import { ErrorLine } from "../../shared/ErrorLine.tsx";
 import { hubApi } from "../../shared/hub-api.ts";
 import { Account } from "../settings/Account.tsx";
 import { cameraAvailable, readQr, readQrFromFile } from "./qr.ts";
@@ -268,11 +269,7 @@ export default function Pair() {
         </div>
       )}
       {scanning && <Scanner onText={scanned} onError={setError} />}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {relayHere && (
         <section className="card" aria-label={t("Your account")}>
           <h2>{t("Your account")}</h2>

@@ -21,6 +21,7 @@ import {
 import { credentialsFor } from "../../connection/credentials.ts";
 import { currentHubUrl, knownMachines } from "../../connection/hub-address.ts";
 import { t } from "../../i18n/i18n.ts";
+import { ErrorLine } from "../../shared/ErrorLine.tsx";
 import { hubApi } from "../../shared/hub-api.ts";
 
 /** Machines this phone is paired with, by device id. */
@@ -113,11 +114,7 @@ export function Account({ relay }: { relay?: string }) {
         >
           {t("Sign in")}
         </button>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine text={error} />
       </>
     );
   return (
@@ -136,11 +133,7 @@ export function Account({ relay }: { relay?: string }) {
         </button>
       </p>
       <Devices me={me} />
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
     </>
   );
 }

@@ -8,6 +8,7 @@
 import { useEffect, useState } from "react";
 import { beginSignIn, finishSignIn, SIGN_IN_MESSAGE } from "../../connection/account.ts";
 import { t } from "../../i18n/i18n.ts";
+import { ErrorLine } from "../../shared/ErrorLine.tsx";
 
 const FOR = "brewos.sign-in.for";
 
@@ -66,11 +67,7 @@ export default function SignInBridge() {
           </button>
         </>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { t } from "../../i18n/i18n.ts";
 import { useCachedQuery } from "../../shared/cached-query.ts";
+import { ErrorLine } from "../../shared/ErrorLine.tsx";
 import { age, dateTime, kwh, minutesSeconds } from "../../shared/format.ts";
 import { HubError, hubApi } from "../../shared/hub-api.ts";
 
@@ -154,11 +155,7 @@ export default function Statistics() {
             </li>
           ))}
         </ul>
-        {problem && (
-          <p className="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <ErrorLine text={problem} />
       </section>
     </div>
   );
