@@ -6,7 +6,7 @@
  */
 import { MachineType } from "@brewos/protocol/uart";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { Link } from "../../app/router.tsx";
 import { HubPicker } from "../../connection/HubPicker.tsx";
 import { useMachine } from "../../connection/machine-store.ts";
@@ -416,6 +416,16 @@ function Access() {
   );
 }
 
+/** A titled section of the settings page. */
+function Card({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="card" aria-label={title}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
 export default function Settings() {
   const p = usePreferences();
   return (
@@ -466,33 +476,28 @@ export default function Settings() {
           <Link href="/schedules">{t("Schedules and auto power-off")}</Link>
         </p>
       </section>
-      <section className="card" aria-label={t("Machine")}>
-        <h2>{t("Machine")}</h2>
+      <Card title={t("Machine")}>
         <MachineIdentity />
         <HeatingStrategy />
         <Autotune />
         <MachineSettings />
-      </section>
+      </Card>
       <section className="card" aria-label={t("Hub settings")}>
         <h2>Hub</h2>
         <HubSection />
       </section>
-      <section className="card" aria-label={t("Phones and access")}>
-        <h2>{t("Phones and access")}</h2>
+      <Card title={t("Phones and access")}>
         <Access />
-      </section>
-      <section className="card" aria-label={t("Your account")}>
-        <h2>{t("Your account")}</h2>
+      </Card>
+      <Card title={t("Your account")}>
         <Account />
-      </section>
-      <section className="card" aria-label={t("HTTPS at home")}>
-        <h2>{t("HTTPS at home")}</h2>
+      </Card>
+      <Card title={t("HTTPS at home")}>
         <LanHttps />
-      </section>
-      <section className="card" aria-label={t("Which hub")}>
-        <h2>{t("Which hub")}</h2>
+      </Card>
+      <Card title={t("Which hub")}>
         <HubPicker />
-      </section>
+      </Card>
     </div>
   );
 }
