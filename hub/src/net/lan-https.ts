@@ -79,6 +79,10 @@ export class LanHttps {
     }
   }
 
+  private originOf(name: string): string {
+    return `https://${name}${this.o.port === 443 ? "" : `:${this.o.port}`}`;
+  }
+
   hostNames(): string[] {
     return this.o.addresses().flatMap((ip) => this.nameFor(ip) ?? []);
   }
@@ -88,7 +92,7 @@ export class LanHttps {
     if (!this.server || this.check !== "ok") return null;
     const hostname = host.replace(/:\d+$/, "");
     const name = this.nameFor(this.o.addresses().includes(hostname) ? hostname : undefined);
-    return name ? `https://${name}${this.o.port === 443 ? "" : `:${this.o.port}`}` : null;
+    return name ? this.originOf(name) : null;
   }
 
   status() {
@@ -97,7 +101,7 @@ export class LanHttps {
       ...this.o.certificate.status(),
       serving: this.server !== null,
       port: this.o.port,
-      origin: name ? `https://${name}${this.o.port === 443 ? "" : `:${this.o.port}`}` : null,
+      origin: name ? this.originOf(name) : null,
       name_check: this.check,
       checked_name: this.checkedName,
     };
