@@ -14,7 +14,7 @@
 #include "link/proto_codec.h"
 #include "link/proto_stream.h"
 
-static const char *const FILES[] = {"messages.json", "framing.json", "errors.json"};
+static const char *const FILES[] = {"messages.json", "framing.json", "errors.json", "update.json"};
 static int cases_run;
 
 static char *read_file(const char *path) {

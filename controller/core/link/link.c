@@ -6,6 +6,7 @@
 void link_init(link_t *l) {
   memset(l, 0, sizeof *l);
   proto_stream_init(&l->rx);
+  l->proto_major = PROTO_VERSION_MAJOR;
 }
 
 bool link_rx_byte(link_t *l, uint8_t byte, uint32_t now_ms, proto_msg_t *msg) {
@@ -78,7 +79,7 @@ size_t link_drain(link_t *l, uint8_t *buf, size_t cap) {
     uint8_t frame[PROTO_MAX_WIRE_BYTES];
     size_t n = 0;
     const proto_msg_t *m = &l->txq[l->head];
-    if (proto_encode_frame(m, frame, sizeof frame, &n, NULL) != PROTO_DECODE_ERROR_NONE) {
+    if (proto_encode_frame_version(m, l->proto_major, frame, sizeof frame, &n, NULL) != PROTO_DECODE_ERROR_NONE) {
       l->tx_dropped++; /* a value out of range is a firmware bug; never send it */
     } else if (used + n > cap) {
       break;

@@ -39,6 +39,7 @@ typedef struct {
   bool hub_ok; /* a hub_hello of our major version arrived */
   uint32_t last_hello_ms;
   uint32_t last_telemetry_ms;
+  uint8_t proto_major; /* the major this end speaks: PROTO_VERSION_MAJOR */
 } link_t;
 
 void link_init(link_t *l);

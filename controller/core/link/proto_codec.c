@@ -193,11 +193,12 @@ static uint8_t decode_payload(const proto_msg_desc_t *d, const uint8_t *in, size
   return PROTO_DECODE_ERROR_NONE;
 }
 
-static int version_free(uint8_t type) {
-  return type == PROTO_MSG_CONTROLLER_HELLO || type == PROTO_MSG_HUB_HELLO;
+uint8_t proto_decode_block(const uint8_t *block, size_t len, proto_msg_t *msg, uint8_t *bad_field) {
+  return proto_decode_block_version(block, len, PROTO_VERSION_MAJOR, msg, bad_field);
 }
 
-uint8_t proto_decode_block(const uint8_t *block, size_t len, proto_msg_t *msg, uint8_t *bad_field) {
+uint8_t proto_decode_block_version(const uint8_t *block, size_t len, uint8_t major, proto_msg_t *msg,
+                                   uint8_t *bad_field) {
   uint8_t raw[PROTO_MAX_RAW_BYTES + 1u];
   uint8_t bad = 0;
   if (len > PROTO_MAX_ENCODED_BYTES) return PROTO_DECODE_ERROR_OVERSIZE;
@@ -210,7 +211,7 @@ uint8_t proto_decode_block(const uint8_t *block, size_t len, proto_msg_t *msg, u
   if (crc16_ccitt_false(raw, body_len, CRC16_INIT) != got) return PROTO_DECODE_ERROR_CRC_MISMATCH;
   const proto_msg_desc_t *d = proto_msg_desc(raw[1]);
   if (d == NULL) return PROTO_DECODE_ERROR_UNKNOWN_TYPE;
-  if (raw[0] != PROTO_VERSION_MAJOR && !version_free(raw[1])) return PROTO_DECODE_ERROR_UNSUPPORTED_VERSION;
+  if (raw[0] != major && !d->version_free) return PROTO_DECODE_ERROR_UNSUPPORTED_VERSION;
   memset(msg, 0, sizeof *msg);
   msg->type = raw[1];
   msg->seq = (uint16_t)(raw[2] | (raw[3] << 8));

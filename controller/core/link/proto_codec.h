@@ -26,5 +26,8 @@ uint8_t proto_encode_frame_version(const proto_msg_t *msg, uint8_t version, uint
 /* Decode the bytes between two delimiters into *msg. Returns a proto_decode_error_t;
  * *bad_field (may be NULL) gets the failing field index for PAYLOAD_SHORT / FIELD_RANGE. */
 uint8_t proto_decode_block(const uint8_t *block, size_t len, proto_msg_t *msg, uint8_t *bad_field);
+/* Same, for a peer of protocol major `major` (the simulator running an image built for another). */
+uint8_t proto_decode_block_version(const uint8_t *block, size_t len, uint8_t major, proto_msg_t *msg,
+                                   uint8_t *bad_field);
 
 #endif

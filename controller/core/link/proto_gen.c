@@ -20,6 +20,9 @@ static const uint8_t enum_shot_source_values[] = {0, 1};
 static const uint8_t enum_phase_reason_values[] = {0, 1, 2, 3, 4, 5};
 static const uint8_t enum_autotune_status_values[] = {0, 1, 2, 3};
 static const uint8_t enum_scale_model_values[] = {0, 1, 2, 3, 4, 5, 6};
+static const uint8_t enum_update_state_values[] = {0, 1, 2, 3, 4};
+static const uint8_t enum_update_result_values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+static const uint8_t enum_boot_state_values[] = {0, 1, 2};
 
 static const proto_field_desc_t fields_controller_hello[] = {
     {"proto_major", offsetof(proto_controller_hello_t, proto_major), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
@@ -113,6 +116,16 @@ static const proto_field_desc_t fields_bbw_learned[] = {
     {"correction_ms", offsetof(proto_bbw_learned_t, correction_ms), 0, PROTO_WIRE_I16, 0, (-2000LL), 2000LL, NULL, 0},
     {"end_flow_cg_s", offsetof(proto_bbw_learned_t, end_flow_cg_s), 0, PROTO_WIRE_U16, 0, 0LL, 65535LL, NULL, 0},
 };
+static const proto_field_desc_t fields_update_status[] = {
+    {"state", offsetof(proto_update_status_t, state), 0, PROTO_WIRE_U8, 0, 0LL, 4LL, enum_update_state_values, sizeof enum_update_state_values},
+    {"result", offsetof(proto_update_status_t, result), 0, PROTO_WIRE_U8, 0, 0LL, 13LL, enum_update_result_values, sizeof enum_update_result_values},
+    {"running_version", offsetof(proto_update_status_t, running_version), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+    {"boot", offsetof(proto_update_status_t, boot), 0, PROTO_WIRE_U8, 0, 0LL, 2LL, enum_boot_state_values, sizeof enum_boot_state_values},
+    {"other_version", offsetof(proto_update_status_t, other_version), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+    {"offer_version", offsetof(proto_update_status_t, offer_version), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+    {"size", offsetof(proto_update_status_t, size), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+    {"next_offset", offsetof(proto_update_status_t, next_offset), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+};
 static const proto_field_desc_t fields_hub_hello[] = {
     {"proto_major", offsetof(proto_hub_hello_t, proto_major), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
     {"proto_minor", offsetof(proto_hub_hello_t, proto_minor), 0, PROTO_WIRE_U8, 0, 0LL, 255LL, NULL, 0},
@@ -179,31 +192,51 @@ static const proto_field_desc_t fields_scale_info[] = {
     {"scale_model", offsetof(proto_scale_info_t, scale_model), 0, PROTO_WIRE_U8, 0, 0LL, 6LL, enum_scale_model_values, sizeof enum_scale_model_values},
     {"table_lag_ms", offsetof(proto_scale_info_t, table_lag_ms), 0, PROTO_WIRE_U16, 0, 0LL, 3000LL, NULL, 0},
 };
+static const proto_field_desc_t fields_update_offer[] = {
+    {"version", offsetof(proto_update_offer_t, version), 0, PROTO_WIRE_U32, 0, 1LL, 4294967295LL, NULL, 0},
+    {"size", offsetof(proto_update_offer_t, size), 0, PROTO_WIRE_U32, 0, 1LL, 4294967295LL, NULL, 0},
+    {"sha256", offsetof(proto_update_offer_t, sha256), offsetof(proto_update_offer_t, sha256_len), PROTO_WIRE_BYTES, 32, 0LL, 32LL, NULL, 0},
+};
+static const proto_field_desc_t fields_update_chunk[] = {
+    {"offset", offsetof(proto_update_chunk_t, offset), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+    {"data", offsetof(proto_update_chunk_t, data), offsetof(proto_update_chunk_t, data_len), PROTO_WIRE_BYTES, 224, 0LL, 224LL, NULL, 0},
+};
+static const proto_field_desc_t fields_update_finish[] = {
+    {"version", offsetof(proto_update_finish_t, version), 0, PROTO_WIRE_U32, 0, 1LL, 4294967295LL, NULL, 0},
+};
+static const proto_field_desc_t fields_update_abort[] = {
+    {"version", offsetof(proto_update_abort_t, version), 0, PROTO_WIRE_U32, 0, 0LL, 4294967295LL, NULL, 0},
+};
 
 static const proto_msg_desc_t messages[PROTO_MESSAGE_COUNT] = {
-    {"controller_hello", PROTO_MSG_CONTROLLER_HELLO, 0, 9, 15, fields_controller_hello},
-    {"telemetry", PROTO_MSG_TELEMETRY, 0, 18, 38, fields_telemetry},
-    {"shot_started", PROTO_MSG_SHOT_STARTED, 0, 4, 10, fields_shot_started},
-    {"phase_changed", PROTO_MSG_PHASE_CHANGED, 0, 4, 10, fields_phase_changed},
-    {"shot_ended", PROTO_MSG_SHOT_ENDED, 0, 8, 22, fields_shot_ended},
-    {"alarm", PROTO_MSG_ALARM, 0, 5, 11, fields_alarm},
-    {"ack", PROTO_MSG_ACK, 0, 4, 6, fields_ack},
-    {"config_report", PROTO_MSG_CONFIG_REPORT, 0, 2, 6, fields_config_report},
-    {"log", PROTO_MSG_LOG, 0, 3, 6, fields_log},
-    {"autotune_result", PROTO_MSG_AUTOTUNE_RESULT, 0, 7, 20, fields_autotune_result},
-    {"bbw_learned", PROTO_MSG_BBW_LEARNED, 0, 6, 14, fields_bbw_learned},
-    {"hub_hello", PROTO_MSG_HUB_HELLO, 1, 7, 13, fields_hub_hello},
-    {"desired_state", PROTO_MSG_DESIRED_STATE, 1, 5, 7, fields_desired_state},
-    {"shot_start", PROTO_MSG_SHOT_START, 1, 7, 18, fields_shot_start},
-    {"shot_stop", PROTO_MSG_SHOT_STOP, 1, 1, 4, fields_shot_stop},
-    {"weight_sample", PROTO_MSG_WEIGHT_SAMPLE, 1, 4, 9, fields_weight_sample},
-    {"config_set", PROTO_MSG_CONFIG_SET, 1, 2, 6, fields_config_set},
-    {"config_get", PROTO_MSG_CONFIG_GET, 1, 1, 2, fields_config_get},
-    {"profile_chunk", PROTO_MSG_PROFILE_CHUNK, 1, 6, 8, fields_profile_chunk},
-    {"fault_clear", PROTO_MSG_FAULT_CLEAR, 1, 1, 1, fields_fault_clear},
-    {"autotune_start", PROTO_MSG_AUTOTUNE_START, 1, 3, 5, fields_autotune_start},
-    {"shot_settled", PROTO_MSG_SHOT_SETTLED, 1, 3, 9, fields_shot_settled},
-    {"scale_info", PROTO_MSG_SCALE_INFO, 1, 2, 3, fields_scale_info},
+    {"controller_hello", PROTO_MSG_CONTROLLER_HELLO, 0, 9, 15, 1, fields_controller_hello},
+    {"telemetry", PROTO_MSG_TELEMETRY, 0, 18, 38, 0, fields_telemetry},
+    {"shot_started", PROTO_MSG_SHOT_STARTED, 0, 4, 10, 0, fields_shot_started},
+    {"phase_changed", PROTO_MSG_PHASE_CHANGED, 0, 4, 10, 0, fields_phase_changed},
+    {"shot_ended", PROTO_MSG_SHOT_ENDED, 0, 8, 22, 0, fields_shot_ended},
+    {"alarm", PROTO_MSG_ALARM, 0, 5, 11, 0, fields_alarm},
+    {"ack", PROTO_MSG_ACK, 0, 4, 6, 0, fields_ack},
+    {"config_report", PROTO_MSG_CONFIG_REPORT, 0, 2, 6, 0, fields_config_report},
+    {"log", PROTO_MSG_LOG, 0, 3, 6, 0, fields_log},
+    {"autotune_result", PROTO_MSG_AUTOTUNE_RESULT, 0, 7, 20, 0, fields_autotune_result},
+    {"bbw_learned", PROTO_MSG_BBW_LEARNED, 0, 6, 14, 0, fields_bbw_learned},
+    {"update_status", PROTO_MSG_UPDATE_STATUS, 0, 8, 23, 1, fields_update_status},
+    {"hub_hello", PROTO_MSG_HUB_HELLO, 1, 7, 13, 1, fields_hub_hello},
+    {"desired_state", PROTO_MSG_DESIRED_STATE, 1, 5, 7, 0, fields_desired_state},
+    {"shot_start", PROTO_MSG_SHOT_START, 1, 7, 18, 0, fields_shot_start},
+    {"shot_stop", PROTO_MSG_SHOT_STOP, 1, 1, 4, 0, fields_shot_stop},
+    {"weight_sample", PROTO_MSG_WEIGHT_SAMPLE, 1, 4, 9, 0, fields_weight_sample},
+    {"config_set", PROTO_MSG_CONFIG_SET, 1, 2, 6, 0, fields_config_set},
+    {"config_get", PROTO_MSG_CONFIG_GET, 1, 1, 2, 0, fields_config_get},
+    {"profile_chunk", PROTO_MSG_PROFILE_CHUNK, 1, 6, 8, 0, fields_profile_chunk},
+    {"fault_clear", PROTO_MSG_FAULT_CLEAR, 1, 1, 1, 0, fields_fault_clear},
+    {"autotune_start", PROTO_MSG_AUTOTUNE_START, 1, 3, 5, 0, fields_autotune_start},
+    {"shot_settled", PROTO_MSG_SHOT_SETTLED, 1, 3, 9, 0, fields_shot_settled},
+    {"scale_info", PROTO_MSG_SCALE_INFO, 1, 2, 3, 0, fields_scale_info},
+    {"update_offer", PROTO_MSG_UPDATE_OFFER, 1, 3, 9, 1, fields_update_offer},
+    {"update_chunk", PROTO_MSG_UPDATE_CHUNK, 1, 2, 5, 1, fields_update_chunk},
+    {"update_finish", PROTO_MSG_UPDATE_FINISH, 1, 1, 4, 1, fields_update_finish},
+    {"update_abort", PROTO_MSG_UPDATE_ABORT, 1, 1, 4, 1, fields_update_abort},
 };
 
 const proto_config_key_desc_t proto_config_keys[PROTO_CONFIG_KEY_COUNT] = {
@@ -473,6 +506,46 @@ const char *proto_scale_model_name(uint8_t v) {
     case 4: return "bookoo";
     case 5: return "hiroia";
     case 6: return "skale";
+    default: return "unknown";
+  }
+}
+
+const char *proto_update_state_name(uint8_t v) {
+  switch (v) {
+    case 0: return "idle";
+    case 1: return "receiving";
+    case 2: return "verifying";
+    case 3: return "rebooting";
+    case 4: return "trial";
+    default: return "unknown";
+  }
+}
+
+const char *proto_update_result_name(uint8_t v) {
+  switch (v) {
+    case 0: return "none";
+    case 1: return "confirmed";
+    case 2: return "not_newer";
+    case 3: return "too_big";
+    case 4: return "busy";
+    case 5: return "out_of_order";
+    case 6: return "flash_error";
+    case 7: return "hash_mismatch";
+    case 8: return "timed_out";
+    case 9: return "aborted";
+    case 10: return "rolled_back";
+    case 11: return "selftest_failed";
+    case 12: return "started";
+    case 13: return "resumed";
+    default: return "unknown";
+  }
+}
+
+const char *proto_boot_state_name(uint8_t v) {
+  switch (v) {
+    case 0: return "confirmed";
+    case 1: return "trial";
+    case 2: return "rolled_back";
     default: return "unknown";
   }
 }

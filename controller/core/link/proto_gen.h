@@ -8,11 +8,11 @@
 #include "proto_types.h"
 
 #define PROTO_VERSION_MAJOR 1u
-#define PROTO_VERSION_MINOR 2u
+#define PROTO_VERSION_MINOR 3u
 #define PROTO_MAX_PAYLOAD_BYTES 240u
 #define PROTO_HEADER_BYTES 4u
 #define PROTO_CRC_BYTES 2u
-#define PROTO_MESSAGE_COUNT 23u
+#define PROTO_MESSAGE_COUNT 28u
 #define PROTO_CONFIG_KEY_COUNT 56u
 
 /* Boiler layout of the machine. */
@@ -195,6 +195,40 @@ typedef enum {
   PROTO_SCALE_MODEL_SKALE = 6,
 } proto_scale_model_t;
 
+/* Where a controller firmware update stands. */
+typedef enum {
+  PROTO_UPDATE_STATE_IDLE = 0,
+  PROTO_UPDATE_STATE_RECEIVING = 1,
+  PROTO_UPDATE_STATE_VERIFYING = 2,
+  PROTO_UPDATE_STATE_REBOOTING = 3,
+  PROTO_UPDATE_STATE_TRIAL = 4,
+} proto_update_state_t;
+
+/* Outcome of the last firmware update step (update_status.result). */
+typedef enum {
+  PROTO_UPDATE_RESULT_NONE = 0,
+  PROTO_UPDATE_RESULT_CONFIRMED = 1,
+  PROTO_UPDATE_RESULT_NOT_NEWER = 2,
+  PROTO_UPDATE_RESULT_TOO_BIG = 3,
+  PROTO_UPDATE_RESULT_BUSY = 4,
+  PROTO_UPDATE_RESULT_OUT_OF_ORDER = 5,
+  PROTO_UPDATE_RESULT_FLASH_ERROR = 6,
+  PROTO_UPDATE_RESULT_HASH_MISMATCH = 7,
+  PROTO_UPDATE_RESULT_TIMED_OUT = 8,
+  PROTO_UPDATE_RESULT_ABORTED = 9,
+  PROTO_UPDATE_RESULT_ROLLED_BACK = 10,
+  PROTO_UPDATE_RESULT_SELFTEST_FAILED = 11,
+  PROTO_UPDATE_RESULT_STARTED = 12,
+  PROTO_UPDATE_RESULT_RESUMED = 13,
+} proto_update_result_t;
+
+/* How the running firmware image was booted (A/B slots, try before you buy). */
+typedef enum {
+  PROTO_BOOT_STATE_CONFIRMED = 0,
+  PROTO_BOOT_STATE_TRIAL = 1,
+  PROTO_BOOT_STATE_ROLLED_BACK = 2,
+} proto_boot_state_t;
+
 /* What the controller's hardware and firmware can do. (32-bit mask) */
 #define PROTO_CAPABILITIES_PRESSURE_SENSOR (1ul << 0)
 #define PROTO_CAPABILITIES_FLOW_METER (1ul << 1)
@@ -327,6 +361,7 @@ typedef enum {
   PROTO_MSG_LOG = 0x09,
   PROTO_MSG_AUTOTUNE_RESULT = 0x0a,
   PROTO_MSG_BBW_LEARNED = 0x0b,
+  PROTO_MSG_UPDATE_STATUS = 0x0c,
   PROTO_MSG_HUB_HELLO = 0x40,
   PROTO_MSG_DESIRED_STATE = 0x41,
   PROTO_MSG_SHOT_START = 0x42,
@@ -339,6 +374,10 @@ typedef enum {
   PROTO_MSG_AUTOTUNE_START = 0x49,
   PROTO_MSG_SHOT_SETTLED = 0x4a,
   PROTO_MSG_SCALE_INFO = 0x4b,
+  PROTO_MSG_UPDATE_OFFER = 0x4c,
+  PROTO_MSG_UPDATE_CHUNK = 0x4d,
+  PROTO_MSG_UPDATE_FINISH = 0x4e,
+  PROTO_MSG_UPDATE_ABORT = 0x4f,
 } proto_msg_id_t;
 
 /* Sent at boot, every 5 s until a hub_hello arrives, and in answer to each hub_hello. Layout frozen across major versions. */
@@ -455,6 +494,18 @@ typedef struct {
   uint16_t end_flow_cg_s; /* Cup flow when the pump stopped, centigrams per second. */
 } proto_bbw_learned_t;
 
+/* Firmware update progress and boot facts (docs: protocol/uart/SPEC.md §8). Sent after each hub_hello, on every update state change and in answer to update_offer. Layout frozen across major versions. */
+typedef struct {
+  uint8_t state; /* proto_update_state_t */
+  uint8_t result; /* proto_update_result_t */
+  uint32_t running_version; /* major << 16 | minor << 8 | patch of the image running now */
+  uint8_t boot; /* proto_boot_state_t */
+  uint32_t other_version; /* version of the image in the other slot (0: none or invalid) */
+  uint32_t offer_version; /* version being received (0: none) */
+  uint32_t size;
+  uint32_t next_offset; /* bytes of the offered image received and written so far: where the next chunk starts */
+} proto_update_status_t;
+
 /* Sent when the link opens, again every 500 ms until a controller_hello answers it, and whenever the hub sees a controller_hello it has not answered. Layout frozen across major versions. */
 typedef struct {
   uint8_t proto_major;
@@ -546,6 +597,31 @@ typedef struct {
   uint16_t table_lag_ms; /* Known measurement lag of this model (de1app table values). */
 } proto_scale_info_t;
 
+/* Offer a firmware image for the inactive slot. Heaters stay off from here until the update ends. The same image offered again (a hub restart) resumes at update_status.next_offset. Acked. Layout frozen. */
+typedef struct {
+  uint32_t version;
+  uint32_t size;
+  uint8_t sha256_len;
+  uint8_t sha256[32]; /* SHA-256 of the whole image; exactly 32 bytes */
+} proto_update_offer_t;
+
+/* Image bytes at `offset`, which must equal next_offset (else out_of_order). Written to the inactive slot and read back. Acked. Layout frozen. */
+typedef struct {
+  uint32_t offset;
+  uint8_t data_len;
+  uint8_t data[224];
+} proto_update_chunk_t;
+
+/* All bytes sent: verify the whole slot against the offered SHA-256, then reboot into it on trial. Acked at once; the verdict follows in update_status. Layout frozen. */
+typedef struct {
+  uint32_t version;
+} proto_update_finish_t;
+
+/* Give up the update in progress (the old image stays). Acked. Layout frozen. */
+typedef struct {
+  uint32_t version;
+} proto_update_abort_t;
+
 /* A decoded or to-be-encoded message: header fields plus the payload for `type`. */
 typedef struct {
   uint8_t type; /* proto_msg_id_t */
@@ -562,6 +638,7 @@ typedef struct {
     proto_log_t log;
     proto_autotune_result_t autotune_result;
     proto_bbw_learned_t bbw_learned;
+    proto_update_status_t update_status;
     proto_hub_hello_t hub_hello;
     proto_desired_state_t desired_state;
     proto_shot_start_t shot_start;
@@ -574,6 +651,10 @@ typedef struct {
     proto_autotune_start_t autotune_start;
     proto_shot_settled_t shot_settled;
     proto_scale_info_t scale_info;
+    proto_update_offer_t update_offer;
+    proto_update_chunk_t update_chunk;
+    proto_update_finish_t update_finish;
+    proto_update_abort_t update_abort;
   } u;
 } proto_msg_t;
 
@@ -601,5 +682,8 @@ const char *proto_phase_reason_name(uint8_t v);
 const char *proto_decode_error_name(uint8_t v);
 const char *proto_autotune_status_name(uint8_t v);
 const char *proto_scale_model_name(uint8_t v);
+const char *proto_update_state_name(uint8_t v);
+const char *proto_update_result_name(uint8_t v);
+const char *proto_boot_state_name(uint8_t v);
 
 #endif /* BREWOS_PROTO_GEN_H */

@@ -5,6 +5,7 @@
 
 void proto_stream_init(proto_stream_t *s) {
   memset(s, 0, sizeof *s);
+  s->major = PROTO_VERSION_MAJOR;
 }
 
 bool proto_stream_push(proto_stream_t *s, uint8_t byte, proto_msg_t *msg, uint8_t *err) {
@@ -16,7 +17,8 @@ bool proto_stream_push(proto_stream_t *s, uint8_t byte, proto_msg_t *msg, uint8_
     return false;
   }
   if (s->len == 0 && !s->overflow) return false; /* idle delimiter */
-  *err = s->overflow ? (uint8_t)PROTO_DECODE_ERROR_OVERSIZE : proto_decode_block(s->buf, s->len, msg, NULL);
+  *err = s->overflow ? (uint8_t)PROTO_DECODE_ERROR_OVERSIZE
+                     : proto_decode_block_version(s->buf, s->len, s->major, msg, NULL);
   s->len = 0;
   s->overflow = false;
   if (*err == PROTO_DECODE_ERROR_NONE) {

@@ -19,6 +19,7 @@ typedef struct {
   uint8_t buf[PROTO_MAX_ENCODED_BYTES];
   uint16_t len;
   bool overflow;
+  uint8_t major; /* protocol major this end speaks (PROTO_VERSION_MAJOR) */
   proto_link_stats_t stats;
 } proto_stream_t;
 

@@ -33,6 +33,7 @@ typedef struct {
   uint8_t from_hub; /* 1: hub -> controller, 0: controller -> hub */
   uint8_t field_count;
   uint16_t min_payload; /* bytes a payload needs at least */
+  uint8_t version_free; /* 1: layout frozen, decoded whatever the header version */
   const proto_field_desc_t *fields;
 } proto_msg_desc_t;
 

@@ -126,7 +126,7 @@ export function emitCSource(t: ProtocolTable): string {
   o.push("static const proto_msg_desc_t messages[PROTO_MESSAGE_COUNT] = {");
   for (const m of t.messages) {
     o.push(
-      `    {"${m.name}", PROTO_MSG_${up(m.name)}, ${m.from === "hub" ? 1 : 0}, ${m.fields.length}, ${m.minPayload}, fields_${m.name}},`,
+      `    {"${m.name}", PROTO_MSG_${up(m.name)}, ${m.from === "hub" ? 1 : 0}, ${m.fields.length}, ${m.minPayload}, ${m.versionFree ? 1 : 0}, fields_${m.name}},`,
     );
   }
   o.push("};", "");

@@ -21,7 +21,12 @@ export function emitMarkdown(t: ProtocolTable): string {
     "",
   ];
   for (const m of t.messages) {
-    o.push(`### ${hex(m.id)} \`${m.name}\` (${m.from} → ${m.from === "hub" ? "controller" : "hub"})`, "", m.doc, "");
+    o.push(
+      `### ${hex(m.id)} \`${m.name}\` (${m.from} → ${m.from === "hub" ? "controller" : "hub"})`,
+      "",
+      m.doc + (m.versionFree ? " *Version-free: decoded whatever the header version.*" : ""),
+      "",
+    );
     o.push(`Payload ${m.minPayload === m.maxPayload ? `${m.minPayload} B` : `${m.minPayload}–${m.maxPayload} B`}.`, "");
     o.push("| field | type | range | notes |", "|---|---|---|---|");
     for (const f of m.fields) {

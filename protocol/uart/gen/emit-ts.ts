@@ -68,14 +68,14 @@ export function emitTs(t: ProtocolTable): string {
     "export interface FieldDescriptor {\n  name: string;\n  wire: WireType;\n  min: number;\n  max: number;\n  maxLen: number;\n  enumValues?: readonly number[];\n}\n",
   );
   out.push(
-    'export interface MessageDescriptor {\n  name: UartMessageType;\n  id: number;\n  from: "controller" | "hub";\n  minPayload: number;\n  fields: readonly FieldDescriptor[];\n}\n',
+    'export interface MessageDescriptor {\n  name: UartMessageType;\n  id: number;\n  from: "controller" | "hub";\n  minPayload: number;\n  versionFree: boolean;\n  fields: readonly FieldDescriptor[];\n}\n',
   );
   out.push("/** Every message in id order; the codec walks these. */");
   out.push("export const MESSAGE_DESCRIPTORS: readonly MessageDescriptor[] = [");
   for (const m of t.messages) {
     const fields = m.fields.map((f) => `      ${emitFieldDescriptor(f, t)},`).join("\n");
     out.push(
-      `  {\n    name: "${m.name}",\n    id: ${m.id},\n    from: "${m.from}",\n    minPayload: ${m.minPayload},\n    fields: [\n${fields}\n    ],\n  },`,
+      `  {\n    name: "${m.name}",\n    id: ${m.id},\n    from: "${m.from}",\n    minPayload: ${m.minPayload},\n    versionFree: ${m.versionFree},\n    fields: [\n${fields}\n    ],\n  },`,
     );
   }
   out.push("];\n");

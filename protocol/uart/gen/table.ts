@@ -29,6 +29,8 @@ export interface MessageSpec {
   fields: FieldSpec[];
   minPayload: number;
   maxPayload: number;
+  /** Layout frozen across major versions: decoded whatever the header version (hellos, updates). */
+  versionFree: boolean;
 }
 
 export interface EnumSpec {
@@ -216,7 +218,7 @@ export function loadTable(raw: RawTable): ProtocolTable {
     }
     if (maxPayload > p.max_payload_bytes)
       fail(`message ${name}`, `worst case ${maxPayload} B exceeds max payload ${p.max_payload_bytes} B`);
-    messages.push({ name, id, from, doc: String(m.doc ?? ""), fields, minPayload, maxPayload });
+    messages.push({ name, id, from, doc: String(m.doc ?? ""), fields, minPayload, maxPayload, versionFree: m.version_free === true });
   }
   messages.sort((a, b) => a.id - b.id);
   return {

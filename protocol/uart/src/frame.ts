@@ -37,7 +37,7 @@ export type FrameResult = { ok: true; message: UartMessage } | { ok: false; erro
 const byId = new Map<number, MessageDescriptor>(MESSAGE_DESCRIPTORS.map((d) => [d.id, d]));
 const byName = new Map<string, MessageDescriptor>(MESSAGE_DESCRIPTORS.map((d) => [d.name, d]));
 /** Messages whose layout is frozen across major versions, so a peer can always read them. */
-const VERSION_FREE: ReadonlySet<string> = new Set(["controller_hello", "hub_hello"]);
+const VERSION_FREE: ReadonlySet<string> = new Set(MESSAGE_DESCRIPTORS.filter((d) => d.versionFree).map((d) => d.name));
 
 /** Descriptor for a message name. */
 export function messageDescriptor(type: UartMessageType): MessageDescriptor {

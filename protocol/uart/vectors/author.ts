@@ -341,10 +341,59 @@ const errors: Case[] = [
   stream("only delimiters", bytes(0, 0, 0)),
 ];
 
+const sha = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff);
+const offer: UartMessage = { type: "update_offer", seq: 300, version: 0x000200, size: 65600, sha256: sha };
+const statusOf = (seq: number): UartMessage => ({
+  type: "update_status",
+  seq,
+  state: 1,
+  result: 12,
+  running_version: 0x000100,
+  boot: 0,
+  other_version: 0,
+  offer_version: 0x000200,
+  size: 65600,
+  next_offset: 2240,
+});
+const update: Case[] = [
+  good("update_offer", offer),
+  good("update_chunk of the largest size (224 B)", {
+    type: "update_chunk",
+    seq: 301,
+    offset: 2240,
+    data: Uint8Array.from({ length: 224 }, (_, i) => (i * 7) & 0xff),
+  }),
+  good("update_chunk, the last short piece", { type: "update_chunk", seq: 302, offset: 65536, data: bytes(1, 0, 255) }),
+  good("update_finish", { type: "update_finish", seq: 303, version: 0x000200 }),
+  good("update_abort", { type: "update_abort", seq: 304, version: 0 }),
+  good("update_status while receiving", statusOf(17)),
+  good("update_status after a rollback", {
+    ...statusOf(18),
+    state: 0,
+    result: 10,
+    boot: 2,
+    other_version: 0x000200,
+    offer_version: 0,
+    size: 0,
+    next_offset: 0,
+  } as UartMessage),
+  stream("update_offer from a hub of another major is still read (version-free)", cat(cobsEncode(encodeRawFrame(offer, 2)), bytes(0))),
+  stream(
+    "update_status from a controller of major 0 is still read (version-free)",
+    cat(cobsEncode(encodeRawFrame(statusOf(19), 0)), bytes(0)),
+  ),
+  stream(
+    "update_chunk data above max_len (225 B) is out of range, then recovery",
+    cat(rawWithCrc([1, 77, 1, 0, 0, 0, 0, 0, 225, ...new Array(225).fill(1)]), good1),
+  ),
+  stream("update_offer with version 0 is out of range", cat(rawWithCrc([1, 76, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 32, ...sha]), good1)),
+];
+
 const files: Record<string, { description: string; cases: Case[] }> = {
   "messages.json": { description: "Every message type encoded and decoded.", cases: messages },
   "framing.json": { description: "Sequence wrap, delimiters, version and extension rules.", cases: framing },
   "errors.json": { description: "Bad frames: each is rejected with the named error and the decoder recovers.", cases: errors },
+  "update.json": { description: "Firmware update messages; they are version-free like the hellos.", cases: update },
 };
 for (const [name, content] of Object.entries(files)) {
   const path = join(dir, name);
