@@ -1,8 +1,11 @@
 /* Simulated controller board around the real core. */
 #include "machine.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "boot_rom.h"
 #include "config/crc32.h"
 
 uint8_t sim_flash[2][512];
@@ -77,6 +80,15 @@ static controller_hooks_t hooks_for(const plant_preset_t *pre, uint8_t reset_rea
   h.selftest.clock_expected_hz = 150000000u;
   h.selftest.stack_canary = &canary;
   h.selftest.stack_canary_value = 0xC0FFEE42u;
+  if (boot_rom_active()) {
+    /* The image the boot ROM started: the self-test checksums it, and it may be one built to fail. */
+    const sim_image_t *im = boot_rom_running();
+    h.firmware = boot_rom_slots();
+    h.proto_major = im->proto_major;
+    h.selftest.flash = boot_rom_running_payload();
+    h.selftest.flash_len = im->payload_len;
+    h.selftest.flash_crc = im->payload_crc ^ ((im->flags & SIM_IMAGE_FLAG_SELFTEST_FAILS) ? 1u : 0u);
+  }
   return h;
 }
 
@@ -118,6 +130,7 @@ void sim_machine_init(sim_machine_t *m, const plant_preset_t *pre, double ambien
 }
 
 void sim_machine_rx(sim_machine_t *m, const uint8_t *buf, size_t len) {
+  if (boot_rom_active() && (boot_rom_running()->flags & SIM_IMAGE_FLAG_DEAF)) return; /* a broken UART driver */
   controller_rx(&m->ctl, buf, len);
 }
 
@@ -130,4 +143,12 @@ void sim_machine_tick(sim_machine_t *m) {
   controller_tick(&m->ctl, &m->in, &m->out);
   plant_step(&m->plant, &m->out, CONTROLLER_TICK_MS / 1000.0);
   m->now_ms += CONTROLLER_TICK_MS;
+  uint8_t why;
+  if (boot_rom_active() && boot_rom_tick(m->now_ms, &why)) {
+    if (!boot_rom_boot()) {
+      fprintf(stderr, "brewos-sim: boot ROM: no bootable image in either slot\n");
+      exit(4);
+    }
+    sim_machine_reboot(m, why);
+  }
 }

@@ -9,6 +9,7 @@
 
 #include "presets.h"
 #include "runner.h"
+#include "boot_rom.h"
 #include "serve.h"
 
 static int usage(void) {
@@ -19,7 +20,10 @@ static int usage(void) {
       "  brewos-sim serve --machine dual_boiler|single_boiler|heat_exchanger|FILE.json\n"
       "                   --link stdio|pty|tcp:PORT (0 = any free port) [--speed N] [--scenario FILE.json] [--seed N]\n"
       "                   [--scale tcp:PORT]   (the virtual scale's load cell; 0 = any free port)\n"
-      "                   [--peaks FILE]       (true water peaks as JSON, every simulated second)\n");
+      "                   [--peaks FILE]       (true water peaks as JSON, every simulated second)\n"
+      "                   [--flash FILE]       (the A/B image flash; created with the factory image)\n"
+      "                   [--power-cut-after N] (the board loses power after N more flash bytes)\n"
+      "  brewos-sim image --version X.Y.Z --out FILE [--proto N] [--kib N] [--behaviour good|selftest-fails|deaf]\n");
   return 2;
 }
 
@@ -66,6 +70,7 @@ int main(int argc, char **argv) {
    * death by SIGPIPE: writes fail with EPIPE instead, and the exit status stays the documented one. */
   signal(SIGPIPE, SIG_IGN);
   if (argc < 2) return usage();
+  if (strcmp(argv[1], "image") == 0) return boot_rom_image_main(argc - 2, argv + 2);
   static scenario_t s;
   char err[512];
   const char *scenario = arg(argc, argv, "--scenario");
@@ -121,6 +126,17 @@ int main(int argc, char **argv) {
     }
     const char *seed = arg(argc, argv, "--seed");
     if (seed) o.seed = strtoull(seed, NULL, 10);
+    const char *flash = arg(argc, argv, "--flash");
+    if (!boot_rom_open(flash)) {
+      fprintf(stderr, "brewos-sim: cannot open the flash %s\n", flash ? flash : "(memory)");
+      return 2;
+    }
+    const char *cut = arg(argc, argv, "--power-cut-after");
+    if (cut) boot_rom_cut_after(strtoll(cut, NULL, 10));
+    if (!boot_rom_boot()) {
+      fprintf(stderr, "brewos-sim: boot ROM: no bootable image in either slot\n");
+      return 4;
+    }
     return sim_serve(&pre, &o);
   }
   return usage();

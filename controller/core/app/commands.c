@@ -71,7 +71,7 @@ void controller_start_shot(controller_t *c, const shot_request_t *req) {
 
 static uint8_t on_shot_start(controller_t *c, const proto_shot_start_t *s, uint16_t *detail) {
   if (!c->link.hub_ok) return PROTO_ACK_RESULT_VERSION_MISMATCH;
-  if (c->shot.running) return PROTO_ACK_RESULT_BUSY;
+  if (c->shot.running || updater_holds_heat(&c->update)) return PROTO_ACK_RESULT_BUSY;
   if (s->profile_slot != 0 && !c->profile_loaded[s->profile_slot - 1u]) {
     *detail = 1; /* field index of profile_slot: nothing uploaded there */
     return PROTO_ACK_RESULT_REJECTED_STATE;
@@ -219,7 +219,7 @@ static uint8_t on_shot_settled(controller_t *c, const proto_shot_settled_t *s, u
 
 static uint8_t on_autotune(controller_t *c, const proto_autotune_start_t *a) {
   if (!c->link.hub_ok) return PROTO_ACK_RESULT_VERSION_MISMATCH;
-  if (c->shot.running || c->autotune.running) return PROTO_ACK_RESULT_BUSY;
+  if (c->shot.running || c->autotune.running || updater_holds_heat(&c->update)) return PROTO_ACK_RESULT_BUSY;
   if (c->safety.latched) return PROTO_ACK_RESULT_REJECTED_STATE;
   uint8_t type = c->boilers.machine_type;
   bool has = a->boiler == 0 ? type != PROTO_MACHINE_TYPE_HEAT_EXCHANGER : type != PROTO_MACHINE_TYPE_SINGLE_BOILER;
@@ -232,11 +232,12 @@ static uint8_t on_autotune(controller_t *c, const proto_autotune_start_t *a) {
 void controller_handle(controller_t *c, const proto_msg_t *m) {
   switch (m->type) {
     case PROTO_MSG_HUB_HELLO:
-      c->link.hub_ok = m->u.hub_hello.proto_major == PROTO_VERSION_MAJOR;
+      c->link.hub_ok = m->u.hub_hello.proto_major == c->link.proto_major;
       if (!c->link.hub_ok)
         controller_log(c, PROTO_LOG_LEVEL_ERROR, "hub speaks another protocol major: control blocked");
       controller_send_hello(c);
       controller_announce_alarms(c);
+      c->update.status_due = true;
       return;
     case PROTO_MSG_DESIRED_STATE:
       if (m->u.desired_state.mode != c->desired.mode ||
@@ -295,6 +296,13 @@ void controller_handle(controller_t *c, const proto_msg_t *m) {
     case PROTO_MSG_AUTOTUNE_START: r = on_autotune(c, &m->u.autotune_start); break;
     case PROTO_MSG_PROFILE_CHUNK: r = on_profile_chunk(c, &m->u.profile_chunk, &detail); break;
     case PROTO_MSG_SHOT_SETTLED: r = on_shot_settled(c, &m->u.shot_settled, &detail); break;
+    /* Updates work whatever the hub's major version: that is how a mismatch gets fixed. */
+    case PROTO_MSG_UPDATE_OFFER:
+      r = updater_offer(&c->update, &m->u.update_offer, c->shot.running || c->autotune.running, c->now_ms);
+      break;
+    case PROTO_MSG_UPDATE_CHUNK: r = updater_chunk(&c->update, &m->u.update_chunk, c->now_ms); break;
+    case PROTO_MSG_UPDATE_FINISH: r = updater_finish(&c->update, m->u.update_finish.version, c->now_ms); break;
+    case PROTO_MSG_UPDATE_ABORT: r = updater_abort(&c->update, m->u.update_abort.version); break;
     default: return;
   }
   send_ack(c, m, r, detail);

@@ -125,6 +125,10 @@ void controller_init(controller_t *c, const controller_hooks_t *hooks, uint32_t 
   bbw_init(&c->bbw);
   autofill_init(&c->autofill, false, 30000u);
   link_init(&c->link);
+  if (hooks->proto_major != 0) c->link.proto_major = c->link.rx.major = hooks->proto_major;
+  fw_slots_t slots = hooks->firmware;
+  if (slots.running_version == 0) slots.running_version = CONTROLLER_FW_VERSION;
+  updater_init(&c->update, &slots);
   c->desired.mode = PROTO_MACHINE_MODE_STANDBY;
   c->desired.heating_strategy = PROTO_HEATING_STRATEGY_SEQUENTIAL;
   c->desired.brew_setpoint_cdeg = 9300;
@@ -174,7 +178,9 @@ uint8_t controller_config_set(controller_t *c, uint16_t key, int32_t value) {
 }
 
 uint8_t controller_effective_mode(const controller_t *c) {
-  if (c->link_lost || !c->link.hub_ok || c->await_standby) return PROTO_MACHINE_MODE_STANDBY;
+  if (c->link_lost || !c->link.hub_ok || c->await_standby || updater_holds_heat(&c->update)) {
+    return PROTO_MACHINE_MODE_STANDBY;
+  }
   return c->desired.mode;
 }
 
@@ -423,6 +429,7 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
   }
 
   if (c->hooks.heater_override != NULL) c->hooks.heater_override(c->hooks.override_ctx, in, &brew_on, &steam_on);
+  if (updater_holds_heat(&c->update)) brew_on = steam_on = false; /* from the offer on, not from the next loop step */
 
   /* What the heaters really delivered: health checks judge the heater by this, not by the demand. */
   c->brew_on_ticks = (uint8_t)(c->brew_on_ticks + (brew_on ? 1u : 0u));
@@ -444,6 +451,8 @@ void controller_tick(controller_t *c, const ctl_inputs_t *in, ctl_outputs_t *out
     c->selftest_failed = true;
   }
   controller_track_trip(c);
+  bool may_buy = c->selftest.flash_passes > 0 && c->selftest.ram_passes > 0 && c->link.hub_ok;
+  updater_tick(&c->update, now, may_buy, c->selftest_failed);
   if (c->safety.latched && c->shot.running) shot_stop(&c->shot, PROTO_STOP_REASON_SAFETY_TRIP, now);
   if (c->safety.latched) autotune_abort(&c->autotune);
 

@@ -32,10 +32,13 @@
 #include "state/machine_state.h"
 #include "water/autofill.h"
 #include "control/autotune.h"
+#include "update/updater.h"
 
 #define CONTROLLER_FW_MAJOR 0u
 #define CONTROLLER_FW_MINOR 1u
 #define CONTROLLER_FW_PATCH 0u
+/* The version the A/B boot ROM compares: every release must carry a higher one. */
+#define CONTROLLER_FW_VERSION (CONTROLLER_FW_MAJOR << 16 | CONTROLLER_FW_MINOR << 8 | CONTROLLER_FW_PATCH)
 #define CONTROLLER_TICK_MS 10u
 #define PROFILE_SLOTS 8u
 #define CONTROLLER_LEVER_DEBOUNCE_MS 50u
@@ -60,6 +63,10 @@ typedef struct {
    * are accounted and checked, so the safety layer judges the heaters that were really driven. */
   void (*heater_override)(void *ctx, const ctl_inputs_t *in, bool *brew_on, bool *steam_on);
   void *override_ctx;
+  /* A/B image slots for updates (slot_bytes 0: none; running_version 0: CONTROLLER_FW_VERSION). */
+  fw_slots_t firmware;
+  /* 0: PROTO_VERSION_MAJOR. The simulator sets another to run an image built for that protocol. */
+  uint8_t proto_major;
 } controller_hooks_t;
 
 typedef struct {
@@ -91,6 +98,7 @@ typedef struct {
   uint16_t weight_shot_target_dg;
   autofill_t autofill;
   autotune_t autotune;
+  updater_t update;
   link_t link;
   controller_hooks_t hooks;
   proto_desired_state_t desired;

@@ -47,11 +47,11 @@ void controller_send_hello(controller_t *c) {
   memset(&m, 0, sizeof m);
   m.type = PROTO_MSG_CONTROLLER_HELLO;
   proto_controller_hello_t *h = &m.u.controller_hello;
-  h->proto_major = PROTO_VERSION_MAJOR;
+  h->proto_major = c->link.proto_major;
   h->proto_minor = PROTO_VERSION_MINOR;
-  h->fw_major = CONTROLLER_FW_MAJOR;
-  h->fw_minor = CONTROLLER_FW_MINOR;
-  h->fw_patch = CONTROLLER_FW_PATCH;
+  h->fw_major = (uint8_t)(c->update.s.running_version >> 16);
+  h->fw_minor = (uint8_t)(c->update.s.running_version >> 8);
+  h->fw_patch = (uint8_t)c->update.s.running_version;
   h->machine_type = (uint8_t)config_get(&c->cfg, PROTO_CONFIG_MACHINE_TYPE);
   h->capabilities = c->hooks.capabilities;
   h->reset_reason = c->hooks.reset_reason;
@@ -223,9 +223,20 @@ static void send_autotune_result(controller_t *c) {
   (void)link_send(&c->link, &m);
 }
 
+/* Firmware update progress and boot facts, whenever they changed or a hub asked (hello, offer). */
+static void send_update_status(controller_t *c) {
+  if (!c->update.status_due || c->link.len + 1u >= LINK_TX_QUEUE) return;
+  proto_msg_t m;
+  memset(&m, 0, sizeof m);
+  m.type = PROTO_MSG_UPDATE_STATUS;
+  updater_status(&c->update, &m.u.update_status);
+  if (link_send(&c->link, &m)) c->update.status_due = false;
+}
+
 void controller_report(controller_t *c) {
   uint32_t now = c->now_ms;
   controller_continue_dump(c);
+  send_update_status(c);
   send_alarm_events(c);
   send_shot_events(c);
   send_autotune_result(c);
