@@ -215,7 +215,7 @@ static const proto_msg_desc_t messages[PROTO_MESSAGE_COUNT] = {
     {"phase_changed", PROTO_MSG_PHASE_CHANGED, 0, 4, 10, 0, fields_phase_changed},
     {"shot_ended", PROTO_MSG_SHOT_ENDED, 0, 8, 22, 0, fields_shot_ended},
     {"alarm", PROTO_MSG_ALARM, 0, 5, 11, 0, fields_alarm},
-    {"ack", PROTO_MSG_ACK, 0, 4, 6, 0, fields_ack},
+    {"ack", PROTO_MSG_ACK, 0, 4, 6, 1, fields_ack},
     {"config_report", PROTO_MSG_CONFIG_REPORT, 0, 2, 6, 0, fields_config_report},
     {"log", PROTO_MSG_LOG, 0, 3, 6, 0, fields_log},
     {"autotune_result", PROTO_MSG_AUTOTUNE_RESULT, 0, 7, 20, 0, fields_autotune_result},

@@ -452,7 +452,7 @@ typedef struct {
   uint32_t uptime_ms;
 } proto_alarm_t;
 
-/* Answer to a discrete command. A retried command (same type and seq) is answered again without running twice. */
+/* Answer to a discrete command. A retried command (same type and seq) is answered again without running twice. Layout frozen (since 1.3): the answer to an update command must be readable by a hub of any major. */
 typedef struct {
   uint8_t acked_type;
   uint16_t acked_seq;

@@ -530,7 +530,7 @@ export interface AlarmMessage {
   uptime_ms: number;
 }
 
-/** Answer to a discrete command. A retried command (same type and seq) is answered again without running twice. */
+/** Answer to a discrete command. A retried command (same type and seq) is answered again without running twice. Layout frozen (since 1.3): the answer to an update command must be readable by a hub of any major. */
 export interface AckMessage {
   type: "ack";
   /** Sender's frame sequence number (u16, wraps). */
@@ -936,7 +936,7 @@ export const MESSAGE_DESCRIPTORS: readonly MessageDescriptor[] = [
     id: 7,
     from: "controller",
     minPayload: 6,
-    versionFree: false,
+    versionFree: true,
     fields: [
       { name: "acked_type", wire: "u8", min: 0, max: 255, maxLen: 0 },
       { name: "acked_seq", wire: "u16", min: 0, max: 65535, maxLen: 0 },
