@@ -271,6 +271,10 @@ int boot_rom_image_main(int argc, char **argv) {
       flags |= SIM_IMAGE_FLAG_DEAF;
     else if (strcmp(argv[i], "--behaviour") == 0 && strcmp(argv[i + 1], "good") == 0)
       continue;
+    else if (strcmp(argv[i], "--as") == 0 && strcmp(argv[i + 1], "factory") == 0)
+      flags &= (uint8_t)~SIM_IMAGE_FLAG_TRIAL; /* flashed over USB: confirmed */
+    else if (strcmp(argv[i], "--as") == 0 && strcmp(argv[i + 1], "release") == 0)
+      continue; /* boots on trial and must confirm itself */
     else {
       fprintf(stderr, "brewos-sim image: unknown option %s %s\n", argv[i], argv[i + 1]);
       return 2;
@@ -281,7 +285,7 @@ int boot_rom_image_main(int argc, char **argv) {
       kib * 1024u > BOOT_ROM_SLOT_BYTES - BOOT_ROM_HEADER_BYTES) {
     fprintf(stderr,
             "usage: brewos-sim image --version X.Y.Z --out FILE [--proto N] [--kib N (1..255)]\n"
-            "                        [--behaviour good|selftest-fails|deaf]\n");
+            "                        [--behaviour good|selftest-fails|deaf] [--as release|factory]\n");
     return 2;
   }
   static uint8_t buf[BOOT_ROM_SLOT_BYTES];

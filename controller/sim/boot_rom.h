@@ -5,7 +5,7 @@
  * Buying rewrites the image's first sector (as the ROM rewrites the image block). A power cut at
  * any flash byte is modelled by boot_rom_cut_after: the process ends there, as the board would.
  *
- * Sim image layout (little-endian), also written by the hub's tooling (hub/src/firmware/sim-image.ts):
+ * Sim image layout (little-endian), written by `brewos-sim image` (controller/sim/main.c):
  *   0  "BREWOSIM"  8 B magic
  *   8  version     u32   major << 16 | minor << 8 | patch
  *  12  proto_major u8

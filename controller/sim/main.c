@@ -23,7 +23,8 @@ static int usage(void) {
       "                   [--peaks FILE]       (true water peaks as JSON, every simulated second)\n"
       "                   [--flash FILE]       (the A/B image flash; created with the factory image)\n"
       "                   [--power-cut-after N] (the board loses power after N more flash bytes)\n"
-      "  brewos-sim image --version X.Y.Z --out FILE [--proto N] [--kib N] [--behaviour good|selftest-fails|deaf]\n");
+      "  brewos-sim image --version X.Y.Z --out FILE [--proto N] [--kib N] [--behaviour good|selftest-fails|deaf]\n"
+      "                   [--as release|factory]\n");
   return 2;
 }
 
