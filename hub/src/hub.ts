@@ -11,6 +11,8 @@ import { AlarmAction, AlarmSeverity, CONFIG_KEYS, ConfigKey } from "@brewos/prot
 import { LocalAuth } from "./auth/local-auth.ts";
 import { ControllerLink } from "./controller-link/controller-link.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
+import { ControllerUpdater } from "./firmware/controller-updater.ts";
+import { watchedRelease } from "./firmware/release.ts";
 import { AutotuneResults } from "./machine/autotune.ts";
 import { type DesiredView, MachineControl } from "./machine/control.ts";
 import { MachineModel } from "./machine/machine-state.ts";
@@ -54,6 +56,8 @@ export interface HubOptions {
   log?: (level: "info" | "warn", text: string) => void;
   /** How long a pairing code stays valid (default 10 minutes). */
   pairingTtlMs?: number;
+  /** The controller firmware this hub release carries (a folder with controller-release.json). */
+  controllerRelease?: { dir: string; keys: readonly Uint8Array[]; board: "sim" | "pico2" };
 }
 
 export class Hub {
@@ -70,6 +74,8 @@ export class Hub {
   readonly profiles: ProfileSlots;
   readonly profileLibrary: ProfileLibrary;
   readonly autotune = new AutotuneResults();
+  /** Controller firmware: the running version, the one this hub carries, and updating to it. */
+  readonly firmware: ControllerUpdater;
   /** The recipe for the next shot, shared by the app, Home Assistant and the display. */
   readonly nextShot: NextShotRecipe;
   /** Free space and failed writes of the data folder (a full disk never stops the machine). */
@@ -139,6 +145,14 @@ export class Hub {
       },
       ...(o.log ? { log: o.log } : {}),
     });
+    const rel = o.controllerRelease;
+    this.firmware = new ControllerUpdater(
+      this.link,
+      rel
+        ? watchedRelease(rel.dir, rel.keys, rel.board)
+        : () => ({ ok: false, code: "none", message: "this hub carries no controller firmware" }),
+      o.log,
+    );
     this.ownScale = o.scaleSource ?? (o.scale ? new ScaleConnection({ connect: o.scale, ...(o.log ? { log: o.log } : {}) }) : null);
     this.scale = new PreferredScale(this.ownScale, this.phoneScale);
     // A Bluetooth scale's remembered list lives with the hub's data, so a restart finds it again.

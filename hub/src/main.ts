@@ -12,16 +12,18 @@
  * (`--scale none`: no scale). With a relay that serves a DNS zone (and no --tls-cert), the hub gets
  * its own certificate for HTTPS at home (docs/lan-https.md) and serves it on --https-port.
  */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { pairingLink } from "@brewos/protocol/auth";
+import { keyPair, pairingLink } from "@brewos/protocol/auth";
 import { isPrivateIPv4 } from "@brewos/protocol/relay/lan-names";
 import qrcode from "qrcode-generator";
 import { BACKUP_BODY_LIMIT_BYTES, createHubServer } from "./api/app.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { tcpTransport } from "./controller-link/transports/tcp.ts";
 import { ttyTransport } from "./controller-link/transports/tty.ts";
+import { BREWOS_RELEASE_KEYS_HEX, DEV_KEY_FILE } from "./firmware/release-keys.ts";
 import { HUB_VERSION_TEXT, Hub } from "./hub.ts";
 import { LanCertificate } from "./net/lan-certificate.ts";
 import { LanHttps } from "./net/lan-https.ts";
@@ -55,6 +57,8 @@ const { values: a } = parseArgs({
     "lan-address": { type: "string" },
     "lan-resolver": { type: "string" },
     "sim-binary": { type: "string", default: join(import.meta.dir, "..", "..", "build", "host", "brewos-sim") },
+    "controller-release": { type: "string", default: join(import.meta.dir, "..", "..", "build", "controller-release") },
+    "release-key": { type: "string", multiple: true },
   },
 });
 
@@ -68,6 +72,19 @@ function relayHubUrl(text: string): string {
   }
   if (u.protocol !== "ws:" && u.protocol !== "wss:") fail(`--relay must be ws:// or wss://, not ${u.protocol}`);
   return `${u.origin}/hub`;
+}
+
+/** Trusted controller release keys: the project's, --release-key, and on the simulator the data folder's development key. */
+function releaseKeys(extra: string[], board: "sim" | "pico2", data: string): Uint8Array[] {
+  const hex = [...BREWOS_RELEASE_KEYS_HEX, ...extra];
+  for (const k of extra) if (!/^[0-9a-f]{64}$/.test(k)) fail(`--release-key takes 64 hex digits (an Ed25519 public key), not ${k}`);
+  const keys: Uint8Array[] = hex.map((k) => Uint8Array.from(Buffer.from(k, "hex")));
+  const dev = join(data, DEV_KEY_FILE);
+  if (board === "sim" && existsSync(dev)) {
+    const seed = readFileSync(dev, "utf8").trim();
+    if (/^[0-9a-f]{64}$/.test(seed)) keys.push(keyPair(Uint8Array.from(Buffer.from(seed, "hex"))).publicKey);
+  }
+  return keys;
 }
 
 function fail(text: string): never {
@@ -96,7 +113,14 @@ else if (a.tcp) {
   }
 } else {
   onSim = true;
-  ({ open, scale } = simulatorWithScale({ binary: a["sim-binary"] as string, machine: a.sim ?? "dual_boiler_gear", speed }));
+  // The simulated board's A/B image flash lives with the hub's data, so an update survives a restart.
+  mkdirSync(a.data as string, { recursive: true, mode: 0o700 });
+  ({ open, scale } = simulatorWithScale({
+    binary: a["sim-binary"] as string,
+    machine: a.sim ?? "dual_boiler_gear",
+    speed,
+    args: ["--flash", join(a.data as string, "sim-flash.bin")],
+  }));
 }
 
 const log = (level: "info" | "warn", text: string) => console.log(`${new Date().toISOString()} ${level} ${text}`);
@@ -109,9 +133,15 @@ const scaleSource =
 if (scaleKind !== "sim") scale = undefined;
 // --speed is the simulated machine's: with --sim, or a simulator reached over --tcp. A real
 // machine on a serial port always runs at 1.
+const board = a.serial ? "pico2" : "sim";
 const hub = new Hub({
   open,
   dataDir: a.data as string,
+  controllerRelease: {
+    dir: a["controller-release"] as string,
+    keys: releaseKeys(a["release-key"] ?? [], board, a.data as string),
+    board,
+  },
   speed: a.serial ? 1 : speed,
   log,
   ...(scale ? { scale } : {}),

@@ -11,6 +11,7 @@ import { RelayLink } from "../remote/relay-link.ts";
 import { isStorageError } from "../store/storage-health.ts";
 import { type CrossSiteOptions, crossSiteGuard } from "./cross-site.ts";
 import { apiError } from "./errors.ts";
+import { firmwareRoutes } from "./firmware-routes.ts";
 import { type LanHttpsView, lanHttpsRoutes, toSecureOrigin } from "./lan-https-routes.ts";
 import { BODY_LIMIT_BYTES } from "./limits.ts";
 import { remoteRoutes } from "./remote-routes.ts";
@@ -79,6 +80,7 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   );
   app.route("/api/remote", remoteRoutes(relay));
   app.route("/api/lan-https", lanHttpsRoutes(lanHttps));
+  app.route("/api/controller/firmware", firmwareRoutes(hub.firmware));
   app.route("/api", restRoutes(hub));
   app.get(
     "/ws",

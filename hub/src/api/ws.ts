@@ -71,6 +71,7 @@ export class WsFanout {
     );
     this.unsubscribe.push(hub.autotune.onResult((result) => this.broadcast({ type: "autotune_result", result })));
     this.unsubscribe.push(hub.nextShot.onChange((next_shot) => this.broadcast({ type: "next_shot", next_shot })));
+    this.unsubscribe.push(hub.firmware.onChange((firmware) => this.broadcast({ type: "firmware", firmware })));
     this.unsubscribe.push(
       hub.auth.apps.onRevoked((id) =>
         this.closeWhere((c) => c.kind === "app" && c.appId === id, WS_CLOSE.revoked, "this app was removed from the machine"),

@@ -25,8 +25,27 @@ export type DesiredState = Omit<DesiredStateMessage, "type" | "seq">;
 /** Messages that the controller answers with exactly one ack. */
 export type CommandMessage = Extract<
   UnsequencedMessage,
-  { type: "shot_start" | "shot_stop" | "config_set" | "config_get" | "profile_chunk" | "fault_clear" | "autotune_start" | "shot_settled" }
+  {
+    type:
+      | "shot_start"
+      | "shot_stop"
+      | "config_set"
+      | "config_get"
+      | "profile_chunk"
+      | "fault_clear"
+      | "autotune_start"
+      | "shot_settled"
+      | "update_offer"
+      | "update_chunk"
+      | "update_finish"
+      | "update_abort";
+  }
 >;
+
+/** Firmware update commands go through whatever major the controller speaks: that is how a mismatch is fixed. */
+const VERSION_FREE_COMMANDS: ReadonlySet<string> = new Set(
+  MESSAGE_DESCRIPTORS.filter((d) => d.versionFree && d.from === "hub" && d.name !== "hub_hello").map((d) => d.name),
+);
 
 export type LinkState = "connecting" | "handshake" | "up" | "version_mismatch" | "down" | "stopped";
 
@@ -223,10 +242,11 @@ export class ControllerLink {
 
   /** Send a discrete command; resolves with its ack (any result) or rejects with a LinkError. */
   command(msg: CommandMessage): Promise<AckMessage> {
-    if (this.state === "version_mismatch") {
+    const anyMajor = VERSION_FREE_COMMANDS.has(msg.type);
+    if (this.state === "version_mismatch" && !anyMajor) {
       return Promise.reject(new LinkError("version_mismatch", this.lastError ?? "controller speaks another protocol version"));
     }
-    if (this.state !== "up" || !this.transport) {
+    if ((this.state !== "up" && !(anyMajor && this.state === "version_mismatch")) || !this.transport) {
       return Promise.reject(new LinkError("link_down", `controller link is ${this.state}${this.lastError ? `: ${this.lastError}` : ""}`));
     }
     const seq = this.nextSeq();
@@ -351,7 +371,11 @@ export class ControllerLink {
   private receive(chunk: Uint8Array): void {
     this.rxAtMs = performance.timeOrigin + performance.now();
     for (const r of this.decoder.push(chunk)) {
-      if (!r.ok) continue; // counted by the decoder's stats
+      if (!r.ok) {
+        // Counted by the decoder's stats. A frame of another major is still a controller alive.
+        if (r.error === "unsupported_version") this.lastFrameAt = Date.now();
+        continue;
+      }
       this.lastFrameAt = Date.now();
       const m = r.message;
       if (m.type === "controller_hello") this.onHello(m);

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BACKUP_BODY_LIMIT_BYTES, createHubServer, type HubServerOptions } from "../api/app.ts";
 import type { TransportFactory } from "../controller-link/transport.ts";
-import { spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
+import { type SpawnedSimOptions, spawnedSimTransport } from "../controller-link/transports/spawned-sim.ts";
 import { tcpTransport } from "../controller-link/transports/tcp.ts";
-import { Hub } from "../hub.ts";
+import { Hub, type HubOptions } from "../hub.ts";
 import type { GattConnector } from "../scale/gatt-link.ts";
 import type { ScaleSource } from "../scale/scale-source.ts";
 import { simulatorWithScale } from "../scale/simulator-scale.ts";
@@ -37,6 +37,7 @@ export interface TestHubOptions extends HubServerOptions {
   hostname?: string;
   /** Bun's idle timeout in seconds (default Bun's 10). */
   idleTimeoutS?: number;
+  controllerRelease?: HubOptions["controllerRelease"];
 }
 
 /** What the hub answered, request by request (attack tests read it). */
@@ -59,6 +60,7 @@ async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattC
     ...(scale ? { scale } : {}),
     ...(scaleSource ? { scaleSource } : {}),
     ...(o.pairingTtlMs ? { pairingTtlMs: o.pairingTtlMs } : {}),
+    ...(o.controllerRelease ? { controllerRelease: o.controllerRelease } : {}),
   });
   const server = createHubServer(hub, o);
   hub.start();
@@ -95,17 +97,25 @@ async function serveHub(open: TransportFactory, o: TestHubOptions, scale?: GattC
   return { hub, server, base: `http://127.0.0.1:${http.port}`, stop, answered };
 }
 
+/** A hub on a link the test opens itself (a simulator that outlives the hub, over TCP). */
+export async function hubOnTransport(open: TransportFactory, o: TestHubOptions = {}) {
+  return serveHub(open, o);
+}
+
 /** A hub with no machine behind it. */
 export async function hubOnDisk(o: TestHubOptions = {}) {
   return serveHub(tcpTransport("127.0.0.1", await closedPort()), o);
 }
 
 /** A hub on a spawned simulator (`machine`: a preset name or a machine JSON file), link up; with `scale`, its virtual scale too. */
-export async function hubOnSim(machine: string, o: TestHubOptions & { speed: number; scale?: boolean; simArgs?: string[] }) {
+export async function hubOnSim(
+  machine: string,
+  o: TestHubOptions & { speed: number; scale?: boolean; simArgs?: SpawnedSimOptions["args"]; waitUp?: boolean },
+) {
   const sim = { binary: SIM_BINARY, machine, speed: o.speed, ...(o.simArgs ? { args: o.simArgs } : {}) };
   const withScale = o.scale ? simulatorWithScale(sim) : null;
   const h = await serveHub(withScale?.open ?? spawnedSimTransport(sim), o, withScale?.scale);
-  await h.hub.link.whenUp(10000);
+  if (o.waitUp !== false) await h.hub.link.whenUp(10000);
   return h;
 }
 

@@ -170,6 +170,24 @@ export interface AutotuneResult {
   at_ms: number;
 }
 
+/** The controller's firmware for the update screen (GET /api/controller/firmware, ws "firmware"). */
+export interface ControllerFirmware {
+  running: { version: string; proto_major: number; boot: "confirmed" | "trial" | "rolled_back" } | null;
+  /** The link is up: the controller speaks this hub's protocol. */
+  compatible: boolean;
+  /** Why the hub refuses control (an incompatible controller), or null. */
+  link_problem: string | null;
+  /** The signed release this hub carries; `newer` when it is newer than what runs. */
+  available: { version: string; notes: string; newer: boolean; size: number } | null;
+  /** The release on the hub is unusable (bad signature, damaged, wrong board or order). */
+  release_problem: { code: string; message: string } | null;
+  update: { phase: UpdatePhase; version: string | null; sent_bytes: number; size: number };
+  last: { outcome: UpdateOutcome; version: string; code: string; message: string; at: number } | null;
+}
+
+export type UpdatePhase = "idle" | "sending" | "verifying" | "rebooting" | "confirming";
+export type UpdateOutcome = "confirmed" | "rolled_back" | "failed";
+
 /** What the hub sends on /ws. */
 export type WsServerMessage =
   | { type: "snapshot"; state: MachineSnapshot; link: string }
@@ -178,6 +196,7 @@ export type WsServerMessage =
   | { type: "shot_updated"; shot: ShotRecord }
   | { type: "autotune_result"; result: AutotuneResult }
   | { type: "next_shot"; next_shot: NextShot }
+  | { type: "firmware"; firmware: ControllerFirmware }
   | ({ type: "result"; id: string } & (
       | { ok: true; [detail: string]: unknown }
       | { ok: false; code: string; message: string; issues?: ApiIssue[] }

@@ -10,15 +10,25 @@ export interface SpawnedSimOptions {
   machine: string;
   /** Simulated seconds per wall second (1 = real time). */
   speed: number;
-  /** Extra arguments for `brewos-sim serve`. */
-  args?: string[];
+  /** Extra arguments for `brewos-sim serve`; a function is asked again at each (re)start. */
+  args?: string[] | (() => string[]);
   /** Stream the virtual scale's load cell; called with its port each time a simulator announces it. */
   onScalePort?: (port: number) => void;
 }
 
 export function spawnedSimTransport(o: SpawnedSimOptions): TransportFactory {
   return async (events) => {
-    const argv = [o.binary, "serve", "--machine", o.machine, "--link", "stdio", "--speed", String(o.speed), ...(o.args ?? [])];
+    const argv = [
+      o.binary,
+      "serve",
+      "--machine",
+      o.machine,
+      "--link",
+      "stdio",
+      "--speed",
+      String(o.speed),
+      ...((typeof o.args === "function" ? o.args() : o.args) ?? []),
+    ];
     if (o.onScalePort) argv.push("--scale", "tcp:0");
     let proc: ReturnType<typeof Bun.spawn<"pipe", "pipe", "pipe">>;
     try {
