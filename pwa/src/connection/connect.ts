@@ -129,6 +129,7 @@ export function connectTo(hubUrl: string, transport: HubTransport = homeOrAway(h
       },
       onSnapshot: applySnapshot,
       onAutotune: (autotune) => useMachine.setState({ autotune }),
+      onFirmware: (firmware) => useMachine.setState({ firmware }),
       onNextShot: setNextShot,
       onShot: (shot) => {
         setLastShot(shot);

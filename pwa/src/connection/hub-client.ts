@@ -5,7 +5,7 @@
  * or a timeout. It holds no React state: the machine store subscribes to it.
  */
 
-import type { AutotuneResult, MachineSnapshot, NextShot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
+import type { AutotuneResult, ControllerFirmware, MachineSnapshot, NextShot, ShotRecord, WsServerMessage } from "@brewos/protocol/api";
 import type { PhoneScaleToApp } from "@brewos/protocol/api/phone-scale";
 import type { SocketRestResponse } from "@brewos/protocol/api/socket-rest";
 import type { SyncServerMessage } from "@brewos/protocol/sync";
@@ -28,6 +28,8 @@ export interface HubClientEvents {
   /** The controller proposed PID gains after an autotune. */
   onAutotune?(result: AutotuneResult): void;
   onNextShot?(next: NextShot): void;
+  /** The controller's firmware changed (an update's progress, its outcome). */
+  onFirmware?(firmware: ControllerFirmware): void;
   /** Sync messages (sync_*), for this install's sync engine. */
   onSync?(message: SyncServerMessage): void;
   /** The hub about the scale this phone lends it (phone_scale_*: a tare, a refusal). */
@@ -232,6 +234,9 @@ export class HubClient {
         break;
       case "next_shot":
         this.events.onNextShot?.(m.next_shot);
+        break;
+      case "firmware":
+        this.events.onFirmware?.(m.firmware);
         break;
       case "result": {
         const p = this.pending.get(m.id);

@@ -3,7 +3,7 @@
  * snapshot and when it arrived, and the current shot's trace at telemetry rate for the live chart.
  * Filled by the hub client; screens read slices with selectors so only what changed re-renders.
  */
-import type { AutotuneResult, MachineSnapshot, NextShot, ShotRecord } from "@brewos/protocol/api";
+import type { AutotuneResult, ControllerFirmware, MachineSnapshot, NextShot, ShotRecord } from "@brewos/protocol/api";
 import { create } from "zustand";
 import type { CommandResult, ConnectionStatus, HubClient } from "./hub-client.ts";
 import { type LastState, saveLastState, type TraceColumns } from "./last-state.ts";
@@ -31,6 +31,8 @@ export interface MachineStore {
   syncDetail: string | null;
   /** The newest autotune result pushed by the hub while this app was open. */
   autotune: AutotuneResult | null;
+  /** The controller's firmware as the hub last pushed it (an update's progress). */
+  firmware: ControllerFirmware | null;
   client: HubClient | null;
   /** Whether the hub let this app in: unknown until it answers; "needed" shows the pairing screen. */
   pairing: "unknown" | "paired" | "needed";
@@ -63,6 +65,7 @@ export const useMachine = create<MachineStore>(() => ({
   trace: emptyTrace(null),
   lastShot: null,
   autotune: null,
+  firmware: null,
   syncStatus: "idle",
   syncDetail: null,
   client: null,

@@ -828,4 +828,31 @@ export const GERMAN: Record<string, string> = {
   "The BrewOS app at {origin} asks to sign in to your account. Continue only if that is your machine's address.":
     "Die BrewOS-App unter {origin} möchte sich mit deinem Konto anmelden. Fahre nur fort, wenn das die Adresse deiner Maschine ist.",
   Continue: "Weiter",
+  // The controller's firmware (Settings → Controller firmware).
+  "Sending {version}: {sent} of {size} KB": "{version} wird gesendet: {sent} von {size} KB",
+  "The controller checks the whole image…": "Die Steuerung prüft das ganze Abbild…",
+  "The controller restarts into the new firmware…": "Die Steuerung startet mit der neuen Firmware neu…",
+  "The new firmware tests itself before it stays…": "Die neue Firmware prüft sich selbst, bevor sie bleibt…",
+  "Updated to {version}.": "Auf {version} aktualisiert.",
+  "The update to {version} was rolled back.": "Die Aktualisierung auf {version} wurde zurückgenommen.",
+  "The update to {version} did not happen.": "Die Aktualisierung auf {version} fand nicht statt.",
+  "The previous firmware runs and the machine is safe to use.":
+    "Die bisherige Firmware läuft, und die Maschine kann sicher benutzt werden.",
+  "Asking the hub…": "Frage den Hub…",
+  "Running:": "Läuft:",
+  "(on trial)": "(auf Probe)",
+  "The machine does not heat with this controller firmware.": "Mit dieser Firmware der Steuerung heizt die Maschine nicht.",
+  "Update the controller to the version this hub carries.": "Die Steuerung auf die Version aktualisieren, die dieser Hub mitbringt.",
+  "This hub carries {version}": "Dieser Hub bringt {version} mit",
+  "up to date.": "aktuell.",
+  "This hub carries no controller firmware.": "Dieser Hub bringt keine Firmware für die Steuerung mit.",
+  "The firmware on this hub cannot be used: {why}": "Die Firmware auf diesem Hub ist nicht verwendbar: {why}",
+  "Update the controller to {version}": "Steuerung auf {version} aktualisieren",
+  "The heaters stay off while it updates (about a minute). A power cut cannot break it: the old firmware stays until the new one works.":
+    "Die Heizungen bleiben während der Aktualisierung aus (etwa eine Minute). Ein Stromausfall kann nichts kaputt machen: Die alte Firmware bleibt, bis die neue funktioniert.",
+  "Controller firmware": "Firmware der Steuerung",
+  "The new firmware failed its self-test on this controller, so the controller went back.":
+    "Die neue Firmware hat ihren Selbsttest auf dieser Steuerung nicht bestanden, darum ist die Steuerung zurückgekehrt.",
+  "The new firmware did not confirm itself within its trial (it did not hear the hub), so the boot ROM went back.":
+    "Die neue Firmware hat sich in ihrer Probezeit nicht bestätigt (sie hörte den Hub nicht), darum ist das Boot-ROM zurückgekehrt.",
 };

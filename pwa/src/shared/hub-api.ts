@@ -2,7 +2,16 @@
  * @module The hub's REST API for screens (react-query calls these). Errors carry the hub's
  * sentence so people see what to fix; no network gives a plain "cannot reach the hub".
  */
-import type { ApiErrorBody, ApiIssue, AutotuneResult, NextShot, SampleRow, ShotExportFormat, ShotRecord } from "@brewos/protocol/api";
+import type {
+  ApiErrorBody,
+  ApiIssue,
+  AutotuneResult,
+  ControllerFirmware,
+  NextShot,
+  SampleRow,
+  ShotExportFormat,
+  ShotRecord,
+} from "@brewos/protocol/api";
 import type { Profile } from "@brewos/protocol/profile/src/types.ts";
 import { sessionToken } from "../connection/credentials.ts";
 import { currentHubUrl } from "../connection/hub-address.ts";
@@ -125,6 +134,9 @@ export const hubApi = {
     }>("/api/health"),
   controllerKeys: () => hubFetch<{ keys: ControllerKey[] }>("/api/settings/controller"),
   autotune: () => hubFetch<{ brew: AutotuneResult | null; steam: AutotuneResult | null }>("/api/autotune"),
+  controllerFirmware: () => hubFetch<ControllerFirmware>("/api/controller/firmware"),
+  updateController: () => hubFetch<ControllerFirmware>("/api/controller/firmware/update", { method: "POST", body: "{}" }),
+  abortControllerUpdate: () => hubFetch<ControllerFirmware>("/api/controller/firmware/abort", { method: "POST", body: "{}" }),
   maintenanceDone: (kind: string) => hubFetch<{ ok: true }>("/api/maintenance", { method: "POST", body: JSON.stringify({ kind }) }),
   info: () =>
     hubFetch<{

@@ -18,6 +18,7 @@ import { useHubSettings } from "../../shared/use-hub-settings.ts";
 import { Access } from "./Access.tsx";
 import { Account } from "./Account.tsx";
 import { Autotune } from "./Autotune.tsx";
+import { ControllerFirmware } from "./ControllerFirmware.tsx";
 import { grouped, parseValue, shownValue } from "./controller-keys.ts";
 import { LanHttps } from "./LanHttps.tsx";
 
@@ -429,6 +430,9 @@ export default function Settings() {
         <HeatingStrategy />
         <Autotune />
         <MachineSettings />
+      </Card>
+      <Card title={t("Controller firmware")}>
+        <ControllerFirmware />
       </Card>
       <section className="card" aria-label={t("Hub settings")}>
         <h2>Hub</h2>
