@@ -33,6 +33,8 @@ const routes: [string, string, unknown][] = [
   ["DELETE", "/api/scale/remembered/anything", undefined],
   ["POST", "/api/remote/ticket", {}],
   ["POST", "/api/remote/claim", { iss: "https://accounts.google.com", sub: "1" }],
+  ["POST", "/api/controller/firmware/update", {}],
+  ["POST", "/api/controller/firmware/abort", {}],
 ];
 
 function send(method: string, path: string, body: unknown, headers: Record<string, string>) {

@@ -98,6 +98,9 @@ describe("an unpaired device on the network", () => {
       ["/api/remote", {}],
       ["/api/remote/ticket", json("POST", {})],
       ["/api/remote/claim", json("POST", { iss: "https://accounts.google.com", sub: "1" })],
+      ["/api/controller/firmware", {}],
+      ["/api/controller/firmware/update", json("POST", {})],
+      ["/api/controller/firmware/abort", json("POST", {})],
     ];
     for (const [path, init] of routes)
       expect(`${init.method ?? "GET"} ${path} ${await status(path, init)}`).toBe(`${init.method ?? "GET"} ${path} 401 unauthenticated`);
