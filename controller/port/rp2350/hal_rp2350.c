@@ -15,8 +15,10 @@
 #include "pico/flash.h"
 #include "pico/stdlib.h"
 
-/* Config slots: the last two 4 KiB sectors of flash, never touched by the image. */
+/* Config slots: the last two 4 KiB sectors of flash, outside the A/B partitions (partitions.json).
+ * Read through the untranslated XIP window: the boot ROM maps only the running slot at XIP_BASE. */
 #define PERSIST_SLOT_OFFSET(slot) (PICO_FLASH_SIZE_BYTES - (2u - (slot)) * FLASH_SECTOR_SIZE)
+#define PERSIST_SLOT_READ(offset) ((const void *)(XIP_NOCACHE_NOALLOC_NOTRANSLATE_BASE + (offset)))
 
 static volatile uint32_t flow_pulses;
 
@@ -110,7 +112,7 @@ void hal_link_write(const uint8_t *buf, size_t len) {
 }
 
 bool hal_persist_read(uint8_t slot, uint8_t *buf, size_t len) {
-  memcpy(buf, (const void *)(XIP_BASE + PERSIST_SLOT_OFFSET(slot)), len);
+  memcpy(buf, PERSIST_SLOT_READ(PERSIST_SLOT_OFFSET(slot)), len);
   return true;
 }
 
@@ -130,7 +132,7 @@ bool hal_persist_write(uint8_t slot, const uint8_t *buf, size_t len) {
   watchdog_update();
   flash_job_t job = {PERSIST_SLOT_OFFSET(slot), buf};
   if (flash_safe_execute(write_sector, &job, 100) != PICO_OK) return false;
-  return memcmp((const void *)(XIP_BASE + job.offset), buf, len) == 0; /* read back */
+  return memcmp(PERSIST_SLOT_READ(job.offset), buf, len) == 0; /* read back */
 }
 
 /* Watchdog scratch registers 0 and 1 (4-7 belong to the SDK's reboot logic) hold the latched trip:

@@ -6,6 +6,7 @@
 #include "app/controller.h"
 #include "board.h"
 #include "config/crc32.h"
+#include "fw_slots_rp2350.h"
 #include "hal/hal.h"
 #include "hardware/clocks.h"
 #include "hardware/watchdog.h"
@@ -17,6 +18,9 @@ extern char __flash_binary_end;
 extern uint32_t __StackLimit;
 
 #define STACK_CANARY 0xC0FFEE42u
+/* The boot ROM gives a trial image 16.7 s on its watchdog; ours replaces that watchdog, so a trial
+ * that has not confirmed itself by then stops feeding it and the ROM boots the confirmed image. */
+#define TRIAL_WINDOW_MS 16700u
 
 static controller_t controller;
 
@@ -46,6 +50,7 @@ int main(void) {
                                            .pullup_ohm = BOARD_STEAM_NTC_PULLUP_OHM};
   hooks.trip_store = hal_trip_store;
   hooks.trip_recall = hal_trip_recall;
+  hooks.firmware = fw_slots_rp2350(CONTROLLER_FW_VERSION);
   /* Class-B style tests: march over the controller's own state (core 0 only, no IRQ touches it),
    * CRC of the running image against its value at boot (boot integrity is the bootrom's signed-image
    * check), system clock against the frequency counter, canary at the stack limit. */
@@ -79,7 +84,9 @@ int main(void) {
     /* Feed the watchdog only when every check ran and passed and core 1 is alive. */
     core1_stalled_ms = link_core1_alive != last_core1 ? 0 : core1_stalled_ms + CONTROLLER_TICK_MS;
     last_core1 = link_core1_alive;
-    if (controller_wdt_ok(&controller) && core1_stalled_ms < 500u) hal_wdt_feed();
+    bool trial_over = controller.update.state == PROTO_UPDATE_STATE_TRIAL &&
+                      controller.now_ms - controller.boot_ms >= TRIAL_WINDOW_MS - BOARD_WATCHDOG_MS;
+    if (controller_wdt_ok(&controller) && core1_stalled_ms < 500u && !trial_over) hal_wdt_feed();
     gpio_put(BOARD_PIN_LED, controller.state.state == 3u); /* ready */
     sleep_until(next);
   }
