@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { must, root } from "./lib.mjs";
+import { picotoolInfo, romView } from "./picotool-info.mjs";
 
 /** Budgets: the image today is ~62 KB of flash and ~35 KB of RAM; these leave room, and catch a jump. */
 export const FLASH_BUDGET_BYTES = 96 * 1024;
@@ -100,7 +101,8 @@ const s = (n) => sections.get(n) ?? 0;
 const flash = statSync(`${image}.bin`).size;
 const ram =
   s(".ram_vector_table") + s(".data") + s(".bss") + s(".heap") + s(".stack_dummy") + s(".stack1_dummy") + s(".scratch_x") + s(".scratch_y");
-const info = must(join(tools, "picotool", "picotool"), ["info", `${image}.uf2`], { echo: false }).out;
+const info = picotoolInfo(`${image}.uf2`) ?? "";
+const table = picotoolInfo(join(build, "port", "rp2350", "partition_table.uf2")) ?? "";
 const report = {
   target: "rp2350 (pico2, rp2350-arm-s, pico-sdk 2.2.0)",
   flash_bytes: flash,
@@ -120,10 +122,28 @@ const report = {
     target_chip: /target chip:\s+(\S+)/.exec(info)?.[1] ?? null,
     image_type: /image type:\s+(.+)/.exec(info)?.[1]?.trim() ?? null,
   },
-  ok: flash <= FLASH_BUDGET_BYTES && ram <= RAM_BUDGET_BYTES,
+  images: { factory: romView(`${image}.bin`) ?? {}, release: romView(`${image}_update.bin`) ?? {} },
+  partitions: [...table.matchAll(/partition (\d) \(([^)]*)\):\s+([0-9a-f]{8})->([0-9a-f]{8})/g)].slice(0, 2).map((m) => ({
+    index: Number(m[1]),
+    role: m[2],
+    start: Number.parseInt(m[3], 16),
+    bytes: Number.parseInt(m[4], 16) - Number.parseInt(m[3], 16),
+  })),
 };
+// What an update relies on: the release image boots on trial, the factory image does not, both carry
+// the same version, and two slots that each hold the release image.
+const { factory, release } = report.images;
+const updates = {
+  release_on_trial: release.try_before_you_buy && !factory.try_before_you_buy,
+  same_version: Boolean(factory.rom_version) && factory.rom_version === release.rom_version,
+  a_b_slots_fit: report.partitions.length === 2 && report.partitions.every((p) => p.bytes >= release.bytes),
+};
+report.updates = updates;
+report.ok = flash <= FLASH_BUDGET_BYTES && ram <= RAM_BUDGET_BYTES && Object.values(updates).every(Boolean);
 console.log(JSON.stringify(report));
 if (!report.ok) {
-  console.error(`firmware: over budget (flash ${flash}/${FLASH_BUDGET_BYTES} B, RAM ${ram}/${RAM_BUDGET_BYTES} B)`);
+  console.error(
+    `firmware: over budget or not updatable (flash ${flash}/${FLASH_BUDGET_BYTES} B, RAM ${ram}/${RAM_BUDGET_BYTES} B, ${JSON.stringify(updates)})`,
+  );
   process.exit(1);
 }

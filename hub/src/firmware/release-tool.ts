@@ -9,11 +9,13 @@
  * (created on first use), which a hub trusts only for the simulated board.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { keyPair } from "@brewos/protocol/auth";
-import { MANIFEST_FILE, parseVersion, signRelease } from "./release.ts";
+import { romView } from "../../../scripts/picotool-info.mjs";
+import { MANIFEST_FILE, parseVersion, signRelease, versionText } from "./release.ts";
 import { DEV_KEY_FILE } from "./release-keys.ts";
 
 const root = join(import.meta.dir, "..", "..", "..");
@@ -80,6 +82,30 @@ if (!image || !existsSync(image)) fail(`--image: no file ${image ?? "(none)"}`);
 if (!version || parseVersion(version) === null) fail(`--version must be X.Y.Z, not ${version}`);
 if (board !== "sim" && board !== "pico2") fail(`--board is sim or pico2, not ${board}`);
 const bytes = new Uint8Array(readFileSync(image));
+const wanted = parseVersion(version) as number;
+if (board === "pico2") {
+  // What the boot ROM will see: a try-before-you-buy image of exactly this version.
+  const rom = romView(image);
+  if (rom === null) fail(`${image}: no RP2350 image in it, or no picotool (npm run firmware builds both)`);
+  if (!rom.try_before_you_buy)
+    fail(`${image} is not built try-before-you-buy: a release carries brewos_controller_update.bin, not the factory image`);
+  if (rom.fw_version !== wanted)
+    fail(
+      `${image} carries version ${rom.fw_version === null ? "none" : versionText(rom.fw_version)}, not ${version} (set CONTROLLER_FW_* in controller/core/app/controller.h and rebuild)`,
+    );
+}
+// Every release above the last one in this folder: the boot ROM boots the higher of two versions,
+// and the hub refuses to offer an older one. Signing the same image again is fine.
+const previousFile = join(out, MANIFEST_FILE);
+if (existsSync(previousFile)) {
+  const previous = JSON.parse(readFileSync(previousFile, "utf8")) as { board?: string; version?: string; sha256?: string };
+  const last = parseVersion(previous.version ?? "");
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  if (previous.board === board && last !== null && wanted <= last && !(wanted === last && previous.sha256 === sha))
+    fail(
+      `version ${version} is not above the last ${board} release ${previous.version} in ${out}: bump CONTROLLER_FW_* in controller/core/app/controller.h`,
+    );
+}
 const target = join(out, basename(image));
 if (target !== image) copyFileSync(image, target);
 const manifest = signRelease(bytes, { board, version, notes: a.notes as string, imageFile: target, secretKey: seed });
