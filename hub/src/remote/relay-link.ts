@@ -6,24 +6,14 @@
  * Dropped links are redialled with backoff. Tickets for the hub's paired apps are signed here.
  */
 import { type Signer, utf8 } from "@brewos/protocol/auth";
-import {
-  fragment,
-  hubProof,
-  issueTicket,
-  RELAY_VERSION,
-  Reassembler,
-  splitSession,
-  TICKET_MAX_LIFE_MS,
-  withSession,
-} from "@brewos/protocol/relay";
+import { hubProof, issueTicket, RELAY_VERSION, splitSession, TICKET_MAX_LIFE_MS, withSession } from "@brewos/protocol/relay";
 import { issueClaim } from "@brewos/protocol/relay/account-claim";
 import { isZone } from "@brewos/protocol/relay/lan-names";
-import { ChannelError, HubHandshake, type SecureSession } from "@brewos/protocol/relay/secure-channel";
-import type { WSContext } from "hono/ws";
-import { virtualSocket, type WsClients } from "../api/virtual-socket.ts";
-import { WS_CLOSE } from "../api/ws.ts";
+import { ChannelError } from "@brewos/protocol/relay/secure-channel";
+import { SecureAppSession } from "../api/secure-app-session.ts";
+import type { WsClients } from "../api/virtual-socket.ts";
+import { PairingSession } from "../auth/pairing-session.ts";
 import { Backoff } from "../controller-link/backoff.ts";
-import { RelayPairing } from "./relay-pairing.ts";
 
 export interface RelayLinkOptions {
   /** The relay's hub endpoint, ws(s)://host/hub. */
@@ -40,15 +30,8 @@ export interface RelayLinkOptions {
 
 export type RelayState = "off" | "connecting" | "up" | "down";
 
-interface Session {
-  handshake: HubHandshake | null;
-  stage: "hello" | "proof" | "open" | "pairing";
-  channel: SecureSession | null;
-  socket: WSContext | null;
-  pieces: Reassembler;
-  /** A phone pairing away from home (no end-to-end channel yet). */
-  pairing?: RelayPairing;
-}
+/** A paired app's end-to-end session, or a phone pairing away from home (no channel yet). */
+type Session = { secure: SecureAppSession; pairing?: undefined } | { pairing: PairingSession; secure?: undefined };
 
 export class RelayLink {
   private ws: WebSocket | null = null;
@@ -189,23 +172,7 @@ export class RelayLink {
       });
       return;
     }
-    if (s.stage === "hello" && s.handshake) {
-      this.sendTo(id, s.handshake.hello(payload));
-      s.stage = "proof";
-      return;
-    }
-    if (s.stage === "proof" && s.handshake) {
-      const { session, appId } = s.handshake.proof(payload);
-      s.handshake = null;
-      s.channel = session;
-      s.stage = "open";
-      s.socket = this.virtualSocket(id, session);
-      this.o.clients.open(s.socket, { kind: "app", appId });
-      return;
-    }
-    if (!s.channel || !s.socket) return;
-    const whole = s.pieces.push(s.channel.open(payload));
-    if (whole) void this.o.clients.message(s.socket, new TextDecoder().decode(whole));
+    s.secure.frame(payload);
   }
 
   private control(ws: WebSocket, text: string): void {
@@ -242,50 +209,42 @@ export class RelayLink {
     } else if (m.type === "session_open" && typeof m.session === "number" && m.pairing === true) {
       this.sessions.set(m.session, this.pairingSession(m.session));
     } else if (m.type === "session_open" && typeof m.session === "number") {
-      this.sessions.set(m.session, {
-        handshake: new HubHandshake(this.signer(), this.o.appKey),
-        stage: "hello",
-        channel: null,
-        socket: null,
-        pieces: new Reassembler(),
+      const id = m.session;
+      this.sessions.set(id, {
+        secure: new SecureAppSession({
+          hub: this.signer(),
+          appKey: this.o.appKey,
+          clients: this.o.clients,
+          tag: { relaySession: id },
+          send: (frame) => this.sendTo(id, frame),
+          end: (revoked) => this.endSession(id, revoked),
+        }),
       });
     } else if (m.type === "session_closed" && typeof m.session === "number") {
       const s = this.sessions.get(m.session);
       this.sessions.delete(m.session);
       s?.pairing?.closed();
-      if (s?.socket) this.o.clients.close(s.socket);
+      s?.secure?.closed();
     }
   }
 
   /** A session for a phone pairing away from home: plain pairing messages, then its first ticket. */
   private pairingSession(id: number): Session {
-    const pairing = new RelayPairing({
+    const pairing = new PairingSession({
       rest: this.o.rest,
-      ticketFor: (appId) => ({ type: "remote_ticket", relay_url: this.appUrl(), ...this.ticketFor(appId) }),
+      paired: (appId) => ({ type: "remote_ticket", relay_url: this.appUrl(), ...this.ticketFor(appId) }),
+      typedCode: false,
+      link: "relay",
       send: (message) => this.sendTo(id, utf8(JSON.stringify(message))),
       end: () => this.endSession(id),
       ...(this.o.log ? { log: this.o.log } : {}),
     });
-    return { handshake: null, stage: "pairing", channel: null, socket: null, pieces: new Reassembler(), pairing };
+    return { pairing };
   }
 
   private signer() {
     const id = this.o.identity;
     return { id: id.deviceId, publicKey: id.publicKey, sign: (b: Uint8Array) => id.sign(b) };
-  }
-
-  /** An established session as the hub's /ws handling sees a socket. */
-  private virtualSocket(id: number, channel: SecureSession): WSContext {
-    return virtualSocket(
-      { relaySession: id },
-      {
-        send: (text) => {
-          if (this.sessions.get(id)?.channel !== channel) return;
-          for (const piece of fragment(utf8(text))) this.sendTo(id, channel.seal(piece));
-        },
-        close: (code) => this.endSession(id, code === WS_CLOSE.revoked),
-      },
-    );
   }
 
   /** End one app's session at the relay (`revoked`: the app was removed, so it forgets this hub). */
@@ -294,8 +253,8 @@ export class RelayLink {
     if (!s) return;
     this.sessions.delete(id);
     s.pairing?.closed();
+    s.secure?.closed();
     this.ws?.send(JSON.stringify({ type: "close_session", v: RELAY_VERSION, session: id, revoked }));
-    if (s.socket) this.o.clients.close(s.socket);
   }
 
   private sendTo(id: number, payload: Uint8Array): void {
@@ -305,7 +264,7 @@ export class RelayLink {
   private dropSessions(): void {
     for (const [, s] of this.sessions) {
       s.pairing?.closed();
-      if (s.socket) this.o.clients.close(s.socket);
+      s.secure?.closed();
     }
     this.sessions.clear();
   }

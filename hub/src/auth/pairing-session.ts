@@ -1,11 +1,13 @@
 /**
- * @module A pairing session through the relay (docs/remote.md, "Pairing away from home"): a phone
- * with no keys yet, holding an invite a paired app made, runs the ordinary pairing exchange as
- * `http` messages in plain JSON. Only POST /api/pairing/begin and /finish are heard, only with the
- * invite's long secret (`via: "qr"`), a few requests at most and for two minutes; anything else
- * ends the session. The relay sees these messages, but the pairing proofs bind both keys to the
- * secret, so it can neither pair itself nor change a key unnoticed. On success the new app gets its
- * first relay ticket and the session ends.
+ * @module A pairing session for a phone with no keys yet, over a link that is not the LAN: through
+ * the relay (docs/remote.md, "Pairing away from home") or over Bluetooth (docs/api/ble.md). It runs
+ * the ordinary pairing exchange as `http` messages in plain JSON. Only POST /api/pairing/begin and
+ * /finish are heard, a few requests at most and for two minutes; anything else ends the session.
+ * Through the relay only the invite's long secret (`via: "qr"`) is taken — a typed code is for
+ * someone standing at the machine, as a Bluetooth central is. Whoever carries these messages sees
+ * them, but the pairing proofs bind both keys to the secret, so it can neither pair itself nor
+ * change a key unnoticed. On success the new app gets `paired` (the relay: its first ticket) and
+ * the session ends.
  */
 
 import type { SocketRestResponse } from "@brewos/protocol/api/socket-rest";
@@ -13,23 +15,27 @@ import { PAIRING_SESSION_MS, PAIRING_SESSION_REQUESTS, type RemoteTicketMessage 
 
 const PATHS = new Set(["/api/pairing/begin", "/api/pairing/finish"]);
 
-export interface RelayPairingOptions {
+export interface PairingSessionOptions {
   /** Runs a request against the hub's REST API (as if it came over the LAN with no credentials). */
   rest: (request: Request) => Response | Promise<Response>;
-  /** The new app's first ticket, once paired. */
-  ticketFor: (appId: string) => RemoteTicketMessage;
+  /** The last message to the new app, once paired (the relay: its first ticket); none: nothing more. */
+  paired?: (appId: string) => RemoteTicketMessage | object;
+  /** Whether the typed code is taken (at the machine: Bluetooth), or only the invite's secret. */
+  typedCode: boolean;
+  /** How the log names the link ("relay", "bluetooth"). */
+  link: string;
   send: (message: object) => void;
   /** Ends the session at the relay. */
   end: () => void;
   log?: (level: "info" | "warn", text: string) => void;
 }
 
-export class RelayPairing {
+export class PairingSession {
   private requests = 0;
   private busy = false;
   private readonly timer: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly o: RelayPairingOptions) {
+  constructor(private readonly o: PairingSessionOptions) {
     this.timer = setTimeout(() => this.stop("the pairing session timed out"), PAIRING_SESSION_MS);
   }
 
@@ -48,7 +54,7 @@ export class RelayPairing {
     const finishing = path === "/api/pairing/finish";
     // A broken body is answered by the hub's route itself.
     const body = jsonObject(m.body);
-    if (finishing && body?.via !== "qr") {
+    if (finishing && !this.o.typedCode && body?.via !== "qr") {
       this.answer(m.id, 403, { error: { code: "qr_only", message: "away from home, pair with the invite link (its long secret)" } });
       return;
     }
@@ -61,8 +67,9 @@ export class RelayPairing {
       this.answer(m.id, res.status, text, res.headers.get("content-type"));
       if (finishing && res.ok && typeof body?.app_public_key === "string") {
         const appId = String((JSON.parse(text) as { app_id?: unknown }).app_id ?? "");
-        this.o.log?.("info", `relay: app ${appId} paired away from home`);
-        this.o.send(this.o.ticketFor(appId));
+        this.o.log?.("info", `${this.o.link}: app ${appId} paired`);
+        const last = this.o.paired?.(appId);
+        if (last) this.o.send(last);
         this.stop();
       }
     } finally {
@@ -85,11 +92,11 @@ export class RelayPairing {
   /** Ends the session (`why`: it was the app's fault). */
   stop(why?: string): void {
     clearTimeout(this.timer);
-    if (why) this.o.log?.("warn", `relay: pairing session ended: ${why}`);
+    if (why) this.o.log?.("warn", `${this.o.link}: pairing session ended: ${why}`);
     this.o.end();
   }
 
-  /** The relay closed the session. */
+  /** The far side closed the session. */
   closed(): void {
     clearTimeout(this.timer);
   }
