@@ -25,8 +25,8 @@ export interface PairingSessionOptions {
   /** How the log names the link ("relay", "bluetooth"). */
   link: string;
   send: (message: object) => void;
-  /** Ends the session at the relay. */
-  end: () => void;
+  /** Ends the session (`why`: it was the app's fault; none: it paired). */
+  end: (why?: string) => void;
   log?: (level: "info" | "warn", text: string) => void;
 }
 
@@ -93,7 +93,7 @@ export class PairingSession {
   stop(why?: string): void {
     clearTimeout(this.timer);
     if (why) this.o.log?.("warn", `${this.o.link}: pairing session ended: ${why}`);
-    this.o.end();
+    this.o.end(why);
   }
 
   /** The far side closed the session. */

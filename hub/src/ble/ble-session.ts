@@ -1,74 +1,116 @@
 /**
  * @module One Bluetooth central on the BrewOS GATT service, whatever carries its bytes (BlueZ on the
- * board; a scripted central in tests): chunks written to the service are joined into the /ws JSON
- * messages (docs/api/ble.md), and the hub's answers go back as notifications sized to the MTU. The
- * session is one more client of the hub's /ws handling, so it signs in exactly like the LAN: the
- * hub's challenge, the paired app's signature; nothing else is heard before that.
+ * board; a scripted central in tests). Chunks written to the service are joined into frames
+ * (docs/api/ble.md); the hub's frames go back as notifications sized to the MTU. A frame is a
+ * pairing message (JSON, first byte `{`: the typed code or the QR secret, as at the machine) or the
+ * paired app's end-to-end channel — the same handshake and sealed frames as through the relay, so
+ * a session authenticates with the paired app's key exactly like the LAN, and another central in
+ * range hears nothing but ciphertext. A phone may pair and then open its channel on one connection.
  */
 import { utf8 } from "@brewos/protocol/auth";
-import { ChunkJoiner, chunkMessage, MAX_MESSAGE_BYTES } from "@brewos/protocol/ble/chunking";
-import type { WSContext } from "hono/ws";
-import { virtualSocket, type WsClients } from "../api/virtual-socket.ts";
+import { ChunkJoiner, chunkMessage } from "@brewos/protocol/ble/chunking";
+import { ChannelError } from "@brewos/protocol/relay/secure-channel";
+import { SecureAppSession, type SecureAppSessionOptions } from "../api/secure-app-session.ts";
+import { PairingSession } from "../auth/pairing-session.ts";
+
+const BRACE = 0x7b; /* "{" */
 
 export interface BleSessionOptions {
-  clients: WsClients;
-  /** Sends one notification to the central. */
+  /** The hub's identity, its paired apps' keys and its /ws handling. */
+  secure: Pick<SecureAppSessionOptions, "hub" | "appKey" | "clients">;
+  /** Runs a request against the hub's REST API (pairing: /api/pairing/begin and /finish). */
+  rest: (request: Request) => Response | Promise<Response>;
+  /** Sends one chunk to the central. */
   notify: (chunk: Uint8Array) => void;
   /** The ATT MTU negotiated with this central. */
   mtu: () => number;
-  /** The hub ended the session (a failed sign-in, a removed app): drop the central. */
-  disconnect: (code: number) => void;
+  /** The hub ends the session (a bad frame, a failed pairing, a removed app): drop the central. */
+  disconnect: (why: string) => void;
   log?: (level: "info" | "warn", text: string) => void;
 }
 
 export class BleSession {
   private readonly joiner = new ChunkJoiner();
-  private readonly socket: WSContext;
   private seq = 0;
   private ended = false;
+  private secure: SecureAppSession | null = null;
+  private pairing: PairingSession | null = null;
 
-  constructor(private readonly o: BleSessionOptions) {
-    this.socket = virtualSocket({ bleSession: this }, { send: (t) => this.send(t), close: (code) => this.end(code ?? 1000) });
-    o.clients.open(this.socket, null);
-  }
+  constructor(private readonly o: BleSessionOptions) {}
 
   /** A value the central wrote to the service's write characteristic. */
   written(value: Uint8Array): void {
     if (this.ended) return;
     const r = this.joiner.push(value);
-    const message = r.kind === "message" ? r.message : r.kind === "resync" ? r.message : undefined;
-    if (r.kind === "resync") this.o.log?.("warn", `bluetooth: a broken message was dropped (${r.reason})`);
-    if (message) void this.o.clients.message(this.socket, new TextDecoder().decode(message));
+    if (r.kind === "resync") this.o.log?.("warn", `bluetooth: a broken frame was dropped (${r.reason})`);
+    const frame = r.kind === "message" || r.kind === "resync" ? r.message : undefined;
+    if (frame) this.frame(frame);
   }
 
-  /** The central went away. */
-  closed(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.o.clients.close(this.socket);
+  /** Whether the central's end-to-end channel is open (a paired app, signed in). */
+  get open(): boolean {
+    return this.secure?.open ?? false;
   }
 
   get resyncs(): number {
     return this.joiner.resyncs;
   }
 
-  private send(text: string): void {
+  /** The central went away. */
+  closed(): void {
     if (this.ended) return;
-    let bytes = utf8(text);
-    if (bytes.length > MAX_MESSAGE_BYTES) {
-      // Too big for the link (a long sync page, say): the app asks for it in smaller pieces or over Wi-Fi.
-      this.o.log?.("warn", `bluetooth: a ${bytes.length}-byte message is too long for the link; sent an error instead`);
-      bytes = utf8(JSON.stringify({ type: "error", code: "too_large", message: "too long for Bluetooth: ask for less, or use Wi-Fi" }));
+    this.ended = true;
+    this.secure?.closed();
+    this.pairing?.closed();
+  }
+
+  private frame(frame: Uint8Array): void {
+    if (this.pairing) {
+      void this.pairing.frame(frame).catch((e: Error) => this.end(`pairing failed: ${e.message}`));
+      return;
     }
-    const { chunks, nextSeq } = chunkMessage(bytes, this.o.mtu(), this.seq);
+    if (!this.secure && frame[0] === BRACE) {
+      this.pairing = new PairingSession({
+        rest: this.o.rest,
+        typedCode: true,
+        link: "bluetooth",
+        paired: (appId) => ({ type: "paired", app_id: appId }),
+        send: (m) => this.send(utf8(JSON.stringify(m))),
+        // Paired: the phone goes on to open its channel on this connection. Misused: dropped.
+        end: (why) => {
+          this.pairing = null;
+          if (why) this.end(why);
+        },
+        ...(this.o.log ? { log: this.o.log } : {}),
+      });
+      void this.pairing.frame(frame).catch((e: Error) => this.end(`pairing failed: ${e.message}`));
+      return;
+    }
+    this.secure ??= new SecureAppSession({
+      ...this.o.secure,
+      tag: { bleSession: this },
+      send: (f) => this.send(f),
+      end: (revoked) => this.end(revoked ? "the app was removed" : "the hub closed the session"),
+    });
+    try {
+      this.secure.frame(frame);
+    } catch (e) {
+      if (!(e instanceof ChannelError || e instanceof RangeError)) throw e;
+      this.end(e.message);
+    }
+  }
+
+  private send(frame: Uint8Array): void {
+    if (this.ended) return;
+    const { chunks, nextSeq } = chunkMessage(frame, this.o.mtu(), this.seq);
     this.seq = nextSeq;
     for (const c of chunks) this.o.notify(c);
   }
 
-  private end(code: number): void {
+  private end(why: string): void {
     if (this.ended) return;
-    this.ended = true;
-    this.o.clients.close(this.socket);
-    this.o.disconnect(code);
+    this.o.log?.("warn", `bluetooth: session ended: ${why}`);
+    this.closed();
+    this.o.disconnect(why);
   }
 }

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { uuid16 } from "@brewos/protocol/scales";
 import dbus from "dbus-next";
 import type { GattConnector, GattLink } from "../scale/gatt-link.ts";
+import { FakePeripheralManager } from "./fake-bluez-peripheral.ts";
 
 const { Interface } = dbus.interface;
 const READ = dbus.interface.ACCESS_READ;
@@ -256,9 +257,12 @@ export class FakeBluez {
   private readonly devices = new Map<string, { device: Device; chars: Characteristic[]; service: GattService; servicePath: string }>();
   private readonly om: ObjectManager;
   private readonly adapter = new Adapter();
+  /** The peripheral role: GATT applications and advertisements registered by the hub, phones in range. */
+  readonly peripheral: FakePeripheralManager;
 
   private constructor(private readonly bus: ReturnType<typeof dbus.sessionBus>) {
     this.om = new ObjectManager(() => this.objects());
+    this.peripheral = new FakePeripheralManager(bus);
   }
 
   static async start(address: string): Promise<FakeBluez> {

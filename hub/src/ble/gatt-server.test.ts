@@ -1,0 +1,223 @@
+/**
+ * The BrewOS GATT service through BlueZ's D-Bus API, with no radio: a fake org.bluez on a private
+ * dbus-daemon takes the hub's application and advertisement registrations as BlueZ does, and
+ * scripted phones (FakeCentral) write and subscribe with BlueZ's server-side options. The hub runs
+ * on the simulator with SQLite on disk. A new phone reads the info (setup state), pairs with the
+ * typed code from the display, opens its end-to-end channel on the same connection and turns the
+ * machine on; a phone in range hears only ciphertext; a second phone cannot write while one holds
+ * the session; an unpaired phone's handshake, garbage, and a wrong code drop it; a lost chunk costs
+ * one message.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { fromBase64Url, idForPublicKey, keyPair, pairWithHub } from "@brewos/protocol/auth";
+import { BREWOS_BLE, type BrewosBleInfo } from "@brewos/protocol/ble/brewos-service";
+import { BrewosBleClient } from "@brewos/protocol/ble/client";
+import { PROTOCOL_VERSION_MAJOR } from "@brewos/protocol/uart";
+import { FakeBluez, privateBus } from "../testing/fake-bluez.ts";
+import type { FakeCentral } from "../testing/fake-bluez-peripheral.ts";
+import { hubOnSim } from "../testing/hub-on-disk.ts";
+import { until } from "../testing/until.ts";
+import { bleInfo } from "./ble-info.ts";
+import { GattServer } from "./gatt-server.ts";
+
+let bus: Awaited<ReturnType<typeof privateBus>>;
+let bluez: FakeBluez;
+let h: Awaited<ReturnType<typeof hubOnSim>>;
+let gatt: GattServer;
+let nextAddress = 1;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  bus = await privateBus();
+  bluez = await FakeBluez.start(bus.address);
+  h = await hubOnSim("dual_boiler_gear", { speed: 20 });
+  const id = h.hub.auth.identity;
+  gatt = await GattServer.start({
+    busAddress: bus.address,
+    secure: {
+      hub: { id: id.deviceId, publicKey: id.publicKey, sign: (b) => id.sign(b) },
+      appKey: (appId) => h.hub.auth.apps.publicKey(appId),
+      clients: h.server.fanout,
+    },
+    rest: (request) => h.server.app.fetch(request),
+    info: bleInfo({
+      identity: id,
+      pairedApps: () => h.hub.auth.apps.list().length,
+      pairingOpen: () => h.hub.auth.pairing.isOpen,
+      name: () => "BrewOS Gaggia",
+      apiMajor: PROTOCOL_VERSION_MAJOR,
+    }),
+    log: (_level, text) => logs.push(text),
+  });
+});
+afterAll(async () => {
+  gatt?.stop();
+  await h?.stop();
+  bluez?.stop();
+  bus?.stop();
+});
+
+/** A phone in range, discovered and subscribed (or reading, like Chromium's emulation). */
+async function phone(o: { mtu?: number; subscribe?: boolean } = {}): Promise<{ central: FakeCentral; client: BrewosBleClient }> {
+  const central = bluez.peripheral.central(`5A:1E:00:00:00:${(nextAddress++).toString(16).padStart(2, "0")}`, o.mtu ?? 23);
+  await central.connect(BREWOS_BLE.notify, o.subscribe ?? true);
+  const client = new BrewosBleClient({ write: (c) => central.write(BREWOS_BLE.write, c), mtu: () => central.mtu });
+  central.onNotify((v) => client.notified(v));
+  return { central, client };
+}
+
+async function readInfo(c: FakeCentral): Promise<BrewosBleInfo> {
+  return JSON.parse(new TextDecoder().decode(await c.read(BREWOS_BLE.info))) as BrewosBleInfo;
+}
+
+const hubKey = () => ({ publicKey: h.hub.auth.identity.publicKey, id: h.hub.auth.identity.deviceId });
+
+async function bye(c: FakeCentral): Promise<void> {
+  c.disconnect();
+  await until("session ended", () => gatt.central === null, 3000);
+}
+
+describe("the BrewOS GATT service on BlueZ", () => {
+  test("registered with BlueZ and advertised under the service UUID", async () => {
+    expect(bluez.peripheral.app?.path).toBe("/org/brewos/gatt");
+    await until("advertisement read", () => bluez.peripheral.advertisement, 3000);
+    expect(bluez.peripheral.advertisement?.props).toMatchObject({
+      Type: "peripheral",
+      ServiceUUIDs: [BREWOS_BLE.service],
+      LocalName: "BrewOS Gaggia",
+    });
+  });
+
+  test("a new phone: info says setup → pairs with the typed code → opens its channel → turns the machine on; a phone in range hears only ciphertext", async () => {
+    const { central, client } = await phone({ mtu: 23 });
+    const before = await readInfo(central);
+    expect(before).toMatchObject({ v: 1, device_id: h.hub.auth.identity.deviceId, setup: "setup", api: PROTOCOL_VERSION_MAJOR });
+    expect(idForPublicKey(fromBase64Url(before.hub_public_key) as Uint8Array)).toBe(before.device_id);
+
+    // Someone else's phone nearby subscribes too (BlueZ notifies every subscriber).
+    const eavesdropper = await phone();
+
+    const keys = keyPair();
+    const code = h.hub.auth.pairing.open().typed; // shown on the machine's display
+    const paired = await pairWithHub({ base: "http://hub", keys, name: "Anna's phone", secret: code, via: "typed", fetch: client.fetch });
+    expect(paired.deviceId).toBe(before.device_id);
+    await until("paired message", () => client.pairedAppId, 3000);
+    expect(client.pairedAppId).toBe(paired.appId);
+    expect((await readInfo(central)).setup).toBe("ready");
+
+    const heard: Record<string, unknown>[] = [];
+    client.onMessage((m) => heard.push(m));
+    await client.openChannel({ ...keys, id: paired.appId }, hubKey());
+    const snapshot = await until("snapshot", () => heard.find((m) => m.type === "snapshot"), 5000);
+    expect(snapshot.state).toBeTruthy();
+    await client.send({ type: "command", id: 1, command: { type: "set_mode", mode: "brew" } });
+    const result = await until("result", () => heard.find((m) => m.type === "result" && m.id === 1), 5000);
+    expect(result).toMatchObject({ id: 1, ok: true });
+    await until("machine on", () => h.hub.model.snapshot().mode === "brew", 5000);
+
+    // Every value fitted the MTU; the eavesdropper's bytes never contain the plaintext of the state.
+    for (const n of central.notifications) expect(n.length).toBeLessThanOrEqual(20);
+    const overheard = new TextDecoder().decode(Uint8Array.from(eavesdropper.central.notifications.flatMap((n) => [...n.subarray(1)])));
+    expect(eavesdropper.central.notifications.length).toBeGreaterThan(10);
+    expect(overheard).not.toContain("snapshot");
+    expect(overheard).not.toContain("brew");
+    eavesdropper.central.disconnect();
+    await bye(central);
+    await client.send({ type: "command", id: 2, command: { type: "set_mode", mode: "standby" } }).catch(() => {});
+    await h.hub.control.run({ type: "set_mode", mode: "standby" });
+  });
+
+  test("one phone at a time: a second phone's writes are refused while the first holds the session", async () => {
+    const first = await phone();
+    await first.client.sendFrame(
+      new TextEncoder().encode(JSON.stringify({ type: "http", id: "x", method: "POST", path: "/api/pairing/begin", body: "{}" })),
+    );
+    await until("first holds it", () => gatt.central === first.central.path, 3000);
+    const second = await phone();
+    const refusedBefore = gatt.refused;
+    await expect(second.central.write(BREWOS_BLE.write, Uint8Array.of(0xc0))).rejects.toThrow(/another phone/);
+    expect(gatt.refused).toBe(refusedBefore + 1);
+    second.central.disconnect();
+    await bye(first.central);
+  });
+
+  test("refused and dropped: an unpaired phone's handshake, a frame that is neither pairing nor channel, a wrong code", async () => {
+    // Unpaired keys: the handshake hello names an app the hub does not know.
+    const stranger = await phone();
+    const ghost = keyPair();
+    const opened = stranger.client.openChannel({ ...ghost, id: idForPublicKey(ghost.publicKey) }, hubKey());
+    opened.catch(() => {});
+    await until("stranger dropped", () => stranger.central.droppedByHub, 3000);
+    expect(gatt.central).toBeNull();
+
+    const junk = await phone();
+    await junk.client.sendFrame(Uint8Array.of(9, 9, 9));
+    await until("junk dropped", () => junk.central.droppedByHub, 3000);
+
+    const guesser = await phone();
+    h.hub.auth.pairing.open();
+    const guess = pairWithHub({
+      base: "http://hub",
+      keys: keyPair(),
+      name: "x",
+      secret: "0000-0000",
+      via: "typed",
+      fetch: guesser.client.fetch,
+    });
+    await expect(guess).rejects.toThrow();
+    expect(h.hub.auth.apps.list().length).toBe(1); // only Anna's phone
+    await bye(guesser.central);
+  });
+
+  test("a phone that reads instead of subscribing (Chromium's emulation) gets the same frames; a lost chunk ends the channel, and the phone opens it again", async () => {
+    const keys = keyPair();
+    const app = { ...keys, id: idForPublicKey(keys.publicKey) };
+    h.hub.auth.apps.add(keys.publicKey, "Reading phone");
+    const { central } = await phone({ subscribe: false });
+    // This phone's radio loses the second chunk of the frame after `lose` is set.
+    let lose = false;
+    let sent = 0;
+    const lossy = new BrewosBleClient({
+      write: async (c) => {
+        if (lose && ++sent === 2) return;
+        await central.write(BREWOS_BLE.write, c);
+      },
+      mtu: () => central.mtu,
+    });
+    const heard: Record<string, unknown>[] = [];
+    lossy.onMessage((m) => heard.push(m));
+    let reading = true;
+    const reader = (async () => {
+      while (reading && central.connected) {
+        const v = await central.read(BREWOS_BLE.notify).catch(() => new Uint8Array());
+        if (v.length > 0) lossy.notified(v);
+        else await Bun.sleep(2);
+      }
+    })();
+    await lossy.openChannel(app, hubKey());
+    await until("snapshot by reading", () => heard.find((m) => m.type === "snapshot"), 10000);
+    expect(lossy.resyncs).toBe(0);
+
+    lose = true;
+    await lossy.send({ type: "command", id: 7, command: { type: "set_mode", mode: "brew" } });
+    lose = false;
+    // The chunks resync (that frame is gone); the channel sees a sealed frame missing and ends.
+    await lossy.send({ type: "command", id: 8, command: { type: "set_mode", mode: "brew" } });
+    await until("dropped after the loss", () => central.droppedByHub, 3000);
+    expect(logs.some((l) => /broken frame was dropped \(gap\)/.test(l))).toBe(true);
+    expect(logs.some((l) => /frame 2 where 1 was next/.test(l))).toBe(true);
+    reading = false;
+    await reader;
+    expect(heard.some((m) => m.type === "result")).toBe(false);
+    expect(h.hub.model.snapshot().mode).toBe("standby");
+
+    const again = await phone();
+    const heardAgain: Record<string, unknown>[] = [];
+    again.client.onMessage((m) => heardAgain.push(m));
+    await again.client.openChannel(app, hubKey());
+    await again.client.send({ type: "command", id: 9, command: { type: "set_mode", mode: "steam" } });
+    expect(await until("result", () => heardAgain.find((m) => m.type === "result" && m.id === 9), 5000)).toMatchObject({ ok: true });
+    await bye(again.central);
+    await h.hub.control.run({ type: "set_mode", mode: "standby" });
+  });
+});
