@@ -18,8 +18,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { keyPair, pairingLink } from "@brewos/protocol/auth";
 import { isPrivateIPv4 } from "@brewos/protocol/relay/lan-names";
+import { PROTOCOL_VERSION_MAJOR } from "@brewos/protocol/uart";
 import qrcode from "qrcode-generator";
 import { BACKUP_BODY_LIMIT_BYTES, createHubServer } from "./api/app.ts";
+import { bleInfo } from "./ble/ble-info.ts";
+import { GattServer } from "./ble/gatt-server.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { tcpTransport } from "./controller-link/transports/tcp.ts";
 import { ttyTransport } from "./controller-link/transports/tty.ts";
@@ -51,6 +54,7 @@ const { values: a } = parseArgs({
     "sim-scale": { type: "string" },
     scale: { type: "string" },
     "bt-adapter": { type: "string", default: "hci0" },
+    bluetooth: { type: "string" },
     relay: { type: "string" },
     "https-port": { type: "string", default: "8443" },
     "acme-directory": { type: "string" },
@@ -264,6 +268,34 @@ if (mdnsCfg.enabled && (a.mdns === undefined ? !onSim : a.mdns === "on")) {
     advertised = true;
   }
 }
+// The BrewOS Bluetooth service (docs/api/ble.md): on by default on a machine, off on the simulator
+// unless --bluetooth on. Without BlueZ the hub says so and goes on over Wi-Fi.
+if (a.bluetooth !== undefined && a.bluetooth !== "on" && a.bluetooth !== "off") fail(`--bluetooth takes on or off, not ${a.bluetooth}`);
+let gatt: GattServer | null = null;
+if (a.bluetooth === undefined ? !onSim : a.bluetooth === "on") {
+  const id = hub.auth.identity;
+  GattServer.start({
+    adapter: a["bt-adapter"] as string,
+    secure: {
+      hub: { id: id.deviceId, publicKey: id.publicKey, sign: (b) => id.sign(b) },
+      appKey: (appId) => hub.auth.apps.publicKey(appId),
+      clients: server.fanout,
+    },
+    rest: (request) => server.app.fetch(request),
+    info: bleInfo({
+      identity: id,
+      pairedApps: () => hub.auth.apps.count,
+      pairingOpen: () => hub.auth.pairing.isOpen,
+      name: () => hub.settings.hubSettings().machine_name,
+      apiMajor: PROTOCOL_VERSION_MAJOR,
+    }),
+    log,
+  })
+    .then((g) => {
+      gatt = g;
+    })
+    .catch((e: Error) => log("warn", `bluetooth: the BrewOS service is not available (${e.message}); phones use Wi-Fi`));
+}
 const shown = a.host === "0.0.0.0" ? "localhost" : a.host;
 console.log(
   `BrewOS hub listening on ${tls ? "https" : "http"}://${shown}:${http.port} (${onSim ? `simulator ${a.sim ?? "dual_boiler_gear"} x${speed}` : a.serial ? `serial ${a.serial}` : `tcp ${a.tcp}`}, data in ${a.data})`,
@@ -295,6 +327,7 @@ async function shutdown(signal: string, exitCode = 0): Promise<void> {
   stopping = true;
   log("info", `${signal}: stopping`);
   mdns?.stop();
+  gatt?.stop();
   lanHttps?.stop();
   server.relay?.stop();
   server.fanout.stop();

@@ -78,6 +78,22 @@ async function bye(c: FakeCentral): Promise<void> {
 }
 
 describe("the BrewOS GATT service on BlueZ", () => {
+  test("a board without BlueZ: starting says why and leaves the hub alone", async () => {
+    const empty = await privateBus();
+    try {
+      const started = GattServer.start({
+        busAddress: empty.address,
+        secure: { hub: { id: "x", publicKey: new Uint8Array(32), sign: () => new Uint8Array(64) }, appKey: () => null, clients: h.server.fanout },
+        rest: () => new Response(null, { status: 404 }),
+        info: () => ({ v: 1, device_id: "x", hub_public_key: "", name: "x", api: 1, setup: "setup", pairing_open: false }),
+      });
+      await expect(started).rejects.toThrow(/org\.bluez/);
+      expect((await fetch(`${h.base}/api/info`)).status).toBe(200);
+    } finally {
+      empty.stop();
+    }
+  });
+
   test("registered with BlueZ and advertised under the service UUID", async () => {
     expect(bluez.peripheral.app?.path).toBe("/org/brewos/gatt");
     await until("advertisement read", () => bluez.peripheral.advertisement, 3000);

@@ -19,6 +19,10 @@ const SERVICE = `${APP}/service0`;
 const ADVERT = "/org/brewos/advertisement0";
 const DEFAULT_MTU = 23;
 const IDLE_MS = 10 * 60_000;
+const REGISTER_TIMEOUT_MS = 10_000;
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`BlueZ did not answer within ${ms / 1000} s`)), ms))]);
 
 type Variant = InstanceType<typeof dbus.Variant>;
 type Options = Record<string, Variant | undefined>;
@@ -180,6 +184,8 @@ export class GattServer {
 
   private constructor(private readonly o: GattServerOptions) {
     this.bus = o.busAddress ? dbus.sessionBus({ busAddress: o.busAddress }) : dbus.systemBus();
+    // A bus that cannot be reached (no D-Bus, no BlueZ) must not take the hub down.
+    this.bus.on("error", (e: Error) => o.log?.("warn", `bluetooth: D-Bus: ${e.message}`));
     this.adapterPath = `/org/bluez/${o.adapter ?? "hci0"}`;
     this.chars = {
       write: new Characteristic(BREWOS_BLE.write, ["write", "write-without-response"], {
@@ -210,8 +216,13 @@ export class GattServer {
     s.bus.export(`${SERVICE}/notify`, s.chars.notify);
     s.bus.export(`${SERVICE}/info`, s.chars.info);
     s.bus.export(ADVERT, new Advertisement(() => o.info().name));
-    await s.callAdapter("org.bluez.GattManager1", "RegisterApplication", APP);
-    await s.callAdapter("org.bluez.LEAdvertisingManager1", "RegisterAdvertisement", ADVERT);
+    try {
+      await withTimeout(s.callAdapter("org.bluez.GattManager1", "RegisterApplication", APP), REGISTER_TIMEOUT_MS);
+      await withTimeout(s.callAdapter("org.bluez.LEAdvertisingManager1", "RegisterAdvertisement", ADVERT), REGISTER_TIMEOUT_MS);
+    } catch (e) {
+      s.bus.disconnect();
+      throw e;
+    }
     const idle = o.idleMs ?? IDLE_MS;
     s.idleTimer = setInterval(
       () => {
