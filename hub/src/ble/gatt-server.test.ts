@@ -83,7 +83,11 @@ describe("the BrewOS GATT service on BlueZ", () => {
     try {
       const started = GattServer.start({
         busAddress: empty.address,
-        secure: { hub: { id: "x", publicKey: new Uint8Array(32), sign: () => new Uint8Array(64) }, appKey: () => null, clients: h.server.fanout },
+        secure: {
+          hub: { id: "x", publicKey: new Uint8Array(32), sign: () => new Uint8Array(64) },
+          appKey: () => null,
+          clients: h.server.fanout,
+        },
         rest: () => new Response(null, { status: 404 }),
         info: () => ({ v: 1, device_id: "x", hub_public_key: "", name: "x", api: 1, setup: "setup", pairing_open: false }),
       });
