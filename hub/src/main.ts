@@ -31,6 +31,7 @@ import { HUB_VERSION_TEXT, Hub } from "./hub.ts";
 import { LanCertificate } from "./net/lan-certificate.ts";
 import { LanHttps } from "./net/lan-https.ts";
 import { MdnsAdvertiser } from "./net/mdns.ts";
+import { networkManagerWifi } from "./net/wifi.ts";
 import { bluezTransport } from "./scale/bluez-transport.ts";
 import type { GattConnector } from "./scale/gatt-link.ts";
 import { ManagedScale } from "./scale/managed-scale.ts";
@@ -177,6 +178,8 @@ const server = createHubServer(hub, {
   restart: () => void shutdown("restart (safe mode: fresh database)", RESTART_EXIT),
   ...(a.relay ? { relayUrl: relayHubUrl(a.relay) } : {}),
   lanHttps: () => lanHttps,
+  // The board's Wi-Fi through NetworkManager; a simulator on a laptop leaves the laptop's alone.
+  ...(onSim ? {} : { wifi: networkManagerWifi() }),
 });
 // HTTPS when given a certificate and key (flags, or the `https` hub setting): a page served over
 // plain HTTP on the LAN is not a secure context, so browsers refuse the service worker, install

@@ -7,6 +7,7 @@ import { upgradeWebSocket, websocket } from "hono/bun";
 import { LOOPBACK, requireCaller, trustedCaller } from "../auth/local-auth.ts";
 import { type AuthRoutesOptions, authRoutes } from "../auth/routes.ts";
 import type { Hub } from "../hub.ts";
+import type { WifiManager } from "../net/wifi.ts";
 import { RelayLink } from "../remote/relay-link.ts";
 import { isStorageError } from "../store/storage-health.ts";
 import { type CrossSiteOptions, crossSiteGuard } from "./cross-site.ts";
@@ -17,6 +18,7 @@ import { BODY_LIMIT_BYTES } from "./limits.ts";
 import { remoteRoutes } from "./remote-routes.ts";
 import { restRoutes } from "./rest.ts";
 import { safeModeRoutes } from "./safe-mode.ts";
+import { wifiRoutes } from "./wifi-routes.ts";
 import { WsFanout } from "./ws.ts";
 
 export { BACKUP_BODY_LIMIT_BYTES, BODY_LIMIT_BYTES } from "./limits.ts";
@@ -38,6 +40,8 @@ export interface HubServerOptions extends CrossSiteOptions, AuthRoutesOptions {
   restart?: () => void;
   /** The relay's hub endpoint (ws(s)://host/hub) for remote access; none: off. */
   relayUrl?: string;
+  /** The board's Wi-Fi (NetworkManager); none: the routes say this hub does not manage it. */
+  wifi?: WifiManager;
   /** HTTPS at home, once main.ts has set it up (docs/lan-https.md). */
   lanHttps?: () => LanHttpsView | null;
 }
@@ -81,6 +85,7 @@ export function createHubServer(hub: Hub, o: HubServerOptions = {}): HubServer {
   app.route("/api/remote", remoteRoutes(relay));
   app.route("/api/lan-https", lanHttpsRoutes(lanHttps));
   app.route("/api/controller/firmware", firmwareRoutes(hub.firmware));
+  app.route("/api/network/wifi", wifiRoutes(o.wifi ?? null));
   app.route("/api", restRoutes(hub));
   app.get(
     "/ws",

@@ -35,6 +35,7 @@ const routes: [string, string, unknown][] = [
   ["POST", "/api/remote/claim", { iss: "https://accounts.google.com", sub: "1" }],
   ["POST", "/api/controller/firmware/update", {}],
   ["POST", "/api/controller/firmware/abort", {}],
+  ["POST", "/api/network/wifi", { ssid: "Kitchen", password: "espresso-2026" }],
 ];
 
 function send(method: string, path: string, body: unknown, headers: Record<string, string>) {

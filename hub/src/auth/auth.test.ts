@@ -101,6 +101,8 @@ describe("an unpaired device on the network", () => {
       ["/api/controller/firmware", {}],
       ["/api/controller/firmware/update", json("POST", {})],
       ["/api/controller/firmware/abort", json("POST", {})],
+      ["/api/network/wifi", {}],
+      ["/api/network/wifi", json("POST", { ssid: "Kitchen", password: "espresso-2026" })],
     ];
     for (const [path, init] of routes)
       expect(`${init.method ?? "GET"} ${path} ${await status(path, init)}`).toBe(`${init.method ?? "GET"} ${path} 401 unauthenticated`);

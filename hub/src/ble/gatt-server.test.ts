@@ -13,8 +13,10 @@ import { fromBase64Url, idForPublicKey, keyPair, pairWithHub } from "@brewos/pro
 import { BREWOS_BLE, type BrewosBleInfo } from "@brewos/protocol/ble/brewos-service";
 import { BrewosBleClient } from "@brewos/protocol/ble/client";
 import { PROTOCOL_VERSION_MAJOR } from "@brewos/protocol/uart";
+import { networkManagerWifi } from "../net/wifi.ts";
 import { FakeBluez, privateBus } from "../testing/fake-bluez.ts";
 import type { FakeCentral } from "../testing/fake-bluez-peripheral.ts";
+import { FakeNetworkManager } from "../testing/fake-network-manager.ts";
 import { hubOnSim } from "../testing/hub-on-disk.ts";
 import { until } from "../testing/until.ts";
 import { bleInfo } from "./ble-info.ts";
@@ -22,6 +24,7 @@ import { GattServer } from "./gatt-server.ts";
 
 let bus: Awaited<ReturnType<typeof privateBus>>;
 let bluez: FakeBluez;
+let nm: FakeNetworkManager;
 let h: Awaited<ReturnType<typeof hubOnSim>>;
 let gatt: GattServer;
 let nextAddress = 1;
@@ -30,7 +33,11 @@ const logs: string[] = [];
 beforeAll(async () => {
   bus = await privateBus();
   bluez = await FakeBluez.start(bus.address);
-  h = await hubOnSim("dual_boiler_gear", { speed: 20 });
+  nm = await FakeNetworkManager.start(bus.address, [
+    { ssid: "Kitchen", strength: 80, password: "espresso-2026" },
+    { ssid: "Upstairs", strength: 35, password: "another-one-99" },
+  ]);
+  h = await hubOnSim("dual_boiler_gear", { speed: 20, wifi: networkManagerWifi({ busAddress: bus.address, scanWaitMs: 50 }) });
   const id = h.hub.auth.identity;
   gatt = await GattServer.start({
     busAddress: bus.address,
@@ -54,6 +61,7 @@ afterAll(async () => {
   gatt?.stop();
   await h?.stop();
   bluez?.stop();
+  nm?.stop();
   bus?.stop();
 });
 
@@ -108,7 +116,7 @@ describe("the BrewOS GATT service on BlueZ", () => {
     });
   });
 
-  test("a new phone: info says setup → pairs with the typed code → opens its channel → turns the machine on; a phone in range hears only ciphertext", async () => {
+  test("a new phone: info says setup → pairs with the typed code → opens its channel → joins the Wi-Fi → sets the heater power → turns the machine on; a phone in range hears only ciphertext", async () => {
     const { central, client } = await phone({ mtu: 23 });
     const before = await readInfo(central);
     expect(before).toMatchObject({ v: 1, device_id: h.hub.auth.identity.deviceId, setup: "setup", api: PROTOCOL_VERSION_MAJOR });
@@ -130,6 +138,23 @@ describe("the BrewOS GATT service on BlueZ", () => {
     await client.openChannel({ ...keys, id: paired.appId }, hubKey());
     const snapshot = await until("snapshot", () => heard.find((m) => m.type === "snapshot"), 5000);
     expect(snapshot.state).toBeTruthy();
+    // REST inside the channel (socket REST, docs/api/websocket.md): the Wi-Fi, then a setting.
+    const rest = async (id: string, method: string, path: string, body?: object) => {
+      await client.send({ type: "http", id, method, path, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const r = await until(id, () => heard.find((m) => m.type === "http_result" && m.id === id), 10000);
+      return { status: r.status, body: JSON.parse(String(r.body)) as Record<string, unknown> };
+    };
+    const scan = await rest("w1", "GET", "/api/network/wifi");
+    expect((scan.body.networks as { ssid: string }[]).map((n) => n.ssid)).toEqual(["Kitchen", "Upstairs"]);
+    const typo = await rest("w2", "POST", "/api/network/wifi", { ssid: "Kitchen", password: "espresso-2025" });
+    expect(typo).toMatchObject({ status: 422, body: { error: { code: "wrong_password" } } });
+    const joined = await rest("w3", "POST", "/api/network/wifi", { ssid: "Kitchen", password: "espresso-2026" });
+    expect(joined).toEqual({ status: 200, body: { ssid: "Kitchen", address: "192.168.1.57" } });
+    expect(nm.joins.at(-1)).toEqual({ ssid: "Kitchen", psk: "espresso-2026" });
+    const power = await rest("s1", "PATCH", "/api/settings", { controller: { brew_heater_w: 1400 } });
+    expect(power.status).toBe(200);
+    const settings = await rest("s2", "GET", "/api/settings");
+    expect((settings.body.controller as Record<string, number>).brew_heater_w).toBe(1400);
     await client.send({ type: "command", id: 1, command: { type: "set_mode", mode: "brew" } });
     const result = await until("result", () => heard.find((m) => m.type === "result" && m.id === 1), 5000);
     expect(result).toMatchObject({ id: 1, ok: true });
@@ -141,6 +166,8 @@ describe("the BrewOS GATT service on BlueZ", () => {
     expect(eavesdropper.central.notifications.length).toBeGreaterThan(10);
     expect(overheard).not.toContain("snapshot");
     expect(overheard).not.toContain("brew");
+    expect(overheard).not.toContain("espresso-2026");
+    expect(overheard).not.toContain("Kitchen");
     eavesdropper.central.disconnect();
     await bye(central);
     await client.send({ type: "command", id: 2, command: { type: "set_mode", mode: "standby" } }).catch(() => {});
