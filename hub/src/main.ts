@@ -291,6 +291,7 @@ if (a.bluetooth === undefined ? !onSim : a.bluetooth === "on") {
       pairingOpen: () => hub.auth.pairing.isOpen,
       name: () => hub.settings.hubSettings().machine_name,
       apiMajor: PROTOCOL_VERSION_MAJOR,
+      httpPort: () => listenPort,
     }),
     log,
   })

@@ -8,6 +8,7 @@ export interface BleInfoSource {
   pairingOpen: () => boolean;
   name: () => string;
   apiMajor: number;
+  httpPort: () => number | null;
 }
 
 export function bleInfo(s: BleInfoSource): () => BrewosBleInfo {
@@ -19,5 +20,6 @@ export function bleInfo(s: BleInfoSource): () => BrewosBleInfo {
     api: s.apiMajor,
     setup: s.pairedApps() === 0 ? "setup" : "ready",
     pairing_open: s.pairingOpen(),
+    http_port: s.httpPort(),
   });
 }

@@ -53,6 +53,7 @@ beforeAll(async () => {
       pairingOpen: () => h.hub.auth.pairing.isOpen,
       name: () => "BrewOS Gaggia",
       apiMajor: PROTOCOL_VERSION_MAJOR,
+      httpPort: () => Number(new URL(h.base).port),
     }),
     log: (_level, text) => logs.push(text),
   });
@@ -97,7 +98,7 @@ describe("the BrewOS GATT service on BlueZ", () => {
           clients: h.server.fanout,
         },
         rest: () => new Response(null, { status: 404 }),
-        info: () => ({ v: 1, device_id: "x", hub_public_key: "", name: "x", api: 1, setup: "setup", pairing_open: false }),
+        info: () => ({ v: 1, device_id: "x", hub_public_key: "", name: "x", api: 1, setup: "setup", pairing_open: false, http_port: null }),
       });
       await expect(started).rejects.toThrow(/org\.bluez/);
       expect((await fetch(`${h.base}/api/info`)).status).toBe(200);
@@ -119,7 +120,13 @@ describe("the BrewOS GATT service on BlueZ", () => {
   test("a new phone: info says setup → pairs with the typed code → opens its channel → joins the Wi-Fi → sets the heater power → turns the machine on; a phone in range hears only ciphertext", async () => {
     const { central, client } = await phone({ mtu: 23 });
     const before = await readInfo(central);
-    expect(before).toMatchObject({ v: 1, device_id: h.hub.auth.identity.deviceId, setup: "setup", api: PROTOCOL_VERSION_MAJOR });
+    expect(before).toMatchObject({
+      v: 1,
+      device_id: h.hub.auth.identity.deviceId,
+      setup: "setup",
+      api: PROTOCOL_VERSION_MAJOR,
+      http_port: Number(new URL(h.base).port),
+    });
     expect(idForPublicKey(fromBase64Url(before.hub_public_key) as Uint8Array)).toBe(before.device_id);
 
     // Someone else's phone nearby subscribes too (BlueZ notifies every subscriber).

@@ -292,8 +292,13 @@ export class GattServer {
         mtu: () => a.mtu,
         notify: (chunk) => {
           if (this.active !== a) return;
-          if (!a.polling) return this.chars.notify.push(chunk);
-          if (a.queue.length >= POLL_QUEUE_CHUNKS) return this.drop("the phone stopped reading");
+          // Every chunk is notified and also kept for reading: a phone that finds its notifications
+          // never arrive (Chromium's emulation) reads them from the start instead.
+          if (!a.polling) this.chars.notify.push(chunk);
+          if (a.queue.length >= POLL_QUEUE_CHUNKS) {
+            if (a.polling) return this.drop("the phone stopped reading");
+            a.queue.shift();
+          }
           a.queue.push(chunk);
         },
         disconnect: (why) => this.drop(why),

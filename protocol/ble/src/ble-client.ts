@@ -29,7 +29,7 @@ export class BrewosBleClient {
   private frameWaiter: ((f: Uint8Array) => void) | null = null;
   private session: SecureSession | null = null;
   private readonly pieces = new Reassembler();
-  private readonly listeners: ((m: Record<string, unknown>) => void)[] = [];
+  private readonly listeners: ((text: string) => void)[] = [];
   /** Set by the hub's last pairing message. */
   pairedAppId: string | null = null;
 
@@ -61,14 +61,27 @@ export class BrewosBleClient {
   }
 
   /** One /ws message to the hub, sealed. */
-  async send(message: object): Promise<void> {
+  send(message: object): Promise<void> {
+    return this.sendText(JSON.stringify(message));
+  }
+
+  async sendText(text: string): Promise<void> {
     const s = this.session;
     if (!s) throw new BleClientError("no channel: open it first");
-    for (const piece of fragment(utf8(JSON.stringify(message)))) await this.sendFrame(s.seal(piece));
+    for (const piece of fragment(utf8(text))) await this.sendFrame(s.seal(piece));
+  }
+
+  /** Each /ws message the hub sent in the channel, as text. */
+  onText(f: (text: string) => void): void {
+    this.listeners.push(f);
   }
 
   onMessage(f: (m: Record<string, unknown>) => void): void {
-    this.listeners.push(f);
+    this.onText((text) => f(JSON.parse(text) as Record<string, unknown>));
+  }
+
+  get channelOpen(): boolean {
+    return this.session !== null;
   }
 
   get resyncs(): number {
@@ -102,8 +115,8 @@ export class BrewosBleClient {
     if (this.session) {
       const whole = this.pieces.push(this.session.open(frame));
       if (!whole) return;
-      const m = JSON.parse(new TextDecoder().decode(whole)) as Record<string, unknown>;
-      for (const l of this.listeners) l(m);
+      const text = new TextDecoder().decode(whole);
+      for (const l of this.listeners) l(text);
       return;
     }
     let m: { type?: unknown; id?: unknown; status?: unknown; body?: unknown; content_type?: unknown; app_id?: unknown };

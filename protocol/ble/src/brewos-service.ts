@@ -24,7 +24,10 @@ export interface BrewosBleInfo {
   /** "setup": no app is paired yet; "ready": paired apps exist (pairing needs an open window either way). */
   setup: "setup" | "ready";
   pairing_open: boolean;
+  /** The port of the hub's app and API on the LAN (once on Wi-Fi: http://ADDRESS:PORT). */
+  http_port: number | null;
 }
 
-/** How many chunks a central that reads instead of subscribing may leave unread before it is dropped. */
+/** Chunks kept for a central to read (every chunk is also notified): a reading central that leaves
+ * this many unread is dropped; for a subscribed one the oldest go. */
 export const POLL_QUEUE_CHUNKS = 4096;
