@@ -20,6 +20,8 @@ export interface BleClientIo {
 
 export class BleClientError extends Error {}
 
+const BRACE = 0x7b; /* "{": a pairing message; channel frames start with 1, 2 or 3 */
+
 export class BrewosBleClient {
   private readonly joiner = new ChunkJoiner();
   private seq = 0;
@@ -106,13 +108,14 @@ export class BrewosBleClient {
   }
 
   private frame(frame: Uint8Array): void {
-    if (this.frameWaiter) {
+    // A pairing message (JSON) may still arrive after the channel's hello went out: it is not the reply.
+    if (this.frameWaiter && frame[0] !== BRACE) {
       const w = this.frameWaiter;
       this.frameWaiter = null;
       w(frame);
       return;
     }
-    if (this.session) {
+    if (this.session && frame[0] !== BRACE) {
       const whole = this.pieces.push(this.session.open(frame));
       if (!whole) return;
       const text = new TextDecoder().decode(whole);

@@ -52,7 +52,9 @@ export function ConnectionBadge() {
       ? t("Stale data ({age})", { age: age(now - receivedAt) })
       : route === "relay"
         ? t("Connected through the relay")
-        : t("Connected");
+        : route === "bluetooth"
+          ? t("Connected over Bluetooth")
+          : t("Connected");
   } else if (status === "reconnecting") {
     kind = "warn";
     text = receivedAt > 0 ? t("Reconnecting… last data {age}", { age: age(now - receivedAt) }) : t("Reconnecting…");

@@ -1,12 +1,15 @@
 /**
  * Choosing the hub: the address typed by the person (checked by asking it for /api/info), the
- * page's own origin, `brewos.local`, and every machine used before.
+ * page's own origin, `brewos.local`, every machine used before — or, with no network, Bluetooth.
  */
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { t } from "../i18n/i18n.ts";
 import { ErrorLine } from "../shared/ErrorLine.tsx";
 import { connectTo } from "./connect.ts";
 import { currentHubUrl, FALLBACK_HUB, forgetMachine, knownMachines, normaliseHubUrl, rememberMachine } from "./hub-address.ts";
+
+const BleSetup = lazy(() => import("./bluetooth/BleSetup.tsx"));
+const hasWebBluetooth = () => typeof navigator !== "undefined" && "bluetooth" in navigator;
 
 async function probe(url: string): Promise<string> {
   const ctl = new AbortController();
@@ -47,8 +50,19 @@ export function HubPicker() {
     }
   };
   const current = currentHubUrl();
+  const [bluetooth, setBluetooth] = useState(false);
   return (
     <div className="hub-picker">
+      {hasWebBluetooth() &&
+        (bluetooth ? (
+          <Suspense fallback={<p className="muted">{t("Loading…")}</p>}>
+            <BleSetup />
+          </Suspense>
+        ) : (
+          <button type="button" className="quiet" onClick={() => setBluetooth(true)}>
+            {t("No network? Connect over Bluetooth")}
+          </button>
+        ))}
       <form
         onSubmit={(e) => {
           e.preventDefault();

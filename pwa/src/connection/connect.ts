@@ -104,7 +104,7 @@ function probeHome(hubUrl: string): void {
   }, HOME_PROBE_MS);
 }
 
-export function connectTo(hubUrl: string, transport: HubTransport = homeOrAway(hubUrl)): HubClient {
+export function connectTo(hubUrl: string, transport: HubTransport = homeOrAway(hubUrl), route: Route | null = null): HubClient {
   useMachine.getState().client?.close();
   if (connected) void getSync().then((e) => e.disconnected());
   connected = false;
@@ -115,8 +115,9 @@ export function connectTo(hubUrl: string, transport: HubTransport = homeOrAway(h
       onUnpaired: (reason, revoked) => unpaired(hubUrl, reason, revoked),
       onStatus: (s, detail) => {
         if (s === "connected") useMachine.setState({ pairing: "paired", pairingDetail: null });
-        // REST goes where the socket goes: through the relay it travels inside the channel.
-        const away = s === "connected" && useMachine.getState().route === "relay";
+        // REST goes where the socket goes: through the relay or over Bluetooth it travels inside the channel.
+        const route = useMachine.getState().route;
+        const away = s === "connected" && (route === "relay" || route === "bluetooth");
         restThroughSocket(
           away ? (method, path, body) => (client ? client.request(method, path, body) : Promise.reject(new Error("no hub"))) : null,
         );
@@ -147,7 +148,7 @@ export function connectTo(hubUrl: string, transport: HubTransport = homeOrAway(h
       },
     },
   );
-  useMachine.setState({ client, route: null });
+  useMachine.setState({ client, route });
   probeHome(hubUrl);
   showCached(hubUrl, loadLastState(hubUrl));
   return client;

@@ -2,7 +2,7 @@
  * @module How the app reaches a hub. A transport carries JSON text both ways and says when it
  * opened and closed; the hub client above it (backoff, stale detection, snapshot and deltas,
  * commands) is the same whether the text goes over the LAN WebSocket, the relay (relay-transport.ts)
- * or, later, Web Bluetooth.
+ * or Web Bluetooth (bluetooth/ble-hub.ts).
  */
 
 export interface HubSocketEvents {
@@ -53,8 +53,9 @@ export function webSocketTransport(baseUrl: string): HubTransport {
   };
 }
 
-/** Which way the app reaches its machine: at home over the LAN, or from outside through the relay. */
-export type Route = "lan" | "relay";
+/** Which way the app reaches its machine: at home over the LAN, from outside through the relay, or
+ * over Bluetooth with no network (bluetooth/ble-hub.ts). */
+export type Route = "lan" | "relay" | "bluetooth";
 
 export interface LanOrRelayOptions {
   /** How long the LAN may take to answer before the relay is tried. */
