@@ -117,10 +117,10 @@ export default function BleSetup() {
     );
 
   const { hub, info, creds, networks, joined } = step;
-  const useBluetooth = () => {
+  const goBluetooth = () => {
     connectTo(bluetoothUrl(info.device_id), hub.transport(), "bluetooth");
   };
-  const useWifi = (address: string) => {
+  const goWifi = (address: string) => {
     const url = `http://${address}${info.http_port ? `:${info.http_port}` : ""}`;
     saveCredentials(url, creds);
     rememberMachine({ url, name: info.name });
@@ -175,11 +175,11 @@ export default function BleSetup() {
       <ErrorLine text={error} />
       <div className="row wrap">
         {joined?.address && (
-          <button type="button" onClick={() => useWifi(joined.address as string)}>
+          <button type="button" onClick={() => goWifi(joined.address as string)}>
             {t("Go on over Wi-Fi")}
           </button>
         )}
-        <button type="button" className={joined?.address ? "quiet" : undefined} onClick={useBluetooth}>
+        <button type="button" className={joined?.address ? "quiet" : undefined} onClick={goBluetooth}>
           {t("Use it over Bluetooth")}
         </button>
       </div>
