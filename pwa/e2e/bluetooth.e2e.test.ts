@@ -5,7 +5,8 @@
  * real BrewOS GATT service on a fake org.bluez (private dbus-daemon) by a scripted central — the
  * hub runs on the simulator, its Wi-Fi on a fake NetworkManager. The app pairs with the code from
  * the display, joins the Wi-Fi inside the encrypted channel, and turns the machine on over
- * Bluetooth. The app's writes are checked chunk by chunk; an emulated peripheral cannot notify, so
+ * Bluetooth; when the link drops it connects again by itself (no chooser, a new channel) and turns
+ * the machine off. The app's writes are checked chunk by chunk; an emulated peripheral cannot notify, so
  * the app reads the notify characteristic, as it does on a phone whose notifications do not come.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -105,20 +106,14 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The emulated machine in Chromium, each GATT operation carried to the hub's service. */
-async function emulateMachine(): Promise<void> {
-  bt = await browser.newBrowserCDPSession();
-  await bt.send("BluetoothEmulation.enable", { state: "powered-on", leSupported: true });
-  await bt.send("BluetoothEmulation.simulatePreconnectedPeripheral", {
-    address: ADDRESS,
-    name: "BrewOS Gaggia",
-    manufacturerData: [],
-    knownServiceUuids: [BREWOS_BLE.service],
-  });
+const uuidOf = new Map<string, string>();
+
+/** The BrewOS service in the emulated peripheral (Chromium forgets it on a disconnect, so it is
+ * added again, as a machine rebuilds its table when it comes back). */
+async function addGattTable(): Promise<void> {
   const { serviceId } = (await bt.send("BluetoothEmulation.addService", { address: ADDRESS, serviceUuid: BREWOS_BLE.service })) as {
     serviceId: string;
   };
-  const uuidOf = new Map<string, string>();
   const add = async (uuid: string, properties: Record<string, boolean>) => {
     const { characteristicId } = (await bt.send("BluetoothEmulation.addCharacteristic", {
       serviceId,
@@ -132,7 +127,19 @@ async function emulateMachine(): Promise<void> {
   const notify = await add(BREWOS_BLE.notify, { read: true, notify: true });
   await bt.send("BluetoothEmulation.addDescriptor", { characteristicId: notify, descriptorUuid: uuid16(0x2902) });
   await add(BREWOS_BLE.info, { read: true });
+}
 
+/** The emulated machine in Chromium, each GATT operation carried to the hub's service. */
+async function emulateMachine(): Promise<void> {
+  bt = await browser.newBrowserCDPSession();
+  await bt.send("BluetoothEmulation.enable", { state: "powered-on", leSupported: true });
+  await bt.send("BluetoothEmulation.simulatePreconnectedPeripheral", {
+    address: ADDRESS,
+    name: "BrewOS Gaggia",
+    manufacturerData: [],
+    knownServiceUuids: [BREWOS_BLE.service],
+  });
+  await addGattTable();
   bt.on("BluetoothEmulation.gattOperationReceived", (e: { address: string; type: string }) => {
     ops.push(e.type);
     void bt.send("BluetoothEmulation.simulateGATTOperationResponse", { address: e.address, type: e.type as never, code: 0 });
@@ -238,7 +245,29 @@ test("Bluetooth → paired with the display's code → Wi-Fi joined → the mach
   expect(gatt.central).toBe(phone.path); // still the one Bluetooth session
   expect(reads).toBeGreaterThan(readsBefore);
   await page.screenshot({ path: join(shots, "bluetooth-4-on.png") });
+
+  // The link drops (the phone walked away): the app connects again by itself, no chooser, a new
+  // channel, and its next command runs.
+  const connectsBefore = ops.filter((o) => o === "connection").length;
+  await bt.send("BluetoothEmulation.simulateGATTDisconnection", { address: ADDRESS });
+  phone.disconnect();
+  await waitUntil(() => gatt.central === null, "the hub ended the session");
+  await addGattTable();
+  phone.reconnect();
+  await waitUntil(() => ops.filter((o) => o === "connection").length > connectsBefore, "a new GATT connection", 20000);
+  await page.locator("output.badge").filter({ hasText: "Connected over Bluetooth" }).waitFor({ timeout: 30000 });
+  await page.getByRole("button", { name: "Turn off" }).click();
+  await page.getByRole("button", { name: "Turn on" }).waitFor({ timeout: 20000 });
+  expect(hub.hub.model.snapshot().mode).toBe("standby");
   console.log(
-    `Bluetooth onboarding in Chromium: ${writes.length} writes (${frames.length} frames), ${reads} reads, Wi-Fi joins ${JSON.stringify(nm.joins.map((j) => j.ssid))}, screenshots in ${shots}`,
+    `Bluetooth onboarding in Chromium: GATT connections ${ops.filter((o) => o === "connection").length}, ${writes.length} writes (${frames.length} frames), ${reads} reads, Wi-Fi joins ${JSON.stringify(nm.joins.map((j) => j.ssid))}, screenshots in ${shots}`,
   );
 }, 90000);
+
+async function waitUntil(ok: () => boolean, what: string, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms (GATT ${JSON.stringify(ops.slice(-20))})`);
+    await Bun.sleep(50);
+  }
+}

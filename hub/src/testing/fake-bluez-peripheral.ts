@@ -39,6 +39,11 @@ class CentralDevice extends Interface {
     this.drop();
     this.onDisconnect();
   }
+  back() {
+    if (this.connected) return;
+    this.connected = true;
+    Interface.emitPropertiesChanged(this, { Connected: true }, []);
+  }
   drop() {
     if (!this.connected) return;
     this.connected = false;
@@ -117,6 +122,12 @@ export class FakeCentral {
 
   async read(uuid: string, offset = 0): Promise<Uint8Array> {
     return Uint8Array.from(await this.char(uuid).ReadValue({ ...this.options(), offset: new dbus.Variant("q", offset) }));
+  }
+
+  /** The phone is back in range and connects again (the same device object, as BlueZ keeps it). */
+  reconnect(): void {
+    this.device.back();
+    this.droppedByHub = false;
   }
 
   /** The phone goes away (out of range, Bluetooth off). */
