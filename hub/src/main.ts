@@ -18,11 +18,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { keyPair, pairingLink } from "@brewos/protocol/auth";
 import { isPrivateIPv4 } from "@brewos/protocol/relay/lan-names";
-import { PROTOCOL_VERSION_MAJOR } from "@brewos/protocol/uart";
 import qrcode from "qrcode-generator";
 import { BACKUP_BODY_LIMIT_BYTES, createHubServer } from "./api/app.ts";
-import { bleInfo } from "./ble/ble-info.ts";
-import { GattServer } from "./ble/gatt-server.ts";
+import type { GattServer } from "./ble/gatt-server.ts";
+import { startHubGatt } from "./ble/hub-gatt.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { tcpTransport } from "./controller-link/transports/tcp.ts";
 import { ttyTransport } from "./controller-link/transports/tty.ts";
@@ -276,23 +275,13 @@ if (mdnsCfg.enabled && (a.mdns === undefined ? !onSim : a.mdns === "on")) {
 if (a.bluetooth !== undefined && a.bluetooth !== "on" && a.bluetooth !== "off") fail(`--bluetooth takes on or off, not ${a.bluetooth}`);
 let gatt: GattServer | null = null;
 if (a.bluetooth === undefined ? !onSim : a.bluetooth === "on") {
-  const id = hub.auth.identity;
-  GattServer.start({
-    adapter: a["bt-adapter"] as string,
-    secure: {
-      hub: { id: id.deviceId, publicKey: id.publicKey, sign: (b) => id.sign(b) },
-      appKey: (appId) => hub.auth.apps.publicKey(appId),
-      clients: server.fanout,
-    },
+  startHubGatt({
+    auth: hub.auth,
+    clients: server.fanout,
     rest: (request) => server.app.fetch(request),
-    info: bleInfo({
-      identity: id,
-      pairedApps: () => hub.auth.apps.count,
-      pairingOpen: () => hub.auth.pairing.isOpen,
-      name: () => hub.settings.hubSettings().machine_name,
-      apiMajor: PROTOCOL_VERSION_MAJOR,
-      httpPort: () => listenPort,
-    }),
+    name: () => hub.settings.hubSettings().machine_name,
+    httpPort: () => listenPort,
+    adapter: a["bt-adapter"] as string,
     log,
   })
     .then((g) => {

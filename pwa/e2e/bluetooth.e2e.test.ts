@@ -16,10 +16,9 @@ import { join } from "node:path";
 import { BREWOS_BLE } from "@brewos/protocol/ble/brewos-service";
 import { ChunkJoiner } from "@brewos/protocol/ble/chunking";
 import { uuid16 } from "@brewos/protocol/scales";
-import { PROTOCOL_VERSION_MAJOR } from "@brewos/protocol/uart";
 import type { Browser, CDPSession, Page } from "playwright-core";
-import { bleInfo } from "../../hub/src/ble/ble-info.ts";
-import { GattServer } from "../../hub/src/ble/gatt-server.ts";
+import type { GattServer } from "../../hub/src/ble/gatt-server.ts";
+import { startHubGatt } from "../../hub/src/ble/hub-gatt.ts";
 import { networkManagerWifi } from "../../hub/src/net/wifi.ts";
 import { FakeBluez, privateBus } from "../../hub/src/testing/fake-bluez.ts";
 import type { FakeCentral } from "../../hub/src/testing/fake-bluez-peripheral.ts";
@@ -59,23 +58,13 @@ beforeAll(async () => {
     dataDir,
     wifi: networkManagerWifi({ busAddress: bus.address, scanWaitMs: 50 }),
   });
-  const id = hub.hub.auth.identity;
-  gatt = await GattServer.start({
+  gatt = await startHubGatt({
     busAddress: bus.address,
-    secure: {
-      hub: { id: id.deviceId, publicKey: id.publicKey, sign: (b) => id.sign(b) },
-      appKey: (appId) => hub.hub.auth.apps.publicKey(appId),
-      clients: hub.server.fanout,
-    },
+    auth: hub.hub.auth,
+    clients: hub.server.fanout,
     rest: (request) => hub.server.app.fetch(request),
-    info: bleInfo({
-      identity: id,
-      pairedApps: () => hub.hub.auth.apps.count,
-      pairingOpen: () => hub.hub.auth.pairing.isOpen,
-      name: () => "BrewOS Gaggia",
-      apiMajor: PROTOCOL_VERSION_MAJOR,
-      httpPort: () => Number(new URL(hub.base).port),
-    }),
+    name: () => "BrewOS Gaggia",
+    httpPort: () => Number(new URL(hub.base).port),
   });
   // The phone's radio as the hub's BlueZ sees it: a central that reads (it cannot be notified).
   phone = bluez.peripheral.central("5A:1E:00:00:00:01", 23);
