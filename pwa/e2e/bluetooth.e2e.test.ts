@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { BREWOS_BLE } from "@brewos/protocol/ble/brewos-service";
 import { ChunkJoiner } from "@brewos/protocol/ble/chunking";
 import { uuid16 } from "@brewos/protocol/scales";
-import type { Browser, CDPSession, Page } from "playwright-core";
+import type { Browser, BrowserContext, CDPSession, Page, WebSocketRoute } from "playwright-core";
 import type { GattServer } from "../../hub/src/ble/gatt-server.ts";
 import { startHubGatt } from "../../hub/src/ble/hub-gatt.ts";
 import { networkManagerWifi } from "../../hub/src/net/wifi.ts";
@@ -48,14 +48,21 @@ beforeAll(async () => {
   requireBuiltApp();
   bus = await privateBus();
   bluez = await FakeBluez.start(bus.address);
-  nm = await FakeNetworkManager.start(bus.address, [
-    { ssid: "Kitchen", strength: 78, password: "espresso-2026" },
-    { ssid: "Upstairs", strength: 31, password: "another-one-99" },
-  ]);
+  nm = await FakeNetworkManager.start(
+    bus.address,
+    [
+      { ssid: "Kitchen", strength: 78, password: "espresso-2026" },
+      { ssid: "Upstairs", strength: 31, password: "another-one-99" },
+    ],
+    "127.0.0.1",
+  );
   hub = await hubOnSim("dual_boiler_gear", {
     speed: 20,
     appDir: APP_DIR,
     dataDir,
+    // The page of the first run is the trusted kiosk (127.0.0.1); the second phone, at [::1], is not.
+    hostname: "::",
+    kioskAddresses: ["127.0.0.1", "::ffff:127.0.0.1"],
     wifi: networkManagerWifi({ busAddress: bus.address, scanWaitMs: 50 }),
   });
   gatt = await startHubGatt({
@@ -74,7 +81,12 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   page = await context.newPage();
   page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
-  const session = await context.newCDPSession(page);
+  await chooseTheMachine(context, page);
+}, 60000);
+
+/** The person picks the machine in Chromium's Bluetooth chooser, whenever it opens on this page. */
+async function chooseTheMachine(context: BrowserContext, p: Page): Promise<void> {
+  const session = await context.newCDPSession(p);
   await session.send("DeviceAccess.enable");
   const answered = new Set<string>();
   session.on("DeviceAccess.deviceRequestPrompted", (e: { id: string; devices: { id: string }[] }) => {
@@ -83,7 +95,7 @@ beforeAll(async () => {
     answered.add(e.id);
     void session.send("DeviceAccess.selectPrompt", { id: e.id, deviceId: d.id });
   });
-}, 60000);
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -120,6 +132,10 @@ async function addGattTable(): Promise<void> {
 
 /** The emulated machine in Chromium, each GATT operation carried to the hub's service. */
 async function emulateMachine(): Promise<void> {
+  if (bt) {
+    await bt.send("BluetoothEmulation.disable").catch(() => {});
+    await bt.detach().catch(() => {});
+  }
   bt = await browser.newBrowserCDPSession();
   await bt.send("BluetoothEmulation.enable", { state: "powered-on", leSupported: true });
   await bt.send("BluetoothEmulation.simulatePreconnectedPeripheral", {
@@ -215,7 +231,7 @@ test("Bluetooth → paired with the display's code → Wi-Fi joined → the mach
   await page.screenshot({ path: join(shots, "bluetooth-2-wifi.png") });
   await page.getByRole("button", { name: "Join", exact: true }).click();
   await page.getByTestId("ble-wifi-joined").waitFor({ timeout: 20000 });
-  expect(await page.getByTestId("ble-wifi-joined").textContent()).toBe("Joined Kitchen. The machine is at 192.168.1.57.");
+  expect(await page.getByTestId("ble-wifi-joined").textContent()).toBe("Joined Kitchen. The machine is at 127.0.0.1.");
   expect(nm.joins.at(-1)).toEqual({ ssid: "Kitchen", psk: "espresso-2026" });
   const written = new TextDecoder().decode(Uint8Array.from(writes.flatMap((w) => [...w])));
   expect(written).not.toContain("espresso-2026"); // the password went sealed
@@ -252,6 +268,71 @@ test("Bluetooth → paired with the display's code → Wi-Fi joined → the mach
     `Bluetooth onboarding in Chromium: GATT connections ${ops.filter((o) => o === "connection").length}, ${writes.length} writes (${frames.length} frames), ${reads} reads, Wi-Fi joins ${JSON.stringify(nm.joins.map((j) => j.ssid))}, screenshots in ${shots}`,
   );
 }, 90000);
+
+test("the network goes down: one tap and the same machine answers over Bluetooth; when the network is back the app goes home", async () => {
+  // The Bluetooth session of the first run ends (that phone put away).
+  await page.context().close();
+  phone.disconnect();
+  await waitUntil(() => gatt.central === null, "the first session ended");
+
+  // Another phone, paired at home over Wi-Fi with the code on the display. Its network path to
+  // the machine — every /api request and /ws socket — runs through a switch the test can open.
+  let lanUp = true;
+  const lanSockets: WebSocketRoute[] = [];
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: "block" });
+  const lan = hub.base.replace("127.0.0.1", "[::1]");
+  await context.route(`${lan}/api/**`, (r) => (lanUp ? r.continue() : r.abort("internetdisconnected")));
+  await context.routeWebSocket(/\/ws$/, (ws) => {
+    if (!lanUp) return ws.close({ code: 1006 });
+    ws.connectToServer();
+    lanSockets.push(ws);
+  });
+  const p = await context.newPage();
+  p.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+  await chooseTheMachine(context, p);
+  await p.goto(`${lan}/`);
+  await p
+    .getByLabel("Name this phone")
+    .waitFor({ timeout: 15000 })
+    .catch(async (e: Error) => {
+      throw new Error(`${e.message}\nthe page said: ${await p.locator("body").textContent()}`);
+    });
+  await p.getByLabel("Name this phone").fill("Ben's phone");
+  await p.getByLabel("Code on the machine's display").fill(hub.hub.auth.pairing.open().typed);
+  await p.getByRole("button", { name: "Pair", exact: true }).click();
+  const badge = p.locator("output.badge");
+  await badge.filter({ hasText: /^Connected$/ }).waitFor({ timeout: 20000 });
+  await p.getByRole("button", { name: "Turn on" }).waitFor({ timeout: 15000 });
+
+  // The router goes off: nothing reaches the machine over the network any more.
+  lanUp = false;
+  for (const ws of lanSockets.splice(0)) await ws.close({ code: 1006 }).catch(() => {});
+  await badge.filter({ hasText: /Reconnecting/ }).waitFor({ timeout: 10000 });
+  const offer = p.getByRole("button", { name: "Connect over Bluetooth" });
+  await offer.waitFor({ timeout: 15000 });
+  await p.screenshot({ path: join(process.env.BREWOS_SCREENSHOTS ?? dataDir, "bluetooth-5-lan-down.png") });
+  await emulateMachine(); // Chromium ends its Bluetooth emulation with the page that used it
+  phone.reconnect();
+  await offer.click();
+  await badge.filter({ hasText: "Connected over Bluetooth" }).waitFor({ timeout: 30000 });
+  expect(gatt.central).toBe(phone.path);
+  await p.getByRole("button", { name: "Turn on" }).click();
+  await p.getByRole("button", { name: "Turn off" }).waitFor({ timeout: 20000 });
+  expect(hub.hub.model.snapshot().mode).toBe("brew");
+
+  // The network is back: within the app's 15 s look-out it is at home again; its next command goes
+  // over the network (a new /ws socket; not one byte more written over Bluetooth).
+  lanUp = true;
+  await badge.filter({ hasText: /^Connected$/ }).waitFor({ timeout: 25000 });
+  expect(lanSockets.length).toBeGreaterThan(0);
+  const writesBefore = writes.length;
+  await p.getByRole("button", { name: "Turn off" }).click();
+  await p.getByRole("button", { name: "Turn on" }).waitFor({ timeout: 20000 });
+  expect(hub.hub.model.snapshot().mode).toBe("standby");
+  expect(writes.length).toBe(writesBefore);
+  await context.close();
+  phone.disconnect();
+}, 120000);
 
 async function waitUntil(ok: () => boolean, what: string, ms = 8000): Promise<void> {
   const end = Date.now() + ms;

@@ -3,6 +3,7 @@
  * controller's 20 Hz), otherwise changes are merged and sent at most every `idleMs` (2 Hz).
  * A merged delta carries `from_seq`..`seq`; since its values are absolute, a client whose seq is
  * at least from_seq - 1 applies it and is exact. Nothing is dropped: merging keeps the newest value.
+ * A slow link (Bluetooth) paces the already paced deltas again, at its own rate, the same way.
  */
 import type { MachineDelta, MachineSnapshotFields } from "../machine/machine-state.ts";
 
@@ -26,13 +27,20 @@ export class DeltaCoalescer {
     private readonly idleMs = 500,
   ) {}
 
-  push(d: MachineDelta): void {
+  /** A delta from the machine, or one already paced (its `from_seq` kept, so a slower link merges further). */
+  push(d: MachineDelta | PacedDelta): void {
     if (this.pending) {
       Object.assign(this.pending.changes, d.changes);
       this.pending.seq = d.seq;
       this.pending.rx_ms = Math.max(this.pending.rx_ms, d.rx_ms);
     } else {
-      this.pending = { type: "delta", from_seq: d.seq, seq: d.seq, changes: { ...d.changes }, rx_ms: d.rx_ms };
+      this.pending = {
+        type: "delta",
+        from_seq: "from_seq" in d ? d.from_seq : d.seq,
+        seq: d.seq,
+        changes: { ...d.changes },
+        rx_ms: d.rx_ms,
+      };
     }
     const now = Date.now();
     if (this.isBrewing() || "brewing" in d.changes || now - this.lastSentMs >= this.idleMs) this.flush();

@@ -9,6 +9,7 @@ import { type Signer, utf8 } from "@brewos/protocol/auth";
 import { fragment, Reassembler } from "@brewos/protocol/relay";
 import { HubHandshake, type SecureSession } from "@brewos/protocol/relay/secure-channel";
 import type { WSContext } from "hono/ws";
+import { DeltaCoalescer, type PacedDelta } from "./delta-coalescer.ts";
 import { virtualSocket, type WsClients } from "./virtual-socket.ts";
 import { WS_CLOSE } from "./ws.ts";
 
@@ -23,7 +24,12 @@ export interface SecureAppSessionOptions {
   send: (frame: Uint8Array) => void;
   /** The hub ended the session (`revoked`: the app was removed, so it should forget this hub). */
   end: (revoked: boolean) => void;
+  /** A slow link: machine deltas merged and sent at most every this many ms (a shot's start and
+   * end at once), everything else in order after any pending delta. Absent: as they come. */
+  paceDeltasMs?: number;
 }
+
+const DELTA_PREFIX = '{"type":"delta"';
 
 export class SecureAppSession {
   private handshake: HubHandshake | null;
@@ -32,9 +38,17 @@ export class SecureAppSession {
   private socket: WSContext | null = null;
   private readonly pieces = new Reassembler();
   private over = false;
+  private readonly pacer: DeltaCoalescer | null;
 
   constructor(private readonly o: SecureAppSessionOptions) {
     this.handshake = new HubHandshake(o.hub, o.appKey);
+    this.pacer = o.paceDeltasMs
+      ? new DeltaCoalescer(
+          (d) => this.sealed(JSON.stringify(d)),
+          () => false,
+          o.paceDeltasMs,
+        )
+      : null;
   }
 
   get open(): boolean {
@@ -56,8 +70,10 @@ export class SecureAppSession {
       this.stage = "open";
       this.socket = virtualSocket(this.o.tag, {
         send: (text) => {
-          if (this.over || !this.channel) return;
-          for (const piece of fragment(utf8(text))) this.o.send(this.channel.seal(piece));
+          if (!this.pacer) return this.sealed(text);
+          if (text.startsWith(DELTA_PREFIX)) return this.pacer.push(JSON.parse(text) as PacedDelta);
+          this.pacer.flush(); // what came before goes first
+          this.sealed(text);
         },
         close: (code) => {
           if (this.over) return;
@@ -73,10 +89,16 @@ export class SecureAppSession {
     if (whole) void this.o.clients.message(this.socket, new TextDecoder().decode(whole));
   }
 
+  private sealed(text: string): void {
+    if (this.over || !this.channel) return;
+    for (const piece of fragment(utf8(text))) this.o.send(this.channel.seal(piece));
+  }
+
   /** The link is gone (or the caller ended the session): the hub forgets the socket. */
   closed(): void {
     if (this.over) return;
     this.over = true;
+    this.pacer?.stop();
     if (this.socket) this.o.clients.close(this.socket);
   }
 }

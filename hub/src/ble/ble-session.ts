@@ -14,6 +14,8 @@ import { SecureAppSession, type SecureAppSessionOptions } from "../api/secure-ap
 import { PairingSession } from "../auth/pairing-session.ts";
 
 const BRACE = 0x7b; /* "{" */
+/** Live state over Bluetooth at a reduced rate: 4 Hz at most, even while brewing (the LAN gets 20 Hz). */
+export const BLE_DELTA_PACE_MS = 250;
 
 export interface BleSessionOptions {
   /** The hub's identity, its paired apps' keys and its /ws handling. */
@@ -89,6 +91,7 @@ export class BleSession {
     this.secure ??= new SecureAppSession({
       ...this.o.secure,
       tag: { bleSession: this },
+      paceDeltasMs: BLE_DELTA_PACE_MS,
       send: (f) => this.send(f),
       end: (revoked) => this.end(revoked ? "the app was removed" : "the hub closed the session"),
     });

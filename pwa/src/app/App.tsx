@@ -7,6 +7,7 @@ import { useMachine } from "../connection/machine-store.ts";
 import { Dashboard } from "../features/dashboard/Dashboard.tsx";
 import { language, t } from "../i18n/i18n.ts";
 import { usePreferences } from "../shared/preferences.ts";
+import { BluetoothFallback } from "./BluetoothFallback.tsx";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { HubAlerts } from "./HubAlerts.tsx";
 import { InstallButton } from "./InstallButton.tsx";
@@ -107,6 +108,7 @@ export function App() {
         <InstallButton />
       </header>
       <SecureContextNotice />
+      <BluetoothFallback />
       <HubAlerts />
       <UpdatePrompt />
       <main>

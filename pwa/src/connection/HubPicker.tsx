@@ -5,11 +5,11 @@
 import { lazy, Suspense, useState } from "react";
 import { t } from "../i18n/i18n.ts";
 import { ErrorLine } from "../shared/ErrorLine.tsx";
+import { hasWebBluetooth } from "./bluetooth/has-web-bluetooth.ts";
 import { connectTo } from "./connect.ts";
 import { currentHubUrl, FALLBACK_HUB, forgetMachine, knownMachines, normaliseHubUrl, rememberMachine } from "./hub-address.ts";
 
 const BleSetup = lazy(() => import("./bluetooth/BleSetup.tsx"));
-const hasWebBluetooth = () => typeof navigator !== "undefined" && "bluetooth" in navigator;
 
 async function probe(url: string): Promise<string> {
   const ctl = new AbortController();

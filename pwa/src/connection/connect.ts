@@ -87,17 +87,22 @@ async function keepTicket(hubUrl: string): Promise<void> {
   }
 }
 
-/** Away, how often to look whether the machine answers at home again (then the app goes back to it). */
+/** Away (the relay, or Bluetooth while the network was down), how often to look whether the
+ * machine answers at home again (then the app goes back to it). */
 const HOME_PROBE_MS = 15_000;
 let homeProbe: ReturnType<typeof setInterval> | null = null;
 
 function probeHome(hubUrl: string): void {
   if (homeProbe) clearInterval(homeProbe);
   homeProbe = setInterval(() => {
-    if (useMachine.getState().route !== "relay") return;
+    const away = () => {
+      const route = useMachine.getState().route;
+      return route === "relay" || route === "bluetooth";
+    };
+    if (!away() || !/^https?:/.test(hubUrl)) return;
     void fetch(`${hubUrl}/api/info`, { signal: AbortSignal.timeout(2000) }).then(
       (r) => {
-        if (r.ok && useMachine.getState().route === "relay") connectTo(hubUrl);
+        if (r.ok && away()) connectTo(hubUrl);
       },
       () => undefined,
     );

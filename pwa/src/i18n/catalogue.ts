@@ -876,4 +876,8 @@ export const GERMAN: Record<string, string> = {
   "No network? Connect over Bluetooth": "Kein Netzwerk? Über Bluetooth verbinden",
   "{signal}% signal, password": "{signal} % Signal, mit Passwort",
   "{signal}% signal, open": "{signal} % Signal, offen",
+  "The machine is not answering on the network": "Die Maschine antwortet nicht im Netzwerk",
+  "The machine is not answering on the network. Near it, Bluetooth works without one.":
+    "Die Maschine antwortet nicht im Netzwerk. In ihrer Nähe geht es auch ohne: über Bluetooth.",
+  "Connect over Bluetooth": "Über Bluetooth verbinden",
 };

@@ -72,6 +72,7 @@ export default function BleSetup() {
             void run(async () => {
               const hub = await BleHub.choose();
               const info = await hub.info();
+              hub.remember(info.device_id);
               const creds = credentialsFor(bluetoothUrl(info.device_id));
               if (creds) await toWifi(hub, info, creds);
               else setStep({ at: "pair", hub, info });

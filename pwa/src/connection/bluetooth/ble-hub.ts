@@ -35,7 +35,17 @@ interface BtDevice extends EventTarget {
 }
 interface BtApi {
   requestDevice(o: { filters: { services: string[] }[] }): Promise<BtDevice>;
+  /** The devices this origin was allowed before (Chrome with the new permissions backend). */
+  getDevices?(): Promise<BtDevice[]>;
 }
+
+const api = (): BtApi => {
+  const bt = (navigator as unknown as { bluetooth?: BtApi }).bluetooth;
+  if (!bt) throw new Error("this browser has no Web Bluetooth (on an iPhone, set the machine up over Wi-Fi)");
+  return bt;
+};
+/** Which Bluetooth device (the browser's id for it) a machine (its hub id) was last reached on. */
+const deviceKey = (hubId: string) => `brewos.ble-device.${hubId}`;
 
 /** Until the hub's first chunk arrives by notification, how long before the app reads instead. */
 const NOTIFY_GRACE_MS = 1500;
@@ -108,11 +118,26 @@ export class BleHub {
 
   /** The chooser (call from a tap), then the connection and the service. */
   static async choose(): Promise<BleHub> {
-    const bt = (navigator as unknown as { bluetooth?: BtApi }).bluetooth;
-    if (!bt) throw new Error("this browser has no Web Bluetooth (on an iPhone, set the machine up over Wi-Fi)");
-    const hub = new BleHub(await bt.requestDevice({ filters: [{ services: [BREWOS_BLE.service] }] }));
+    const hub = new BleHub(await api().requestDevice({ filters: [{ services: [BREWOS_BLE.service] }] }));
     await hub.connect();
     return hub;
+  }
+
+  /** A machine reached over Bluetooth before (call from a tap): that device without the chooser
+   * where the browser remembers it, else the chooser. */
+  static async again(hubId: string): Promise<BleHub> {
+    const bt = api();
+    const known = localStorage.getItem(deviceKey(hubId));
+    const device = known && bt.getDevices ? (await bt.getDevices()).find((d) => d.id === known) : undefined;
+    if (!device) return BleHub.choose();
+    const hub = new BleHub(device);
+    await hub.connect();
+    return hub;
+  }
+
+  /** This device is that machine (checked by its info): the next time needs no chooser. */
+  remember(hubId: string): void {
+    localStorage.setItem(deviceKey(hubId), this.device.id);
   }
 
   async info(): Promise<BrewosBleInfo> {
@@ -196,9 +221,12 @@ export class BleHub {
         })();
         return {
           send: (text) => void this.link?.client.sendText(text).catch((e: Error) => this.dropped(`Bluetooth: ${e.message}`)),
+          // The client is done with this machine (another one chosen, or it stopped answering):
+          // the GATT link ends too, so the machine's one Bluetooth session is free.
           close: () => {
             live = false;
             forget();
+            this.close();
           },
         };
       },
