@@ -1,9 +1,12 @@
 /**
- * @module `npm run gen` writes every file generated from protocol/uart/messages.json;
+ * @module `npm run gen` writes every file generated from protocol/uart/messages.json (and the
+ * display's alarm words from protocol/api/src/alarm-words.ts);
  * `npm run gen -- --check` writes nothing and exits 1 naming each stale file.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { ALARM_WORDS } from "../../api/src/alarm-words.ts";
+import { emitAlarmWordsC } from "./emit-alarm-words.ts";
 import { emitCHeader, emitCSource } from "./emit-c.ts";
 import { emitMarkdown } from "./emit-md.ts";
 import { emitTs } from "./emit-ts.ts";
@@ -17,6 +20,7 @@ const outputs: [string, string][] = [
   ["controller/core/link/proto_gen.h", emitCHeader(table)],
   ["controller/core/link/proto_gen.c", emitCSource(table)],
   ["protocol/uart/MESSAGES.md", emitMarkdown(table)],
+  ["display/ui/alarm_words_gen.c", emitAlarmWordsC(ALARM_WORDS)],
 ];
 
 const check = process.argv.includes("--check");
