@@ -25,6 +25,7 @@ import { startHubGatt } from "./ble/hub-gatt.ts";
 import type { TransportFactory } from "./controller-link/transport.ts";
 import { tcpTransport } from "./controller-link/transports/tcp.ts";
 import { ttyTransport } from "./controller-link/transports/tty.ts";
+import { DISPLAY_SOCKET_NAME, type DisplaySocket, startDisplaySocket } from "./display/display-socket.ts";
 import { BREWOS_RELEASE_KEYS_HEX, DEV_KEY_FILE } from "./firmware/release-keys.ts";
 import { HUB_VERSION_TEXT, Hub } from "./hub.ts";
 import { LanCertificate } from "./net/lan-certificate.ts";
@@ -55,6 +56,7 @@ const { values: a } = parseArgs({
     scale: { type: "string" },
     "bt-adapter": { type: "string", default: "hci0" },
     bluetooth: { type: "string" },
+    "display-socket": { type: "string" },
     relay: { type: "string" },
     "https-port": { type: "string", default: "8443" },
     "acme-directory": { type: "string" },
@@ -289,6 +291,16 @@ if (a.bluetooth === undefined ? !onSim : a.bluetooth === "on") {
     })
     .catch((e: Error) => log("warn", `bluetooth: the BrewOS service is not available (${e.message}); phones use Wi-Fi`));
 }
+// The on-machine display (display/): its socket in the data folder, unless --display-socket off.
+let displaySocket: DisplaySocket | null = null;
+if (a["display-socket"] !== "off") {
+  const path = a["display-socket"] ?? join(a.data as string, DISPLAY_SOCKET_NAME);
+  try {
+    displaySocket = startDisplaySocket({ path, clients: server.fanout, log });
+  } catch (e) {
+    log("warn", `display: no socket at ${path} (${(e as Error).message}); the display cannot connect`);
+  }
+}
 const shown = a.host === "0.0.0.0" ? "localhost" : a.host;
 console.log(
   `BrewOS hub listening on ${tls ? "https" : "http"}://${shown}:${http.port} (${onSim ? `simulator ${a.sim ?? "dual_boiler_gear"} x${speed}` : a.serial ? `serial ${a.serial}` : `tcp ${a.tcp}`}, data in ${a.data})`,
@@ -321,6 +333,7 @@ async function shutdown(signal: string, exitCode = 0): Promise<void> {
   log("info", `${signal}: stopping`);
   mdns?.stop();
   gatt?.stop();
+  displaySocket?.stop();
   lanHttps?.stop();
   server.relay?.stop();
   server.fanout.stop();

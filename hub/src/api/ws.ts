@@ -12,7 +12,7 @@ import { toBase64Url } from "@brewos/protocol/auth";
 import { WsAuthMessage } from "@brewos/protocol/auth/messages";
 import { SyncClientMessage } from "@brewos/protocol/sync/messages";
 import type { WSContext } from "hono/ws";
-import type { Caller } from "../auth/local-auth.ts";
+import { type Caller, KIOSK_HEADER } from "../auth/local-auth.ts";
 import type { Hub } from "../hub.ts";
 import { isStorageError } from "../store/storage-health.ts";
 import { parseCommand } from "./commands.ts";
@@ -227,11 +227,15 @@ export class WsFanout {
     }
     const m = parsed.data;
     const caller = this.callers.get(key(ws));
-    if (!this.rest || caller?.kind !== "app")
+    if (!this.rest || (caller?.kind !== "app" && caller?.kind !== "kiosk"))
       return { type: "error", id: m.id, code: "not_an_app", message: "REST over the socket is for paired apps; use HTTP" };
     const url = new URL(m.path, "http://localhost");
     if (!url.pathname.startsWith("/api/")) return { type: "error", id: m.id, code: "invalid_http", message: "path: an /api/… path" };
-    const headers: Record<string, string> = { authorization: `Bearer ${this.hub.auth.sessions.issueToken(caller.appId).token}` };
+    // As that app, or (the machine's display on its socket) as the kiosk, marked in-process only.
+    const headers: Record<string, string> =
+      caller.kind === "app"
+        ? { authorization: `Bearer ${this.hub.auth.sessions.issueToken(caller.appId).token}` }
+        : { [KIOSK_HEADER]: this.hub.auth.kioskToken };
     if (m.body !== undefined) headers["content-type"] = "application/json";
     const res = await this.rest(new Request(url, { method: m.method, headers, ...(m.body !== undefined ? { body: m.body } : {}) }));
     const type = res.headers.get("content-type");

@@ -4,6 +4,7 @@
  * the network when the owner turned "open on my network" on. Everything else gets 401.
  */
 import type { Database } from "bun:sqlite";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/bun";
 import { apiError } from "../api/errors.ts";
@@ -13,6 +14,15 @@ import { Pairing } from "./pairing.ts";
 import { Sessions } from "./sessions.ts";
 
 export type Caller = { kind: "kiosk" } | { kind: "open" } | { kind: "app"; appId: string };
+
+/** The header that carries LocalAuth.kioskToken on an in-process request. */
+export const KIOSK_HEADER = "x-brewos-kiosk";
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** Loopback peers: the display on the machine itself. */
 export const LOOPBACK = ["127.0.0.1", "::1", "::ffff:127.0.0.1"];
@@ -41,6 +51,9 @@ export class LocalAuth {
   readonly pairing: Pairing;
   readonly sessions: Sessions;
   readonly openOnNetwork: () => boolean;
+  /** Marks the hub's own in-process requests made for the kiosk (socket REST from the machine's
+   * display): random per run, never stored or sent anywhere; honoured only without a peer socket. */
+  readonly kioskToken = randomBytes(32).toString("hex");
 
   constructor(o: LocalAuthOptions) {
     this.identity = HubIdentity.inFolder(o.dataDir, o.log);
@@ -69,6 +82,8 @@ export function peerAddress(c: Context): string | null {
 export function trustedCaller(c: Context, auth: LocalAuth, kiosk: readonly string[]): Caller | null {
   const addr = peerAddress(c);
   if (addr !== null && kiosk.includes(addr)) return { kind: "kiosk" };
+  const mark = c.req.header(KIOSK_HEADER);
+  if (addr === null && mark !== undefined && sameText(mark, auth.kioskToken)) return { kind: "kiosk" };
   if (auth.openOnNetwork()) return { kind: "open" };
   return null;
 }
