@@ -1,6 +1,7 @@
 // Shared helpers for the repository scripts: run a command, capture or stream its output.
 import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -24,6 +25,26 @@ export function must(cmd, args, opts) {
   return r;
 }
 
+/** The folder of pinned third-party archives (BREWOS_VENDOR_DIR, default ../shared/vendor), or null. */
+export function vendorDir() {
+  const setting = process.env.BREWOS_VENDOR_DIR ?? join("..", "shared", "vendor");
+  const dir = isAbsolute(setting) ? setting : join(root, setting);
+  return existsSync(join(dir, "SHA256SUMS")) ? dir : null;
+}
+
+/** Configures and builds the machine display (display/, LVGL 9.5) into `buildDir`: LVGL from the
+ * pinned archive when the vendor folder has it (hash-checked by CMake), else from its git tag.
+ * `extra`: more cmake arguments (a toolchain file for the Cortex-M33). Returns { status, out }. */
+export function buildDisplay(buildDir, extra = [], jobs = "2") {
+  const vendor = vendorDir();
+  const cfg = run(
+    "cmake",
+    ["-S", "display", "-B", buildDir, "-DCMAKE_BUILD_TYPE=Release", ...(vendor ? [`-DBREWOS_VENDOR_DIR=${vendor}`] : []), ...extra],
+    { echo: false },
+  );
+  return cfg.status === 0 ? run("cmake", ["--build", buildDir, "-j", jobs], { echo: false }) : cfg;
+}
+
 /** Path of the bun binary installed by npm (devDependency), so no global install is needed. */
 export const bun = join(root, "node_modules", ".bin", "bun");
 
@@ -32,7 +53,7 @@ export const bun = join(root, "node_modules", ".bin", "bun");
 export const TS_SUITES = [
   {
     label: "TypeScript: bun test (protocol, controller simulator, hub, scripts)",
-    args: ["./protocol", "./controller", "./hub", "./relay", "./scripts", "./bench"],
+    args: ["./protocol", "./controller", "./hub", "./relay", "./display", "./scripts", "./bench"],
     cwd: root,
   },
   { label: "app: component tests (happy-dom)", args: ["src"], cwd: join(root, "pwa") },

@@ -2,11 +2,12 @@
 // dual-boiler machine in real time, data in ./data, HTTP on PORT (default 8080), and prints the URL.
 // Options after `--` go to the hub: `--speed 10`, `--sim single_boiler`, `--serial /dev/ttyAMA0`,
 // `--tcp HOST:PORT`, `--data DIR`. The app (pwa/) is built first when pwa/dist is missing or older
-// than its sources.
+// than its sources. `--display` (ours, not the hub's) also runs the machine display (display/)
+// window-less: it draws what the hub says and writes the screen to DATA/display.png every second.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { must, root } from "./lib.mjs";
+import { buildDisplay, must, root } from "./lib.mjs";
 
 const sim = join(root, "build", "host", "brewos-sim");
 if (!existsSync(sim)) {
@@ -32,6 +33,8 @@ if (stale) {
   must(join(root, "node_modules", ".bin", "vite"), ["build"], { echo: false, cwd: join(root, "pwa") });
 }
 const args = process.argv.slice(2);
+const withDisplay = args.includes("--display");
+if (withDisplay) args.splice(args.indexOf("--display"), 1);
 if (!args.some((a) => a === "--sim" || a === "--serial" || a === "--tcp"))
   args.push("--sim", process.env.BREWOS_MACHINE ?? "dual_boiler_gear");
 const bun = join(root, "node_modules", ".bin", "bun");
@@ -42,4 +45,25 @@ function startHub() {
   child.on("exit", (code) => (code === 75 ? startHub() : process.exit(code ?? 0)));
 }
 startHub();
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+let display;
+if (withDisplay) {
+  const binary = join(root, "build", "display", "brewos-display");
+  if (!existsSync(binary)) {
+    console.log("building the machine display (LVGL, about a minute) ...");
+    const built = buildDisplay("build/display");
+    if (built.status !== 0) {
+      process.stdout.write(built.out);
+      process.exit(1);
+    }
+  }
+  const dataAt = args.indexOf("--data");
+  const data = dataAt >= 0 ? args[dataAt + 1] : (process.env.BREWOS_DATA ?? join(root, "data"));
+  const png = join(data, "display.png");
+  display = spawn(binary, ["--socket", join(data, "display.sock"), "--headless", "--png", png], { stdio: ["ignore", "ignore", "inherit"] });
+  console.log(`the machine display draws into ${png} (every second)`);
+}
+for (const sig of ["SIGINT", "SIGTERM"])
+  process.on(sig, () => {
+    display?.kill(sig);
+    child.kill(sig);
+  });

@@ -2,7 +2,7 @@
 // with one plain line "N passed, N failed" (cmocka cases are counted one by one).
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bun, root, run, TS_SUITES } from "./lib.mjs";
+import { buildDisplay, bun, root, run, TS_SUITES } from "./lib.mjs";
 
 const jobs = String(Math.max(2, Number(process.env.BREWOS_JOBS ?? 2)));
 let passed = 0;
@@ -51,6 +51,14 @@ if (build.status !== 0) {
         .filter((l) => /ERROR|FAILED|error|Failure/.test(l))
         .join("\n")}\n`,
     );
+}
+
+console.log("== display: configure and build (host, LVGL 9.5)");
+const display = buildDisplay("build/display", [], jobs);
+if (display.status !== 0) {
+  process.stdout.write(display.out.split("\n").slice(-40).join("\n"));
+  failed++;
+  problems.push("display build");
 }
 
 /** One bun test run; its pass/fail counts join the total. */
