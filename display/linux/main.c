@@ -3,7 +3,7 @@
  * (a memory framebuffer; touches, screenshots and a redraw benchmark driven by lines on stdin, for
  * tests and `npm start`), talking to the hub over its display socket (link/).
  *
- *   brewos-display --socket DATA/display.sock [--size 480x480]
+ *   brewos-display --socket DATA/display.sock [--size 480x480] [--round]
  *                  [--fbdev /dev/fb0 --touch /dev/input/event0 | --headless [--png FILE [--every-ms N]]]
  *
  * Headless commands (one per line): `press NAME` (a touch on that widget's centre, through LVGL's
@@ -37,6 +37,7 @@ typedef struct {
   hub_link_t *hub;
   int next_id;
   bool changed;
+  bool statistics_asked; /* since this connection to the hub */
 } app_t;
 
 static void send_line(app_t *a, const char *line) {
@@ -84,8 +85,9 @@ static void on_hub_line(void *ctx, const char *line) {
   app_t *a = ctx;
   bool was_brewing = a->state.brewing;
   if (hub_message_apply(&a->state, line)) a->changed = true;
-  /* After a shot (and at connect) the maintenance counters may have moved. */
-  if ((was_brewing && !a->state.brewing) || strncmp(line, "{\"type\":\"snapshot\"", 18) == 0) {
+  /* At connect, and after each shot, the maintenance counters may have moved. */
+  if ((was_brewing && !a->state.brewing) || !a->statistics_asked) {
+    a->statistics_asked = true;
     char m[128];
     hub_request_statistics(m, sizeof m);
     hub_link_send(a->hub, m);
@@ -201,7 +203,7 @@ static void command(char *line, lv_display_t *disp, lv_indev_t *indev, const uin
 int main(int argc, char **argv) {
   const char *socket_path = NULL, *fbdev = NULL, *touch_dev = NULL;
   int width = 480, height = 480;
-  bool headless = false;
+  bool headless = false, round_panel = false;
   const char *png_path = NULL;
   int png_every_ms = 1000;
   for (int i = 1; i < argc; i++) {
@@ -215,6 +217,8 @@ int main(int argc, char **argv) {
       touch_dev = argv[++i];
     else if (strcmp(argv[i], "--headless") == 0)
       headless = true;
+    else if (strcmp(argv[i], "--round") == 0)
+      round_panel = true;
     else if (strcmp(argv[i], "--png") == 0 && i + 1 < argc)
       png_path = argv[++i];
     else if (strcmp(argv[i], "--every-ms") == 0 && i + 1 < argc && (png_every_ms = atoi(argv[i + 1])) >= 100)
@@ -259,7 +263,7 @@ int main(int argc, char **argv) {
   display_state_init(&app.state);
   app.hub = hub_link_open(socket_path, on_hub_line, &app);
   ui_actions_t actions = {act_power, act_start, act_stop, act_open_pairing, act_close_pairing, act_clear, &app};
-  ui_create(disp, &actions);
+  ui_create(disp, &actions, round_panel);
   const char *shown = "";
   bool quit = false;
   char in[4096];
@@ -274,6 +278,7 @@ int main(int argc, char **argv) {
     bool up = hub_link_up(app.hub);
     if (up != app.state.hub_up) {
       app.state.hub_up = up;
+      if (!up) app.statistics_asked = false; /* ask again on the next connection */
       app.changed = true;
     }
     if (app.changed || t - shown_at_ms >= 250) { /* the result screen's time-out runs on the clock */

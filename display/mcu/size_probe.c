@@ -34,7 +34,7 @@ int main(void) {
   lv_display_set_buffers(d, draw_buffer, NULL, sizeof draw_buffer, LV_DISPLAY_RENDER_MODE_PARTIAL);
   lv_display_set_flush_cb(d, flush);
   ui_actions_t actions = {no_power, no_action, no_action, no_action, no_action, no_action, NULL};
-  ui_create(d, &actions);
+  ui_create(d, &actions, false);
   display_state_t s;
   display_state_init(&s);
   s.hub_up = true;

@@ -20,9 +20,9 @@ export class DisplayProcess {
   private waiting: ((line: string) => void) | null = null;
   private constructor(private readonly proc: Subprocess<"pipe", "pipe", "pipe">) {}
 
-  static start(socketPath: string, size = "480x480"): DisplayProcess {
+  static start(socketPath: string, size = "480x480", extra: string[] = []): DisplayProcess {
     requireDisplayBinary();
-    const proc = Bun.spawn([DISPLAY_BINARY, "--socket", socketPath, "--size", size, "--headless"], {
+    const proc = Bun.spawn([DISPLAY_BINARY, "--socket", socketPath, "--size", size, "--headless", ...extra], {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",

@@ -1,5 +1,5 @@
 /**
- * The display's screens at 480x480 and 320x240, each drawn from fixed hub messages (a scripted hub
+ * The display's screens at 480x480 (square and round) and 320x240, each drawn from fixed hub messages (a scripted hub
  * on the display socket) and compared with its reference picture (display/reference/; a few pixels
  * may differ by antialiasing). Along the way: the pairing QR code decodes back to the link the hub
  * gave, maintenance comes from the statistics the display asks for, and a hub that goes silent is
@@ -87,11 +87,16 @@ function compare(shot: string, size: string, scene: string): void {
   );
 }
 
-for (const size of ["480x480", "320x240"]) {
-  describe(`the display at ${size}`, () => {
+for (const { size, round } of [
+  { size: "480x480", round: false },
+  { size: "320x240", round: false },
+  { size: "480x480", round: true },
+]) {
+  const panel = round ? `${size}-round` : size;
+  describe(`the display at ${size}${round ? ", round" : ""}`, () => {
     test("every screen from fixed messages, against its reference; the QR code reads back; a silent hub is lost within 3 s", async () => {
       seq = 1;
-      const hub = new FakeDisplayHub(join(work, `hub-${size}.sock`));
+      const hub = new FakeDisplayHub(join(work, `hub-${panel}.sock`));
       hub.answers.set("statistics", {
         status: 200,
         body: {
@@ -105,11 +110,11 @@ for (const size of ["480x480", "320x240"]) {
         status: 200,
         body: { typed_code: "7KQ2-M9XD", link: PAIRING_LINK, expires_at_ms: 0, device_id: "x" },
       });
-      const d = DisplayProcess.start(hub.path, size);
+      const d = DisplayProcess.start(hub.path, size, round ? ["--round"] : []);
       const png = async (scene: string) => {
-        const file = join(work, `${size}-${scene}.png`);
+        const file = join(work, `${panel}-${scene}.png`);
         await d.png(file);
-        compare(file, size, scene);
+        compare(file, panel, scene);
         return file;
       };
       try {
@@ -172,7 +177,7 @@ for (const size of ["480x480", "320x240"]) {
         expect(Date.now() - silentFrom).toBeLessThanOrEqual(3000);
         expect(hub.received.some((m) => m.type === "resync")).toBe(true);
         await png("hub-lost");
-        console.log(`display ${size}: hub lost shown ${lostAfterMs} ms after the hub went silent`);
+        console.log(`display ${panel}: hub lost shown ${lostAfterMs} ms after the hub went silent`);
       } finally {
         expect(await d.stop()).toBe(0);
         hub.stop();

@@ -105,13 +105,20 @@ static void result_done(lv_event_t *e) {
   result_pending = false;
 }
 
-void ui_create(lv_display_t *display, const ui_actions_t *actions) {
+void ui_create(lv_display_t *display, const ui_actions_t *actions, bool round_panel) {
   ui_actions = *actions;
   named_count = 0;
-  int32_t w = lv_display_get_horizontal_resolution(display);
-  int32_t h = lv_display_get_vertical_resolution(display);
+  int32_t dw = lv_display_get_horizontal_resolution(display);
+  int32_t dh = lv_display_get_vertical_resolution(display);
+  /* On a round panel the content square is 70 % of the diameter (the inscribed one is 70.7 %). */
+  int32_t side = (dw < dh ? dw : dh) * 70 / 100;
+  int32_t inset = round_panel ? ((dw < dh ? dw : dh) - side) / 2 : 0;
+  int32_t w = round_panel ? side : dw, h = round_panel ? side : dh;
   bool large = w >= 400 && h >= 400;
   ui_layout = (ui_layout_t){
+      .display_width = dw,
+      .display_height = dh,
+      .inset = inset,
       .width = w,
       .height = h,
       .pad = large ? 12 : 6,

@@ -21,8 +21,9 @@ typedef struct {
   void *ctx;
 } ui_actions_t;
 
-/* Builds every screen on the display's active screen, sized to the display (480x480, 320x240, ...). */
-void ui_create(lv_display_t *display, const ui_actions_t *actions);
+/* Builds every screen on the display's active screen, sized to the display (480x480, 320x240, ...).
+ * A round panel keeps everything inside the square that fits its circle. */
+void ui_create(lv_display_t *display, const ui_actions_t *actions, bool round_panel);
 
 /* Shows this state; call after every change (cheap when nothing changed). `now_ms`: the UI's clock. */
 void ui_show(const display_state_t *s, uint32_t now_ms);

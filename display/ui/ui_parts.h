@@ -8,7 +8,8 @@
 
 /* Sizes and fonts for this panel: big numbers, headings, body text. */
 typedef struct {
-  int32_t width, height, pad;
+  int32_t width, height, pad;                   /* the area the content uses */
+  int32_t display_width, display_height, inset; /* the panel, and the margin around that area */
   const lv_font_t *big, *heading, *body, *small;
 } ui_layout_t;
 
