@@ -9,16 +9,11 @@ let passed = 0;
 let failed = 0;
 const problems = [];
 
-console.log("== controller: configure and build (host)");
-const cfg = run("cmake", ["-S", "controller", "-B", "build/host", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], { echo: false });
-const build = cfg.status === 0 ? run("cmake", ["--build", "build/host", "-j", jobs], { echo: false }) : cfg;
-if (build.status !== 0) {
-  process.stdout.write(build.out);
-  failed++;
-  problems.push("controller build");
-} else {
-  console.log("== controller: ctest");
-  const ct = run("ctest", ["--test-dir", "build/host", "-V", "-j", jobs], { echo: false });
+/** Every ctest in `dir`, cmocka cases counted one by one; the counts join the total. */
+function ctest(label, dir) {
+  console.log(`== ${label}: ctest`);
+  const ct = run("ctest", ["--test-dir", dir, "-V", "-j", jobs], { echo: false });
+  const failedBefore = failed;
   const perTest = new Map();
   for (const line of ct.out.split("\n")) {
     const m = line.match(/^(\d+): \[ {2}(PASSED|FAILED) {2}\] (\d+) test/);
@@ -42,9 +37,9 @@ if (build.status !== 0) {
     } else if (ok) passed++;
     else failed++;
     console.log(`  ${ok ? "ok  " : "FAIL"} ${m[2]}${c ? ` (${c.pass} passed, ${c.fail} failed)` : ""}`);
-    if (!ok) problems.push(`ctest ${m[2]}`);
+    if (!ok) problems.push(`${label} ctest ${m[2]}`);
   }
-  if (failed > 0)
+  if (failed > failedBefore)
     process.stdout.write(
       `${ct.out
         .split("\n")
@@ -53,12 +48,25 @@ if (build.status !== 0) {
     );
 }
 
+console.log("== controller: configure and build (host)");
+const cfg = run("cmake", ["-S", "controller", "-B", "build/host", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], { echo: false });
+const build = cfg.status === 0 ? run("cmake", ["--build", "build/host", "-j", jobs], { echo: false }) : cfg;
+if (build.status !== 0) {
+  process.stdout.write(build.out);
+  failed++;
+  problems.push("controller build");
+} else {
+  ctest("controller", "build/host");
+}
+
 console.log("== display: configure and build (host, LVGL 9.5)");
 const display = buildDisplay("build/display", [], jobs);
 if (display.status !== 0) {
   process.stdout.write(display.out.split("\n").slice(-40).join("\n"));
   failed++;
   problems.push("display build");
+} else {
+  ctest("display", "build/display");
 }
 
 /** One bun test run; its pass/fail counts join the total. */
