@@ -13,25 +13,16 @@
  * 3 000 pairs p99 23–26 ms, ~180 MB; 6 000 pairs p99 72 ms, 586 MB; 6 000 connects took 56 s.
  * Goal: 10 000 pairs p99 ≤ 5 ms with ≤ 5 KB per pair, 10 000 connects in ≤ 5 s.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { idForPublicKey, toBase64Url } from "../../protocol/auth/src/index.ts";
-import {
-  appProofMessage,
-  hubProofMessage,
-  RELAY_VERSION,
-  splitSession,
-  ticketBody,
-  ticketMessage,
-  withSession,
-} from "../../protocol/relay/src/relay-wire.ts";
+import { splitSession, withSession } from "../../protocol/relay/src/relay-wire.ts";
+import { age, at2Hz, connectHub, FRAME_BYTES, inBatches, joinApp, nativeKey, type Pair, pct, procStat, stamp, ticketFor } from "./load.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const PAIRS = (process.env.PAIRS ?? "1000,9000").split(",").map(Number);
 const STORM = Number(process.env.STORM ?? 10000);
 const DURATION_S = Number(process.env.DURATION_S ?? 20);
-const FRAME_BYTES = 300;
 const port = 22000 + Math.floor(Math.random() * 20000);
 const data = mkdtempSync(join(tmpdir(), "brewos-bench-relay-"));
 const relay = Bun.spawn([process.execPath, join(root, "relay", "src", "main.ts"), "--port", String(port), "--data", data], {
@@ -40,113 +31,20 @@ const relay = Bun.spawn([process.execPath, join(root, "relay", "src", "main.ts")
 });
 const url = `ws://127.0.0.1:${port}`;
 
-function procStat(pid: number): { cpu_s: number; rss_kb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  const ticks = 100;
-  const cpu_s = (Number(stat[11]) + Number(stat[12])) / ticks;
-  const rss_kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  return { cpu_s, rss_kb };
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
-
-/** A hub's key in the platform's native Ed25519, so the load process does not bound the storm. */
-interface NativeKey {
-  publicKey: Uint8Array;
-  id: string;
-  sign(m: Uint8Array): Promise<Uint8Array>;
-}
-
-async function nativeKey(): Promise<NativeKey> {
-  const kp = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
-  const publicKey = new Uint8Array(await crypto.subtle.exportKey("raw", kp.publicKey));
-  return {
-    publicKey,
-    id: idForPublicKey(publicKey),
-    sign: async (m) => new Uint8Array(await crypto.subtle.sign("Ed25519", kp.privateKey, Uint8Array.from(m))),
-  };
-}
-
-interface Pair {
-  hub: WebSocket;
-  app: WebSocket | null;
-  session: number;
-  key: NativeKey;
-  id: string;
-}
-
-/** A hello answering the relay's challenge: this key, and its signature over `message`. */
-async function proveKey(key: NativeKey, type: "hub_hello" | "app_hello", message: Uint8Array, extra: object = {}): Promise<string> {
-  return JSON.stringify({
-    type,
-    v: RELAY_VERSION,
-    ...extra,
-    public_key: toBase64Url(key.publicKey),
-    signature: toBase64Url(await key.sign(message)),
-  });
-}
-
-async function connectHub(): Promise<Pair> {
-  const key = await nativeKey();
-  const id = key.id;
-  return new Promise((resolve, reject) => {
-    const hub = new WebSocket(`${url}/hub`);
-    hub.binaryType = "arraybuffer";
-    const pair: Pair = { hub, app: null, session: -1, key, id };
-    hub.onmessage = async (e) => {
-      if (typeof e.data !== "string") return;
-      const m = JSON.parse(e.data);
-      if (m.type === "challenge") hub.send(await proveKey(key, "hub_hello", hubProofMessage(m.nonce)));
-      if (m.type === "ready") resolve(pair);
-      if (m.type === "session_open") pair.session = m.session;
-    };
-    hub.onerror = () => reject(new Error("hub socket failed"));
-  });
-}
-
-async function joinApp(pair: Pair): Promise<void> {
-  const appKey = await nativeKey();
-  const body = ticketBody({ hub: pair.id, app: appKey.id, exp: Date.now() + 600_000 });
-  const ticket = `${body}.${toBase64Url(await pair.key.sign(ticketMessage(body)))}`;
-  return new Promise((resolve, reject) => {
-    const app = new WebSocket(`${url}/app`);
-    app.binaryType = "arraybuffer";
-    app.onmessage = async (e) => {
-      if (typeof e.data !== "string") return;
-      const m = JSON.parse(e.data);
-      if (m.type === "challenge") app.send(await proveKey(appKey, "app_hello", appProofMessage(m.nonce), { ticket }));
-      if (m.type === "joined") {
-        pair.app = app;
-        resolve();
-      }
-    };
-    app.onerror = () => reject(new Error("app socket failed"));
-  });
-}
-
-/** Run `make` for n items, at most `width` at a time. */
-async function inBatches<T>(n: number, width: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < n; i += width)
-    out.push(...(await Promise.all(Array.from({ length: Math.min(width, n - i) }, (_, k) => make(i + k)))));
-  return out;
-}
-
 async function run(n: number) {
   const idle = procStat(relay.pid);
   const t0 = performance.now();
-  const pairs = await inBatches(n, 500, () => connectHub());
+  const pairs = await inBatches(n, 500, () => connectHub(url));
   const connect_s = (performance.now() - t0) / 1000;
-  await inBatches(n, 500, (i) => joinApp(pairs[i] as Pair));
+  await inBatches(n, 500, async (i) => {
+    const p = pairs[i] as Pair;
+    const appKey = await nativeKey();
+    p.app = await joinApp(url, appKey, await ticketFor(p.key, appKey.id));
+  });
   const deadline = Date.now() + 10_000;
   while (pairs.some((p) => p.session < 0) && Date.now() < deadline) await Bun.sleep(10);
   const latencies: number[] = [];
   let received = 0;
-  const stamp = (buf: Uint8Array) => new DataView(buf.buffer, buf.byteOffset).setFloat64(0, performance.now());
-  const age = (buf: Uint8Array) => performance.now() - new DataView(buf.buffer, buf.byteOffset).getFloat64(0);
   for (const p of pairs) {
     p.hub.onmessage = (e) => {
       if (typeof e.data === "string") return;
@@ -164,11 +62,9 @@ async function run(n: number) {
   await Bun.sleep(500);
   const loaded = procStat(relay.pid);
   // 2 Hz each way, spread over the half second in 10 ms slots.
-  const slots = 50;
-  let slot = 0;
-  let sent = 0;
-  const timer = setInterval(() => {
-    for (let i = slot; i < pairs.length; i += slots) {
+  const sent =
+    2 *
+    (await at2Hz(pairs.length, DURATION_S * 1000, (i) => {
       const p = pairs[i] as Pair;
       const up = new Uint8Array(FRAME_BYTES);
       stamp(up);
@@ -176,12 +72,7 @@ async function run(n: number) {
       const down = new Uint8Array(FRAME_BYTES);
       stamp(down);
       p.hub.send(withSession(p.session, down));
-      sent += 2;
-    }
-    slot = (slot + 1) % slots;
-  }, 10);
-  await Bun.sleep(DURATION_S * 1000);
-  clearInterval(timer);
+    }));
   await Bun.sleep(500);
   const after = procStat(relay.pid);
   for (const p of pairs) {
@@ -213,7 +104,7 @@ try {
   for (const n of PAIRS) results.push(await run(n));
   // Last, so the memory it leaves behind does not count against the pairs.
   const t0 = performance.now();
-  const storm = await inBatches(STORM, 1000, () => connectHub());
+  const storm = await inBatches(STORM, 1000, () => connectHub(url));
   const connect_storm = { hubs: STORM, all_ready_s: Math.round(((performance.now() - t0) / 1000) * 100) / 100 };
   for (const p of storm) p.hub.close();
   console.log(

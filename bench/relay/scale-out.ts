@@ -1,0 +1,126 @@
+/**
+ * `npm run bench:relay-scale-out`: 10 000 pairs on two relay instances sharing routing through a
+ * real redis-server — every hub on instance A, every app on instance B, so each frame crosses Redis —
+ * with the load in two processes of their own (hubs, apps; bench/relay/side.ts). This is how the
+ * relay carries more pairs than one process may hold sockets for here (20 000 open files per
+ * process; a pair is two sockets). Same load as run.ts: 2 Hz × 300 B each way for DURATION_S.
+ * Latency is send → arrival across the two load processes (one wall clock), so it includes both
+ * load generators, both relays and Redis, on 2 cores. Prints JSON.
+ * Env: PAIRS (10000), DURATION_S (20).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startRedis } from "../../relay/src/testing/redis-server.ts";
+import { procStat, round2 } from "./load.ts";
+
+const root = join(import.meta.dir, "..", "..");
+const N = Number(process.env.PAIRS ?? 10000);
+const DURATION_S = Number(process.env.DURATION_S ?? 20);
+const redis = await startRedis();
+const work = mkdtempSync(join(tmpdir(), "brewos-bench-scale-out-"));
+const base = 22000 + Math.floor(Math.random() * 20000);
+
+function relayInstance(i: number) {
+  const proc = Bun.spawn(
+    [
+      process.execPath,
+      join(root, "relay", "src", "main.ts"),
+      "--port",
+      String(base + i),
+      "--data",
+      join(work, `r${i}`),
+      "--redis",
+      redis.url,
+    ],
+    { stdout: "pipe", stderr: "inherit" },
+  );
+  return { proc, url: `ws://127.0.0.1:${base + i}`, up: proc.stdout.getReader().read() };
+}
+
+/** A load process and its JSON lines. */
+function side(role: "hubs" | "apps", url: string) {
+  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "side.ts"), role, url, String(N)], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const reader = proc.stdout.getReader();
+  let partial = "";
+  const queue: Record<string, unknown>[] = [];
+  const read = async (): Promise<Record<string, unknown>> => {
+    while (queue.length === 0) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`${role}: the load process ended`);
+      const parts = (partial + new TextDecoder().decode(value)).split("\n");
+      partial = parts.pop() ?? "";
+      for (const p of parts) if (p.trim()) queue.push(JSON.parse(p) as Record<string, unknown>);
+    }
+    return queue.shift() as Record<string, unknown>;
+  };
+  const tell = (m: object) => {
+    proc.stdin.write(`${JSON.stringify(m)}\n`);
+    proc.stdin.flush();
+  };
+  return { proc, read, tell };
+}
+
+const a = relayInstance(0);
+const b = relayInstance(1);
+try {
+  await Promise.all([a.up, b.up]);
+  const idle = [procStat(a.proc.pid), procStat(b.proc.pid)];
+  const hubs = side("hubs", a.url);
+  const apps = side("apps", b.url);
+  const connected = (await hubs.read()) as { hubs: string[]; connect_s: number };
+  const appIds = (await apps.read()) as { app_ids: string[] };
+  hubs.tell(appIds);
+  apps.tell(await hubs.read()); // the tickets
+  const joined = (await apps.read()) as { joined: number };
+  const sessions = (await hubs.read()) as { sessions: number };
+  await Bun.sleep(1000);
+  const loaded = [procStat(a.proc.pid), procStat(b.proc.pid)];
+  hubs.tell({ stream_ms: DURATION_S * 1000 });
+  apps.tell({ stream_ms: DURATION_S * 1000 });
+  const [down, up] = (await Promise.all([apps.read(), hubs.read()])) as unknown as {
+    sent: number;
+    received: number;
+    p50_ms: number;
+    p99_ms: number;
+  }[];
+  const after = [procStat(a.proc.pid), procStat(b.proc.pid)];
+  const rss = (i: number) => (loaded[i] as { rss_kb: number }).rss_kb - (idle[i] as { rss_kb: number }).rss_kb;
+  const cpu = (i: number) => ((after[i] as { cpu_s: number }).cpu_s - (loaded[i] as { cpu_s: number }).cpu_s) / DURATION_S;
+  console.log(
+    JSON.stringify(
+      {
+        bench: "relay scale-out",
+        machine: "2 cores, loopback; two relay instances + redis-server + two load processes",
+        pairs: N,
+        hubs_connected: connected.hubs.length,
+        connect_hubs_s: connected.connect_s,
+        apps_joined: joined.joined,
+        sessions_open: sessions.sessions,
+        hub_to_app: { sent: up?.sent, received: down?.received, p50_ms: down?.p50_ms, p99_ms: down?.p99_ms },
+        app_to_hub: { sent: down?.sent, received: up?.received, p50_ms: up?.p50_ms, p99_ms: up?.p99_ms },
+        relays_rss_mb: round2((after[0]?.rss_kb ?? 0) / 1024 + (after[1]?.rss_kb ?? 0) / 1024),
+        relays_kb_per_pair: round2((rss(0) + rss(1)) / N),
+        relay_cpu_pct: { a_hubs: Math.round(cpu(0) * 1000) / 10, b_apps: Math.round(cpu(1) * 1000) / 10 },
+        frame_bytes: 300,
+        rate_hz_each_way: 2,
+        duration_s: DURATION_S,
+        goal: { pairs: 10000, p99_ms_max: 5, kb_per_pair_max: 5 },
+      },
+      null,
+      2,
+    ),
+  );
+  hubs.proc.kill();
+  apps.proc.kill();
+} finally {
+  a.proc.kill();
+  b.proc.kill();
+  await Promise.all([a.proc.exited, b.proc.exited]);
+  await redis.stop();
+  rmSync(work, { recursive: true, force: true });
+}
