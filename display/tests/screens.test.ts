@@ -12,6 +12,7 @@ import { join } from "node:path";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { differingShare } from "../../pwa/e2e/image-diff.ts";
+import { machineSnapshot } from "../../pwa/src/testing/snapshot.ts";
 import { DisplayProcess } from "./display-process.ts";
 import { FakeDisplayHub } from "./fake-display-hub.ts";
 
@@ -23,39 +24,20 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const PAIRING_LINK =
   "http://192.168.1.20/pair#v=1&d=s2ren5ycxr72xwmwgy7zrsqnpa&k=vOtdN1R7PV_KAdejxByB8-x6iGNx-wC5JrsY0XoOel4&s=BiPfpfXTazULjYEYI98d_g";
 
-const machine = {
+const machine = machineSnapshot({
   seq: 1,
-  link: "up",
-  stale: false,
   state: "idle",
   mode: "standby",
-  brew_target_c: 93,
-  steam_target_c: 125,
-  heating_strategy: "sequential",
-  eco: false,
-  ready: false,
   eta_ready_s: null,
   brew_c: 21.5,
   steam_c: 21.4,
   group_c: 21.6,
   brew_setpoint_c: 0,
   steam_setpoint_c: 0,
-  pressure_bar: 0,
-  flow_ml_s: 0,
-  shot_volume_ml: 0,
   brew_heater_pct: 0,
-  steam_heater_pct: 0,
-  pump_pct: 0,
-  brewing: false,
-  shot_elapsed_s: null,
-  shot_phase: null,
-  shot_token: null,
-  alarm: null,
-  flags: [],
   weight_g: 0,
   scale_connected: true,
-  machine: { type: "dual_boiler", pump: "gear", capabilities: [] },
-};
+});
 let seq = 1;
 const delta = (changes: object) => ({ type: "delta", from_seq: seq + 1, seq: ++seq, changes, rx_ms: 0 });
 const shotRecord = {

@@ -87,6 +87,15 @@ lv_obj_t *ui_button(lv_obj_t *parent, const char *name, const char *text, lv_eve
   return b;
 }
 
+lv_obj_t *ui_row(lv_obj_t *parent) {
+  lv_obj_t *r = lv_obj_create(parent);
+  lv_obj_remove_style_all(r);
+  lv_obj_set_size(r, LV_PCT(100), LV_SIZE_CONTENT);
+  lv_obj_set_flex_flow(r, LV_FLEX_FLOW_ROW);
+  lv_obj_set_style_pad_gap(r, ui_layout.pad, 0);
+  return r;
+}
+
 void ui_set_text(lv_obj_t *label, const char *text) {
   if (strcmp(lv_label_get_text(label), text) != 0) lv_label_set_text(label, text);
 }

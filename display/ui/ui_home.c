@@ -36,19 +36,12 @@ static lv_obj_t *boiler_tile(lv_obj_t *row, const char *title, const char *value
 
 lv_obj_t *ui_home_create(lv_obj_t *parent) {
   lv_obj_t *c = ui_screen(parent, UI_BG);
-  lv_obj_t *top = lv_obj_create(c);
-  lv_obj_remove_style_all(top);
-  lv_obj_set_size(top, LV_PCT(100), LV_SIZE_CONTENT);
-  lv_obj_set_flex_flow(top, LV_FLEX_FLOW_ROW);
+  lv_obj_t *top = ui_row(c);
   lv_obj_set_flex_align(top, LV_FLEX_ALIGN_SPACE_BETWEEN, LV_FLEX_ALIGN_CENTER, LV_FLEX_ALIGN_CENTER);
   state_label = ui_label(top, "state", ui_layout.heading, UI_TEXT);
   link_label = ui_label(top, "link", ui_layout.small, UI_MUTED);
 
-  lv_obj_t *row = lv_obj_create(c);
-  lv_obj_remove_style_all(row);
-  lv_obj_set_size(row, LV_PCT(100), LV_SIZE_CONTENT);
-  lv_obj_set_flex_flow(row, LV_FLEX_FLOW_ROW);
-  lv_obj_set_style_pad_gap(row, ui_layout.pad, 0);
+  lv_obj_t *row = ui_row(c);
   boiler_tile(row, "Brew", "brew_c", &brew_c, &brew_target);
   steam_tile = boiler_tile(row, "Steam", "steam_c", &steam_c, &steam_target);
 
@@ -60,11 +53,7 @@ lv_obj_t *ui_home_create(lv_obj_t *parent) {
   ui_register("heat_bar", heat_bar);
   heat_label = ui_label(c, "heat", ui_layout.small, UI_MUTED);
 
-  lv_obj_t *buttons = lv_obj_create(c);
-  lv_obj_remove_style_all(buttons);
-  lv_obj_set_size(buttons, LV_PCT(100), LV_SIZE_CONTENT);
-  lv_obj_set_flex_flow(buttons, LV_FLEX_FLOW_ROW);
-  lv_obj_set_style_pad_gap(buttons, ui_layout.pad, 0);
+  lv_obj_t *buttons = ui_row(c);
   power = ui_button(buttons, "power", "Turn on", on_power);
   power_label = lv_obj_get_child(power, 0);
   bool compact = ui_layout.height < 400; /* 320x240: one row of buttons, shorter words */

@@ -27,6 +27,8 @@ extern ui_actions_t ui_actions;
 
 void ui_register(const char *name, lv_obj_t *obj);
 lv_obj_t *ui_panel(lv_obj_t *parent, lv_flex_flow_t flow);
+/* A full-width row without a look of its own, its children side by side. */
+lv_obj_t *ui_row(lv_obj_t *parent);
 lv_obj_t *ui_label(lv_obj_t *parent, const char *name, const lv_font_t *font, uint32_t colour);
 lv_obj_t *ui_button(lv_obj_t *parent, const char *name, const char *text, lv_event_cb_t on_click);
 /* Sets a label's text only when it changed (LVGL redraws what changes). */

@@ -20,11 +20,7 @@ static lv_obj_t *figure(lv_obj_t *row, const char *title, const char *name) {
 lv_obj_t *ui_shot_create(lv_obj_t *parent) {
   lv_obj_t *c = ui_screen(parent, UI_BG);
   time_label = ui_label(c, "shot_time", ui_layout.big, UI_TEXT);
-  lv_obj_t *row = lv_obj_create(c);
-  lv_obj_remove_style_all(row);
-  lv_obj_set_size(row, LV_PCT(100), LV_SIZE_CONTENT);
-  lv_obj_set_flex_flow(row, LV_FLEX_FLOW_ROW);
-  lv_obj_set_style_pad_gap(row, ui_layout.pad, 0);
+  lv_obj_t *row = ui_row(c);
   weight_label = figure(row, "In the cup", "shot_weight");
   pressure_label = figure(row, "Pressure", "shot_pressure");
 
