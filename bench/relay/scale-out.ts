@@ -6,7 +6,8 @@
  * process; a pair is two sockets). Same load as run.ts: 2 Hz × 300 B each way for DURATION_S.
  * Latency is send → arrival across the two load processes (one wall clock), so it includes both
  * load generators, both relays and Redis, on 2 cores. Prints JSON.
- * Env: PAIRS (10000), DURATION_S (20).
+ * Env: PAIRS (10000), DURATION_S (20), INSTANCES (2; 1: hubs and apps on one relay, no Redis — at
+ * most 9 990 pairs fit its 20 000 files).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +18,8 @@ import { procStat, round2 } from "./load.ts";
 const root = join(import.meta.dir, "..", "..");
 const N = Number(process.env.PAIRS ?? 10000);
 const DURATION_S = Number(process.env.DURATION_S ?? 20);
-const redis = await startRedis();
+const INSTANCES = Number(process.env.INSTANCES ?? 2) === 1 ? 1 : 2;
+const redis = INSTANCES === 2 ? await startRedis() : null;
 const work = mkdtempSync(join(tmpdir(), "brewos-bench-scale-out-"));
 const base = 22000 + Math.floor(Math.random() * 20000);
 
@@ -30,8 +32,7 @@ function relayInstance(i: number) {
       String(base + i),
       "--data",
       join(work, `r${i}`),
-      "--redis",
-      redis.url,
+      ...(redis ? ["--redis", redis.url] : []),
     ],
     { stdout: "pipe", stderr: "inherit" },
   );
@@ -65,11 +66,13 @@ function side(role: "hubs" | "apps", url: string) {
   return { proc, read, tell };
 }
 
-const a = relayInstance(0);
-const b = relayInstance(1);
+const relays = Array.from({ length: INSTANCES }, (_, i) => relayInstance(i));
+const a = relays[0] as ReturnType<typeof relayInstance>;
+const b = relays.at(-1) as ReturnType<typeof relayInstance>;
+const stats = () => relays.map((r) => procStat(r.proc.pid));
 try {
-  await Promise.all([a.up, b.up]);
-  const idle = [procStat(a.proc.pid), procStat(b.proc.pid)];
+  await Promise.all(relays.map((r) => r.up));
+  const idle = stats();
   const hubs = side("hubs", a.url);
   const apps = side("apps", b.url);
   const connected = (await hubs.read()) as { hubs: string[]; connect_s: number };
@@ -79,7 +82,7 @@ try {
   const joined = (await apps.read()) as { joined: number };
   const sessions = (await hubs.read()) as { sessions: number };
   await Bun.sleep(1000);
-  const loaded = [procStat(a.proc.pid), procStat(b.proc.pid)];
+  const loaded = stats();
   hubs.tell({ stream_ms: DURATION_S * 1000 });
   apps.tell({ stream_ms: DURATION_S * 1000 });
   const [down, up] = (await Promise.all([apps.read(), hubs.read()])) as unknown as {
@@ -88,14 +91,15 @@ try {
     p50_ms: number;
     p99_ms: number;
   }[];
-  const after = [procStat(a.proc.pid), procStat(b.proc.pid)];
+  const after = stats();
   const rss = (i: number) => (loaded[i] as { rss_kb: number }).rss_kb - (idle[i] as { rss_kb: number }).rss_kb;
   const cpu = (i: number) => ((after[i] as { cpu_s: number }).cpu_s - (loaded[i] as { cpu_s: number }).cpu_s) / DURATION_S;
   console.log(
     JSON.stringify(
       {
         bench: "relay scale-out",
-        machine: "2 cores, loopback; two relay instances + redis-server + two load processes",
+        machine: `2 cores, loopback; ${INSTANCES === 2 ? "two relay instances + redis-server" : "one relay instance"} + two load processes`,
+        instances: INSTANCES,
         pairs: N,
         hubs_connected: connected.hubs.length,
         connect_hubs_s: connected.connect_s,
@@ -103,9 +107,9 @@ try {
         sessions_open: sessions.sessions,
         hub_to_app: { sent: up?.sent, received: down?.received, p50_ms: down?.p50_ms, p99_ms: down?.p99_ms },
         app_to_hub: { sent: down?.sent, received: up?.received, p50_ms: up?.p50_ms, p99_ms: up?.p99_ms },
-        relays_rss_mb: round2((after[0]?.rss_kb ?? 0) / 1024 + (after[1]?.rss_kb ?? 0) / 1024),
-        relays_kb_per_pair: round2((rss(0) + rss(1)) / N),
-        relay_cpu_pct: { a_hubs: Math.round(cpu(0) * 1000) / 10, b_apps: Math.round(cpu(1) * 1000) / 10 },
+        relays_rss_mb: round2(after.reduce((sum, x) => sum + x.rss_kb, 0) / 1024),
+        relays_kb_per_pair: round2(relays.reduce((sum, _r, i) => sum + rss(i), 0) / N),
+        relay_cpu_pct: relays.map((_r, i) => Math.round(cpu(i) * 1000) / 10),
         frame_bytes: 300,
         rate_hz_each_way: 2,
         duration_s: DURATION_S,
@@ -118,9 +122,8 @@ try {
   hubs.proc.kill();
   apps.proc.kill();
 } finally {
-  a.proc.kill();
-  b.proc.kill();
-  await Promise.all([a.proc.exited, b.proc.exited]);
-  await redis.stop();
+  for (const r of relays) r.proc.kill();
+  await Promise.all(relays.map((r) => r.proc.exited));
+  await redis?.stop();
   rmSync(work, { recursive: true, force: true });
 }
