@@ -4,6 +4,7 @@
  * process, one relay) and `scale-out.ts` (hubs and apps in processes of their own, on two relays).
  */
 import { readFileSync } from "node:fs";
+import { lineSplitter } from "../../hub/src/display/line-splitter.ts";
 import { idForPublicKey, toBase64Url } from "../../protocol/auth/src/index.ts";
 import { appProofMessage, hubProofMessage, RELAY_VERSION, ticketBody, ticketMessage } from "../../protocol/relay/src/relay-wire.ts";
 
@@ -129,4 +130,19 @@ export async function at2Hz(count: number, ms: number, send: (i: number) => void
   await Bun.sleep(ms);
   clearInterval(timer);
   return sent;
+}
+
+/** The JSON messages on a stream, one per line: each call gives the next (throws once the stream ends). */
+export function jsonLines(stream: ReadableStream<Uint8Array>, what: string): () => Promise<Record<string, unknown>> {
+  const reader = stream.getReader();
+  const queue: Record<string, unknown>[] = [];
+  const push = lineSplitter((line) => queue.push(JSON.parse(line) as Record<string, unknown>));
+  return async () => {
+    while (queue.length === 0) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`${what}: the stream ended`);
+      push(value);
+    }
+    return queue.shift() as Record<string, unknown>;
+  };
 }

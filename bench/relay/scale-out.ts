@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRedis } from "../../relay/src/testing/redis-server.ts";
-import { procStat, round2 } from "./load.ts";
+import { jsonLines, procStat, round2 } from "./load.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const N = Number(process.env.PAIRS ?? 10000);
@@ -46,19 +46,7 @@ function side(role: "hubs" | "apps", url: string) {
     stdout: "pipe",
     stderr: "inherit",
   });
-  const reader = proc.stdout.getReader();
-  let partial = "";
-  const queue: Record<string, unknown>[] = [];
-  const read = async (): Promise<Record<string, unknown>> => {
-    while (queue.length === 0) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`${role}: the load process ended`);
-      const parts = (partial + new TextDecoder().decode(value)).split("\n");
-      partial = parts.pop() ?? "";
-      for (const p of parts) if (p.trim()) queue.push(JSON.parse(p) as Record<string, unknown>);
-    }
-    return queue.shift() as Record<string, unknown>;
-  };
+  const read = jsonLines(proc.stdout, role);
   const tell = (m: object) => {
     proc.stdin.write(`${JSON.stringify(m)}\n`);
     proc.stdin.flush();

@@ -14,6 +14,7 @@ import {
   FRAME_BYTES,
   inBatches,
   joinApp,
+  jsonLines,
   type NativeKey,
   nativeKey,
   type Pair,
@@ -27,18 +28,7 @@ const [role, url, count] = process.argv.slice(2);
 const n = Number(count);
 const say = (m: object) => process.stdout.write(`${JSON.stringify(m)}\n`);
 
-const lines = (async function* () {
-  let partial = "";
-  const reader = Bun.stdin.stream().getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    const parts = (partial + new TextDecoder().decode(value)).split("\n");
-    partial = parts.pop() ?? "";
-    for (const p of parts) if (p.trim()) yield JSON.parse(p) as Record<string, unknown>;
-  }
-})();
-const next = async () => (await lines.next()).value as Record<string, unknown>;
+const next = jsonLines(Bun.stdin.stream(), "the bench");
 
 const latencies: number[] = [];
 let received = 0;

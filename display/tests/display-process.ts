@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { lineSplitter } from "../../hub/src/display/line-splitter.ts";
 
 export const DISPLAY_BINARY = join(import.meta.dir, "..", "..", "build", "display", "brewos-display");
 
@@ -33,22 +34,19 @@ export class DisplayProcess {
   }
 
   private async read(): Promise<void> {
-    let partial = "";
-    const decoder = new TextDecoder();
+    const push = lineSplitter((line) => {
+      if (line.startsWith("screen ")) this.screens.push({ name: line.slice(7), atMs: Date.now() });
+      else if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w(line);
+      }
+    });
     const reader = this.proc.stdout.getReader();
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
-      const lines = (partial + decoder.decode(value, { stream: true })).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
-        if (line.startsWith("screen ")) this.screens.push({ name: line.slice(7), atMs: Date.now() });
-        else if (this.waiting) {
-          const w = this.waiting;
-          this.waiting = null;
-          w(line);
-        }
-      }
+      push(value);
     }
   }
 

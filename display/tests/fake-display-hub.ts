@@ -5,11 +5,17 @@
  */
 import { existsSync, rmSync } from "node:fs";
 import type { Socket, UnixSocketListener } from "bun";
+import { lineSplitter } from "../../hub/src/display/line-splitter.ts";
 
 export class FakeDisplayHub {
   readonly received: Record<string, unknown>[] = [];
   private socket: Socket<undefined> | null = null;
-  private partial = "";
+  private readonly push = lineSplitter((line) => {
+    const m = JSON.parse(line) as Record<string, unknown>;
+    this.received.push(m);
+    const a = m.type === "http" ? this.answers.get(String(m.id)) : undefined;
+    if (a) this.send({ type: "http_result", id: m.id, status: a.status, content_type: "application/json", body: JSON.stringify(a.body) });
+  });
   private readonly listener: UnixSocketListener<undefined>;
   /** Answers the display's requests (socket REST) by id; absent: no answer. */
   answers = new Map<string, { status: number; body: object }>();
@@ -23,21 +29,7 @@ export class FakeDisplayHub {
           this.socket = s;
         },
         data: (_s, data) => {
-          const lines = (this.partial + new TextDecoder().decode(data)).split("\n");
-          this.partial = lines.pop() ?? "";
-          for (const line of lines) {
-            const m = JSON.parse(line) as Record<string, unknown>;
-            this.received.push(m);
-            const a = m.type === "http" ? this.answers.get(String(m.id)) : undefined;
-            if (a)
-              this.send({
-                type: "http_result",
-                id: m.id,
-                status: a.status,
-                content_type: "application/json",
-                body: JSON.stringify(a.body),
-              });
-          }
+          this.push(data);
         },
         close: () => {
           this.socket = null;

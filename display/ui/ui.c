@@ -128,6 +128,7 @@ void ui_create(lv_display_t *display, const ui_actions_t *actions, bool round_pa
       .display_width = dw,
       .display_height = dh,
       .inset = inset,
+      .compact = h < 400,
       .width = w,
       .height = h,
       .pad = large ? 12 : 6,

@@ -56,7 +56,7 @@ lv_obj_t *ui_home_create(lv_obj_t *parent) {
   lv_obj_t *buttons = ui_row(c);
   power = ui_button(buttons, "power", "Turn on", on_power);
   power_label = lv_obj_get_child(power, 0);
-  bool compact = ui_layout.height < 400; /* 320x240: one row of buttons, shorter words */
+  bool compact = ui_layout.compact;
   lv_obj_t *pair = ui_button(buttons, "pair", compact ? "Pair" : "Pair a phone", on_pair);
   lv_obj_set_flex_grow(pair, 1);
   lv_obj_set_style_bg_color(pair, lv_color_hex(UI_PANEL), 0);
@@ -90,7 +90,7 @@ static const char *state_words(const display_state_t *s) {
 
 void ui_home_show(const display_state_t *s) {
   char a[24], b[24], line[96];
-  bool compact = ui_layout.height < 400;
+  bool compact = ui_layout.compact;
   ui_set_text(state_label, state_words(s));
   ui_set_text(link_label, s->controller_up ? "Hub connected" : "Hub connected, controller silent");
 

@@ -10,6 +10,7 @@
 typedef struct {
   int32_t width, height, pad;                   /* the area the content uses */
   int32_t display_width, display_height, inset; /* the panel, and the margin around that area */
+  bool compact; /* under 400 px high (320x240, a round panel): one row of buttons, shorter words */
   const lv_font_t *big, *heading, *body, *small;
 } ui_layout_t;
 

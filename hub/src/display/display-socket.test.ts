@@ -12,6 +12,7 @@ import { KIOSK_HEADER } from "../auth/local-auth.ts";
 import { hubOnSim } from "../testing/hub-on-disk.ts";
 import { until } from "../testing/until.ts";
 import { type DisplaySocket, startDisplaySocket } from "./display-socket.ts";
+import { lineSplitter } from "./line-splitter.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "brewos-display-socket-"));
 let h: Awaited<ReturnType<typeof hubOnSim>>;
@@ -30,15 +31,13 @@ afterAll(async () => {
 
 async function display() {
   const got: Record<string, unknown>[] = [];
-  let partial = "";
+  const push = lineSplitter((l) => got.push(JSON.parse(l) as Record<string, unknown>));
   let closed = false;
   const s = await Bun.connect({
     unix: sock.path,
     socket: {
       data(_s, d) {
-        const lines = (partial + new TextDecoder().decode(d)).split("\n");
-        partial = lines.pop() ?? "";
-        for (const l of lines) got.push(JSON.parse(l) as Record<string, unknown>);
+        push(d);
       },
       close() {
         closed = true;

@@ -8,6 +8,7 @@
 import { chmodSync, existsSync, rmSync } from "node:fs";
 import type { Socket, UnixSocketListener } from "bun";
 import { virtualSocket, type WsClients } from "../api/virtual-socket.ts";
+import { lineSplitter } from "./line-splitter.ts";
 
 export const DISPLAY_SOCKET_NAME = "display.sock";
 const MAX_PENDING_BYTES = 1024 * 1024;
@@ -18,8 +19,8 @@ interface Conn {
   ws: ReturnType<typeof virtualSocket>;
   pending: Uint8Array[];
   pendingBytes: number;
-  partial: string;
-  decoder: TextDecoder;
+  /** The display's bytes in; false when a line grew past MAX_LINE_BYTES. */
+  push: (chunk: Uint8Array) => boolean;
 }
 
 export interface DisplaySocket {
@@ -58,8 +59,7 @@ export function startDisplaySocket(o: {
         const c: Conn = {
           pending: [],
           pendingBytes: 0,
-          partial: "",
-          decoder: new TextDecoder(),
+          push: lineSplitter((line) => void o.clients.message(c.ws, line), MAX_LINE_BYTES),
           ws: virtualSocket(
             { displaySocket: true },
             {
@@ -84,14 +84,9 @@ export function startDisplaySocket(o: {
       data(s, data) {
         const c = conns.get(s);
         if (!c) return;
-        const lines = (c.partial + c.decoder.decode(data, { stream: true })).split("\n");
-        c.partial = lines.pop() ?? "";
-        if (c.partial.length > MAX_LINE_BYTES) {
-          o.log?.("warn", "display: a line over 64 KB; dropped");
-          s.end();
-          return;
-        }
-        for (const line of lines) if (line.trim()) void o.clients.message(c.ws, line);
+        if (c.push(data)) return;
+        o.log?.("warn", "display: a line over 64 KB; dropped");
+        s.end();
       },
       drain(s) {
         const c = conns.get(s);
