@@ -2,12 +2,14 @@
  * @module Several relay instances as one (docs/remote.md, "Scale out"): Redis says which instance
  * each hub is connected to (a key per hub, refreshed while it stays, gone 60 s after an instance
  * dies) and keeps the hubs' public keys for tickets and the accounts' claims; pub/sub carries what crosses instances — an
- * app on instance B joining a hub on A, the frames of that session both ways, its end. Each
- * instance listens on its own channel and on one for all. Redis is optional: one instance needs
+ * app on instance B joining a hub on A, the frames of that session both ways, its end — gathered
+ * per instance into one message each time the event loop turns (cluster-batch.ts). Each instance
+ * listens on its own channel and on one for all. Redis is optional: one instance needs
  * nothing of this. Frames stay ciphertext; Redis sees what the relay sees.
  */
 import Redis from "ioredis";
 import type { Account, ClaimStore } from "./accounts.ts";
+import { Batch, KIND_CONTROL, KIND_TO_APP, KIND_TO_HUB, payloadOf, readBatch } from "./cluster-batch.ts";
 
 /** What one instance tells another. */
 export type ClusterControl =
@@ -23,17 +25,16 @@ export type ClusterControl =
   | { t: "txt"; name: string; values: { value: string; until: number }[] };
 
 export interface ClusterEvents {
-  /** A frame from a remote app for the hub holding `session` here. */
-  toHub(session: number, payload: Uint8Array): void;
+  /** A frame from a remote app for the hub holding `session` here, already prefixed with `session`. */
+  toHub(session: number, hubFrame: Uint8Array): void;
   /** A frame from a remote hub for the app of `session` here. */
   toApp(session: number, payload: Uint8Array): void;
   control(m: ClusterControl): void;
 }
 
-const KIND_CONTROL = 0;
-const KIND_TO_HUB = 1;
-const KIND_TO_APP = 2;
 const HUB_TTL_S = 60;
+/** A batch this big is published at once rather than when the event loop turns. */
+const BATCH_FLUSH_BYTES = 256 * 1024;
 const REFRESH_MS = 20_000;
 
 export class Cluster {
@@ -41,6 +42,9 @@ export class Cluster {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private refresher: ReturnType<typeof setInterval> | null = null;
+  /** What waits for each instance (and "all") until the event loop turns. */
+  private readonly batches = new Map<string, Batch>();
+  private flushQueued = false;
   /** The last trouble with Redis (it reconnects by itself), for /health. */
   lastError: string | null = null;
 
@@ -73,6 +77,7 @@ export class Cluster {
 
   async stop(): Promise<void> {
     if (this.refresher) clearInterval(this.refresher);
+    this.flush();
     this.pub.disconnect();
     this.sub.disconnect();
   }
@@ -120,40 +125,53 @@ export class Cluster {
   }
 
   control(to: string, m: ClusterControl): void {
-    const body = Buffer.from(JSON.stringify(m));
-    void this.pub.publish(channel(to), Buffer.concat([Buffer.of(KIND_CONTROL), body])).catch(() => undefined);
+    this.put(to, KIND_CONTROL, null, Buffer.from(JSON.stringify(m)));
   }
 
   toHub(to: string, session: number, payload: Uint8Array): void {
-    this.frame(to, KIND_TO_HUB, session, payload);
+    this.put(to, KIND_TO_HUB, session, payload);
   }
 
   toApp(to: string, session: number, payload: Uint8Array): void {
-    this.frame(to, KIND_TO_APP, session, payload);
+    this.put(to, KIND_TO_APP, session, payload);
   }
 
-  private frame(to: string, kind: number, session: number, payload: Uint8Array): void {
-    const head = Buffer.alloc(5);
-    head[0] = kind;
-    head.writeUInt32BE(session, 1);
-    void this.pub.publish(channel(to), Buffer.concat([head, payload])).catch(() => undefined);
+  /** Into `to`'s batch, in order: one instance's messages to another arrive as they were put. */
+  private put(to: string, kind: number, session: number | null, body: Uint8Array): void {
+    let batch = this.batches.get(to);
+    if (!batch) {
+      batch = new Batch();
+      this.batches.set(to, batch);
+    }
+    batch.put(kind, session, body);
+    if (batch.bytes >= BATCH_FLUSH_BYTES) this.publish(to, batch);
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.flushQueued = false;
+    for (const [to, batch] of this.batches) if (batch.bytes > 0) this.publish(to, batch);
+  };
+
+  private publish(to: string, batch: Batch): void {
+    void this.pub.publish(channel(to), batch.take()).catch(() => undefined);
   }
 
   private received(events: ClusterEvents, message: Buffer): void {
-    const kind = message[0];
-    if (kind === KIND_CONTROL) {
-      try {
-        events.control(JSON.parse(message.subarray(1).toString()) as ClusterControl);
-      } catch {
-        // not ours to understand: another version's message
+    readBatch(message, (kind, session, body) => {
+      if (kind === KIND_TO_HUB) events.toHub(session, body);
+      else if (kind === KIND_TO_APP) events.toApp(session, payloadOf(body));
+      else if (kind === KIND_CONTROL) {
+        try {
+          events.control(JSON.parse(body.toString()) as ClusterControl);
+        } catch {
+          // not ours to understand: another version's message
+        }
       }
-      return;
-    }
-    if (message.length < 5) return;
-    const session = message.readUInt32BE(1);
-    const payload = new Uint8Array(message.buffer, message.byteOffset + 5, message.length - 5);
-    if (kind === KIND_TO_HUB) events.toHub(session, payload);
-    else if (kind === KIND_TO_APP) events.toApp(session, payload);
+    });
   }
 }
 

@@ -162,9 +162,9 @@ export class Relay {
   async start(): Promise<void> {
     await this.cluster?.start(
       {
-        toHub: (session, payload) => {
+        toHub: (session, hubFrame) => {
           const hub = this.hubs.get(this.remoteSessions.get(session) ?? "");
-          if (hub && payload.length + SESSION_PREFIX_BYTES <= MAX_FRAME_BYTES) this.forward(hub.ws, withSession(session, payload));
+          if (hub && hubFrame.length <= MAX_FRAME_BYTES) this.forward(hub.ws, hubFrame);
         },
         toApp: (session, payload) => {
           const app = this.remoteApps.get(session);
