@@ -16,7 +16,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { splitSession, withSession } from "../../protocol/relay/src/relay-wire.ts";
+import { SESSION_PREFIX_BYTES, withSession } from "../../protocol/relay/src/relay-wire.ts";
 import { age, at2Hz, connectHub, FRAME_BYTES, inBatches, joinApp, nativeKey, type Pair, pct, procStat, stamp, ticketFor } from "./load.ts";
 
 const root = join(import.meta.dir, "..", "..");
@@ -48,8 +48,7 @@ async function run(n: number) {
   for (const p of pairs) {
     p.hub.onmessage = (e) => {
       if (typeof e.data === "string") return;
-      const s = splitSession(new Uint8Array(e.data as ArrayBuffer));
-      if (s) latencies.push(age(s.payload));
+      latencies.push(age(new Uint8Array(e.data as ArrayBuffer), SESSION_PREFIX_BYTES));
       received++;
     };
     if (p.app)
@@ -61,17 +60,19 @@ async function run(n: number) {
   }
   await Bun.sleep(500);
   const loaded = procStat(relay.pid);
-  // 2 Hz each way, spread over the half second in 10 ms slots.
+  // 2 Hz each way, each pair at its own phase; one frame per pair and way, stamped again at each send.
+  const ups = pairs.map(() => new Uint8Array(FRAME_BYTES));
+  const downs = pairs.map((p) => withSession(p.session, new Uint8Array(FRAME_BYTES)));
   const sent =
     2 *
     (await at2Hz(pairs.length, DURATION_S * 1000, (i) => {
       const p = pairs[i] as Pair;
-      const up = new Uint8Array(FRAME_BYTES);
+      const up = ups[i] as Uint8Array;
       stamp(up);
       p.app?.send(up);
-      const down = new Uint8Array(FRAME_BYTES);
-      stamp(down);
-      p.hub.send(withSession(p.session, down));
+      const down = downs[i] as Uint8Array;
+      stamp(down, SESSION_PREFIX_BYTES);
+      p.hub.send(down);
     }));
   await Bun.sleep(500);
   const after = procStat(relay.pid);

@@ -58,6 +58,7 @@ const relays = Array.from({ length: INSTANCES }, (_, i) => relayInstance(i));
 const a = relays[0] as ReturnType<typeof relayInstance>;
 const b = relays.at(-1) as ReturnType<typeof relayInstance>;
 const stats = () => relays.map((r) => procStat(r.proc.pid));
+const redisCpuS = () => (redis ? procStat(redis.pid).cpu_s : 0);
 try {
   await Promise.all(relays.map((r) => r.up));
   const idle = stats();
@@ -71,6 +72,7 @@ try {
   const sessions = (await hubs.read()) as { sessions: number };
   await Bun.sleep(1000);
   const loaded = stats();
+  const redisBefore = redisCpuS();
   hubs.tell({ stream_ms: DURATION_S * 1000 });
   apps.tell({ stream_ms: DURATION_S * 1000 });
   const [down, up] = (await Promise.all([apps.read(), hubs.read()])) as unknown as {
@@ -78,8 +80,10 @@ try {
     received: number;
     p50_ms: number;
     p99_ms: number;
+    cpu_pct: number;
   }[];
   const after = stats();
+  const redisCpuPct = Math.round(((redisCpuS() - redisBefore) / DURATION_S) * 1000) / 10;
   const rss = (i: number) => (loaded[i] as { rss_kb: number }).rss_kb - (idle[i] as { rss_kb: number }).rss_kb;
   const cpu = (i: number) => ((after[i] as { cpu_s: number }).cpu_s - (loaded[i] as { cpu_s: number }).cpu_s) / DURATION_S;
   console.log(
@@ -98,6 +102,8 @@ try {
         relays_rss_mb: round2(after.reduce((sum, x) => sum + x.rss_kb, 0) / 1024),
         relays_kb_per_pair: round2(relays.reduce((sum, _r, i) => sum + rss(i), 0) / N),
         relay_cpu_pct: relays.map((_r, i) => Math.round(cpu(i) * 1000) / 10),
+        ...(redis ? { redis_cpu_pct: redisCpuPct } : {}),
+        load_cpu_pct: { hubs: up?.cpu_pct, apps: down?.cpu_pct },
         frame_bytes: 300,
         rate_hz_each_way: 2,
         duration_s: DURATION_S,

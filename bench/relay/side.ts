@@ -6,7 +6,7 @@
  *   hubs: → {hubs: ids, connect_s}; ← {app_ids}; → {tickets}; → {sessions}; ← {stream_ms}; → {done}
  *   apps: → {app_ids}; ← {tickets}; → {joined}; ← {stream_ms}; → {done}
  */
-import { splitSession, withSession } from "../../protocol/relay/src/relay-wire.ts";
+import { SESSION_PREFIX_BYTES, withSession } from "../../protocol/relay/src/relay-wire.ts";
 import {
   age,
   at2Hz,
@@ -34,17 +34,25 @@ const latencies: number[] = [];
 let received = 0;
 const heard = (data: ArrayBuffer | string, session: boolean) => {
   if (typeof data === "string") return;
-  const bytes = new Uint8Array(data);
-  const payload = session ? splitSession(bytes)?.payload : bytes;
-  if (payload) latencies.push(age(payload));
+  latencies.push(age(new Uint8Array(data), session ? SESSION_PREFIX_BYTES : 0));
   received++;
 };
 
 async function stream(send: (i: number) => void): Promise<void> {
   const { stream_ms } = (await next()) as { stream_ms: number };
+  const cpu = process.cpuUsage();
   const sent = await at2Hz(n, stream_ms, send);
+  const used = process.cpuUsage(cpu);
   await Bun.sleep(500);
-  say({ done: true, sent, received, p50_ms: round2(pct(latencies, 50)), p99_ms: round2(pct(latencies, 99)), samples: latencies.length });
+  say({
+    done: true,
+    sent,
+    received,
+    p50_ms: round2(pct(latencies, 50)),
+    p99_ms: round2(pct(latencies, 99)),
+    samples: latencies.length,
+    cpu_pct: Math.round(((used.user + used.system) / 1000 / stream_ms) * 1000) / 10,
+  });
 }
 
 if (role === "hubs") {
@@ -57,11 +65,12 @@ if (role === "hubs") {
   while (pairs.some((p) => p.session < 0) && Date.now() < deadline) await Bun.sleep(20);
   say({ sessions: pairs.filter((p) => p.session >= 0).length });
   for (const p of pairs) p.hub.onmessage = (e) => heard(e.data as ArrayBuffer | string, true);
+  // One frame per pair, made once and stamped again at each send.
+  const downs = pairs.map((p) => withSession(p.session, new Uint8Array(FRAME_BYTES)));
   await stream((i) => {
-    const p = pairs[i] as Pair;
-    const down = new Uint8Array(FRAME_BYTES);
-    stamp(down);
-    p.hub.send(withSession(p.session, down));
+    const down = downs[i] as Uint8Array;
+    stamp(down, SESSION_PREFIX_BYTES);
+    (pairs[i] as Pair).hub.send(down);
   });
 } else if (role === "apps") {
   const keys = await Promise.all(Array.from({ length: n }, () => nativeKey()));
@@ -70,8 +79,9 @@ if (role === "hubs") {
   const apps = await inBatches(n, 500, (i) => joinApp(url as string, keys[i] as NativeKey, tickets[i] as string));
   say({ joined: apps.length });
   for (const a of apps) a.onmessage = (e) => heard(e.data as ArrayBuffer | string, false);
+  const ups = apps.map(() => new Uint8Array(FRAME_BYTES));
   await stream((i) => {
-    const up = new Uint8Array(FRAME_BYTES);
+    const up = ups[i] as Uint8Array;
     stamp(up);
     (apps[i] as WebSocket).send(up);
   });

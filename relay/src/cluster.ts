@@ -34,7 +34,7 @@ export interface ClusterEvents {
 
 const HUB_TTL_S = 60;
 /** A batch this big is published at once rather than when the event loop turns. */
-const BATCH_FLUSH_BYTES = 256 * 1024;
+const BATCH_FLUSH_BYTES = 64 * 1024;
 const REFRESH_MS = 20_000;
 
 export class Cluster {

@@ -16,7 +16,7 @@ import {
   readKeyProof,
   readTicket,
   SESSION_PREFIX_BYTES,
-  splitSession,
+  sessionOf,
   withSession,
 } from "@brewos/protocol/relay";
 import { StaticApp } from "@brewos/pwa/serve";
@@ -198,7 +198,7 @@ export class Relay {
       if (c.role === "hub") return this.hubControl(ws, data);
       return this.refuse(ws, RELAY_CLOSE.bad_frame, "frames are binary");
     }
-    const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const frame: Uint8Array = data;
     if (c.role === "app") {
       if (frame.length + SESSION_PREFIX_BYTES > MAX_FRAME_BYTES) return this.refuse(ws, RELAY_CLOSE.bad_frame, "frame too large");
       if (c.remote && c.session !== undefined) {
@@ -211,10 +211,10 @@ export class Relay {
       this.forward(hub.ws, withSession(c.session, frame));
       return;
     }
-    const split = splitSession(frame);
-    const app = split && c.hubId ? this.hubs.get(c.hubId)?.sessions.get(split.session) : undefined;
-    if (!split || !app) return; // a session that just ended: its frames have nowhere to go
-    this.forward(app, split.payload);
+    const session = sessionOf(frame);
+    const app = session >= 0 && c.hubId ? this.hubs.get(c.hubId)?.sessions.get(session) : undefined;
+    if (!app) return; // a session that just ended: its frames have nowhere to go
+    this.forward(app, frame.subarray(SESSION_PREFIX_BYTES));
   }
 
   /**

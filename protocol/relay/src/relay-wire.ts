@@ -175,17 +175,23 @@ export function readKeyProof(m: {
 /** A binary frame with its session id in front (hub side). */
 export function withSession(session: number, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(SESSION_PREFIX_BYTES + payload.length);
-  new DataView(out.buffer).setUint32(0, session);
+  out[0] = session >>> 24;
+  out[1] = session >>> 16;
+  out[2] = session >>> 8;
+  out[3] = session;
   out.set(payload, SESSION_PREFIX_BYTES);
   return out;
 }
 
 export function splitSession(frame: Uint8Array): { session: number; payload: Uint8Array } | null {
-  if (frame.length < SESSION_PREFIX_BYTES) return null;
-  return {
-    session: new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0),
-    payload: frame.subarray(SESSION_PREFIX_BYTES),
-  };
+  const session = sessionOf(frame);
+  return session < 0 ? null : { session, payload: frame.subarray(SESSION_PREFIX_BYTES) };
+}
+
+/** A hub-side frame's session id, read without allocating (the relay does it per frame); -1: too short. */
+export function sessionOf(frame: Uint8Array): number {
+  if (frame.length < SESSION_PREFIX_BYTES) return -1;
+  return (((frame[0] as number) << 24) | ((frame[1] as number) << 16) | ((frame[2] as number) << 8) | (frame[3] as number)) >>> 0;
 }
 
 /** Flag on a channel plaintext: more pieces of this message follow. */

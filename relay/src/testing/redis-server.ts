@@ -7,6 +7,7 @@ import { listening } from "../../../hub/src/testing/listening.ts";
 
 export interface RedisServer {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -27,6 +28,7 @@ export async function startRedis(): Promise<RedisServer> {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: proc.pid,
     stop: async () => {
       proc.kill();
       await proc.exited;
