@@ -5,12 +5,12 @@
  * for each other instance until its event loop turns once and publishes it as one message: at
  * 10 000 pairs that is a few hundred PUBLISHes a second instead of 40 000 (docs/remote.md).
  */
+import { SESSION_PREFIX_BYTES, sessionOf } from "@brewos/protocol/relay";
 
 export const KIND_CONTROL = 0;
 export const KIND_TO_HUB = 1;
 export const KIND_TO_APP = 2;
 const ENTRY_HEAD_BYTES = 5;
-const SESSION_BYTES = 4;
 const FIRST_CAPACITY_BYTES = 4096;
 
 /** Entries for one instance, in the order they were put. */
@@ -24,7 +24,7 @@ export class Batch {
 
   /** An entry: `session` (a frame's) goes before `body`; null for a control. */
   put(kind: number, session: number | null, body: Uint8Array): void {
-    const head = session === null ? 0 : SESSION_BYTES;
+    const head = session === null ? 0 : SESSION_PREFIX_BYTES;
     const need = this.used + ENTRY_HEAD_BYTES + head + body.length;
     if (need > this.buf.length) this.grow(need);
     const b = this.buf;
@@ -33,8 +33,8 @@ export class Batch {
     b.writeUInt32BE(head + body.length, at + 1);
     at += ENTRY_HEAD_BYTES;
     if (session !== null) {
-      b.writeUInt32BE(session, at);
-      at += SESSION_BYTES;
+      b.writeUInt32BE(session, at); // the hub wire's prefix (protocol/relay), so a frame for a hub goes on as it is
+      at += SESSION_PREFIX_BYTES;
     }
     b.set(body, at);
     this.used = at + body.length;
@@ -68,9 +68,12 @@ export function readBatch(batch: Buffer, each: (kind: number, session: number, b
     const body = batch.subarray(at + ENTRY_HEAD_BYTES, end);
     at = end;
     if (kind === KIND_CONTROL) each(kind, -1, body);
-    else if (body.length >= SESSION_BYTES) each(kind, body.readUInt32BE(0), body);
+    else {
+      const session = sessionOf(body);
+      if (session >= 0) each(kind, session, body);
+    }
   }
 }
 
 /** A frame entry's payload (its body after the session). */
-export const payloadOf = (body: Buffer): Buffer => body.subarray(SESSION_BYTES);
+export const payloadOf = (body: Buffer): Buffer => body.subarray(SESSION_PREFIX_BYTES);
